@@ -1,0 +1,162 @@
+#!/usr/bin/env pwsh
+# build.ps1 - the PowerShell twin of build.sh (same commands, same output folders).
+#
+#   pwsh build.ps1               build the native core (CMake) and the .NET solution (Release)
+#   pwsh build.ps1 test          build, run ctest, ctest under ASan/UBSan and NUnit; ends "N passed, N failed"
+#   pwsh build.ps1 demo [args]   run `tp demo`
+#   pwsh build.ps1 tp [args]     run the `tp` command line
+#   pwsh build.ps1 bindings      regenerate the P/Invoke bindings
+#   pwsh build.ps1 bench [args]  run the benchmarks
+#   pwsh build.ps1 pack          produce the NuGet packages under artifacts/packages
+#   pwsh build.ps1 clean         remove build output
+#
+# build.sh test runs `pwsh build.ps1 build` so this script cannot silently rot.
+param(
+    [Parameter(Position = 0)][string]$Command = 'build',
+    [Parameter(Position = 1, ValueFromRemainingArguments = $true)][string[]]$Rest = @()
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+
+$Root = $PSScriptRoot
+$Configuration = if ($env:CONFIGURATION) { $env:CONFIGURATION } else { 'Release' }
+$NativeBuild = Join-Path $Root 'build/native'
+$NativeSanBuild = Join-Path $Root 'build/native-san'
+$Results = Join-Path $Root 'build/test-results'
+$TpDll = Join-Path $Root "src/TensorPool.Cli/bin/$Configuration/net10.0/tp.dll"
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+
+function Write-Step([string]$Message) { Write-Host "`n==> $Message" }
+
+function Invoke-Checked([string]$Exe, [string[]]$Arguments) {
+    & $Exe @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "$Exe $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+function Assert-Tool([string]$Name, [string]$What) {
+    if (-not (Get-Command $Name -ErrorAction SilentlyContinue)) { throw "build.ps1: '$Name' is required but not installed ($What)" }
+}
+
+function Build-Native {
+    Assert-Tool cmake 'CMake 3.25 or newer'
+    Write-Step "native: configure and build ($NativeBuild)"
+    Invoke-Checked cmake @('-S', $Root, '-B', $NativeBuild, '-DCMAKE_BUILD_TYPE=Release')
+    Invoke-Checked cmake @('--build', $NativeBuild, '--parallel')
+}
+
+function Build-Dotnet {
+    Assert-Tool dotnet '.NET SDK 10'
+    Write-Step "dotnet: build TensorPool.sln ($Configuration)"
+    Invoke-Checked dotnet @('build', (Join-Path $Root 'TensorPool.sln'), '-c', $Configuration,
+        '-p:TensorPoolSkipNativeBuild=true', '-nologo', '-clp:ErrorsOnly')
+}
+
+function Build-All { Build-Native; Build-Dotnet }
+
+function Get-JUnitCounts([string]$File) {
+    if (-not (Test-Path $File)) { return @(0, 1, 0) }
+    [xml]$doc = Get-Content $File -Raw
+    $suite = $doc.testsuite
+    $tests = [int]$suite.tests; $failures = [int]$suite.failures
+    $skipped = [int]$suite.skipped + [int]$suite.disabled
+    return @(($tests - $failures - $skipped), $failures, $skipped)
+}
+
+function Get-TrxCounts([string]$Dir) {
+    $passed = 0; $failed = 0; $skipped = 0
+    foreach ($f in Get-ChildItem -Path $Dir -Filter '*.trx' -ErrorAction SilentlyContinue) {
+        [xml]$doc = Get-Content $f.FullName -Raw
+        $c = $doc.TestRun.ResultSummary.Counters
+        if ($null -eq $c) { $failed++; continue }
+        $passed += [int]$c.passed
+        $failed += [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
+        $skipped += [int]$c.notExecuted + [int]$c.inconclusive
+    }
+    return @($passed, $failed, $skipped)
+}
+
+function Invoke-Tests {
+    if (Test-Path $Results) { Remove-Item -Recurse -Force $Results }
+    New-Item -ItemType Directory -Force (Join-Path $Results 'dotnet') | Out-Null
+    $rows = [System.Collections.Generic.List[object]]::new()
+    $runnerFailed = $false
+    try {
+        Build-All
+    }
+    catch {
+        Write-Host $_
+        $rows.Add(@('build', 0, 1, 0))
+    }
+    if ($rows.Count -eq 0) {
+        Write-Step 'ctest: native tests (Release)'
+        & ctest --test-dir $NativeBuild --output-on-failure --output-junit (Join-Path $Results 'ctest.xml') --parallel 2
+        if ($LASTEXITCODE -ne 0) { $runnerFailed = $true }
+        $rows.Add(@('native (ctest)') + (Get-JUnitCounts (Join-Path $Results 'ctest.xml')))
+
+        if ($env:TP_SKIP_SANITIZERS -ne '1') {
+            Write-Step 'ctest: native tests under AddressSanitizer + UndefinedBehaviorSanitizer'
+            & cmake -S $Root -B $NativeSanBuild -DCMAKE_BUILD_TYPE=Debug -DTP_SANITIZE=ON | Out-Null
+            if ($LASTEXITCODE -eq 0) { & cmake --build $NativeSanBuild --parallel | Out-Null }
+            if ($LASTEXITCODE -eq 0) {
+                & ctest --test-dir $NativeSanBuild --output-on-failure --output-junit (Join-Path $Results 'ctest-san.xml') --parallel 2
+                if ($LASTEXITCODE -ne 0) { $runnerFailed = $true }
+            }
+            else { $runnerFailed = $true }
+            $rows.Add(@('native (ASan/UBSan)') + (Get-JUnitCounts (Join-Path $Results 'ctest-san.xml')))
+        }
+
+        Write-Step 'dotnet test: NUnit suites'
+        & dotnet test (Join-Path $Root 'TensorPool.sln') -c $Configuration --no-build --logger trx `
+            --results-directory (Join-Path $Results 'dotnet') -- NUnit.DefaultTimeout=600000
+        if ($LASTEXITCODE -ne 0) { $runnerFailed = $true }
+        $rows.Add(@('dotnet (NUnit)') + (Get-TrxCounts (Join-Path $Results 'dotnet')))
+    }
+
+    $p = 0; $f = 0; $s = 0
+    Write-Host "`nTest summary"
+    foreach ($r in $rows) {
+        Write-Host ('  {0,-28} {1,5} passed, {2} failed, {3} skipped' -f $r[0], $r[1], $r[2], $r[3])
+        $p += $r[1]; $f += $r[2]; $s += $r[3]
+    }
+    if ($runnerFailed -and $f -eq 0) {
+        Write-Host ('  {0,-28} {1,5} passed, {2} failed, {3} skipped' -f 'runner errors', 0, 1, 0)
+        $f = 1
+    }
+    Write-Host "  ($s skipped)"
+    Write-Host "$p passed, $f failed"
+    if ($f -ne 0) { exit 1 }
+}
+
+function Invoke-Tp([string[]]$Arguments) {
+    if (-not (Test-Path $TpDll)) { Build-All }
+    & dotnet $TpDll @Arguments
+    exit $LASTEXITCODE
+}
+
+switch ($Command) {
+    'build' { Build-All }
+    'test' { Invoke-Tests }
+    'demo' { Invoke-Tp (@('demo') + $Rest) }
+    'tp' { Invoke-Tp $Rest }
+    'bindings' {
+        Build-Native
+        Invoke-Checked dotnet (@('run', '--project', (Join-Path $Root 'tools/TensorPool.BindingsGen'), '-c', $Configuration, '--', '--root', $Root) + $Rest)
+    }
+    'bench' {
+        Build-All
+        Invoke-Checked dotnet (@('run', '--project', (Join-Path $Root 'bench/TensorPool.Benchmarks'), '-c', 'Release', '--no-build', '--') + $Rest)
+    }
+    'pack' {
+        Build-All
+        Invoke-Checked dotnet @('pack', (Join-Path $Root 'TensorPool.sln'), '-c', $Configuration, '--no-build',
+            '-p:TensorPoolSkipNativeBuild=true', '-o', (Join-Path $Root 'artifacts/packages'))
+    }
+    'clean' {
+        foreach ($d in @('build', 'artifacts')) { $p = Join-Path $Root $d; if (Test-Path $p) { Remove-Item -Recurse -Force $p } }
+        & dotnet clean (Join-Path $Root 'TensorPool.sln') -nologo -v q | Out-Null
+    }
+    { $_ -in @('help', '-h', '--help') } { Get-Content $PSCommandPath | Select-Object -Skip 1 -First 13 | ForEach-Object { $_ -replace '^# ?', '' } }
+    default { Write-Error "build.ps1: unknown command '$Command' (try pwsh build.ps1 help)"; exit 2 }
+}

@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# build.sh - build, test, run and package TensorPool.NET. build.ps1 mirrors it.
+#
+#   ./build.sh               build the native core (CMake) and the .NET solution (Release)
+#   ./build.sh test          build, then run every test (ctest, ctest under ASan/UBSan, NUnit,
+#                            build.ps1 parity); ends with the line "N passed, N failed"
+#   ./build.sh demo [args]   run `tp demo` (the main job) with its arguments
+#   ./build.sh tp [args]     run the `tp` command line
+#   ./build.sh bindings      regenerate bindings/TensorPool.Native/Generated from native/include
+#   ./build.sh bench [args]  run the BenchmarkDotNet suite (pass BenchmarkDotNet arguments)
+#   ./build.sh pack          produce the NuGet packages under artifacts/packages
+#   ./build.sh clean         remove build output
+#
+# Environment: CONFIGURATION (Release), TP_SKIP_SANITIZERS=1 to skip the sanitizer ctest run,
+# TP_SKIP_PWSH=1 to skip the build.ps1 parity check.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+
+CONFIGURATION="${CONFIGURATION:-Release}"
+NATIVE_BUILD="$ROOT/build/native"
+NATIVE_SAN_BUILD="$ROOT/build/native-san"
+RESULTS="$ROOT/build/test-results"
+PWSH_VERSION="7.6.9"
+PWSH_DIR="$ROOT/.tools/pwsh"
+TP_DLL="$ROOT/src/TensorPool.Cli/bin/$CONFIGURATION/net10.0/tp.dll"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log() { printf '\n==> %s\n' "$*" >&2; }
+
+require() {
+    command -v "$1" >/dev/null 2>&1 || { echo "build.sh: '$1' is required but not installed ($2)" >&2; exit 127; }
+}
+
+native_build() {
+    require cmake "CMake 3.25 or newer"
+    require cc "a C11 compiler (gcc or clang)"
+    log "native: configure and build ($NATIVE_BUILD)"
+    cmake -S "$ROOT" -B "$NATIVE_BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake --build "$NATIVE_BUILD" --parallel
+}
+
+dotnet_build() {
+    require dotnet ".NET SDK 10"
+    log "dotnet: build TensorPool.sln ($CONFIGURATION)"
+    dotnet build "$ROOT/TensorPool.sln" -c "$CONFIGURATION" -p:TensorPoolSkipNativeBuild=true -nologo -clp:ErrorsOnly
+}
+
+build() {
+    native_build
+    dotnet_build
+}
+
+# Sum the counters of ctest's JUnit report: prints "passed failed skipped".
+junit_counts() {
+    local file="$1" suite tests failures skipped disabled
+    if [[ ! -f "$file" ]]; then echo "0 1 0"; return; fi
+    suite=$(tr '\n\t' '  ' <"$file" | grep -o '<testsuite [^>]*' | head -1)
+    tests=$(echo "$suite" | grep -o ' tests="[0-9]*"' | grep -o '[0-9]*')
+    failures=$(echo "$suite" | grep -o ' failures="[0-9]*"' | grep -o '[0-9]*')
+    skipped=$(echo "$suite" | grep -o ' skipped="[0-9]*"' | grep -o '[0-9]*')
+    disabled=$(echo "$suite" | grep -o ' disabled="[0-9]*"' | grep -o '[0-9]*')
+    tests=${tests:-0} failures=${failures:-0} skipped=${skipped:-0} disabled=${disabled:-0}
+    echo "$((tests - failures - skipped - disabled)) $failures $((skipped + disabled))"
+}
+
+# Sum the counters of every TRX file in a folder: prints "passed failed skipped".
+trx_counts() {
+    local dir="$1" passed=0 failed=0 skipped=0 f counters v
+    shopt -s nullglob
+    for f in "$dir"/*.trx; do
+        counters=$(grep -o '<Counters [^>]*' "$f" | head -1)
+        if [[ -z "$counters" ]]; then failed=$((failed + 1)); continue; fi
+        attr() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+        passed=$((passed + $(attr passed)))
+        v=$(( $(attr failed) + $(attr error) + $(attr timeout) + $(attr aborted) ))
+        failed=$((failed + v))
+        skipped=$((skipped + $(attr notExecuted) + $(attr inconclusive)))
+    done
+    shopt -u nullglob
+    echo "$passed $failed $skipped"
+}
+
+TOTAL_PASSED=0 TOTAL_FAILED=0 TOTAL_SKIPPED=0
+add_counts() { # label "passed failed skipped"
+    local label="$1" p f s
+    read -r p f s <<<"$2"
+    TOTAL_PASSED=$((TOTAL_PASSED + p)) TOTAL_FAILED=$((TOTAL_FAILED + f)) TOTAL_SKIPPED=$((TOTAL_SKIPPED + s))
+    printf '  %-28s %5d passed, %d failed, %d skipped\n' "$label" "$p" "$f" "$s"
+}
+
+ensure_pwsh() {
+    if [[ ! -x "$PWSH_DIR/pwsh" ]]; then
+        log "installing PowerShell $PWSH_VERSION as a local .NET tool ($PWSH_DIR)"
+        dotnet tool install PowerShell --version "$PWSH_VERSION" --tool-path "$PWSH_DIR" >/dev/null
+    fi
+}
+
+test_all() {
+    rm -rf "$RESULTS"
+    mkdir -p "$RESULTS/dotnet"
+    local build_ok=1
+    build || build_ok=0
+
+    local ctest_rc=0 san_rc=0 dotnet_rc=0 pwsh_rc=0
+    if [[ $build_ok == 1 ]]; then
+        log "ctest: native tests (Release)"
+        ctest --test-dir "$NATIVE_BUILD" --output-on-failure --output-junit "$RESULTS/ctest.xml" --parallel 2 || ctest_rc=$?
+
+        if [[ "${TP_SKIP_SANITIZERS:-0}" != 1 ]]; then
+            log "ctest: native tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+            if cmake -S "$ROOT" -B "$NATIVE_SAN_BUILD" -DCMAKE_BUILD_TYPE=Debug -DTP_SANITIZE=ON >/dev/null &&
+               cmake --build "$NATIVE_SAN_BUILD" --parallel >/dev/null; then
+                ASAN_OPTIONS=detect_leaks=1 ctest --test-dir "$NATIVE_SAN_BUILD" --output-on-failure \
+                    --output-junit "$RESULTS/ctest-san.xml" --parallel 2 || san_rc=$?
+            else
+                san_rc=1
+            fi
+        fi
+
+        log "dotnet test: NUnit suites"
+        dotnet test "$ROOT/TensorPool.sln" -c "$CONFIGURATION" --no-build \
+            --logger trx --results-directory "$RESULTS/dotnet" -- NUnit.DefaultTimeout=600000 || dotnet_rc=$?
+
+        if [[ "${TP_SKIP_PWSH:-0}" != 1 ]]; then
+            log "build.ps1 parity: pwsh build.ps1 build"
+            if ensure_pwsh; then
+                "$PWSH_DIR/pwsh" -NoLogo -NoProfile -File "$ROOT/build.ps1" build || pwsh_rc=$?
+            else
+                pwsh_rc=1
+            fi
+        fi
+    fi
+
+    echo
+    echo "Test summary"
+    if [[ $build_ok == 0 ]]; then
+        add_counts "build" "0 1 0"
+    else
+        add_counts "native (ctest)" "$(junit_counts "$RESULTS/ctest.xml")"
+        [[ "${TP_SKIP_SANITIZERS:-0}" == 1 ]] || add_counts "native (ASan/UBSan)" "$(junit_counts "$RESULTS/ctest-san.xml")"
+        add_counts "dotnet (NUnit)" "$(trx_counts "$RESULTS/dotnet")"
+        if [[ "${TP_SKIP_PWSH:-0}" != 1 ]]; then
+            if [[ $pwsh_rc == 0 ]]; then add_counts "build.ps1 parity" "1 0 0"; else add_counts "build.ps1 parity" "0 1 0"; fi
+        fi
+        # A runner that failed without reporting a failed test (crash, abort) still fails the run.
+        if [[ $dotnet_rc != 0 || $ctest_rc != 0 || $san_rc != 0 ]] && [[ $TOTAL_FAILED == 0 ]]; then
+            add_counts "runner errors" "0 1 0"
+        fi
+    fi
+    echo "  ($TOTAL_SKIPPED skipped)"
+    echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed"
+    [[ $TOTAL_FAILED == 0 ]]
+}
+
+run_tp() {
+    if [[ ! -f "$TP_DLL" ]]; then build >&2; fi
+    exec dotnet "$TP_DLL" "$@"
+}
+
+cmd="${1:-build}"
+[[ $# -gt 0 ]] && shift
+case "$cmd" in
+    build) build ;;
+    test) test_all ;;
+    demo) run_tp demo "$@" ;;
+    tp) run_tp "$@" ;;
+    bindings)
+        native_build
+        dotnet run --project "$ROOT/tools/TensorPool.BindingsGen" -c "$CONFIGURATION" -- --root "$ROOT" "$@"
+        ;;
+    bench)
+        build
+        dotnet run --project "$ROOT/bench/TensorPool.Benchmarks" -c Release --no-build -- "$@"
+        ;;
+    pack)
+        build
+        dotnet pack "$ROOT/TensorPool.sln" -c "$CONFIGURATION" --no-build -p:TensorPoolSkipNativeBuild=true -o "$ROOT/artifacts/packages"
+        ;;
+    clean) rm -rf "$ROOT/build" "$ROOT/artifacts"; dotnet clean "$ROOT/TensorPool.sln" -nologo -v q >/dev/null ;;
+    -h|--help|help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' ;;
+    *) echo "build.sh: unknown command '$cmd' (try ./build.sh help)" >&2; exit 2 ;;
+esac

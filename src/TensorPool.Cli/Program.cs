@@ -1,0 +1,3 @@
+using TensorPool.Cli;
+
+return TpCommand.Run(args);

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace TensorPool.Testing;
+
+/// <summary>
+/// A real child process running a TestHost scenario (<c>dotnet TensorPool.TestHost.dll scenario args…</c>).
+/// Output is captured line by line; dispose kills the process tree if it is still running.
+/// </summary>
+public sealed class ChildProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly List<string> _lines = [];
+    private readonly object _gate = new();
+
+    private ChildProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+            lock (_gate)
+            {
+                _stdout.AppendLine(e.Data);
+                _lines.Add(e.Data);
+                Monitor.PulseAll(_gate);
+            }
+        };
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+            lock (_gate)
+            {
+                _stderr.AppendLine(e.Data);
+            }
+        };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public string StandardOutput
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stdout.ToString();
+            }
+        }
+    }
+
+    public string StandardError
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stderr.ToString();
+            }
+        }
+    }
+
+    /// <summary>Path of the TestHost assembly built beside the test assemblies.</summary>
+    public static string TestHostPath
+    {
+        get
+        {
+            string beside = Path.Combine(AppContext.BaseDirectory, "TensorPool.TestHost.dll");
+            if (File.Exists(beside))
+            {
+                return beside;
+            }
+            string built = Path.Combine(RepoPaths.Root, "tests", "TensorPool.TestHost", "bin", RepoPaths.Configuration,
+                "net10.0", "TensorPool.TestHost.dll");
+            if (File.Exists(built))
+            {
+                return built;
+            }
+            throw new FileNotFoundException("TensorPool.TestHost.dll is not built; build the solution first.", built);
+        }
+    }
+
+    /// <summary>Start a TestHost scenario in a new process.</summary>
+    public static ChildProcess StartScenario(string scenario, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(TestHostPath);
+        psi.ArgumentList.Add(scenario);
+        foreach (string a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        return Start(psi);
+    }
+
+    /// <summary>Start any program with captured output.</summary>
+    public static ChildProcess Start(ProcessStartInfo psi)
+    {
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        psi.UseShellExecute = false;
+        Process process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {psi.FileName}");
+        return new ChildProcess(process);
+    }
+
+    /// <summary>Write a line to the child's standard input (when it was redirected).</summary>
+    public void WriteLine(string line)
+    {
+        _process.StandardInput.WriteLine(line);
+        _process.StandardInput.Flush();
+    }
+
+    /// <summary>Wait until the child prints a line starting with <paramref name="prefix"/>; returns that line.</summary>
+    public string WaitForLine(string prefix, TimeSpan timeout)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        int next = 0;
+        lock (_gate)
+        {
+            while (true)
+            {
+                for (; next < _lines.Count; next++)
+                {
+                    if (_lines[next].StartsWith(prefix, StringComparison.Ordinal))
+                    {
+                        return _lines[next];
+                    }
+                }
+                TimeSpan left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero)
+                {
+                    throw new TimeoutException(
+                        $"child {_process.Id} printed no line starting with '{prefix}' within {timeout}.\n" +
+                        $"stdout:\n{_stdout}\nstderr:\n{_stderr}");
+                }
+                if (_process.HasExited && next >= _lines.Count)
+                {
+                    // Let the output pump drain, then give up if nothing more arrives.
+                    Monitor.Wait(_gate, TimeSpan.FromMilliseconds(200));
+                    if (next >= _lines.Count)
+                    {
+                        throw new InvalidOperationException(
+                            $"child {_process.Id} exited ({_process.ExitCode}) before printing '{prefix}'.\n" +
+                            $"stdout:\n{_stdout}\nstderr:\n{_stderr}");
+                    }
+                    continue;
+                }
+                Monitor.Wait(_gate, left < TimeSpan.FromMilliseconds(100) ? left : TimeSpan.FromMilliseconds(100));
+            }
+        }
+    }
+
+    /// <summary>Wait for exit and return the exit code; kills the process and throws on timeout.</summary>
+    public int WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+        {
+            Kill();
+            throw new TimeoutException($"child {_process.Id} did not exit within {timeout}.\nstdout:\n{StandardOutput}\nstderr:\n{StandardError}");
+        }
+        _process.WaitForExit(); // flush the asynchronous output readers
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL the child (and its descendants).</summary>
+    public void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+}
