@@ -43,4 +43,13 @@
 
 #define TP_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
 
+/*
+ * Marks an exported function as trivial: it never blocks, never calls back,
+ * never raises an error and runs in a few nanoseconds (seqlock stores, slot
+ * address arithmetic). The bindings generator gives such functions
+ * [SuppressGCTransition], which saves the managed/native transition cost on
+ * the hot path. Never put it on anything that can block or take long.
+ */
+#define TP_HOT_INLINE_SAFE __attribute__((annotate("tp:suppress_gc_transition")))
+
 #endif /* TENSORPOOL_PLATFORM_H */
