@@ -50,6 +50,6 @@
  * [SuppressGCTransition], which saves the managed/native transition cost on
  * the hot path. Never put it on anything that can block or take long.
  */
-#define TP_HOT_INLINE_SAFE __attribute__((annotate("tp:suppress_gc_transition")))
+#define TP_TRIVIAL __attribute__((annotate("tp:suppress_gc_transition")))
 
 #endif /* TENSORPOOL_PLATFORM_H */
