@@ -1,5 +1,8 @@
 using System.CommandLine;
 using System.Reflection;
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("TensorPool.Sbe.Tests")]
 
 namespace TensorPool.Cli;
 
@@ -22,6 +25,8 @@ internal static class TpCommand
     public static RootCommand Build()
     {
         var root = new RootCommand("tp - TensorPool.NET: zero-copy shared-memory tensor exchange (SHM Tensor Pool protocols).");
+        root.Subcommands.Add(Commands.DecodeCommand.Build());
+        root.Subcommands.Add(Commands.EncodeCommand.Build());
         return root;
     }
 

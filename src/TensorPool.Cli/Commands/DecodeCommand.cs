@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using TensorPool.Sbe;
+
+namespace TensorPool.Cli.Commands;
+
+/// <summary>
+/// <c>tp decode FILE [--json]</c>: one SBE message (8-byte header, then the body) from a file, printed
+/// as JSON in the form of the reference .json files, or as readable text. Bad files exit with code 2.
+/// </summary>
+internal static class DecodeCommand
+{
+    public static Command Build()
+    {
+        var file = new Argument<string>("FILE") { Description = "A file holding one SBE message (message header first)." };
+        var json = new Option<bool>("--json") { Description = "Print JSON (keys sorted, as the reference .json files)." };
+        var command = new Command("decode", "Decode one SBE message of the TensorPool schemas (900, 901, 903, 904, 910).") { file, json };
+        command.SetAction(parse => Run(parse, parse.GetValue(file)!, parse.GetValue(json)));
+        return command;
+    }
+
+    private static int Run(ParseResult parse, string path, bool asJson)
+    {
+        if (!CliErrors.TryReadFile(path, out byte[] bytes, out string error))
+        {
+            return CliErrors.BadInput(parse, "decode", path, error);
+        }
+        if (bytes.Length == 0)
+        {
+            return CliErrors.BadInput(parse, "decode", path, "empty file");
+        }
+        if (!SbeMessageHeader.TryRead(bytes, out SbeMessageHeader header))
+        {
+            return CliErrors.BadInput(parse, "decode", path, $"{bytes.Length} bytes: too short for a message header (8 bytes)");
+        }
+        if (!SbeJsonCodec.TryDecode(bytes, out string text, out int length, out SbeRejectReason reason))
+        {
+            return CliErrors.BadInput(parse, "decode", path, Describe(header, reason));
+        }
+        if (length != bytes.Length)
+        {
+            return CliErrors.BadInput(parse, "decode", path,
+                $"{bytes.Length - length} bytes after the {length}-byte {SbeSchemas.MessageName(header.SchemaId, header.TemplateId)} message");
+        }
+        TextWriter output = parse.InvocationConfiguration.Output;
+        if (asJson)
+        {
+            output.WriteLine(text);
+        }
+        else
+        {
+            using JsonDocument doc = JsonDocument.Parse(text);
+            WriteReadable(output, doc.RootElement);
+        }
+        return TpCommand.ExitOk;
+    }
+
+    private static string Describe(SbeMessageHeader header, SbeRejectReason reason) => reason switch
+    {
+        SbeRejectReason.UnknownSchema => $"unknown schemaId {header.SchemaId} (known: {string.Join(", ", SbeSchemas.Ids.ToArray())})",
+        SbeRejectReason.UnknownTemplate => $"schema {header.SchemaId} has no templateId {header.TemplateId}",
+        _ => $"not a valid {SbeSchemas.MessageName(header.SchemaId, header.TemplateId)} message ({header}): {reason}",
+    };
+
+    private static void WriteReadable(TextWriter output, JsonElement root)
+    {
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{root.GetProperty("message").GetString()} (schemaId {root.GetProperty("schemaId")}, templateId {root.GetProperty("templateId")}, " +
+            $"version {root.GetProperty("version")}, blockLength {root.GetProperty("blockLength")}, {root.GetProperty("length")} bytes)"));
+        WriteObject(output, root.GetProperty("fields"), "  ");
+    }
+
+    private static void WriteObject(TextWriter output, JsonElement obj, string indent)
+    {
+        foreach (JsonProperty p in obj.EnumerateObject())
+        {
+            if (p.Value.ValueKind == JsonValueKind.Array && p.Value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.Object))
+            {
+                int n = p.Value.GetArrayLength();
+                output.WriteLine($"{indent}{p.Name}: {n} {(n == 1 ? "entry" : "entries")}");
+                int i = 0;
+                foreach (JsonElement entry in p.Value.EnumerateArray())
+                {
+                    output.WriteLine($"{indent}  [{i++}]");
+                    WriteObject(output, entry, indent + "    ");
+                }
+            }
+            else
+            {
+                output.WriteLine($"{indent}{p.Name}: {Scalar(p.Value)}");
+            }
+        }
+    }
+
+    private static string Scalar(JsonElement v) => v.ValueKind switch
+    {
+        JsonValueKind.Null => "(absent)",
+        JsonValueKind.String => JsonSerializer.Serialize(v.GetString()),
+        _ => v.GetRawText().ReplaceLineEndings("").Replace(" ", "", StringComparison.Ordinal),
+    };
+}
