@@ -303,8 +303,12 @@ internal static class EncoderEmitter
     {
         w.Summary("Sets the fields and sections from their JSON form; throws SbeJsonException naming the path.");
         w.Open("internal void ApplyJson(JsonElement json, string path)");
-        w.Line($"SbeJson.CheckObject(json, path, {Names.KnownKeys(c)});");
-        w.Line("JsonElement v;");
+        string keys = Names.KnownKeys(c);
+        w.Line(keys.Length == 0 ? "SbeJson.CheckObject(json, path);" : $"SbeJson.CheckObject(json, path, {keys});");
+        if (c.Fields.Any(f => f.Kind != FieldKind.Constant) || c.Sections.Any(s => s.Var is not null))
+        {
+            w.Line("JsonElement v;");
+        }
         foreach (Field f in c.Fields)
         {
             EmitJsonFieldRead(w, f);

@@ -97,7 +97,7 @@ internal static class SchemaParser
         var sb = new StringBuilder();
         foreach (string part in stem.Split(['-', '_', '.', ' '], StringSplitOptions.RemoveEmptyEntries))
         {
-            sb.Append(char.ToUpperInvariant(part[0])).Append(part.Substring(1));
+            sb.Append(char.ToUpperInvariant(part[0])).Append(part, 1, part.Length - 1);
         }
         string name = sb.ToString();
         if (name.Length == 0 || !char.IsLetter(name[0]) || !name.All(char.IsLetterOrDigit))
