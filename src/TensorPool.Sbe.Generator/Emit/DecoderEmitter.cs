@@ -66,6 +66,8 @@ internal static class DecoderEmitter
         w.Line($"public static bool TryWrapBody(ReadOnlySpan<byte> body, out {t} decoder, out SbeRejectReason reason) =>");
         w.Line("    TryWrapCore(body, 0, BlockLength, SchemaVersion, out decoder, out reason);");
         w.Line();
+        w.Line($"public static bool TryWrapBody(ReadOnlySpan<byte> body, out {t} decoder) => TryWrapBody(body, out decoder, out _);");
+        w.Line();
         w.Summary("Wraps a body without a message header, with the block length and version learned elsewhere.");
         w.Open($"public static bool TryWrapBody(ReadOnlySpan<byte> body, int actingBlockLength, int actingVersion, out {t} decoder, out SbeRejectReason reason)");
         w.Open("if ((uint)actingVersion > SchemaVersion)");

@@ -122,10 +122,19 @@ internal sealed class TypeTable
         Primitive? direct = Primitive.Find(typeName);
         if (direct is not null)
         {
-            field = new Field(name, id, FieldKind.Scalar, direct);
-            if (presence == "constant")
+            // A length on the field itself (pad: uint8 length 26 in the wire schema) makes a fixed array,
+            // as the spec's "pad : bytes[26]" reads.
+            int length = SchemaParser.ParseUShort(SchemaParser.Attr(e, "length") ?? "1", what + " length");
+            field = length > 1
+                ? new Field(name, id, FieldKind.Array, direct) { ArrayLength = length, CharacterEncoding = SchemaParser.Attr(e, "characterEncoding") }
+                : new Field(name, id, FieldKind.Scalar, direct);
+            if (presence == "constant" || (length != 1 && presence == "optional"))
             {
-                throw new SchemaException($"{what}: a constant field needs a constant <type>");
+                throw new SchemaException($"{what}: a constant needs a constant <type>; an array cannot be optional");
+            }
+            if (length == 0)
+            {
+                throw new SchemaException($"{what}: length 0 is only for var data");
             }
         }
         else if (_simple.TryGetValue(typeName, out XElement? t))
