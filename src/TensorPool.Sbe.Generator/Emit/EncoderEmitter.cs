@@ -271,12 +271,11 @@ internal static class EncoderEmitter
         w.Line();
         if (v.IsText)
         {
-            w.Summary($"Writes {v.Name} from ASCII text (a character above 0x7F is an error).");
+            w.Summary($"Writes {v.Name} from ASCII text; a character above 0x7F throws (and leaves the encoder to be wrapped again).");
             w.Open($"public void Put{n}(ReadOnlySpan<char> value)");
             w.Line($"SbeCodec.CheckVarLength(value.Length, {v.MaxLength}U, {name});");
-            w.Line($"SbeCodec.CheckAscii(value, {name});");
             w.Line($"int position = _cursor.BeginVarData(_buffer, {level}, {serial}, {index}, value.Length);");
-            w.Line("SbeCodec.CopyAscii(value, _buffer.Slice(position, value.Length));");
+            w.Line($"SbeCodec.CopyAscii(value, _buffer.Slice(position, value.Length), {name});");
             w.Close();
             w.Line();
         }

@@ -263,23 +263,29 @@ public static class SbeCodec
     private static void ThrowVarTooLong(int length, uint maxLength, string name) =>
         throw new ArgumentOutOfRangeException(name, length, $"{name} is {length} bytes; the schema allows at most {maxLength}");
 
-    /// <summary>Throws unless every character of <paramref name="text"/> is ASCII (0x00..0x7F).</summary>
-    public static void CheckAscii(ReadOnlySpan<char> text, string name)
+    /// <summary>
+    /// Copies ASCII text as one byte a character, checking and narrowing in one vectorised pass;
+    /// a character above 0x7F is a caller error.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CopyAscii(ReadOnlySpan<char> text, Span<byte> destination, string name)
     {
-        if (!System.Text.Ascii.IsValid(text))
+        if (System.Text.Ascii.FromUtf16(text, destination, out _) != System.Buffers.OperationStatus.Done)
         {
-            int i = 0;
-            while (text[i] <= 0x7F)
-            {
-                i++;
-            }
-            throw new ArgumentException($"{name} is not ASCII: U+{(int)text[i]:X4} at index {i}", name);
+            ThrowNotAscii(text, name);
         }
     }
 
-    /// <summary>Copies ASCII text (checked by <see cref="CheckAscii"/>) as one byte a character.</summary>
-    public static void CopyAscii(ReadOnlySpan<char> text, Span<byte> destination) =>
-        System.Text.Ascii.FromUtf16(text, destination, out _);
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowNotAscii(ReadOnlySpan<char> text, string name)
+    {
+        int i = 0;
+        while (i < text.Length && text[i] <= 0x7F)
+        {
+            i++;
+        }
+        throw new ArgumentException($"{name} is not ASCII: U+{(int)text[i]:X4} at index {i}", name);
+    }
 
     /// <summary>The bytes of a text var-data field as a string, one char per byte (Latin-1), so nothing is lost.</summary>
     public static string GetString(ReadOnlySpan<byte> bytes) => System.Text.Encoding.Latin1.GetString(bytes);

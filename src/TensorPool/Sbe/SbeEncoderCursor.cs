@@ -13,6 +13,7 @@ namespace TensorPool.Sbe;
 /// (<see cref="InvalidOperationException"/>). Used by generated code only.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
+[SkipLocalsInit]
 public struct SbeEncoderCursor
 {
     /// <summary>Deepest group nesting the cursor tracks (the schema parser enforces it).</summary>
@@ -88,13 +89,9 @@ public struct SbeEncoderCursor
     /// </summary>
     public int BeginGroup(Span<byte> buffer, int level, int serial, int section, int count)
     {
-        if ((uint)count > SbeCodec.MaxGroupCount)
+        if ((uint)count > SbeCodec.MaxGroupCount || level + 1 > MaxDepth)
         {
-            throw new ArgumentOutOfRangeException(nameof(count), count, $"a group holds 0 to {SbeCodec.MaxGroupCount} entries");
-        }
-        if (level + 1 > MaxDepth)
-        {
-            throw new InvalidOperationException("groups nest too deep");
+            ThrowBadGroup(count);
         }
         int p = Enter(level, serial, section);
         SbeCodec.WriteUInt16(buffer, p + 2, (ushort)count); // the placeholder already holds the group's blockLength
@@ -119,7 +116,7 @@ public struct SbeEncoderCursor
         }
         if (g.Remaining == 0)
         {
-            throw new InvalidOperationException($"the group declared {g.Count} entries; Next() was called once more");
+            ThrowTooManyEntries(g.Count);
         }
         int p = _limit - _tail;
         int insert = blockLength + placeholders.Length;
@@ -154,13 +151,12 @@ public struct SbeEncoderCursor
         ref Level l = ref _levels[level];
         if (!l.HasEntry)
         {
-            throw new InvalidOperationException("call Next() before writing the sections of a group entry");
+            ThrowNoEntry();
         }
         CloseDeeper(level);
         if (section < l.Section)
         {
-            throw new InvalidOperationException(
-                "groups and var data must be written in schema order, each once; this one was already written or passed");
+            ThrowOutOfOrder();
         }
         _tail -= (section - l.Section + 1) * SbeCodec.SectionHeaderSize;
         l.Section = section + 1;
@@ -174,8 +170,7 @@ public struct SbeEncoderCursor
             ref Level l = ref _levels[d];
             if (l.Remaining != 0)
             {
-                throw new InvalidOperationException(
-                    $"a group declared {l.Count} entries but only {l.Count - l.Remaining} were written before moving on");
+                ThrowMissingEntries(l.Count, l.Remaining);
             }
             if (l.HasEntry)
             {
@@ -185,6 +180,29 @@ public struct SbeEncoderCursor
         }
         _depth = level;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowBadGroup(int count) =>
+        throw new ArgumentOutOfRangeException(nameof(count), count,
+            $"a group holds 0 to {SbeCodec.MaxGroupCount} entries and nests at most {MaxDepth} deep");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowTooManyEntries(int count) =>
+        throw new InvalidOperationException($"the group declared {count} entries; Next() was called once more");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowNoEntry() =>
+        throw new InvalidOperationException("call Next() before writing the sections of a group entry");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowOutOfOrder() =>
+        throw new InvalidOperationException(
+            "groups and var data must be written in schema order, each once; this one was already written or passed");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowMissingEntries(int count, int remaining) =>
+        throw new InvalidOperationException(
+            $"a group declared {count} entries but only {count - remaining} were written before moving on");
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowClosed() =>
