@@ -62,26 +62,12 @@ public class SbeCodecBenchmarks
 
     private int EncodeAnnounceFromBytes()
     {
-        Span<byte> buffer = _announce;
-        var e = ShmPoolAnnounceEncoder.WrapAndApplyHeader(buffer);
-        e.StreamId = 10000;
-        e.ProducerId = 7;
-        e.Epoch = 1972072491687;
-        e.AnnounceTimestampNs = 123456789;
-        e.AnnounceClockDomain = ClockDomain.Monotonic;
-        e.LayoutVersion = 1;
-        e.HeaderNslots = 64;
-        e.HeaderSlotBytes = 256;
+        var e = ShmPoolAnnounceEncoder.WrapAndApplyHeader(_announce);
+        SetAnnounceFields(ref e);
         var pools = e.PayloadPoolsCount(2);
-        pools.Next();
-        pools.PoolId = 1;
-        pools.PoolNslots = 64;
-        pools.StrideBytes = 1 << 20;
+        SetPool(ref pools, 1, 1 << 20);
         pools.PutRegionUri("shm:file?path=/dev/shm/tensorpool-app/default/10000/1972072491687/1.pool|require_hugepages=false"u8);
-        pools.Next();
-        pools.PoolId = 2;
-        pools.PoolNslots = 64;
-        pools.StrideBytes = 16 << 20;
+        SetPool(ref pools, 2, 16 << 20);
         pools.PutRegionUri("shm:file?path=/dev/shm/tensorpool-app/default/10000/1972072491687/2.pool|require_hugepages=false"u8);
         e.PutHeaderRegionUri("shm:file?path=/dev/shm/tensorpool-app/default/10000/1972072491687/header.ring|require_hugepages=false"u8);
         return e.EncodedLength;
@@ -89,8 +75,19 @@ public class SbeCodecBenchmarks
 
     private int EncodeAnnounceFromStrings()
     {
-        Span<byte> buffer = _announce;
-        var e = ShmPoolAnnounceEncoder.WrapAndApplyHeader(buffer);
+        var e = ShmPoolAnnounceEncoder.WrapAndApplyHeader(_announce);
+        SetAnnounceFields(ref e);
+        var pools = e.PayloadPoolsCount(2);
+        SetPool(ref pools, 1, 1 << 20);
+        pools.PutRegionUri(Pool1Uri);
+        SetPool(ref pools, 2, 16 << 20);
+        pools.PutRegionUri(Pool2Uri);
+        e.PutHeaderRegionUri(HeaderUri);
+        return e.EncodedLength;
+    }
+
+    private static void SetAnnounceFields(ref ShmPoolAnnounceEncoder e)
+    {
         e.StreamId = 10000;
         e.ProducerId = 7;
         e.Epoch = 1972072491687;
@@ -99,19 +96,14 @@ public class SbeCodecBenchmarks
         e.LayoutVersion = 1;
         e.HeaderNslots = 64;
         e.HeaderSlotBytes = 256;
-        var pools = e.PayloadPoolsCount(2);
+    }
+
+    private static void SetPool(ref ShmPoolAnnounceEncoder.PayloadPoolsEncoder pools, ushort poolId, uint strideBytes)
+    {
         pools.Next();
-        pools.PoolId = 1;
+        pools.PoolId = poolId;
         pools.PoolNslots = 64;
-        pools.StrideBytes = 1 << 20;
-        pools.PutRegionUri(Pool1Uri);
-        pools.Next();
-        pools.PoolId = 2;
-        pools.PoolNslots = 64;
-        pools.StrideBytes = 16 << 20;
-        pools.PutRegionUri(Pool2Uri);
-        e.PutHeaderRegionUri(HeaderUri);
-        return e.EncodedLength;
+        pools.StrideBytes = strideBytes;
     }
 
     private long DecodeAnnounce(int length)

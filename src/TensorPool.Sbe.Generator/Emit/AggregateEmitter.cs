@@ -59,15 +59,9 @@ internal static class AggregateEmitter
         w.Summary("Schema ids known to this assembly.");
         w.Line("public static ReadOnlySpan<ushort> Ids => [" + string.Join(", ", schemas.Select(s => Names.Int(s.Id))) + "];");
         w.Line();
-        w.Summary("The message name for a schema and template id, or null.");
-        w.Open("public static string? MessageName(ushort schemaId, ushort templateId) => schemaId switch");
-        foreach (SbeSchema s in schemas)
-        {
-            w.Line($"{s.Id} => {Full(s, SchemaEmitter.SchemaClass(s))}.MessageName(templateId),");
-        }
-        w.Line("_ => null,");
-        w.Close(";");
-        w.Line();
+        w.SwitchExpression("The message name for a schema and template id, or null.",
+            "public static string? MessageName(ushort schemaId, ushort templateId) => schemaId switch", schemas,
+            s => $"{s.Id} => {Full(s, SchemaEmitter.SchemaClass(s))}.MessageName(templateId)", "_ => null");
         w.Summary("Finds a message by name across the schemas.");
         w.Open("public static bool TryFindMessage(string messageName, out ushort schemaId, out ushort templateId)");
         foreach (SbeSchema s in schemas)
@@ -82,24 +76,11 @@ internal static class AggregateEmitter
         w.Line("return false;");
         w.Close();
         w.Line();
-        w.Summary("The block length a schema encodes a template with (0 when unknown).");
-        w.Open("public static int BlockLengthOf(ushort schemaId, ushort templateId) => schemaId switch");
-        foreach (SbeSchema s in schemas)
-        {
-            w.Line($"{s.Id} => {Full(s, SchemaEmitter.SchemaClass(s))}.BlockLengthOf(templateId),");
-        }
-        w.Line("_ => 0,");
-        w.Close(";");
-        w.Line();
-        w.Summary("The version a schema encodes with (0 when unknown).");
-        w.Open("public static int VersionOf(ushort schemaId) => schemaId switch");
-        foreach (SbeSchema s in schemas)
-        {
-            w.Line($"{s.Id} => {s.Version},");
-        }
-        w.Line("_ => 0,");
-        w.Close(";");
-        w.Line();
+        w.SwitchExpression("The block length a schema encodes a template with (0 when unknown).",
+            "public static int BlockLengthOf(ushort schemaId, ushort templateId) => schemaId switch", schemas,
+            s => $"{s.Id} => {Full(s, SchemaEmitter.SchemaClass(s))}.BlockLengthOf(templateId)", "_ => 0");
+        w.SwitchExpression("The version a schema encodes with (0 when unknown).",
+            "public static int VersionOf(ushort schemaId) => schemaId switch", schemas, s => $"{s.Id} => {s.Version}", "_ => 0");
         w.Summary("Decodes one message (with header) as a JSON object; false with a reason when it cannot.");
         w.Open("public static bool TryWriteJson(ReadOnlySpan<byte> buffer, Utf8JsonWriter writer, out SbeRejectReason reason)");
         w.Open("if (!SbeMessageHeader.TryRead(buffer, out SbeMessageHeader header))");
@@ -115,14 +96,10 @@ internal static class AggregateEmitter
         w.Close();
         w.Close();
         w.Line();
-        w.Summary("Encodes a message from the JSON form of its fields; returns the length written.");
-        w.Open("public static int EncodeJson(ushort schemaId, ushort templateId, JsonElement fields, Span<byte> buffer) => schemaId switch");
-        foreach (SbeSchema s in schemas)
-        {
-            w.Line($"{s.Id} => {Full(s, SchemaEmitter.SchemaClass(s))}.EncodeJson(templateId, fields, buffer),");
-        }
-        w.Line("_ => throw new SbeJsonException(\"schemaId: no schema \" + schemaId + \" is known\"),");
-        w.Close(";");
+        w.SwitchExpression("Encodes a message from the JSON form of its fields; returns the length written.",
+            "public static int EncodeJson(ushort schemaId, ushort templateId, JsonElement fields, Span<byte> buffer) => schemaId switch", schemas,
+            s => $"{s.Id} => {Full(s, SchemaEmitter.SchemaClass(s))}.EncodeJson(templateId, fields, buffer)",
+            "_ => throw new SbeJsonException(\"schemaId: no schema \" + schemaId + \" is known\")");
         w.Close();
         return w.ToString();
     }

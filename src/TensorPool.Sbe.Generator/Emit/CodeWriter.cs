@@ -33,6 +33,22 @@ internal sealed class CodeWriter
         return this;
     }
 
+    /// <summary>An expression-bodied member that switches: <c>header =&gt; x switch { arm, ..., default }</c>.</summary>
+    public CodeWriter SwitchExpression<T>(string summary, string header, System.Collections.Generic.IEnumerable<T> items,
+        System.Func<T, string> arm, string defaultArm)
+    {
+        Summary(summary);
+        Open(header);
+        foreach (T item in items)
+        {
+            Line(arm(item) + ",");
+        }
+        Line(defaultArm + ",");
+        Close(";");
+        Line();
+        return this;
+    }
+
     public CodeWriter Summary(string text)
     {
         Line("/// <summary>" + Names.Xml(text) + "</summary>");

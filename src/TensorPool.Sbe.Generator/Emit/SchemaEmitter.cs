@@ -26,15 +26,9 @@ internal static class SchemaEmitter
         w.Line($"public const ushort Version = {s.Version};");
         w.Line($"public const string Package = {Names.Quote(s.Package)};");
         w.Line();
-        w.Summary("The message name of a template id, or null when the schema has none.");
-        w.Open("public static string? MessageName(ushort templateId) => templateId switch");
-        foreach (Container m in s.Messages)
-        {
-            w.Line($"{m.Id} => {Names.Quote(m.Name)},");
-        }
-        w.Line("_ => null,");
-        w.Close(";");
-        w.Line();
+        w.SwitchExpression("The message name of a template id, or null when the schema has none.",
+            "public static string? MessageName(ushort templateId) => templateId switch", s.Messages,
+            m => $"{m.Id} => {Names.Quote(m.Name)}", "_ => null");
         w.Summary("The template id of a message name.");
         w.Open("public static bool TryGetTemplateId(string messageName, out ushort templateId)");
         w.Open("switch (messageName)");
@@ -89,23 +83,13 @@ internal static class SchemaEmitter
         w.Close();
         w.Close();
         w.Line();
-        w.Summary("Encodes a message of the schema from the JSON form of its fields; returns the length written.");
-        w.Open("public static int EncodeJson(ushort templateId, JsonElement fields, Span<byte> buffer) => templateId switch");
-        foreach (Container m in s.Messages)
-        {
-            w.Line($"{m.Id} => {Names.Encoder(m)}.EncodeJson(fields, buffer),");
-        }
-        w.Line($"_ => throw new SbeJsonException(\"templateId: schema {s.Id} has no template \" + templateId),");
-        w.Close(";");
-        w.Line();
-        w.Summary("The block length the schema encodes a template with (0 for an unknown template).");
-        w.Open("public static int BlockLengthOf(ushort templateId) => templateId switch");
-        foreach (Container m in s.Messages)
-        {
-            w.Line($"{m.Id} => {m.BlockLength},");
-        }
-        w.Line("_ => 0,");
-        w.Close(";");
+        w.SwitchExpression("Encodes a message of the schema from the JSON form of its fields; returns the length written.",
+            "public static int EncodeJson(ushort templateId, JsonElement fields, Span<byte> buffer) => templateId switch", s.Messages,
+            m => $"{m.Id} => {Names.Encoder(m)}.EncodeJson(fields, buffer)",
+            $"_ => throw new SbeJsonException(\"templateId: schema {s.Id} has no template \" + templateId)");
+        w.SwitchExpression("The block length the schema encodes a template with (0 for an unknown template).",
+            "public static int BlockLengthOf(ushort templateId) => templateId switch", s.Messages,
+            m => $"{m.Id} => {m.BlockLength}", "_ => 0");
         w.Close();
     }
 }
