@@ -40,15 +40,19 @@ internal static class SchemaEmitter
         w.Close();
         w.Close();
         w.Line();
+        w.Summary("Reads the message header and checks it names this schema (Truncated, WrongSchemaId or None).");
+        w.Line(Names.Inline);
+        w.Open("public static SbeRejectReason CheckHeader(ReadOnlySpan<byte> buffer, out SbeMessageHeader header)");
+        w.Line("return !SbeMessageHeader.TryRead(buffer, out header) ? SbeRejectReason.Truncated");
+        w.Line("    : header.SchemaId != Id ? SbeRejectReason.WrongSchemaId : SbeRejectReason.None;");
+        w.Close();
+        w.Line();
         w.Summary("Decodes one message of the schema (with header) and hands it to the handler; returns why not when it cannot.");
         w.Open($"public static SbeRejectReason Dispatch<THandler>(ReadOnlySpan<byte> buffer, ref THandler handler) where THandler : {h}, allows ref struct");
-        w.Open("if (!SbeMessageHeader.TryRead(buffer, out SbeMessageHeader header))");
-        w.Line("return SbeRejectReason.Truncated;");
+        w.Line("SbeRejectReason reason = CheckHeader(buffer, out SbeMessageHeader header);");
+        w.Open("if (reason != SbeRejectReason.None)");
+        w.Line("return reason;");
         w.Close();
-        w.Open("if (header.SchemaId != Id)");
-        w.Line("return SbeRejectReason.WrongSchemaId;");
-        w.Close();
-        w.Line("SbeRejectReason reason;");
         w.Open("switch (header.TemplateId)");
         foreach (Container m in s.Messages)
         {
@@ -66,12 +70,8 @@ internal static class SchemaEmitter
         w.Line();
         w.Summary("Decodes one message (with header) as a JSON object; false with a reason when the bytes do not fit the schema.");
         w.Open("public static bool TryWriteJson(ReadOnlySpan<byte> buffer, Utf8JsonWriter writer, out SbeRejectReason reason)");
-        w.Open("if (!SbeMessageHeader.TryRead(buffer, out SbeMessageHeader header))");
-        w.Line("reason = SbeRejectReason.Truncated;");
-        w.Line("return false;");
-        w.Close();
-        w.Open("if (header.SchemaId != Id)");
-        w.Line("reason = SbeRejectReason.WrongSchemaId;");
+        w.Line("reason = CheckHeader(buffer, out SbeMessageHeader header);");
+        w.Open("if (reason != SbeRejectReason.None)");
         w.Line("return false;");
         w.Close();
         w.Open("switch (header.TemplateId)");
