@@ -45,6 +45,58 @@ public class MutationTests
         Assert.That(accepted, Is.GreaterThan(0), "flips of field values still decode");
     }
 
+    [TestCase("shm/slot_header.bin")]
+    [TestCase("shm/slot_tensor.bin")]
+    public void Shm_slot_mutations_decode_or_are_rejected(string file)
+    {
+        byte[] bytes = ReferenceFiles.Bytes(file);
+        for (int length = 0; length < bytes.Length; length++)
+        {
+            byte[] cut = bytes.AsSpan(0, length).ToArray(); // exactly sized: a read past it would throw
+            Assert.That(Wire.SlotHeaderDecoder.TryWrapBody(cut, out _, out SbeRejectReason reason), Is.False, $"{length} bytes");
+            Assert.That(reason, Is.AnyOf(SbeRejectReason.Truncated, SbeRejectReason.VarLengthBeyondBuffer));
+        }
+        for (int bit = 0; bit < bytes.Length * 8; bit++)
+        {
+            byte[] flipped = (byte[])bytes.Clone();
+            flipped[bit / 8] ^= (byte)(1 << (bit % 8));
+            if (Wire.SlotHeaderDecoder.TryWrapBody(flipped, out var slot))
+            {
+                Assert.That(slot.HeaderBytes.Length, Is.LessThanOrEqualTo(flipped.Length - 64));
+                _ = Wire.TensorHeaderDecoder.TryWrap(slot.HeaderBytes, out var tensor) ? tensor.Dims[7] + tensor.Strides[7] : 0;
+            }
+        }
+    }
+
+    [Test]
+    public void Bytes_changed_after_wrapping_never_lead_outside_the_buffer()
+    {
+        // Shared memory can change under a wrapped decoder; group headers and lengths are re-checked as they are read.
+        var bytes = new byte[256];
+        var e = Wire.ShmPoolAnnounceEncoder.WrapAndApplyHeader(bytes);
+        var pools = e.PayloadPoolsCount(2);
+        pools.Next();
+        pools.PutRegionUri("a");
+        pools.Next();
+        pools.PutRegionUri("b");
+        e.PutHeaderRegionUri("h");
+        byte[] message = bytes[..e.EncodedLength];
+        Assert.That(Wire.ShmPoolAnnounceDecoder.TryWrap(message, out var d), Is.True);
+
+        BitConverter.TryWriteBytes(message.AsSpan(8 + 35 + 2), (ushort)60000); // numInGroup
+        Assert.That(d.PayloadPools.Count, Is.Zero, "a count that no longer fits reads as an empty group");
+
+        BitConverter.TryWriteBytes(message.AsSpan(8 + 35 + 2), (ushort)2);
+        BitConverter.TryWriteBytes(message.AsSpan(8 + 35 + 4 + 10), 1_000_000u); // first regionUri length
+        int seen = 0;
+        foreach (var pool in d.PayloadPools)
+        {
+            seen++;
+        }
+        Assert.That(seen, Is.Zero, "an entry whose length no longer fits ends the enumeration");
+        Assert.That(d.GetHeaderRegionUriString(), Is.EqualTo("h"), "top-level sections use the offsets checked at wrap");
+    }
+
     [Test]
     public void Malformed_discovery_response_is_rejected_cleanly()
     {
