@@ -16,7 +16,7 @@ internal static class Names
     /// <summary>REALTIME_SYNCED → RealtimeSynced; names already in mixed case keep their shape.</summary>
     public static string EnumMember(string name)
     {
-        bool upper = name.IndexOf('_') >= 0 || !System.Linq.Enumerable.Any(name, char.IsLower);
+        bool upper = System.Linq.Enumerable.Contains(name, '_') || !System.Linq.Enumerable.Any(name, char.IsLower);
         var sb = new StringBuilder();
         foreach (string part in name.Split(['_'], System.StringSplitOptions.RemoveEmptyEntries))
         {
