@@ -1,8 +1,5 @@
 using System.CommandLine;
 using System.Reflection;
-using System.Runtime.CompilerServices;
-
-[assembly: InternalsVisibleTo("TensorPool.Sbe.Tests")]
 
 namespace TensorPool.Cli;
 

@@ -82,6 +82,19 @@ public class RoundTripPropertyTests
         }, iter: 2000);
     }
 
+    [Test]
+    public void Every_byte_of_text_var_data_survives_json_D10()
+    {
+        byte[] all = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
+        var buffer = new byte[512];
+        var e = Wire.ControlResponseEncoder.WrapAndApplyHeader(buffer);
+        e.PutErrorMessage(all);
+        byte[] bytes = buffer[..e.EncodedLength];
+
+        Assert.That(SbeJsonCodec.TryDecode(bytes, out string json, out _, out _), Is.True);
+        Assert.That(SbeJsonCodec.Encode(json), Is.EqualTo(bytes));
+    }
+
     private static SbeSchema Load(string file) =>
         SchemaParser.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "schemas", file)), file);
 
