@@ -218,6 +218,31 @@ static int tp_region_open_base(const char *base, int create, int *fd_out)
 }
 
 /*
+ * Open directory `name` under `parent` without following a symlink.
+ * (With O_DIRECTORY|O_NOFOLLOW Linux reports a symlink as ENOTDIR, so look.)
+ */
+static int tp_region_open_dir(int parent, const char *name, int *fd_out)
+{
+    int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0)
+    {
+        *fd_out = fd;
+        return 0;
+    }
+    int err = errno;
+    struct stat lst;
+    if (err == ELOOP || (fstatat(parent, name, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode)))
+    {
+        return TP_ERR_SET(TP_ERR_SYMLINK, "directory %s is a symlink; it is never followed", name);
+    }
+    if (err == ENOTDIR)
+    {
+        return TP_ERR_SET(TP_ERR_PATH_INVALID, "%s is not a directory", name);
+    }
+    return TP_FS_ERR(err, "open directory", name);
+}
+
+/*
  * Walk the directory components of `rel` (all but the last), never following
  * a symlink, creating missing ones when `create`. Every level must be a
  * directory owned by the effective user; it gets `dir_mode` (when `create`).
@@ -241,24 +266,13 @@ static int tp_region_walk(const tp_region_relpath_t *rel, int create, uint32_t d
             close(fd);
             return TP_FS_ERR(err, "mkdir", name);
         }
-        int next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (next < 0)
-        {
-            int err = errno;
-            struct stat lst;
-            int is_link = fstatat(fd, name, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode);
-            close(fd);
-            if (err == ELOOP || is_link)
-            {
-                return TP_ERR_SET(TP_ERR_SYMLINK, "layout directory %s is a symlink; it is never followed", name);
-            }
-            if (err == ENOTDIR)
-            {
-                return TP_ERR_SET(TP_ERR_PATH_INVALID, "layout directory %s is not a directory", name);
-            }
-            return TP_FS_ERR(err, "open directory", name);
-        }
+        int next = 0;
+        rc = tp_region_open_dir(fd, name, &next);
         close(fd);
+        if (rc < 0)
+        {
+            return rc;
+        }
         fd = next;
         struct stat st;
         if (fstat(fd, &st) != 0)
@@ -751,14 +765,13 @@ int tp_region_remove_epoch_dir(const char *base_dir, const char *epoch_dir)
         return rc;
     }
     const char *leaf = rel->rest + rel->offsets[rel->count - 1];
-    int fd = openat(parent_fd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
+    int fd = -1;
+    rc = tp_region_open_dir(parent_fd, leaf, &fd);
+    if (rc < 0)
     {
-        rc = errno == ELOOP ? TP_ERR_SET(TP_ERR_SYMLINK, "refusing to remove %s: it is a symlink", epoch_dir)
-                            : TP_FS_ERR(errno, "open epoch dir", epoch_dir);
         close(parent_fd);
         free(rel);
-        return rc;
+        return TP_ERR_APPEND("removing epoch dir %s", epoch_dir);
     }
     DIR *dir = fdopendir(fd);
     if (dir == NULL)
