@@ -36,46 +36,56 @@ const char *tp_frame_status_name(int32_t status)
     return (status >= 0 && status < TP_FRAME_STATUS_COUNT) ? TP_FRAME_STATUS_NAMES[status] : "TP_FRAME_STATUS_UNKNOWN";
 }
 
-/* §8.3 step 5 / §15.21 rule 3: headerBytes must be exactly a v1 TensorHeader message. */
-static int32_t tp_frame_check_embedded_header(const tp_header_slot_layout_t *s)
+/* The embedded message header values of headerBytes. */
+typedef struct tp_frame_embedded_stct
 {
-    if (s->header_bytes_length != TP_TENSOR_HEADER_LENGTH)
+    uint32_t length;
+    tp_sbe_message_header_t header;
+} tp_frame_embedded_t;
+
+/* Copy every field a consumer checks out of the slot (shared or private) into private memory. */
+static void tp_frame_decode(tp_frame_t *frame, tp_frame_embedded_t *embedded, const uint8_t *slot)
+{
+    const tp_header_slot_layout_t *s = (const tp_header_slot_layout_t *)slot;
+    (void)tp_header_slot_decode(&frame->header, slot);
+    embedded->length = s->header_bytes_length;
+    embedded->header = s->tensor_message_header;
+}
+
+/* §8.3 step 5 / §15.21 rule 3: headerBytes must be exactly a v1 TensorHeader message. */
+static int32_t tp_frame_check_embedded_header(const tp_frame_embedded_t *e)
+{
+    if (e->length != TP_TENSOR_HEADER_LENGTH)
     {
         return TP_FRAME_DROP_HEADER_LENGTH;
     }
-    if (s->tensor_message_header.block_length != TP_TENSOR_HEADER_BLOCK_LENGTH)
+    if (e->header.block_length != TP_TENSOR_HEADER_BLOCK_LENGTH)
     {
         return TP_FRAME_DROP_HEADER_BLOCK_LENGTH;
     }
-    if (s->tensor_message_header.template_id != TP_TENSOR_HEADER_TEMPLATE_ID)
+    if (e->header.template_id != TP_TENSOR_HEADER_TEMPLATE_ID)
     {
         return TP_FRAME_DROP_HEADER_TEMPLATE_ID;
     }
-    if (s->tensor_message_header.schema_id != TP_WIRE_SCHEMA_ID)
+    if (e->header.schema_id != TP_WIRE_SCHEMA_ID)
     {
         return TP_FRAME_DROP_HEADER_SCHEMA_ID;
     }
-    if (s->tensor_message_header.version != TP_WIRE_SCHEMA_VERSION)
+    if (e->header.version != TP_WIRE_SCHEMA_VERSION)
     {
         return TP_FRAME_DROP_HEADER_VERSION;
     }
     return TP_FRAME_OK;
 }
 
-int32_t tp_frame_validate_slot(tp_frame_t *frame, const uint8_t *slot_copy, uint32_t header_index,
+/* Every rule after the seqlock, on private, stable values. */
+static int32_t tp_frame_check(tp_frame_t *frame, const tp_frame_embedded_t *embedded, uint32_t header_index,
     const tp_payload_pool_t *pools, uint32_t pool_count)
 {
-    if (frame == NULL || slot_copy == NULL || (pools == NULL && pool_count != 0))
-    {
-        return TP_ERR_INVALID_ARGUMENT;
-    }
-    const tp_header_slot_layout_t *s = (const tp_header_slot_layout_t *)slot_copy;
     frame->header_index = header_index;
     frame->payload = NULL;
     frame->pool_index = 0;
-    (void)tp_header_slot_decode(&frame->header, slot_copy);
-
-    int32_t status = tp_frame_check_embedded_header(s);
+    int32_t status = tp_frame_check_embedded_header(embedded);
     if (status != TP_FRAME_OK)
     {
         return status;
@@ -117,6 +127,18 @@ int32_t tp_frame_validate_slot(tp_frame_t *frame, const uint8_t *slot_copy, uint
     return TP_FRAME_OK;
 }
 
+int32_t tp_frame_validate_slot(tp_frame_t *frame, const uint8_t *slot_copy, uint32_t header_index,
+    const tp_payload_pool_t *pools, uint32_t pool_count)
+{
+    if (frame == NULL || slot_copy == NULL || (pools == NULL && pool_count != 0))
+    {
+        return TP_ERR_INVALID_ARGUMENT;
+    }
+    tp_frame_embedded_t embedded;
+    tp_frame_decode(frame, &embedded, slot_copy);
+    return tp_frame_check(frame, &embedded, header_index, pools, pool_count);
+}
+
 int32_t tp_frame_begin(tp_frame_t *frame, const tp_header_ring_t *ring, const tp_payload_pool_t *pools,
     uint32_t pool_count, uint64_t seq)
 {
@@ -142,21 +164,19 @@ int32_t tp_frame_begin(tp_frame_t *frame, const tp_header_ring_t *ring, const tp
     {
         return TP_FRAME_DROP_SEQ_MISMATCH; /* stale or already reused (§10.2.1) */
     }
-
-    /* Copy the slot out word by word (relaxed atomics: the producer may be overwriting it). */
-    uint64_t copy[TP_HEADER_SLOT_BYTES / 8];
-    copy[0] = observed;
-    for (size_t w = 1; w < TP_HEADER_SLOT_BYTES / 8; w++)
-    {
-        copy[w] = TP_LOAD_RELAXED(&word[w]);
-    }
+    /*
+     * Copy the fields out of the slot the producer may be overwriting, then
+     * let the seqlock say whether the copy is whole. Only the private copy is
+     * checked and used afterwards.
+     */
+    tp_frame_embedded_t embedded;
+    tp_frame_decode(frame, &embedded, slot);
     int32_t status = tp_seqlock_read_validate(word, observed, seq);
     if (status != TP_SEQLOCK_OK)
     {
         return status;
     }
-    /* The copy is stable and private: every remaining rule is checked on it. */
-    return tp_frame_validate_slot(frame, (const uint8_t *)copy, index, pools, pool_count);
+    return tp_frame_check(frame, &embedded, index, pools, pool_count);
 }
 
 int32_t tp_frame_end(const tp_frame_t *frame)

@@ -119,14 +119,16 @@ int tp_header_slot_write(uint8_t *slot, const tp_slot_fields_t *fields)
         return TP_ERR_SET(TP_ERR_INVALID_ARGUMENT, "ndims %u exceeds MAX_DIMS %d", (unsigned)fields->ndims,
             TP_MAX_DIMS);
     }
-    /* Compose the whole slot privately (pads and unused dims zero), then publish it word by word. */
-    union
-    {
-        tp_header_slot_layout_t layout;
-        uint64_t words[TP_HEADER_SLOT_BYTES / 8];
-    } image;
-    memset(&image, 0, sizeof(image));
-    tp_header_slot_layout_t *s = &image.layout;
+    /*
+     * Plain stores straight into the slot: this runs between
+     * tp_seqlock_write_begin and tp_seqlock_write_commit, whose fence and
+     * release store order these stores for readers (seqlock.h). Zero the
+     * body first so pads and dims/strides beyond ndims are 0 (§8.2), then
+     * store the fields; composing a private image and copying it would
+     * cost store-forwarding stalls on SBE's unaligned fields.
+     */
+    tp_header_slot_layout_t *s = (tp_header_slot_layout_t *)slot;
+    memset(slot + 8, 0, TP_HEADER_SLOT_BYTES - 8); /* bytes 0..7 are seq_commit: the seqlock's */
     s->values_len_bytes = fields->values_len_bytes;
     s->payload_slot = fields->payload_slot;
     s->pool_id = fields->pool_id;
@@ -147,13 +149,6 @@ int tp_header_slot_write(uint8_t *slot, const tp_slot_fields_t *fields)
     {
         s->tensor.dims[i] = fields->dims[i];
         s->tensor.strides[i] = fields->strides[i];
-    }
-
-    /* Word 0 is seq_commit: the seqlock's, not ours. */
-    uint64_t *target = (uint64_t *)slot;
-    for (size_t w = 1; w < TP_HEADER_SLOT_BYTES / 8; w++)
-    {
-        TP_STORE_RELAXED(&target[w], image.words[w]);
     }
     return 0;
 }

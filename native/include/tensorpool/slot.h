@@ -228,13 +228,18 @@ TP_EXPORT TP_TRIVIAL uint8_t *tp_payload_pool_slot(const tp_payload_pool_t *pool
  * Write bytes 8..255 of a slot from `fields`: the SlotHeader fields, zeroed
  * pads, headerBytes length 192, the embedded message header {184, 52, 900,
  * 1} and the TensorHeader with dims/strides beyond ndims zero-filled.
- * seq_commit (bytes 0..7) is left to the seqlock. The words are stored with
- * relaxed atomic stores (readers copy the slot concurrently).
+ * seq_commit (bytes 0..7) is left to the seqlock: call this between
+ * tp_seqlock_write_begin and tp_seqlock_write_commit, which order its plain
+ * stores for concurrent readers.
  * TP_ERR_INVALID_ARGUMENT when ndims > TP_MAX_DIMS.
  */
 TP_EXPORT int tp_header_slot_write(uint8_t *slot, const tp_slot_fields_t *fields);
 
-/* Decode the fields of a (private, stable) copy of a slot. No validation: see frame.h. */
+/*
+ * Decode the fields of a slot. No validation (see frame.h); on a slot the
+ * producer may be writing, the result is only meaningful once the seqlock
+ * confirms it (tp_frame_begin does exactly that).
+ */
 TP_EXPORT int tp_header_slot_decode(tp_slot_fields_t *out, const uint8_t *slot);
 
 #ifdef __cplusplus
