@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "tensorpool/path.h"
+#include "tensorpool/uri.h"
 
 int tp_fs_errno_code(int err)
 {
@@ -54,4 +55,34 @@ int tp_fs_check_component(const char *name, size_t length, const char *what)
         return TP_ERR_SET(TP_ERR_PATH_INVALID, "%s may not contain '/'", what);
     }
     return 0;
+}
+
+int tp_fs_check_absolute(const char *path, const char *what)
+{
+    size_t length = strnlen(path, TP_SHM_PATH_MAX);
+    if (length == 0 || length >= TP_SHM_PATH_MAX)
+    {
+        return TP_ERR_SET(TP_ERR_PATH_INVALID, "%s must be 1..%d bytes", what, TP_SHM_PATH_MAX - 1);
+    }
+    if (path[0] != '/')
+    {
+        return TP_ERR_SET(TP_ERR_PATH_NOT_ABSOLUTE, "%s must be absolute: %s", what, path);
+    }
+    return (int)length;
+}
+
+size_t tp_fs_next_component(const char *path, size_t length, size_t *pos, size_t *start)
+{
+    size_t p = *pos;
+    while (p < length && path[p] == '/')
+    {
+        p++;
+    }
+    *start = p;
+    while (p < length && path[p] != '/')
+    {
+        p++;
+    }
+    *pos = p;
+    return p - *start;
 }

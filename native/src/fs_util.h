@@ -32,4 +32,18 @@ int tp_fs_is_uri_path_char(unsigned char c);
  */
 int tp_fs_check_component(const char *name, size_t length, const char *what);
 
+/*
+ * A caller-supplied path that must be absolute: non-NULL was checked by the
+ * caller; 1..PATH_MAX-1 bytes (TP_ERR_PATH_INVALID) starting with '/'
+ * (TP_ERR_PATH_NOT_ABSOLUTE). `what` names it in the message. Returns its length.
+ */
+int tp_fs_check_absolute(const char *path, const char *what);
+
+/*
+ * Iterate the '/'-separated components of path[0, length): skips slashes at
+ * *pos, stores where the next component starts in *start, moves *pos past it
+ * and returns its length (0 when there is none left).
+ */
+size_t tp_fs_next_component(const char *path, size_t length, size_t *pos, size_t *start);
+
 #endif /* TENSORPOOL_FS_UTIL_H */

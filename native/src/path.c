@@ -109,15 +109,12 @@ static int tp_layout_check_base_dir(const char *base_dir, size_t *length_out)
     {
         return TP_ERR_SET(TP_ERR_INVALID_ARGUMENT, "base_dir must not be NULL");
     }
-    size_t length = strnlen(base_dir, TP_SHM_PATH_MAX);
-    if (length == 0 || length >= TP_SHM_PATH_MAX)
+    int rc = tp_fs_check_absolute(base_dir, "base dir");
+    if (rc < 0)
     {
-        return TP_ERR_SET(TP_ERR_PATH_INVALID, "base dir must be 1..%d bytes", TP_SHM_PATH_MAX - 1);
+        return rc;
     }
-    if (base_dir[0] != '/')
-    {
-        return TP_ERR_SET(TP_ERR_PATH_NOT_ABSOLUTE, "base dir must be absolute: %s", base_dir);
-    }
+    size_t length = (size_t)rc;
     for (size_t i = 0; i < length; i++)
     {
         if (!tp_fs_is_uri_path_char((unsigned char)base_dir[i]))
@@ -126,24 +123,16 @@ static int tp_layout_check_base_dir(const char *base_dir, size_t *length_out)
                 "base dir byte 0x%02x at %zu cannot appear in a shm:file URI (§15.22)", (unsigned char)base_dir[i], i);
         }
     }
+    size_t pos = 0;
     size_t start = 0;
-    while (start < length)
+    size_t n;
+    while ((n = tp_fs_next_component(base_dir, length, &pos, &start)) > 0)
     {
-        while (start < length && base_dir[start] == '/')
+        rc = tp_fs_check_component(base_dir + start, n, "a base dir component");
+        if (rc < 0)
         {
-            start++;
+            return TP_ERR_APPEND("base dir %s", base_dir);
         }
-        size_t end = start;
-        while (end < length && base_dir[end] != '/')
-        {
-            end++;
-        }
-        size_t n = end - start;
-        if ((n == 1 && base_dir[start] == '.') || (n == 2 && base_dir[start] == '.' && base_dir[start + 1] == '.'))
-        {
-            return TP_ERR_SET(TP_ERR_PATH_INVALID, "base dir may not contain \".\" or \"..\": %s", base_dir);
-        }
-        start = end;
     }
     while (length > 1 && base_dir[length - 1] == '/')
     {
@@ -336,26 +325,13 @@ static int tp_policy_canonicalise(const char *dir, char *canonical)
     }
 
     /* Append the components of `dir` that follow the resolved prefix. */
-    size_t prefix_length = strlen(prefix);
     size_t used = strlen(canonical);
-    size_t pos = prefix_length;
-    while (pos < length)
+    size_t pos = strlen(prefix);
+    size_t start = 0;
+    size_t n;
+    while ((n = tp_fs_next_component(dir, length, &pos, &start)) > 0)
     {
-        while (pos < length && dir[pos] == '/')
-        {
-            pos++;
-        }
-        size_t end = pos;
-        while (end < length && dir[end] != '/')
-        {
-            end++;
-        }
-        size_t n = end - pos;
-        if (n == 0)
-        {
-            break;
-        }
-        int rc = tp_fs_check_component(dir + pos, n, "a missing component of an allowed base dir");
+        int rc = tp_fs_check_component(dir + start, n, "a missing component of an allowed base dir");
         if (rc < 0)
         {
             return rc;
@@ -369,10 +345,9 @@ static int tp_policy_canonicalise(const char *dir, char *canonical)
         {
             canonical[used++] = '/';
         }
-        memcpy(canonical + used, dir + pos, n);
+        memcpy(canonical + used, dir + start, n);
         used += n;
         canonical[used] = '\0';
-        pos = end;
     }
     return 0;
 }
@@ -383,17 +358,13 @@ int tp_path_policy_add_base_dir(tp_path_policy_t *policy, const char *dir)
     {
         return TP_ERR_SET(TP_ERR_INVALID_ARGUMENT, "policy and dir must not be NULL");
     }
-    size_t length = strnlen(dir, TP_SHM_PATH_MAX);
-    if (length == 0 || length >= TP_SHM_PATH_MAX)
+    int rc = tp_fs_check_absolute(dir, "an allowed base dir (§15.21a.2)");
+    if (rc < 0)
     {
-        return TP_ERR_SET(TP_ERR_PATH_INVALID, "allowed base dir must be 1..%d bytes", TP_SHM_PATH_MAX - 1);
-    }
-    if (dir[0] != '/')
-    {
-        return TP_ERR_SET(TP_ERR_PATH_NOT_ABSOLUTE, "allowed base dir must be absolute (§15.21a.2): %s", dir);
+        return rc;
     }
     char canonical[TP_SHM_PATH_MAX];
-    int rc = tp_policy_canonicalise(dir, canonical);
+    rc = tp_policy_canonicalise(dir, canonical);
     if (rc < 0)
     {
         return TP_ERR_APPEND("allowed base dir %s", dir);
@@ -439,15 +410,11 @@ int tp_path_policy_check(const tp_path_policy_t *policy, const char *path, char 
     {
         return TP_ERR_SET(TP_ERR_INVALID_ARGUMENT, "policy, path and canonical must not be NULL");
     }
-    size_t length = strnlen(path, TP_SHM_PATH_MAX);
-    if (length == 0 || length >= TP_SHM_PATH_MAX)
-    {
-        return TP_ERR_SET(TP_ERR_PATH_INVALID, "region path must be 1..%d bytes", TP_SHM_PATH_MAX - 1);
-    }
     /* §15.21a.5 step 1 */
-    if (path[0] != '/')
+    int rc = tp_fs_check_absolute(path, "an announced region path (§15.21a.5)");
+    if (rc < 0)
     {
-        return TP_ERR_SET(TP_ERR_PATH_NOT_ABSOLUTE, "region path is not absolute (§15.21a.5): %s", path);
+        return rc;
     }
     /* §15.21a.5 step 2 */
     char resolved[TP_SHM_PATH_MAX];

@@ -135,17 +135,18 @@ static int tp_region_split(tp_region_relpath_t *rel, const char *base_dir, const
     {
         return TP_ERR_SET(TP_ERR_INVALID_ARGUMENT, "base_dir and path must not be NULL");
     }
-    size_t base_length = strnlen(base_dir, TP_SHM_PATH_MAX);
-    size_t path_length = strnlen(path, TP_SHM_PATH_MAX);
-    if (base_length == 0 || base_length >= TP_SHM_PATH_MAX || path_length == 0 || path_length >= TP_SHM_PATH_MAX)
+    int rc = tp_fs_check_absolute(base_dir, "the base dir");
+    if (rc < 0)
     {
-        return TP_ERR_SET(TP_ERR_PATH_INVALID, "base dir and path must be 1..%d bytes", TP_SHM_PATH_MAX - 1);
+        return rc;
     }
-    if (base_dir[0] != '/' || path[0] != '/')
+    size_t base_length = (size_t)rc;
+    rc = tp_fs_check_absolute(path, "a region path");
+    if (rc < 0)
     {
-        return TP_ERR_SET(TP_ERR_PATH_NOT_ABSOLUTE, "base dir and region path must be absolute: %s, %s", base_dir,
-            path);
+        return rc;
     }
+    size_t path_length = (size_t)rc;
     for (size_t i = 0; i < path_length; i++)
     {
         if (!tp_fs_is_uri_path_char((unsigned char)path[i]))
@@ -174,7 +175,7 @@ static int tp_region_split(tp_region_relpath_t *rel, const char *base_dir, const
         if (i == rest_length || rel->rest[i] == '/')
         {
             rel->rest[i] = '\0';
-            int rc = tp_fs_check_component(rel->rest + start, i - start, "a region path component");
+            rc = tp_fs_check_component(rel->rest + start, i - start, "a region path component");
             if (rc < 0)
             {
                 return TP_ERR_APPEND("region path %s", path);
@@ -681,42 +682,62 @@ int tp_region_map_uri(tp_region_t **region, const tp_path_policy_t *policy, cons
 
 /* ---- removal ----------------------------------------------------------- */
 
-int tp_region_unlink(const char *base_dir, const char *path)
+/*
+ * Split `path` below `base_dir` and open (never create, never follow) the
+ * directory that holds its last component. On success the caller owns
+ * *rel_out (free) and *dir_fd (close); the leaf name is
+ * rel->rest + rel->offsets[rel->count - 1].
+ */
+static int tp_region_open_parent(const char *base_dir, const char *path, tp_region_relpath_t **rel_out, int *dir_fd)
 {
     tp_region_relpath_t *rel = malloc(sizeof(tp_region_relpath_t));
     if (rel == NULL)
     {
         return TP_ERR_SET(TP_ERR_NO_MEMORY, "cannot allocate a path buffer");
     }
-    int dir_fd = -1;
     int rc = tp_region_split(rel, base_dir, path);
     if (rc == 0)
     {
-        rc = tp_region_walk(rel, 0, 0, &dir_fd);
+        rc = tp_region_walk(rel, 0, 0, dir_fd);
     }
-    if (rc == 0)
+    if (rc < 0)
     {
-        const char *leaf = rel->rest + rel->offsets[rel->count - 1];
-        struct stat st;
-        if (fstatat(dir_fd, leaf, &st, AT_SYMLINK_NOFOLLOW) != 0)
-        {
-            rc = TP_FS_ERR(errno, "stat", path);
-        }
-        else if (S_ISLNK(st.st_mode))
-        {
-            rc = TP_ERR_SET(TP_ERR_SYMLINK, "refusing to unlink %s: it is a symlink", path);
-        }
-        else if (!S_ISREG(st.st_mode))
-        {
-            rc = TP_ERR_SET(TP_ERR_NOT_REGULAR_FILE, "refusing to unlink %s: it is a %s", path,
-                tp_file_type_name(st.st_mode));
-        }
-        else if (unlinkat(dir_fd, leaf, 0) != 0)
-        {
-            rc = TP_FS_ERR(errno, "unlink", path);
-        }
-        close(dir_fd);
+        free(rel);
+        return rc;
     }
+    *rel_out = rel;
+    return 0;
+}
+
+int tp_region_unlink(const char *base_dir, const char *path)
+{
+    tp_region_relpath_t *rel = NULL;
+    int dir_fd = -1;
+    int rc = tp_region_open_parent(base_dir, path, &rel, &dir_fd);
+    if (rc < 0)
+    {
+        return rc;
+    }
+    const char *leaf = rel->rest + rel->offsets[rel->count - 1];
+    struct stat st;
+    if (fstatat(dir_fd, leaf, &st, AT_SYMLINK_NOFOLLOW) != 0)
+    {
+        rc = TP_FS_ERR(errno, "stat", path);
+    }
+    else if (S_ISLNK(st.st_mode))
+    {
+        rc = TP_ERR_SET(TP_ERR_SYMLINK, "refusing to unlink %s: it is a symlink", path);
+    }
+    else if (!S_ISREG(st.st_mode))
+    {
+        rc = TP_ERR_SET(TP_ERR_NOT_REGULAR_FILE, "refusing to unlink %s: it is a %s", path,
+            tp_file_type_name(st.st_mode));
+    }
+    else if (unlinkat(dir_fd, leaf, 0) != 0)
+    {
+        rc = TP_FS_ERR(errno, "unlink", path);
+    }
+    close(dir_fd);
     free(rel);
     return rc;
 }
@@ -748,20 +769,11 @@ static int tp_region_is_layout_file(const char *name)
 
 int tp_region_remove_epoch_dir(const char *base_dir, const char *epoch_dir)
 {
-    tp_region_relpath_t *rel = malloc(sizeof(tp_region_relpath_t));
-    if (rel == NULL)
-    {
-        return TP_ERR_SET(TP_ERR_NO_MEMORY, "cannot allocate a path buffer");
-    }
+    tp_region_relpath_t *rel = NULL;
     int parent_fd = -1;
-    int rc = tp_region_split(rel, base_dir, epoch_dir);
-    if (rc == 0)
-    {
-        rc = tp_region_walk(rel, 0, 0, &parent_fd);
-    }
+    int rc = tp_region_open_parent(base_dir, epoch_dir, &rel, &parent_fd);
     if (rc < 0)
     {
-        free(rel);
         return rc;
     }
     const char *leaf = rel->rest + rel->offsets[rel->count - 1];
