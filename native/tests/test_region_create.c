@@ -5,7 +5,6 @@
 #include <grp.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 
 #include "tensorpool/region.h"
 
@@ -379,10 +378,7 @@ TP_TEST(mlock_failure_is_fatal_and_removes_the_file)
         if (!(rc == TP_ERR_MLOCK && region == NULL && !left)) fprintf(stderr, "child: rc %d left %d: %s\n", rc, left, tp_errmsg());
         _exit(rc == TP_ERR_MLOCK && region == NULL && !left ? 0 : 13);
     }
-    int status = 0;
-    TP_CHECK_EQ_INT(child, waitpid(child, &status, 0));
-    TP_CHECK(WIFEXITED(status));
-    TP_CHECK_EQ_INT(0, WEXITSTATUS(status));
+    TP_CHECK_EQ_INT(0, tp_test_wait_child(child));
     return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tensorpool/tensorpool.h"
@@ -84,6 +85,17 @@ static inline const char *tp_test_path(const char *dir, const char *name)
     memcpy(buf + a + 1, name, b);
     buf[a + 1 + b] = '\0';
     return buf;
+}
+
+/* Wait for a child: its exit code, 128 + the signal that killed it, or -1 when waitpid fails. */
+static inline int tp_test_wait_child(pid_t child)
+{
+    int status = 0;
+    if (waitpid(child, &status, 0) != child)
+    {
+        return -1;
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 /* Write `length` bytes to a new file (mode 0600). 0 on success. */
