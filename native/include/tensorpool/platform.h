@@ -41,7 +41,11 @@
 #define TP_FENCE_RELEASE() __atomic_thread_fence(__ATOMIC_RELEASE)
 #define TP_FENCE_SEQ_CST() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 
+#ifdef __cplusplus
+#define TP_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
+#else
 #define TP_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+#endif
 
 /*
  * Marks an exported function as trivial: it never blocks, never calls back,

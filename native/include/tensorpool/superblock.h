@@ -64,8 +64,11 @@ enum
     TP_SUPERBLOCK_OFFSET_ACTIVITY_TIMESTAMP_NS = 56
 };
 
-/* "TPOLSHM1" as a little-endian u64 (§7.1). A 64-bit enumerator: GCC and Clang accept it. */
-enum tp_superblock_magic_en
+/*
+ * "TPOLSHM1" as a little-endian u64 (§7.1). A 64-bit enumerator is a GNU
+ * extension (GCC and Clang); __extension__ keeps -pedantic builds quiet.
+ */
+__extension__ enum tp_superblock_magic_en
 {
     TP_SUPERBLOCK_MAGIC = 0x544F504C53484D31ULL
 };
