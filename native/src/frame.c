@@ -109,9 +109,11 @@ static int32_t tp_frame_check(tp_frame_t *frame, const tp_frame_embedded_t *embe
         return TP_FRAME_DROP_POOL_UNKNOWN;
     }
     const tp_payload_pool_t *pool = &pools[p];
-    if (h->payload_slot >= pool->nslots)
+    /* §10.2.1; the length test also guards a pool view that was not built by tp_payload_pool_wrap. */
+    if (h->payload_slot >= pool->nslots ||
+        tp_payload_slot_offset(h->payload_slot, pool->stride_bytes) + pool->stride_bytes > pool->length)
     {
-        return TP_FRAME_DROP_PAYLOAD_SLOT_RANGE; /* §10.2.1 */
+        return TP_FRAME_DROP_PAYLOAD_SLOT_RANGE;
     }
     if (h->values_len_bytes > pool->stride_bytes)
     {
@@ -147,6 +149,10 @@ int32_t tp_frame_begin(tp_frame_t *frame, const tp_header_ring_t *ring, const tp
         return TP_ERR_INVALID_ARGUMENT;
     }
     uint32_t index = (uint32_t)(seq & ring->mask); /* §10.2.1 */
+    if (tp_header_slot_offset(index) + TP_HEADER_SLOT_BYTES > ring->length)
+    {
+        return TP_ERR_INVALID_ARGUMENT; /* a ring view not built by tp_header_ring_wrap */
+    }
     uint8_t *slot = tp_header_ring_slot(ring, seq);
     uint64_t *word = (uint64_t *)slot;
     frame->seq = seq;

@@ -430,6 +430,16 @@ TP_TEST(rejects_misuse_without_crashing)
     TP_CHECK_ERR(TP_ERR_INVALID_ARGUMENT, tp_frame_begin(&frame, &empty, &s.pool, 1, 0));
     TP_CHECK_ERR(TP_ERR_INVALID_ARGUMENT, tp_frame_begin(&frame, &s.ring, NULL, 1, 0));
     TP_CHECK_ERR(TP_ERR_INVALID_ARGUMENT, tp_frame_validate_slot(&frame, NULL, 0, &s.pool, 1));
+    /* Views filled by hand with lengths that do not cover the slots are refused, never read past. */
+    tp_header_ring_t short_ring = s.ring;
+    short_ring.length = 64 + 3 * 256;
+    TP_CHECK_ERR(TP_ERR_INVALID_ARGUMENT, tp_frame_begin(&frame, &short_ring, &s.pool, 1, 3));
+    tp_slot_fields_t f = tp_test_fields(2, POOL_ID, 16);
+    tp_test_publish(&s, 2, &f, payload, 16);
+    tp_payload_pool_t short_pool = s.pool;
+    short_pool.length = 64 + 2 * STRIDE;
+    TP_CHECK_EQ_INT(TP_FRAME_DROP_PAYLOAD_SLOT_RANGE, tp_frame_begin(&frame, &s.ring, &short_pool, 1, 2));
+    TP_CHECK_EQ_INT(TP_FRAME_OK, tp_frame_begin(&frame, &s.ring, &s.pool, 1, 2));
     tp_test_stream_free(&s);
     return 0;
 }

@@ -14,7 +14,9 @@
  *
  * Nothing here waits for a commit (§15.21 rule 5), allocates, locks or sets
  * the thread's error message: a drop is an expected outcome, returned as a
- * positive tp_frame_status_t. Negative values mean misuse (NULL arguments).
+ * positive tp_frame_status_t. Negative values mean misuse: NULL arguments,
+ * or a ring view whose length does not cover the slot (views should come
+ * from tp_header_ring_wrap / tp_payload_pool_wrap).
  *
  * Drop reasons, in the order they are checked:
  *   NOT_COMMITTED, CHANGED, SEQ_MISMATCH  the seqlock (§8.3, §15.3, §10.2.1)
@@ -26,7 +28,8 @@
  *   PAYLOAD_OFFSET       payload_offset != 0 (§8.2)
  *   PAYLOAD_SLOT_MISMATCH payload_slot != header_index (§9, §15.5)
  *   POOL_UNKNOWN         pool_id is not one of the announced pools
- *   PAYLOAD_SLOT_RANGE   payload_slot >= the pool's nslots (§10.2.1)
+ *   PAYLOAD_SLOT_RANGE   payload_slot >= the pool's nslots, or its slot lies
+ *                        past the pool view's length (§10.2.1)
  *   VALUES_LEN           values_len_bytes > stride_bytes (§10.2.1)
  *   NDIMS                ndims == 0 or > 8 (§8.2)
  *   DTYPE                UNKNOWN or unassigned dtype (§15.8)
