@@ -444,6 +444,54 @@ TP_TEST(rejects_misuse_without_crashing)
     return 0;
 }
 
+/*
+ * Random slots (a valid one with random bytes overwritten, and pure noise):
+ * every verdict is a known status, and an accepted frame's payload lies in
+ * its pool slot with the layout inside values_len <= stride.
+ */
+TP_TEST(random_slots_get_a_verdict_and_never_escape_the_pool)
+{
+    tp_test_stream_t s;
+    TP_CHECK_EQ_INT(0, setup(&s));
+    uint64_t state = 0x243F6A8885A308D3ULL;
+    uint64_t accepted = 0;
+    for (int iteration = 0; iteration < 200000; iteration++)
+    {
+        uint64_t copy[32];
+        uint32_t index = (uint32_t)(tp_test_random(&state) % RING_SLOTS);
+        if (iteration % 4 == 0)
+        {
+            for (int w = 0; w < 32; w++) copy[w] = tp_test_random(&state);
+        }
+        else
+        {
+            tp_slot_fields_t f = tp_test_fields(index, POOL_ID, 16);
+            memset(copy, 0, sizeof(copy));
+            tp_header_slot_write((uint8_t *)copy, &f);
+            int edits = 1 + (int)(tp_test_random(&state) % 3);
+            for (int e = 0; e < edits; e++)
+            {
+                uint64_t r = tp_test_random(&state);
+                ((uint8_t *)copy)[8 + r % 248] = (uint8_t)(r >> 32);
+            }
+        }
+        tp_frame_t frame;
+        int32_t status = tp_frame_validate_slot(&frame, (const uint8_t *)copy, index, &s.pool, 1);
+        TP_CHECK(status >= 0 && status < TP_FRAME_STATUS_COUNT);
+        if (status == TP_FRAME_OK)
+        {
+            accepted++;
+            TP_CHECK(frame.payload == s.pool_memory + 64 + (uint64_t)index * STRIDE);
+            TP_CHECK(frame.header.values_len_bytes <= STRIDE);
+            TP_CHECK(frame.header.values_len_bytes == 0 || frame.layout.extent_bytes <= frame.header.values_len_bytes);
+            TP_CHECK(frame.header.ndims >= 1 && frame.header.ndims <= TP_MAX_DIMS);
+        }
+    }
+    TP_CHECK(accepted > 0);
+    tp_test_stream_free(&s);
+    return 0;
+}
+
 TP_TEST(status_names_are_distinct)
 {
     for (int32_t i = 0; i < TP_FRAME_STATUS_COUNT; i++)

@@ -240,4 +240,52 @@ TP_TEST(format_reports_a_small_buffer)
     return 0;
 }
 
+/* Random mutations of valid URIs: every result is OK or a URI/path code, and an accepted path is absolute VCHAR. */
+TP_TEST(random_inputs_are_rejected_cleanly)
+{
+    static const char *seeds[] = {
+        "shm:file?path=/dev/shm/x|require_hugepages=true",
+        "shm:file?path=/dev/shm/tensorpool-root/default/10000/1/header.ring|require_hugepages=false",
+        "shm:file?path=/a",
+    };
+    static const char alphabet[] = "shm:file?path=|require_hugepages=truefalse/.& \t\x01\x7f\xff";
+    uint64_t state = 0x9E3779B97F4A7C15ULL;
+    uint8_t buf[256];
+    for (int iteration = 0; iteration < 200000; iteration++)
+    {
+        const char *seed = seeds[tp_test_random(&state) % 3];
+        size_t length = strlen(seed);
+        memcpy(buf, seed, length);
+        int edits = 1 + (int)(tp_test_random(&state) % 4);
+        for (int e = 0; e < edits; e++)
+        {
+            uint64_t r = tp_test_random(&state);
+            size_t at = (size_t)(r % (length + 1));
+            uint8_t c = (uint8_t)alphabet[(r >> 16) % (sizeof(alphabet) - 1)];
+            switch ((r >> 32) % 3)
+            {
+                case 0: if (at < length) buf[at] = c; break;                                     /* replace */
+                case 1: if (length < sizeof(buf)) { memmove(buf + at + 1, buf + at, length - at); buf[at] = c; length++; } break;
+                default: if (at < length) { memmove(buf + at, buf + at + 1, length - at - 1); length--; } break;
+            }
+        }
+        tp_shm_uri_t u;
+        int rc = tp_shm_uri_parse_bytes(&u, buf, (uint32_t)length);
+        if (rc == 0)
+        {
+            TP_CHECK(u.path[0] == '/');
+            for (const char *p = u.path; *p != '\0'; p++)
+            {
+                TP_CHECK(*p > 0x20 && *p < 0x7F && *p != '?' && *p != '|');
+            }
+        }
+        else if (rc != TP_ERR_URI_SCHEME && rc != TP_ERR_URI_SYNTAX && rc != TP_ERR_URI_PARAM &&
+                 rc != TP_ERR_PATH_NOT_ABSOLUTE && rc != TP_ERR_PATH_INVALID)
+        {
+            TP_FAIL_AT("unexpected code %d for \"%.*s\"", rc, (int)length, (const char *)buf);
+        }
+    }
+    return 0;
+}
+
 TP_TEST_MAIN()

@@ -87,6 +87,17 @@ static inline const char *tp_test_path(const char *dir, const char *name)
     return buf;
 }
 
+/* A small deterministic PRNG (xorshift64*) for random-input cases: same seed, same inputs. */
+static inline uint64_t tp_test_random(uint64_t *state)
+{
+    uint64_t x = *state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *state = x;
+    return x * 0x2545F4914F6CDD1DULL;
+}
+
 /* Wait for a child: its exit code, 128 + the signal that killed it, or -1 when waitpid fails. */
 static inline int tp_test_wait_child(pid_t child)
 {
