@@ -50,6 +50,12 @@
  * [SuppressGCTransition], which saves the managed/native transition cost on
  * the hot path. Never put it on anything that can block or take long.
  */
+#if defined(__clang__)
 #define TP_TRIVIAL __attribute__((annotate("tp:suppress_gc_transition")))
+#else
+/* GCC has no `annotate` attribute (it would warn, and warnings are errors);
+ * the marker only matters to the libclang-based generator. */
+#define TP_TRIVIAL
+#endif
 
 #endif /* TENSORPOOL_PLATFORM_H */

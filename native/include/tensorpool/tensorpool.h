@@ -5,5 +5,6 @@
 #include "tensorpool/platform.h"
 #include "tensorpool/error.h"
 #include "tensorpool/version.h"
+#include "tensorpool/log.h"
 
 #endif /* TENSORPOOL_TENSORPOOL_H */
