@@ -54,7 +54,8 @@ typedef struct tp_log_entry_stct
 struct tp_log_subscription_stct
 {
     tp_log_t *log;
-    uint64_t cursor;          /* position of the next record to read */
+    uint64_t cursor;          /* position of the next record to read from the ring */
+    uint64_t position;        /* start of the next message to hand over (read by any thread) */
     uint64_t next_index;      /* index the record at cursor must carry */
     int64_t stall_timeout_ns;
     int stall_active;         /* the record at stall_position is claimed but not committed */
@@ -218,6 +219,13 @@ int tp_log_futex_wake_all(tp_log_t *log);
 void tp_log_recover_lapped(tp_log_subscription_t *sub);
 void tp_log_skip_stalled(tp_log_subscription_t *sub);
 void tp_log_skip_invalid(tp_log_subscription_t *sub);
+
+/* The position callers see: behind the cursor while validated copies wait in the batch. */
+static inline void tp_log_position_update(tp_log_subscription_t *sub)
+{
+    uint64_t p = sub->batch_next < sub->batch_count ? sub->batch[sub->batch_next].position : sub->cursor;
+    TP_STORE_RELAXED(&sub->position, p);
+}
 
 static inline void tp_log_stall_clear(tp_log_subscription_t *sub)
 {

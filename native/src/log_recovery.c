@@ -21,10 +21,11 @@ static void tp_log_land(tp_log_subscription_t *sub, uint64_t position, uint64_t 
         /* Only a descriptor overwritten with garbage moves the tail backwards. */
         TP_LOG_COUNTER_ADD(sub->counters.invalid_records, 1);
     }
-    TP_STORE_RELAXED(&sub->cursor, position);
+    sub->cursor = position;
     sub->next_index = index;
     sub->batch_count = 0;
     sub->batch_next = 0;
+    tp_log_position_update(sub);
     tp_log_stall_clear(sub);
 }
 

@@ -41,6 +41,7 @@ int tp_log_subscription_create(tp_log_subscription_t **subscription, tp_log_t *l
     sub->stall_timeout_ns = stall_timeout_ns != 0 ? stall_timeout_ns : (int64_t)TP_LOG_DEFAULT_STALL_TIMEOUT_MS * 1000000;
     /* Join at the live tail: the next record claimed will carry exactly this position and index. */
     tp_log_tail_load_pair(log, &sub->cursor, &sub->next_index);
+    sub->position = sub->cursor;
     TP_FETCH_ADD(&log->users, 1);
     *subscription = sub;
     return 0;
@@ -60,7 +61,7 @@ int tp_log_subscription_close(tp_log_subscription_t *subscription)
 
 int64_t tp_log_subscription_position(const tp_log_subscription_t *subscription)
 {
-    return subscription != NULL ? (int64_t)TP_LOAD_RELAXED(&subscription->cursor) : 0;
+    return subscription != NULL ? (int64_t)TP_LOAD_RELAXED(&subscription->position) : 0;
 }
 
 void tp_log_subscription_counters(const tp_log_subscription_t *subscription, tp_log_subscription_counters_t *counters)
@@ -163,10 +164,11 @@ static int tp_log_fill(tp_log_subscription_t *sub)
     }
     if (cursor != start)
     {
-        TP_STORE_RELAXED(&sub->cursor, cursor);
+        sub->cursor = cursor;
         sub->next_index = index;
         sub->batch_count = count;
         sub->batch_next = 0;
+        tp_log_position_update(sub);
         tp_log_stall_clear(sub);
         return count > 0 ? TP_LOG_READ_FILLED : TP_LOG_READ_AGAIN;
     }
@@ -202,8 +204,11 @@ static int tp_log_next_entry(tp_log_subscription_t *sub)
     return sub->batch_next < sub->batch_count;
 }
 
-static void tp_log_count_received(tp_log_subscription_t *sub, const tp_log_entry_t *e)
+/* The entry at batch_next is being handed over: count it and move the visible position past it. */
+static void tp_log_delivered(tp_log_subscription_t *sub, const tp_log_entry_t *e)
 {
+    sub->batch_next++;
+    tp_log_position_update(sub);
     TP_LOG_COUNTER_ADD(sub->counters.messages_received, 1);
     TP_LOG_COUNTER_ADD(sub->counters.bytes_received, e->length);
 }
@@ -217,8 +222,8 @@ int32_t tp_log_subscription_poll(tp_log_subscription_t *subscription, tp_log_han
     int32_t delivered = 0;
     while (delivered < fragment_limit && tp_log_next_entry(subscription))
     {
-        const tp_log_entry_t *e = &subscription->batch[subscription->batch_next++];
-        tp_log_count_received(subscription, e);
+        const tp_log_entry_t *e = &subscription->batch[subscription->batch_next];
+        tp_log_delivered(subscription, e);
         handler(clientd, subscription->scratch + e->offset, e->length, e->msg_type);
         delivered++;
     }
@@ -249,7 +254,6 @@ int tp_log_subscription_receive(tp_log_subscription_t *subscription, uint8_t *bu
     {
         memcpy(buffer, subscription->scratch + e->offset, (size_t)e->length);
     }
-    subscription->batch_next++;
-    tp_log_count_received(subscription, e);
+    tp_log_delivered(subscription, e);
     return 1;
 }

@@ -295,6 +295,8 @@ static int body_limit(const char *dir)
     tlu_seen_t seen;
     TP_CHECK(tlu_seen_init(&seen, 16));
     TP_CHECK_EQ_INT(3, tp_log_subscription_poll(f.sub, tlu_collect, &seen, 3));
+    /* The position counts handed-over messages, not copies still waiting in the batch. */
+    TP_CHECK_EQ_INT(3 * 64, tp_log_subscription_position(f.sub));
     uint8_t buf[64];
     tp_log_message_info_t info;
     TP_CHECK_EQ_INT(1, tp_log_subscription_receive(f.sub, buf, sizeof(buf), &info));

@@ -297,7 +297,7 @@ TP_EXPORT int tp_log_subscription_receive(
  */
 TP_EXPORT int tp_log_subscription_wait(tp_log_subscription_t *subscription, int64_t timeout_ns);
 
-/* Log position up to which this subscription has consumed records. */
+/* Log position of the next message this subscription will hand over (everything before it was delivered or counted lost). */
 TP_EXPORT TP_TRIVIAL int64_t tp_log_subscription_position(const tp_log_subscription_t *subscription);
 
 TP_EXPORT TP_TRIVIAL void tp_log_subscription_counters(
