@@ -108,7 +108,7 @@ typedef enum tp_log_layout_en
     /* Capacity */
     TP_LOG_MIN_CAPACITY = 1024,
     TP_LOG_MAX_CAPACITY = 1 << 30,
-    TP_LOG_DEFAULT_CAPACITY = 4 << 20, /* D-log-1: the 4 MiB term of the driver spec's control channels */
+    TP_LOG_DEFAULT_CAPACITY = 4 << 20, /* docs/DECISIONS.md "tp:ipc log: ... 4 MiB default ring" */
     TP_LOG_MAX_MESSAGE_DIVISOR = 8     /* max payload = capacity / 8 - record header */
 } tp_log_layout_t;
 
