@@ -4,38 +4,11 @@
 
 enum { CAP = 4096, MAX_MSG = CAP / 8 - 32 };
 
-typedef struct fixture_stct
+TP_TEST(records_arrive_in_order_with_length_and_type)
 {
-    char path[512];
-    tp_log_t *log;
-    tp_log_publication_t *pub;
-    tp_log_subscription_t *sub;
-} fixture_t;
-
-static int fixture_open(fixture_t *f, const char *dir, uint64_t capacity)
-{
-    memset(f, 0, sizeof(*f));
-    tlu_path(f->path, sizeof(f->path), dir, "basic.log");
-    if (tp_log_open(&f->log, f->path, capacity) < 0 || tp_log_publication_create(&f->pub, f->log) < 0 ||
-        tp_log_subscription_create(&f->sub, f->log, 0) < 0)
-    {
-        fprintf(stderr, "fixture: %s\n", tp_errmsg());
-        return -1;
-    }
-    return 0;
-}
-
-static void fixture_close(fixture_t *f)
-{
-    tp_log_subscription_close(f->sub);
-    tp_log_publication_close(f->pub);
-    tp_log_close(f->log);
-}
-
-static int body_order(const char *dir)
-{
-    fixture_t f;
-    TP_CHECK_EQ_INT(0, fixture_open(&f, dir, CAP));
+    const char *dir = tlu_dir();
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, 0));
     tlu_seen_t seen;
     TP_CHECK(tlu_seen_init(&seen, 64));
     int64_t expected_end = 0;
@@ -67,19 +40,15 @@ static int body_order(const char *dir)
     TP_CHECK_EQ_U64(c.bytes_received, pc.bytes_offered);
     TP_CHECK_EQ_U64(0, pc.wakes);
     tlu_seen_free(&seen);
-    fixture_close(&f);
+    tlu_fixture_close(&f);
     return 0;
 }
 
-TP_TEST(records_arrive_in_order_with_length_and_type)
+TP_TEST(subscriber_joins_at_the_live_tail)
 {
-    return tlu_with_dir(body_order);
-}
-
-static int body_join_at_tail(const char *dir)
-{
-    fixture_t f;
-    TP_CHECK_EQ_INT(0, fixture_open(&f, dir, CAP));
+    const char *dir = tlu_dir();
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, 0));
     TP_CHECK(tlu_offer(f.pub, 16, 1, 1, 0) > 0);
     TP_CHECK(tlu_offer(f.pub, 16, 1, 2, 0) > 0);
     tp_log_subscription_t *late = NULL;
@@ -95,19 +64,15 @@ static int body_join_at_tail(const char *dir)
     TP_CHECK_EQ_U64(0, c.messages_lost); /* what was there before joining is not lost */
     tlu_seen_free(&seen);
     TP_CHECK_OK(tp_log_subscription_close(late));
-    fixture_close(&f);
+    tlu_fixture_close(&f);
     return 0;
 }
 
-TP_TEST(subscriber_joins_at_the_live_tail)
+TP_TEST(max_length_is_enforced_and_bad_offers_rejected)
 {
-    return tlu_with_dir(body_join_at_tail);
-}
-
-static int body_limits(const char *dir)
-{
-    fixture_t f;
-    TP_CHECK_EQ_INT(0, fixture_open(&f, dir, CAP));
+    const char *dir = tlu_dir();
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, 0));
     uint8_t buf[CAP];
     memset(buf, 0xAB, sizeof(buf));
     TP_CHECK_EQ_INT(MAX_MSG, tp_log_max_message_length(f.log));
@@ -133,13 +98,8 @@ static int body_limits(const char *dir)
     TP_CHECK_EQ_INT(0, seen.length[1]);
     TP_CHECK_EQ_INT(5, seen.msg_type[1]);
     tlu_seen_free(&seen);
-    fixture_close(&f);
+    tlu_fixture_close(&f);
     return 0;
-}
-
-TP_TEST(max_length_is_enforced_and_bad_offers_rejected)
-{
-    return tlu_with_dir(body_limits);
 }
 
 /*
@@ -147,10 +107,11 @@ TP_TEST(max_length_is_enforced_and_bad_offers_rejected)
  * the ring end and ones that need padding; the subscriber keeps up, so every
  * record arrives whole and nothing is lost.
  */
-static int body_wrap(const char *dir)
+TP_TEST(wrap_around_many_laps_varied_sizes)
 {
-    fixture_t f;
-    TP_CHECK_EQ_INT(0, fixture_open(&f, dir, CAP));
+    const char *dir = tlu_dir();
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, 0));
     tlu_seen_t seen;
     TP_CHECK(tlu_seen_init(&seen, 8));
     uint64_t x = 7;
@@ -189,20 +150,16 @@ static int body_wrap(const char *dir)
     TP_CHECK_EQ_U64(0, c.invalid_records);
     TP_CHECK_EQ_INT(tp_log_tail_position(f.log), tp_log_subscription_position(f.sub));
     tlu_seen_free(&seen);
-    fixture_close(&f);
+    tlu_fixture_close(&f);
     return 0;
 }
 
-TP_TEST(wrap_around_many_laps_varied_sizes)
-{
-    return tlu_with_dir(body_wrap);
-}
-
 /* Exact geometry at the ring end: a record ending on it, a 32-byte padding, a padding followed by a full record. */
-static int body_ring_end(const char *dir)
+TP_TEST(records_end_exactly_at_the_ring_end_and_minimal_padding)
 {
-    fixture_t f;
-    TP_CHECK_EQ_INT(0, fixture_open(&f, dir, CAP));
+    const char *dir = tlu_dir();
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, 0));
     tlu_seen_t seen;
     TP_CHECK(tlu_seen_init(&seen, 256));
     uint32_t seq = 0;
@@ -230,19 +187,15 @@ static int body_ring_end(const char *dir)
         TP_CHECK_EQ_INT(i, seen.sequence[i]);
     }
     tlu_seen_free(&seen);
-    fixture_close(&f);
+    tlu_fixture_close(&f);
     return 0;
 }
 
-TP_TEST(records_end_exactly_at_the_ring_end_and_minimal_padding)
+TP_TEST(copy_out_receive_keeps_a_message_that_does_not_fit)
 {
-    return tlu_with_dir(body_ring_end);
-}
-
-static int body_receive(const char *dir)
-{
-    fixture_t f;
-    TP_CHECK_EQ_INT(0, fixture_open(&f, dir, CAP));
+    const char *dir = tlu_dir();
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, 0));
     TP_CHECK(tlu_offer(f.pub, 100, 3, 0, 9) > 0);
     TP_CHECK(tlu_offer(f.pub, 20, 3, 1, 8) > 0);
     uint8_t small[50], big[MAX_MSG];
@@ -275,19 +228,15 @@ static int body_receive(const char *dir)
     tp_log_subscription_counters(f.sub, &c);
     TP_CHECK_EQ_U64(3, c.messages_received);
     TP_CHECK_EQ_U64(120, c.bytes_received);
-    fixture_close(&f);
+    tlu_fixture_close(&f);
     return 0;
 }
 
-TP_TEST(copy_out_receive_keeps_a_message_that_does_not_fit)
+TP_TEST(fragment_limit_and_mixed_poll_receive_keep_order)
 {
-    return tlu_with_dir(body_receive);
-}
-
-static int body_limit(const char *dir)
-{
-    fixture_t f;
-    TP_CHECK_EQ_INT(0, fixture_open(&f, dir, CAP));
+    const char *dir = tlu_dir();
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, 0));
     for (uint32_t i = 0; i < 10; i++)
     {
         TP_CHECK(tlu_offer(f.pub, 16, 1, i, 0) > 0);
@@ -310,19 +259,15 @@ static int body_limit(const char *dir)
     TP_CHECK_ERR(TP_ERR_INVALID_ARGUMENT, tp_log_subscription_poll(f.sub, NULL, &seen, 1));
     TP_CHECK_ERR(TP_ERR_INVALID_ARGUMENT, tp_log_subscription_poll(NULL, tlu_collect, &seen, 1));
     tlu_seen_free(&seen);
-    fixture_close(&f);
+    tlu_fixture_close(&f);
     return 0;
 }
 
-TP_TEST(fragment_limit_and_mixed_poll_receive_keep_order)
+TP_TEST(try_claim_then_commit_publishes_in_place)
 {
-    return tlu_with_dir(body_limit);
-}
-
-static int body_claim(const char *dir)
-{
-    fixture_t f;
-    TP_CHECK_EQ_INT(0, fixture_open(&f, dir, CAP));
+    const char *dir = tlu_dir();
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, 0));
     tp_log_claim_t claim;
     TP_CHECK_EQ_INT(96, tp_log_publication_try_claim(f.pub, 40, 4, &claim));
     TP_CHECK_EQ_INT(0, claim.position);
@@ -346,20 +291,16 @@ static int body_claim(const char *dir)
     TP_CHECK_EQ_INT(4, seen.msg_type[0]);
     TP_CHECK_EQ_INT(0, seen.corrupt);
     tlu_seen_free(&seen);
-    fixture_close(&f);
+    tlu_fixture_close(&f);
     return 0;
 }
 
-TP_TEST(try_claim_then_commit_publishes_in_place)
-{
-    return tlu_with_dir(body_claim);
-}
-
 /* Two publications in one process share the log; a second subscription sees the same stream. */
-static int body_fanout(const char *dir)
+TP_TEST(every_subscription_sees_every_publication)
 {
-    fixture_t f;
-    TP_CHECK_EQ_INT(0, fixture_open(&f, dir, CAP));
+    const char *dir = tlu_dir();
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, 0));
     tp_log_publication_t *pub2 = NULL;
     tp_log_subscription_t *sub2 = NULL;
     TP_CHECK_OK(tp_log_publication_create(&pub2, f.log));
@@ -382,13 +323,8 @@ static int body_fanout(const char *dir)
     tlu_seen_free(&b);
     TP_CHECK_OK(tp_log_subscription_close(sub2));
     TP_CHECK_OK(tp_log_publication_close(pub2));
-    fixture_close(&f);
+    tlu_fixture_close(&f);
     return 0;
-}
-
-TP_TEST(every_subscription_sees_every_publication)
-{
-    return tlu_with_dir(body_fanout);
 }
 
 TP_TEST_MAIN()

@@ -28,8 +28,9 @@ static void patch(const char *path, off_t offset, const void *bytes, size_t n)
     }
 }
 
-static int body_create_then_open(const char *dir)
+TP_TEST(create_then_open_existing)
 {
+    const char *dir = tlu_dir();
     char path[512];
     tlu_path(path, sizeof(path), dir, "1000.log");
     tp_log_t *a = NULL, *b = NULL;
@@ -52,13 +53,9 @@ static int body_create_then_open(const char *dir)
     return 0;
 }
 
-TP_TEST(create_then_open_existing)
+TP_TEST(zero_capacity_creates_the_default)
 {
-    return tlu_with_dir(body_create_then_open);
-}
-
-static int body_default_capacity(const char *dir)
-{
+    const char *dir = tlu_dir();
     char path[512];
     tlu_path(path, sizeof(path), dir, "d.log");
     tp_log_t *log = NULL;
@@ -69,13 +66,9 @@ static int body_default_capacity(const char *dir)
     return 0;
 }
 
-TP_TEST(zero_capacity_creates_the_default)
+TP_TEST(creates_missing_parent_directories_0700)
 {
-    return tlu_with_dir(body_default_capacity);
-}
-
-static int body_parents(const char *dir)
-{
+    const char *dir = tlu_dir();
     char path[1024], sub[512];
     snprintf(sub, sizeof(sub), "%s/ipc/name", dir);
     snprintf(path, sizeof(path), "%s/1100.log", sub);
@@ -87,13 +80,9 @@ static int body_parents(const char *dir)
     return 0;
 }
 
-TP_TEST(creates_missing_parent_directories_0700)
+TP_TEST(capacity_mismatch_is_rejected)
 {
-    return tlu_with_dir(body_parents);
-}
-
-static int body_capacity_mismatch(const char *dir)
-{
+    const char *dir = tlu_dir();
     char path[512];
     tlu_path(path, sizeof(path), dir, "m.log");
     TP_CHECK_EQ_INT(TP_LOG_OPENED_CREATED, make_log(path, CAP));
@@ -102,13 +91,9 @@ static int body_capacity_mismatch(const char *dir)
     return 0;
 }
 
-TP_TEST(capacity_mismatch_is_rejected)
+TP_TEST(bad_arguments_are_rejected)
 {
-    return tlu_with_dir(body_capacity_mismatch);
-}
-
-static int body_bad_arguments(const char *dir)
-{
+    const char *dir = tlu_dir();
     char path[512];
     tlu_path(path, sizeof(path), dir, "a.log");
     tp_log_t *log = NULL;
@@ -130,13 +115,9 @@ static int body_bad_arguments(const char *dir)
     return 0;
 }
 
-TP_TEST(bad_arguments_are_rejected)
+TP_TEST(garbage_file_is_rejected_by_magic)
 {
-    return tlu_with_dir(body_bad_arguments);
-}
-
-static int body_garbage(const char *dir)
-{
+    const char *dir = tlu_dir();
     char path[512];
     tlu_path(path, sizeof(path), dir, "g.log");
     uint8_t junk[TP_LOG_DESCRIPTOR_LENGTH + CAP];
@@ -148,11 +129,6 @@ static int body_garbage(const char *dir)
     tlu_write_file(path, junk, sizeof(junk));
     TP_CHECK_ERR(TP_LOG_ERR_MAGIC, make_log(path, 0));
     return 0;
-}
-
-TP_TEST(garbage_file_is_rejected_by_magic)
-{
-    return tlu_with_dir(body_garbage);
 }
 
 /* Create a valid log, patch one descriptor field, expect `code`. */
@@ -167,8 +143,9 @@ static int expect_patched(const char *dir, off_t offset, const void *value, size
     return 0;
 }
 
-static int body_bad_descriptor(const char *dir)
+TP_TEST(bad_descriptor_fields_are_rejected_with_their_code)
 {
+    const char *dir = tlu_dir();
     uint32_t bad_magic = 0x12345678, bad_version = 2, bad_u32 = 33;
     uint64_t not_pow2 = CAP + 32, too_small = 512, other_pow2 = CAP * 2;
     TP_CHECK_EQ_INT(0, expect_patched(dir, TP_LOG_MAGIC_OFFSET, &bad_magic, 4, TP_LOG_ERR_MAGIC));
@@ -184,13 +161,9 @@ static int body_bad_descriptor(const char *dir)
     return 0;
 }
 
-TP_TEST(bad_descriptor_fields_are_rejected_with_their_code)
+TP_TEST(truncated_extended_and_empty_files_are_rejected)
 {
-    return tlu_with_dir(body_bad_descriptor);
-}
-
-static int body_sizes(const char *dir)
-{
+    const char *dir = tlu_dir();
     char path[512];
     tlu_path(path, sizeof(path), dir, "s.log");
     TP_CHECK_EQ_INT(TP_LOG_OPENED_CREATED, make_log(path, CAP));
@@ -205,13 +178,9 @@ static int body_sizes(const char *dir)
     return 0;
 }
 
-TP_TEST(truncated_extended_and_empty_files_are_rejected)
+TP_TEST(fifo_directory_and_symlink_are_rejected)
 {
-    return tlu_with_dir(body_sizes);
-}
-
-static int body_not_regular(const char *dir)
-{
+    const char *dir = tlu_dir();
     char fifo[512], sub[512], link[512], target[512];
     tlu_path(fifo, sizeof(fifo), dir, "fifo.log");
     tlu_path(sub, sizeof(sub), dir, "dir.log");
@@ -235,13 +204,9 @@ static int body_not_regular(const char *dir)
     return 0;
 }
 
-TP_TEST(fifo_directory_and_symlink_are_rejected)
+TP_TEST(close_refuses_while_publications_or_subscriptions_are_open)
 {
-    return tlu_with_dir(body_not_regular);
-}
-
-static int body_in_use(const char *dir)
-{
+    const char *dir = tlu_dir();
     char path[512];
     tlu_path(path, sizeof(path), dir, "u.log");
     tp_log_t *log = NULL;
@@ -257,11 +222,6 @@ static int body_in_use(const char *dir)
     TP_CHECK_OK(tp_log_close(log));
     TP_CHECK_OK(tp_log_close(NULL));
     return 0;
-}
-
-TP_TEST(close_refuses_while_publications_or_subscriptions_are_open)
-{
-    return tlu_with_dir(body_in_use);
 }
 
 enum { RACE_CHILDREN = 6, RACE_ROUNDS = 15, RACE_MSG = 32 };
@@ -291,8 +251,9 @@ static int race_child(const char *path, int gate, uint32_t id)
     return 10 + opened;
 }
 
-static int body_race(const char *dir)
+TP_TEST(concurrent_first_use_creates_the_file_exactly_once)
 {
+    const char *dir = tlu_dir();
     for (int round = 0; round < RACE_ROUNDS; round++)
     {
         char path[512];
@@ -344,11 +305,6 @@ static int body_race(const char *dir)
     closedir(d);
     TP_CHECK_EQ_INT(RACE_ROUNDS, entries);
     return 0;
-}
-
-TP_TEST(concurrent_first_use_creates_the_file_exactly_once)
-{
-    return tlu_with_dir(body_race);
 }
 
 TP_TEST(errname_names_log_codes)

@@ -10,40 +10,13 @@
 
 enum { CAP = 4096, MAX_MSG = CAP / 8 - 32 };
 
-typedef struct fixture_stct
-{
-    char path[512];
-    tp_log_t *log;
-    tp_log_publication_t *pub;
-    tp_log_subscription_t *sub;
-} fixture_t;
-
-static int fixture_open(fixture_t *f, const char *dir, int64_t stall_timeout_ns)
-{
-    memset(f, 0, sizeof(*f));
-    tlu_path(f->path, sizeof(f->path), dir, "loss.log");
-    if (tp_log_open(&f->log, f->path, CAP) < 0 || tp_log_publication_create(&f->pub, f->log) < 0 ||
-        tp_log_subscription_create(&f->sub, f->log, stall_timeout_ns) < 0)
-    {
-        fprintf(stderr, "fixture: %s\n", tp_errmsg());
-        return -1;
-    }
-    return 0;
-}
-
-static void fixture_close(fixture_t *f)
-{
-    tp_log_subscription_close(f->sub);
-    tp_log_publication_close(f->pub);
-    tp_log_close(f->log);
-}
-
 /* 200 records of 64 bytes over a 4096-byte ring: the subscriber at 0 resumes at the first
  * record at or after tail - capacity/2 = 12800 - 2048 = 10752, index 168. */
-static int body_single(const char *dir)
+TP_TEST(lapped_subscriber_counts_exact_loss_single_publisher)
 {
-    fixture_t f;
-    TP_CHECK_EQ_INT(0, fixture_open(&f, dir, 0));
+    const char *dir = tlu_dir();
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, 0));
     for (uint32_t i = 0; i < 200; i++)
     {
         TP_CHECK(tlu_offer(f.pub, 32, 1, i, 0) > 0);
@@ -65,13 +38,8 @@ static int body_single(const char *dir)
     TP_CHECK_EQ_U64(0, c.invalid_records);
     TP_CHECK_EQ_U64(0, c.stalled_skips);
     tlu_seen_free(&seen);
-    fixture_close(&f);
+    tlu_fixture_close(&f);
     return 0;
-}
-
-TP_TEST(lapped_subscriber_counts_exact_loss_single_publisher)
-{
-    return tlu_with_dir(body_single);
 }
 
 /* Where every header (padding included) lands for a sequence of payload lengths, as the claim computes it. */
@@ -98,12 +66,13 @@ static void layout_add(layout_t *l, int32_t length, uint64_t index)
     l->tail += frame;
 }
 
-static int body_varied(const char *dir)
+TP_TEST(lapped_subscriber_counts_exact_loss_with_varied_sizes_and_padding)
 {
+    const char *dir = tlu_dir();
     for (uint64_t seed = 1; seed <= 12; seed++)
     {
-        fixture_t f;
-        TP_CHECK_EQ_INT(0, fixture_open(&f, dir, 0));
+        tlu_fixture_t f;
+        TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, 0));
         static layout_t layout;
         memset(&layout, 0, sizeof(layout));
         uint64_t x = seed;
@@ -137,15 +106,10 @@ static int body_varied(const char *dir)
         TP_CHECK_EQ_U64(landing, c.bytes_lost);
         TP_CHECK_EQ_U64(1, c.times_lapped);
         tlu_seen_free(&seen);
-        fixture_close(&f);
+        tlu_fixture_close(&f);
         unlink(f.path);
     }
     return 0;
-}
-
-TP_TEST(lapped_subscriber_counts_exact_loss_with_varied_sizes_and_padding)
-{
-    return tlu_with_dir(body_varied);
 }
 
 enum { MP_PUBLISHERS = 3, MP_MESSAGES = 200000 };
@@ -178,10 +142,11 @@ static int mp_publisher(const char *path, uint32_t id)
  * again, yet received + lost equals every record ever claimed, and lost bytes
  * are exactly 64 per lost record.
  */
-static int body_multi(const char *dir)
+TP_TEST(lapped_subscriber_counts_exact_loss_multiple_publishers)
 {
-    fixture_t f;
-    TP_CHECK_EQ_INT(0, fixture_open(&f, dir, 20 * 1000 * 1000));
+    const char *dir = tlu_dir();
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, 20 * 1000 * 1000));
     pid_t pids[MP_PUBLISHERS];
     for (uint32_t i = 0; i < MP_PUBLISHERS; i++)
     {
@@ -248,13 +213,8 @@ static int body_multi(const char *dir)
     TP_CHECK_EQ_U64(0, c.invalid_records);
     TP_CHECK(claims == MP_PUBLISHERS * MP_MESSAGES);
     tlu_seen_free(&seen);
-    fixture_close(&f);
+    tlu_fixture_close(&f);
     return 0;
-}
-
-TP_TEST(lapped_subscriber_counts_exact_loss_multiple_publishers)
-{
-    return tlu_with_dir(body_multi);
 }
 
 /*
@@ -265,8 +225,8 @@ TP_TEST(lapped_subscriber_counts_exact_loss_multiple_publishers)
  */
 static int corrupt_and_expect(const char *dir, int field)
 {
-    fixture_t f;
-    TP_CHECK_EQ_INT(0, fixture_open(&f, dir, 0));
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, 0));
     TP_CHECK(tlu_offer(f.pub, 96, 1, 0, 0) > 0);
     TP_CHECK(tlu_offer(f.pub, 32, 1, 1, 0) > 0);
     TP_CHECK(tlu_offer(f.pub, 32, 1, 2, 0) > 0);
@@ -310,13 +270,14 @@ static int corrupt_and_expect(const char *dir, int field)
     TP_CHECK_EQ_U64(1, c.messages_lost);
     TP_CHECK_EQ_U64(128, c.bytes_lost);
     tlu_seen_free(&seen);
-    fixture_close(&f);
+    tlu_fixture_close(&f);
     unlink(f.path);
     return 0;
 }
 
-static int body_invalid(const char *dir)
+TP_TEST(invalid_committed_headers_are_counted_and_skipped)
 {
+    const char *dir = tlu_dir();
     for (int field = 0; field < 4; field++)
     {
         if (corrupt_and_expect(dir, field) != 0)
@@ -328,15 +289,11 @@ static int body_invalid(const char *dir)
     return 0;
 }
 
-TP_TEST(invalid_committed_headers_are_counted_and_skipped)
+TP_TEST(tail_moved_backwards_is_counted_not_trusted)
 {
-    return tlu_with_dir(body_invalid);
-}
-
-static int body_tail_back(const char *dir)
-{
-    fixture_t f;
-    TP_CHECK_EQ_INT(0, fixture_open(&f, dir, 0));
+    const char *dir = tlu_dir();
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, 0));
     for (uint32_t i = 0; i < 4; i++)
     {
         TP_CHECK(tlu_offer(f.pub, 32, 1, i, 0) > 0);
@@ -359,13 +316,8 @@ static int body_tail_back(const char *dir)
     tp_log_subscription_counters(f.sub, &c);
     TP_CHECK(c.invalid_records >= 1);
     tlu_seen_free(&seen);
-    fixture_close(&f);
+    tlu_fixture_close(&f);
     return 0;
-}
-
-TP_TEST(tail_moved_backwards_is_counted_not_trusted)
-{
-    return tlu_with_dir(body_tail_back);
 }
 
 /*
@@ -373,10 +325,11 @@ TP_TEST(tail_moved_backwards_is_counted_not_trusted)
  * hostile: the subscriber stalls, skips, scans and lands on the tail, without
  * reading outside the ring (ASan) and without hanging.
  */
-static int body_garbage_ring(const char *dir)
+TP_TEST(garbage_ring_and_hostile_tail_never_crash_or_hang)
 {
-    fixture_t f;
-    TP_CHECK_EQ_INT(0, fixture_open(&f, dir, 1000)); /* 1 us stall timeout */
+    const char *dir = tlu_dir();
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, 1000)); /* 1 us stall timeout */
     tlu_raw_t raw;
     TP_CHECK_EQ_INT(0, tlu_raw_map(&raw, f.path));
     uint64_t x = 99;
@@ -408,13 +361,8 @@ static int body_garbage_ring(const char *dir)
     }
     tlu_raw_unmap(&raw);
     tlu_seen_free(&seen);
-    fixture_close(&f);
+    tlu_fixture_close(&f);
     return 0;
-}
-
-TP_TEST(garbage_ring_and_hostile_tail_never_crash_or_hang)
-{
-    return tlu_with_dir(body_garbage_ring);
 }
 
 TP_TEST_MAIN()

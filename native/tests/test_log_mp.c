@@ -154,8 +154,9 @@ static int procs_done(void *arg)
     return p->exits == PUBLISHERS;
 }
 
-static int body_processes(const char *dir)
+TP_TEST(processes_interleave_every_message_exactly_once_in_publisher_order)
 {
+    const char *dir = tlu_dir();
     char path[512];
     tlu_path(path, sizeof(path), dir, "mp.log");
     tp_log_t *log = NULL;
@@ -196,11 +197,6 @@ static int body_processes(const char *dir)
     return 0;
 }
 
-TP_TEST(processes_interleave_every_message_exactly_once_in_publisher_order)
-{
-    return tlu_with_dir(body_processes);
-}
-
 typedef struct thread_arg_stct
 {
     tp_log_t *log;
@@ -229,8 +225,9 @@ static int threads_done(void *arg)
     return done == PUBLISHERS;
 }
 
-static int body_threads(const char *dir)
+TP_TEST(threads_with_own_publications_interleave_exactly_once)
 {
+    const char *dir = tlu_dir();
     char path[512];
     tlu_path(path, sizeof(path), dir, "mt.log");
     tp_log_t *log = NULL;
@@ -258,11 +255,6 @@ static int body_threads(const char *dir)
     TP_CHECK_OK(tp_log_subscription_close(sub));
     TP_CHECK_OK(tp_log_close(log));
     return 0;
-}
-
-TP_TEST(threads_with_own_publications_interleave_exactly_once)
-{
-    return tlu_with_dir(body_threads);
 }
 
 TP_TEST_MAIN()

@@ -106,34 +106,6 @@ static int child_finish(child_t *c)
 
 /* ---- Parent side ---- */
 
-typedef struct fixture_stct
-{
-    char path[512];
-    tp_log_t *log;
-    tp_log_publication_t *pub;
-    tp_log_subscription_t *sub;
-} fixture_t;
-
-static int fixture_open(fixture_t *f, const char *dir)
-{
-    memset(f, 0, sizeof(*f));
-    tlu_path(f->path, sizeof(f->path), dir, "stall.log");
-    if (tp_log_open(&f->log, f->path, CAP) < 0 || tp_log_publication_create(&f->pub, f->log) < 0 ||
-        tp_log_subscription_create(&f->sub, f->log, STALL_NS) < 0)
-    {
-        fprintf(stderr, "fixture: %s\n", tp_errmsg());
-        return -1;
-    }
-    return 0;
-}
-
-static void fixture_close(fixture_t *f)
-{
-    tp_log_subscription_close(f->sub);
-    tp_log_publication_close(f->pub);
-    tp_log_close(f->log);
-}
-
 static int offer_range(tp_log_publication_t *pub, uint32_t from, uint32_t to)
 {
     for (uint32_t i = from; i < to; i++)
@@ -149,8 +121,8 @@ static int offer_range(tp_log_publication_t *pub, uint32_t from, uint32_t to)
 /* The child dies at `stage` holding the claim at `claim_position`; the parent then offers 5 messages. */
 static int killed_case(const char *dir, int stage, int via_claim)
 {
-    fixture_t f;
-    TP_CHECK_EQ_INT(0, fixture_open(&f, dir));
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, STALL_NS));
     child_t child;
     if (via_claim)
     {
@@ -196,55 +168,40 @@ static int killed_case(const char *dir, int stage, int via_claim)
     TP_CHECK_EQ_U64(64, c.bytes_lost);
     TP_CHECK_EQ_U64(0, c.invalid_records);
     tlu_seen_free(&seen);
-    fixture_close(&f);
+    tlu_fixture_close(&f);
     return 0;
-}
-
-static int body_killed_claim(const char *dir)
-{
-    return killed_case(dir, 0, 1);
 }
 
 TP_TEST(publisher_killed_between_try_claim_and_commit_is_skipped_after_timeout)
 {
-    return tlu_with_dir(body_killed_claim);
-}
-
-static int body_killed_after_header(const char *dir)
-{
-    return killed_case(dir, TP_LOG_HOOK_AFTER_HEADER, 0);
+    const char *dir = tlu_dir();
+    return killed_case(dir, 0, 1);
 }
 
 TP_TEST(publisher_killed_after_header_is_skipped_by_its_length)
 {
-    return tlu_with_dir(body_killed_after_header);
-}
-
-static int body_killed_before_commit(const char *dir)
-{
-    return killed_case(dir, TP_LOG_HOOK_BEFORE_COMMIT, 0);
+    const char *dir = tlu_dir();
+    return killed_case(dir, TP_LOG_HOOK_AFTER_HEADER, 0);
 }
 
 TP_TEST(publisher_killed_after_payload_before_commit_is_skipped)
 {
-    return tlu_with_dir(body_killed_before_commit);
-}
-
-static int body_killed_before_header(const char *dir)
-{
-    return killed_case(dir, TP_LOG_HOOK_AFTER_CLAIM, 0);
+    const char *dir = tlu_dir();
+    return killed_case(dir, TP_LOG_HOOK_BEFORE_COMMIT, 0);
 }
 
 TP_TEST(publisher_killed_before_writing_a_header_is_skipped_by_scanning)
 {
-    return tlu_with_dir(body_killed_before_header);
+    const char *dir = tlu_dir();
+    return killed_case(dir, TP_LOG_HOOK_AFTER_CLAIM, 0);
 }
 
 /* Nothing follows the dead claim: the scan finds no header and lands on the tail. */
-static int body_killed_nothing_after(const char *dir)
+TP_TEST(dead_claim_at_the_tail_is_skipped_to_the_tail)
 {
-    fixture_t f;
-    TP_CHECK_EQ_INT(0, fixture_open(&f, dir));
+    const char *dir = tlu_dir();
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, STALL_NS));
     child_t child;
     TP_CHECK_EQ_INT(0, child_start(&child, f.path, TP_LOG_HOOK_AFTER_CLAIM, ACT_KILL));
     TP_CHECK_EQ_INT(-SIGKILL, child_finish(&child));
@@ -265,13 +222,8 @@ static int body_killed_nothing_after(const char *dir)
     TP_CHECK_EQ_INT(2, tp_log_subscription_poll(f.sub, tlu_collect, &seen, 10));
     TP_CHECK_EQ_INT(2, seen.sequence[1]);
     tlu_seen_free(&seen);
-    fixture_close(&f);
+    tlu_fixture_close(&f);
     return 0;
-}
-
-TP_TEST(dead_claim_at_the_tail_is_skipped_to_the_tail)
-{
-    return tlu_with_dir(body_killed_nothing_after);
 }
 
 /*
@@ -279,10 +231,11 @@ TP_TEST(dead_claim_at_the_tail_is_skipped_to_the_tail)
  * writing it: the scan crosses the ring end, passes the headerless record at
  * the lap start and lands on the next real record.
  */
-static int body_killed_with_padding(const char *dir)
+TP_TEST(dead_claim_with_unwritten_padding_is_skipped_across_the_ring_end)
 {
-    fixture_t f;
-    TP_CHECK_EQ_INT(0, fixture_open(&f, dir));
+    const char *dir = tlu_dir();
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, STALL_NS));
     tlu_seen_t seen;
     TP_CHECK(tlu_seen_init(&seen, 128));
     TP_CHECK_EQ_INT(0, offer_range(f.pub, 0, 62));
@@ -305,13 +258,8 @@ static int body_killed_with_padding(const char *dir)
     TP_CHECK_EQ_U64(1, c.messages_lost);
     TP_CHECK_EQ_U64(96, c.bytes_lost);
     tlu_seen_free(&seen);
-    fixture_close(&f);
+    tlu_fixture_close(&f);
     return 0;
-}
-
-TP_TEST(dead_claim_with_unwritten_padding_is_skipped_across_the_ring_end)
-{
-    return tlu_with_dir(body_killed_with_padding);
 }
 
 /*
@@ -319,10 +267,11 @@ TP_TEST(dead_claim_with_unwritten_padding_is_skipped_across_the_ring_end)
  * into its own (not yet reused) bytes, the subscriber is already past it and
  * sees nothing odd: no invalid record, no duplicate, later records intact.
  */
-static int body_slow_commit(const char *dir)
+TP_TEST(slow_publisher_committing_after_its_skip_corrupts_nothing)
 {
-    fixture_t f;
-    TP_CHECK_EQ_INT(0, fixture_open(&f, dir));
+    const char *dir = tlu_dir();
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, STALL_NS));
     child_t child;
     TP_CHECK_EQ_INT(0, child_start(&child, f.path, TP_LOG_HOOK_BEFORE_COMMIT, ACT_BLOCK));
     TP_CHECK_EQ_INT(0, child_wait_stopped(&child));
@@ -347,13 +296,8 @@ static int body_slow_commit(const char *dir)
     TP_CHECK_EQ_U64(1, c.messages_lost);
     TP_CHECK_EQ_U64(0, c.invalid_records);
     tlu_seen_free(&seen);
-    fixture_close(&f);
+    tlu_fixture_close(&f);
     return 0;
-}
-
-TP_TEST(slow_publisher_committing_after_its_skip_corrupts_nothing)
-{
-    return tlu_with_dir(body_slow_commit);
 }
 
 /*
@@ -364,8 +308,8 @@ TP_TEST(slow_publisher_committing_after_its_skip_corrupts_nothing)
  */
 static int overrun_case(const char *dir, int stage)
 {
-    fixture_t f;
-    TP_CHECK_EQ_INT(0, fixture_open(&f, dir));
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, STALL_NS));
     child_t child;
     TP_CHECK_EQ_INT(0, child_start(&child, f.path, stage, ACT_BLOCK));
     TP_CHECK_EQ_INT(0, child_wait_stopped(&child));
@@ -391,28 +335,20 @@ static int overrun_case(const char *dir, int stage)
     TP_CHECK_EQ_U64(0, c.stalled_skips);
     tlu_seen_free(&seen);
     TP_CHECK_OK(tp_log_subscription_close(reader));
-    fixture_close(&f);
+    tlu_fixture_close(&f);
     return 0;
-}
-
-static int body_overrun_before_commit(const char *dir)
-{
-    return overrun_case(dir, TP_LOG_HOOK_BEFORE_COMMIT);
 }
 
 TP_TEST(overrun_publisher_fails_its_commit_cas_without_corrupting)
 {
-    return tlu_with_dir(body_overrun_before_commit);
-}
-
-static int body_overrun_before_write(const char *dir)
-{
-    return overrun_case(dir, TP_LOG_HOOK_AFTER_CLAIM);
+    const char *dir = tlu_dir();
+    return overrun_case(dir, TP_LOG_HOOK_BEFORE_COMMIT);
 }
 
 TP_TEST(overrun_publisher_abandons_before_writing_into_a_newer_lap)
 {
-    return tlu_with_dir(body_overrun_before_write);
+    const char *dir = tlu_dir();
+    return overrun_case(dir, TP_LOG_HOOK_AFTER_CLAIM);
 }
 
 TP_TEST_MAIN()

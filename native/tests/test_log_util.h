@@ -46,23 +46,47 @@ static inline void tlu_rmtree(const char *dir)
     nftw(dir, tlu_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* Run body(dir) in a fresh directory under /dev/shm (or /tmp), removed afterwards. */
-static inline int tlu_with_dir(int (*body)(const char *dir))
+enum { TLU_MAX_DIRS = 64 };
+
+static char tlu_dirs[TLU_MAX_DIRS][64];
+static int tlu_dir_count;
+
+static inline void tlu_remove_dirs(void)
 {
-    char dir[256];
-    snprintf(dir, sizeof(dir), "/dev/shm/tp-log-test-XXXXXX");
+    for (int i = 0; i < tlu_dir_count; i++)
+    {
+        tlu_rmtree(tlu_dirs[i]);
+    }
+}
+
+/*
+ * A fresh directory under /dev/shm (or /tmp) for the calling test case,
+ * removed when the test process exits (forked children leave with _exit and
+ * remove nothing). Aborts the process if none can be made.
+ */
+static inline const char *tlu_dir(void)
+{
+    if (tlu_dir_count == TLU_MAX_DIRS)
+    {
+        fprintf(stderr, "tlu_dir: too many directories\n");
+        exit(1);
+    }
+    char *dir = tlu_dirs[tlu_dir_count];
+    snprintf(dir, sizeof(tlu_dirs[0]), "/dev/shm/tp-log-test-XXXXXX");
     if (mkdtemp(dir) == NULL)
     {
-        snprintf(dir, sizeof(dir), "/tmp/tp-log-test-XXXXXX");
+        snprintf(dir, sizeof(tlu_dirs[0]), "/tmp/tp-log-test-XXXXXX");
         if (mkdtemp(dir) == NULL)
         {
             fprintf(stderr, "mkdtemp failed: %s\n", strerror(errno));
-            return 1;
+            exit(1);
         }
     }
-    int rc = body(dir);
-    tlu_rmtree(dir);
-    return rc;
+    if (tlu_dir_count++ == 0)
+    {
+        atexit(tlu_remove_dirs);
+    }
+    return dir;
 }
 
 static inline void tlu_path(char *buf, size_t size, const char *dir, const char *name)
@@ -195,6 +219,37 @@ static inline void tlu_poll_until(tp_log_subscription_t *sub, tlu_seen_t *seen, 
             usleep(1000);
         }
     }
+}
+
+/* ---- Fixture: a log with one publication and one subscription ---- */
+
+typedef struct tlu_fixture_stct
+{
+    char path[512];
+    tp_log_t *log;
+    tp_log_publication_t *pub;
+    tp_log_subscription_t *sub;
+} tlu_fixture_t;
+
+static inline int tlu_fixture_open(tlu_fixture_t *f, const char *dir, uint64_t capacity, int64_t stall_timeout_ns)
+{
+    memset(f, 0, sizeof(*f));
+    snprintf(f->path, sizeof(f->path), "%s/test.log", dir);
+    unlink(f->path);
+    if (tp_log_open(&f->log, f->path, capacity) < 0 || tp_log_publication_create(&f->pub, f->log) < 0 ||
+        tp_log_subscription_create(&f->sub, f->log, stall_timeout_ns) < 0)
+    {
+        fprintf(stderr, "fixture: %s\n", tp_errmsg());
+        return -1;
+    }
+    return 0;
+}
+
+static inline void tlu_fixture_close(tlu_fixture_t *f)
+{
+    tp_log_subscription_close(f->sub);
+    tp_log_publication_close(f->pub);
+    tp_log_close(f->log);
 }
 
 /* ---- Children ---- */

@@ -4,34 +4,6 @@
 
 enum { CAP = 4096, STALL_NS = 20 * 1000 * 1000 };
 
-typedef struct fixture_stct
-{
-    char path[512];
-    tp_log_t *log;
-    tp_log_publication_t *pub;
-    tp_log_subscription_t *sub;
-} fixture_t;
-
-static int fixture_open(fixture_t *f, const char *dir)
-{
-    memset(f, 0, sizeof(*f));
-    tlu_path(f->path, sizeof(f->path), dir, "wait.log");
-    if (tp_log_open(&f->log, f->path, CAP) < 0 || tp_log_publication_create(&f->pub, f->log) < 0 ||
-        tp_log_subscription_create(&f->sub, f->log, STALL_NS) < 0)
-    {
-        fprintf(stderr, "fixture: %s\n", tp_errmsg());
-        return -1;
-    }
-    return 0;
-}
-
-static void fixture_close(fixture_t *f)
-{
-    tp_log_subscription_close(f->sub);
-    tp_log_publication_close(f->pub);
-    tp_log_close(f->log);
-}
-
 static uint32_t futex_word(const char *path)
 {
     tlu_raw_t raw;
@@ -58,26 +30,23 @@ static int wait_for_sleeper(const char *path)
     return -1;
 }
 
-static int body_timeout(const char *dir)
+TP_TEST(wait_times_out_when_nothing_is_published)
 {
-    fixture_t f;
-    TP_CHECK_EQ_INT(0, fixture_open(&f, dir));
+    const char *dir = tlu_dir();
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, STALL_NS));
     TP_CHECK_EQ_INT(TP_LOG_WAIT_TIMED_OUT, tp_log_subscription_wait(f.sub, 0));
     TP_CHECK_EQ_INT(TP_LOG_WAIT_TIMED_OUT, tp_log_subscription_wait(f.sub, 20 * 1000 * 1000));
     TP_CHECK_ERR(TP_ERR_INVALID_ARGUMENT, tp_log_subscription_wait(NULL, 0));
-    fixture_close(&f);
+    tlu_fixture_close(&f);
     return 0;
 }
 
-TP_TEST(wait_times_out_when_nothing_is_published)
+TP_TEST(wait_is_ready_when_a_record_is_committed_or_lapped)
 {
-    return tlu_with_dir(body_timeout);
-}
-
-static int body_ready(const char *dir)
-{
-    fixture_t f;
-    TP_CHECK_EQ_INT(0, fixture_open(&f, dir));
+    const char *dir = tlu_dir();
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, STALL_NS));
     TP_CHECK(tlu_offer(f.pub, 16, 1, 0, 0) > 0);
     TP_CHECK_EQ_INT(TP_LOG_WAIT_READY, tp_log_subscription_wait(f.sub, 10LL * 1000 * 1000 * 1000));
     tlu_seen_t seen;
@@ -92,13 +61,8 @@ static int body_ready(const char *dir)
     TP_CHECK_EQ_INT(TP_LOG_WAIT_READY, tp_log_subscription_wait(f.sub, 0));
     TP_CHECK(tp_log_subscription_poll(f.sub, tlu_collect, &seen, 100) > 0);
     tlu_seen_free(&seen);
-    fixture_close(&f);
+    tlu_fixture_close(&f);
     return 0;
-}
-
-TP_TEST(wait_is_ready_when_a_record_is_committed_or_lapped)
-{
-    return tlu_with_dir(body_ready);
 }
 
 /* Child: subscribe, tell the parent, then sleep with no timeout; exit 0 when the wait returned `expected`. */
@@ -159,10 +123,11 @@ static pid_t start_sleeper(const char *path, int expected, int then_receive)
 }
 
 /* The sleeper has no timeout: it can only exit if the commit wakes it (the parent bounds the wait and kills it). */
-static int body_wake_on_commit(const char *dir)
+TP_TEST(sleeper_in_another_process_is_woken_by_a_commit)
 {
-    fixture_t f;
-    TP_CHECK_EQ_INT(0, fixture_open(&f, dir));
+    const char *dir = tlu_dir();
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, STALL_NS));
     pid_t pid = start_sleeper(f.path, TP_LOG_WAIT_READY, 1);
     TP_CHECK(pid > 0);
     TP_CHECK_EQ_INT(0, wait_for_sleeper(f.path));
@@ -172,38 +137,30 @@ static int body_wake_on_commit(const char *dir)
     tp_log_publication_counters(f.pub, &pc);
     TP_CHECK_EQ_U64(1, pc.wakes);
     TP_CHECK_EQ_INT(0, futex_word(f.path) & 1u);
-    fixture_close(&f);
+    tlu_fixture_close(&f);
     return 0;
 }
 
-TP_TEST(sleeper_in_another_process_is_woken_by_a_commit)
+TP_TEST(wake_waiters_interrupts_a_sleeper)
 {
-    return tlu_with_dir(body_wake_on_commit);
-}
-
-static int body_wake_waiters(const char *dir)
-{
-    fixture_t f;
-    TP_CHECK_EQ_INT(0, fixture_open(&f, dir));
+    const char *dir = tlu_dir();
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, STALL_NS));
     pid_t pid = start_sleeper(f.path, TP_LOG_WAIT_TIMED_OUT, 0);
     TP_CHECK(pid > 0);
     TP_CHECK_EQ_INT(0, wait_for_sleeper(f.path));
     TP_CHECK_OK(tp_log_wake_waiters(f.log));
     TP_CHECK_EQ_INT(0, tlu_wait_child(pid, TLU_CHILD_TIMEOUT_S));
     TP_CHECK_ERR(TP_ERR_INVALID_ARGUMENT, tp_log_wake_waiters(NULL));
-    fixture_close(&f);
+    tlu_fixture_close(&f);
     return 0;
 }
 
-TP_TEST(wake_waiters_interrupts_a_sleeper)
+TP_TEST(publisher_makes_no_wake_call_without_sleepers)
 {
-    return tlu_with_dir(body_wake_waiters);
-}
-
-static int body_no_sleepers(const char *dir)
-{
-    fixture_t f;
-    TP_CHECK_EQ_INT(0, fixture_open(&f, dir));
+    const char *dir = tlu_dir();
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, STALL_NS));
     for (uint32_t i = 0; i < 100; i++)
     {
         TP_CHECK(tlu_offer(f.pub, 16, 1, i, 0) > 0);
@@ -211,20 +168,16 @@ static int body_no_sleepers(const char *dir)
     tp_log_publication_counters_t pc;
     tp_log_publication_counters(f.pub, &pc);
     TP_CHECK_EQ_U64(0, pc.wakes);
-    fixture_close(&f);
+    tlu_fixture_close(&f);
     return 0;
 }
 
-TP_TEST(publisher_makes_no_wake_call_without_sleepers)
-{
-    return tlu_with_dir(body_no_sleepers);
-}
-
 /* A sleeper that died left bit 0 set: the next commit pays one wake and clears it; later commits pay none. */
-static int body_stale_flag(const char *dir)
+TP_TEST(stale_sleeper_flag_costs_one_wake_then_none)
 {
-    fixture_t f;
-    TP_CHECK_EQ_INT(0, fixture_open(&f, dir));
+    const char *dir = tlu_dir();
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, STALL_NS));
     tlu_raw_t raw;
     TP_CHECK_EQ_INT(0, tlu_raw_map(&raw, f.path));
     __atomic_fetch_or((uint32_t *)(raw.map + TP_LOG_FUTEX_OFFSET), 1u, __ATOMIC_SEQ_CST);
@@ -236,13 +189,8 @@ static int body_stale_flag(const char *dir)
     tp_log_publication_counters(f.pub, &pc);
     TP_CHECK_EQ_U64(1, pc.wakes);
     TP_CHECK_EQ_INT(0, futex_word(f.path) & 1u);
-    fixture_close(&f);
+    tlu_fixture_close(&f);
     return 0;
-}
-
-TP_TEST(stale_sleeper_flag_costs_one_wake_then_none)
-{
-    return tlu_with_dir(body_stale_flag);
 }
 
 /*
@@ -281,10 +229,11 @@ static int stall_sleeper(const char *path, int ready_fd, int go_fd)
     return counters.stalled_skips == 1 && counters.messages_lost == 1 ? 0 : 5;
 }
 
-static int body_stall_deadline(const char *dir)
+TP_TEST(wait_without_timeout_returns_at_the_stall_deadline)
 {
-    fixture_t f;
-    TP_CHECK_EQ_INT(0, fixture_open(&f, dir));
+    const char *dir = tlu_dir();
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, STALL_NS));
     int ready[2], go[2];
     TP_CHECK_EQ_INT(0, pipe(ready));
     TP_CHECK_EQ_INT(0, pipe(go));
@@ -306,13 +255,8 @@ static int body_stall_deadline(const char *dir)
     close(ready[1]);
     close(go[0]);
     close(go[1]);
-    fixture_close(&f);
+    tlu_fixture_close(&f);
     return 0;
-}
-
-TP_TEST(wait_without_timeout_returns_at_the_stall_deadline)
-{
-    return tlu_with_dir(body_stall_deadline);
 }
 
 TP_TEST_MAIN()
