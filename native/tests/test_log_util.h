@@ -252,6 +252,27 @@ static inline void tlu_fixture_close(tlu_fixture_t *f)
     tp_log_close(f->log);
 }
 
+/* ---- Loss counters ---- */
+
+/* 1 when the subscription's loss counters are exactly these; prints the difference otherwise. */
+static inline int tlu_losses_are(const tp_log_subscription_t *sub, uint64_t lost, uint64_t bytes_lost,
+    uint64_t lapped, uint64_t stalled, uint64_t invalid)
+{
+    tp_log_subscription_counters_t c;
+    tp_log_subscription_counters(sub, &c);
+    if (c.messages_lost == lost && c.bytes_lost == bytes_lost && c.times_lapped == lapped &&
+        c.stalled_skips == stalled && c.invalid_records == invalid)
+    {
+        return 1;
+    }
+    fprintf(stderr, "loss counters: lost %llu/%llu, bytes lost %llu/%llu, lapped %llu/%llu, stalled %llu/%llu, invalid %llu/%llu (got/expected)\n",
+        (unsigned long long)c.messages_lost, (unsigned long long)lost, (unsigned long long)c.bytes_lost,
+        (unsigned long long)bytes_lost, (unsigned long long)c.times_lapped, (unsigned long long)lapped,
+        (unsigned long long)c.stalled_skips, (unsigned long long)stalled, (unsigned long long)c.invalid_records,
+        (unsigned long long)invalid);
+    return 0;
+}
+
 /* ---- Children ---- */
 
 /* Exit code of a child, -signal if it died of one, TLU_CHILD_TIMED_OUT (after killing it) if it outlived the bound. */
