@@ -3,10 +3,13 @@
  * (not a test; speed is never asserted). In one run, between two processes
  * pinned to different cores when the machine has two:
  *
- *   1. the floor: a raw cross-process cache-line ping-pong (one-way = RTT/2);
- *   2. log latency: 64-byte messages ping-ponged through two logs (one-way = RTT/2);
- *   3. log throughput: one publisher offering 64-byte messages flat out to one
- *      subscriber (offered and received rates, loss), and the publisher alone.
+ *   1. the latency floor: a raw cross-process cache-line ping-pong (one-way = RTT/2);
+ *   2. the throughput floor: raw cross-process streaming of stamped 64-byte lines
+ *      through a 4 MiB ring, the reader keeping up (flow-controlled, lossless);
+ *   3. log latency: 64-byte messages ping-ponged through two logs (one-way = RTT/2);
+ *   4. log throughput: one publisher offering 64-byte messages to one subscriber,
+ *      paced to stay half a ring ahead (sustainable lossless rate) and flat out
+ *      (offered and received rates, loss), then the publisher alone.
  *
  * Usage: tp_log_probe [round_trips] [throughput_messages]
  * Latency samples are taken with clock_gettime(CLOCK_MONOTONIC) around each
@@ -135,7 +138,55 @@ static void raw_pingpong(long rounds, int64_t *rtt)
     report_latency("raw cache-line ping-pong", rtt, rounds);
 }
 
-/* ---- 2. log ping-pong ---- */
+/* ---- 2. raw streaming ---- */
+
+enum { STREAM_LINES = 65536 };
+
+static void raw_stream(long messages)
+{
+    size_t ring_bytes = (size_t)STREAM_LINES * 64;
+    uint8_t *map = mmap(NULL, ring_bytes + 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    uint64_t *ring = (uint64_t *)map;
+    uint64_t *reader_position = (uint64_t *)(map + ring_bytes);
+    memset(map, 0, ring_bytes + 4096);
+    pid_t pid = fork();
+    if (pid == 0)
+    {
+        pin(1);
+        uint64_t sum = 0;
+        for (uint64_t i = 1; i <= (uint64_t)messages; i++)
+        {
+            uint64_t *line = ring + (i % STREAM_LINES) * 8;
+            while (__atomic_load_n(line, __ATOMIC_ACQUIRE) != i)
+            {
+            }
+            sum += line[1];
+            if ((i & 1023) == 0)
+            {
+                __atomic_store_n(reader_position, i, __ATOMIC_RELEASE);
+            }
+        }
+        _exit(sum == 0);
+    }
+    pin(0);
+    int64_t t0 = now_ns();
+    for (uint64_t i = 1; i <= (uint64_t)messages; i++)
+    {
+        uint64_t *line = ring + (i % STREAM_LINES) * 8;
+        while (i - __atomic_load_n(reader_position, __ATOMIC_ACQUIRE) > STREAM_LINES / 2)
+        {
+        }
+        line[1] = i;
+        __atomic_store_n(line, i, __ATOMIC_RELEASE);
+    }
+    waitpid(pid, NULL, 0);
+    int64_t elapsed = now_ns() - t0;
+    printf("%-28s %.2f M lines/s delivered (64-byte lines, reader keeping up)\n", "raw cache-line streaming",
+        (double)messages / ((double)elapsed / 1e9) / 1e6);
+    munmap(map, ring_bytes + 4096);
+}
+
+/* ---- 3. log ping-pong ---- */
 
 typedef struct echo_stct
 {
@@ -240,18 +291,24 @@ static void log_pingpong(const char *dir, long rounds, int64_t *rtt)
     tp_log_close(pong);
 }
 
-/* ---- 3. throughput ---- */
+/* ---- 4. throughput ---- */
 
 typedef struct shared_stct
 {
     volatile int subscriber_ready;
     volatile int publisher_done;
+    volatile int64_t subscriber_position;
 } shared_t;
 
-static void throughput(const char *dir, long messages)
+/*
+ * One publisher process offering `messages` 64-byte messages flat out, or
+ * paced to stay within half a ring of the subscriber (the sustainable,
+ * lossless rate, comparable with the raw streaming floor).
+ */
+static void throughput(const char *dir, long messages, int paced)
 {
     char path[512];
-    snprintf(path, sizeof(path), "%s/throughput.log", dir);
+    snprintf(path, sizeof(path), "%s/throughput-%d.log", dir, paced);
     tp_log_t *log = NULL;
     tp_log_publication_t *pub = NULL;
     if (open_pair(path, &log, &pub, NULL) < 0)
@@ -277,9 +334,15 @@ static void throughput(const char *dir, long messages)
         }
         long received = 0;
         shared->subscriber_ready = 1;
-        while (!shared->publisher_done || tp_log_subscription_poll(sub, count_handler, &received, BATCH) > 0)
+        for (;;)
         {
-            tp_log_subscription_poll(sub, count_handler, &received, BATCH);
+            int done = shared->publisher_done;
+            int32_t n = tp_log_subscription_poll(sub, count_handler, &received, BATCH);
+            shared->subscriber_position = tp_log_subscription_position(sub);
+            if (done && n == 0)
+            {
+                break;
+            }
         }
         tp_log_subscription_counters_t c;
         tp_log_subscription_counters(sub, &c);
@@ -295,9 +358,14 @@ static void throughput(const char *dir, long messages)
     }
     uint8_t msg[MSG];
     memset(msg, 0x33, sizeof(msg));
+    int64_t window = (int64_t)(tp_log_capacity(log) / 2);
     int64_t t0 = now_ns();
     for (long i = 0; i < messages; i++)
     {
+        /* Checked every 64 offers so the pacing itself does not bounce a line per message. */
+        while (paced && (i & 63) == 0 && tp_log_tail_position(log) - shared->subscriber_position > window)
+        {
+        }
         tp_log_publication_offer(pub, msg, MSG, 1);
     }
     int64_t elapsed = now_ns() - t0;
@@ -310,22 +378,26 @@ static void throughput(const char *dir, long messages)
     }
     waitpid(pid, NULL, 0);
     double seconds = (double)elapsed / 1e9;
-    printf("%-28s offered %.2f M msgs/s; subscriber received %.2f M msgs/s (%llu received, %llu lost, lapped %llu times)\n",
-        "tp:ipc log throughput, 64 B", (double)messages / seconds / 1e6,
+    printf("%-28s offered %.2f M msgs/s; received %.2f M msgs/s (%llu received, %llu lost, lapped %llu times)\n",
+        paced ? "tp:ipc log paced, 64 B" : "tp:ipc log flat out, 64 B", (double)messages / seconds / 1e6,
         (double)c.messages_received / seconds / 1e6, (unsigned long long)c.messages_received,
         (unsigned long long)c.messages_lost, (unsigned long long)c.times_lapped);
-
-    /* The publisher alone (nobody reading the tail or the records). */
-    t0 = now_ns();
-    for (long i = 0; i < messages; i++)
+    if (!paced)
     {
-        tp_log_publication_offer(pub, msg, MSG, 1);
+        /* The same publisher again, nobody reading the tail or the records. */
+        t0 = now_ns();
+        for (long i = 0; i < messages; i++)
+        {
+            tp_log_publication_offer(pub, msg, MSG, 1);
+        }
+        elapsed = now_ns() - t0;
+        printf("%-28s offered %.2f M msgs/s with no subscriber polling\n", "tp:ipc log publisher alone",
+            (double)messages / ((double)elapsed / 1e9) / 1e6);
     }
-    elapsed = now_ns() - t0;
-    printf("%-28s offered %.2f M msgs/s with no subscriber polling\n", "tp:ipc log publisher alone", (double)messages / ((double)elapsed / 1e9) / 1e6);
     munmap((void *)shared, sizeof(*shared));
     tp_log_publication_close(pub);
     tp_log_close(log);
+    unlink(path);
 }
 
 int main(int argc, char **argv)
@@ -348,15 +420,15 @@ int main(int argc, char **argv)
         g_cpus[0] < 0 ? " (not pinned: fewer than 2 CPUs)" : "");
     int64_t *rtt = malloc(sizeof(int64_t) * (size_t)rounds);
     raw_pingpong(rounds, rtt);
+    raw_stream(messages);
     log_pingpong(dir, rounds, rtt);
-    throughput(dir, messages);
+    throughput(dir, messages, 1);
+    throughput(dir, messages, 0);
     free(rtt);
     char cmd[600];
     snprintf(cmd, sizeof(cmd), "%s/ping.log", dir);
     unlink(cmd);
     snprintf(cmd, sizeof(cmd), "%s/pong.log", dir);
-    unlink(cmd);
-    snprintf(cmd, sizeof(cmd), "%s/throughput.log", dir);
     unlink(cmd);
     rmdir(dir);
     return 0;
