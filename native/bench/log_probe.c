@@ -378,10 +378,10 @@ static void throughput(const char *dir, long messages, int paced)
     }
     waitpid(pid, NULL, 0);
     double seconds = (double)elapsed / 1e9;
-    printf("%-28s offered %.2f M msgs/s; received %.2f M msgs/s (%llu received, %llu lost, lapped %llu times)\n",
+    printf("%-28s offered %.2f M msgs/s; received %.2f M msgs/s (%llu received, %llu lost; lapped %llu, stalled skips %llu)\n",
         paced ? "tp:ipc log paced, 64 B" : "tp:ipc log flat out, 64 B", (double)messages / seconds / 1e6,
         (double)c.messages_received / seconds / 1e6, (unsigned long long)c.messages_received,
-        (unsigned long long)c.messages_lost, (unsigned long long)c.times_lapped);
+        (unsigned long long)c.messages_lost, (unsigned long long)c.times_lapped, (unsigned long long)c.stalled_skips);
     if (!paced)
     {
         /* The same publisher again, nobody reading the tail or the records. */

@@ -119,7 +119,7 @@ typedef enum tp_log_wait_result_en
 
 typedef enum tp_log_defaults_en
 {
-    TP_LOG_DEFAULT_STALL_TIMEOUT_MS = 100, /* docs/DECISIONS.md "tp:ipc stalled claims" */
+    TP_LOG_DEFAULT_STALL_TIMEOUT_MS = 1000, /* docs/DECISIONS.md "tp:ipc stalled claims" */
     TP_LOG_POLL_BATCH = 64                 /* records copied before one validation */
 } tp_log_defaults_t;
 
