@@ -173,6 +173,16 @@ typedef struct tp_log_message_info_stct
     int32_t msg_type;
 } tp_log_message_info_t;
 
+/* Layouts the C# bindings mirror: no padding, fixed sizes. */
+TP_STATIC_ASSERT(sizeof(tp_log_claim_t) == 32, "tp_log_claim_t is 32 bytes");
+TP_STATIC_ASSERT(offsetof(tp_log_claim_t, position) == 8 && offsetof(tp_log_claim_t, index) == 16 &&
+    offsetof(tp_log_claim_t, length) == 24 && offsetof(tp_log_claim_t, msg_type) == 28, "tp_log_claim_t offsets");
+TP_STATIC_ASSERT(sizeof(tp_log_publication_counters_t) == 5 * 8, "publication counters are five u64");
+TP_STATIC_ASSERT(sizeof(tp_log_subscription_counters_t) == 7 * 8, "subscription counters are seven u64");
+TP_STATIC_ASSERT(sizeof(tp_log_message_info_t) == 24, "tp_log_message_info_t is 24 bytes");
+TP_STATIC_ASSERT(offsetof(tp_log_message_info_t, index) == 8 && offsetof(tp_log_message_info_t, length) == 16 &&
+    offsetof(tp_log_message_info_t, msg_type) == 20, "tp_log_message_info_t offsets");
+
 /* ---- Log file ---------------------------------------------------------------------------- */
 
 /*
