@@ -19,8 +19,9 @@
  * Write. Right after the claim the publisher writes the header fields
  * (index, length, msg_type, check) and stores state = position|CLAIMED with
  * release; a padding record, if any, is written whole and stored COMMITTED.
- * Then the payload is copied. Before each write the publisher checks that
- * its claim is still less than half a ring behind the tail; a publisher
+ * Then the payload is copied. Before writing anything, and again before each
+ * 64 KiB chunk of a large payload, the publisher checks that its claim is
+ * still less than half a ring behind the tail; a publisher
  * stopped for so long that others have written half the ring since its claim
  * abandons the record (TP_LOG_ERR_PUBLICATION_LAPPED) instead of writing into
  * bytes that a newer lap may own.
