@@ -1,5 +1,6 @@
 /* error.c - thread-local error code and message stack (see error.h). */
 #include "tensorpool/error.h"
+#include "tensorpool/log.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -123,6 +124,8 @@ const char *tp_errname(int code)
         case TP_ERR_STREAM_ID: return "TP_ERR_STREAM_ID";
         case TP_ERR_MISMATCH: return "TP_ERR_MISMATCH";
         case TP_ERR_OWNER: return "TP_ERR_OWNER";
-        default: return "TP_ERR_UNKNOWN";
+        default:
+            /* The tp:ipc log names its own range (log.h). */
+            return (code <= -100 && code >= -149) ? tp_log_errname(code) : "TP_ERR_UNKNOWN";
     }
 }

@@ -14,5 +14,6 @@
 #include "tensorpool/seqlock.h"
 #include "tensorpool/frame.h"
 #include "tensorpool/region.h"
+#include "tensorpool/log.h"
 
 #endif /* TENSORPOOL_TENSORPOOL_H */
