@@ -124,15 +124,15 @@ public static class BindingsGenerator
     private static void CheckStringHelperNames(List<HeaderModel> headers)
     {
         var functions = headers.SelectMany(h => h.Functions.Select(f => (Header: h, Function: f))).ToList();
-        var names = functions.Select(x => x.Function.CName).ToHashSet(StringComparer.Ordinal);
+        var byName = functions.ToDictionary(x => x.Function.CName, StringComparer.Ordinal);
         var errors = new List<BindingsError>();
-        foreach ((HeaderModel header, FunctionDecl function) in functions.Where(x => x.Function.ReturnsLibraryString))
+        foreach ((HeaderModel _, FunctionDecl function) in functions.Where(x => x.Function.ReturnsLibraryString))
         {
             string helper = function.CName + CSharpEmitter.StringHelperSuffix;
-            if (names.Contains(helper))
+            if (byName.TryGetValue(helper, out var clash))
             {
-                errors.Add(new BindingsError(header.DisplayPath, 0, 0,
-                    $"'{function.CName}' returns const char *, so it gets a helper named '{helper}', but a C function has that name: rename it"));
+                errors.Add(new BindingsError(clash.Header.DisplayPath, clash.Function.Line, clash.Function.Column,
+                    $"function '{helper}' has the name of the generated string helper of '{function.CName}' (which returns const char *): rename it"));
             }
         }
         if (errors.Count > 0)

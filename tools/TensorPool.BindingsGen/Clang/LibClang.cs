@@ -287,4 +287,8 @@ internal static unsafe partial class LibClang
     [LibraryImport(Library)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial CXSourceLocation clang_getRangeEnd(CXSourceRange range);
+
+    [LibraryImport(Library)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial uint clang_Cursor_isAnonymousRecordDecl(CXCursor cursor);
 }

@@ -87,7 +87,7 @@ internal sealed class CSharpEmitter(GeneratorOptions options, TypeNames names, L
                 first = false;
                 w.Summary(constant.Comment);
                 NativeName(w, constant.CName);
-                w.Line($"public const {constant.Type.Keyword()} {constant.Name} = {TypeNames.Literal(constant.Value)};");
+                w.Line($"public const {constant.Type.Keyword()} {constant.Name} = {TypeNames.Literal(constant.Value)};{TypeNames.HexComment(constant.Value)}");
             }
         }
         w.Close();
@@ -107,7 +107,7 @@ internal sealed class CSharpEmitter(GeneratorOptions options, TypeNames names, L
             }
             w.Summary(constant.Comment);
             NativeName(w, constant.CName);
-            w.Line($"{constant.Name} = {TypeNames.Literal(constant.Value)},");
+            w.Line($"{constant.Name} = {TypeNames.Literal(constant.Value)},{TypeNames.HexComment(constant.Value)}");
         }
         w.Close();
     }
@@ -170,10 +170,22 @@ internal sealed class CSharpEmitter(GeneratorOptions options, TypeNames names, L
                     $"'{InlineArrayName(field)}', which a field already uses; rename the field");
             }
             w.Line();
-            w.Line($"/// <summary>The {array.Length} elements of <see cref=\"{field.Name}\"/>.</summary>");
-            w.Line($"[InlineArray({array.Length})]");
-            w.Open($"public {(IsUnsafe(array.Element) ? "unsafe " : string.Empty)}struct {InlineArrayName(field)}");
-            w.Line($"private {names.Spell(array.Element)} _element0;");
+            if (array.Element is PointerType or FunctionPointerType)
+            {
+                // Pointers cannot be inline-array elements (C# needs an element type valid as a type argument):
+                // the slots are nint, cast to the C type on use.
+                w.Line($"/// <summary>The {array.Length} elements of <see cref=\"{field.Name}\"/>, each a <c>{CodeWriter.Escape(names.Spell(array.Element))}</c> stored as nint.</summary>");
+                w.Line($"[InlineArray({array.Length})]");
+                w.Open($"public struct {InlineArrayName(field)}");
+                w.Line("private nint _element0;");
+            }
+            else
+            {
+                w.Line($"/// <summary>The {array.Length} elements of <see cref=\"{field.Name}\"/>.</summary>");
+                w.Line($"[InlineArray({array.Length})]");
+                w.Open($"public struct {InlineArrayName(field)}");
+                w.Line($"private {names.Spell(array.Element)} _element0;");
+            }
             w.Close();
         }
         w.Close();
@@ -191,7 +203,7 @@ internal sealed class CSharpEmitter(GeneratorOptions options, TypeNames names, L
     private static bool IsUnsafe(CType type) => type switch
     {
         PointerType or FunctionPointerType => true,
-        ArrayType a => !NeedsInlineArray(a) || IsUnsafe(a.Element),
+        ArrayType a => !NeedsInlineArray(a),
         _ => false,
     };
 
@@ -264,8 +276,9 @@ internal sealed class CSharpEmitter(GeneratorOptions options, TypeNames names, L
         w.Line($"namespace {options.Namespace};");
         w.Line();
         w.Line("/// <summary>The C name of a generated type, field, enum member or constant (the ABI test matches on it).</summary>");
-        w.Line("[AttributeUsage(AttributeTargets.Struct | AttributeTargets.Enum | AttributeTargets.Field, AllowMultiple = false, Inherited = false)]");
-        w.Open("internal sealed class NativeNameAttribute(string name) : Attribute");
+        // Fully qualified: generated code must not depend on the project's implicit usings.
+        w.Line("[global::System.AttributeUsage(global::System.AttributeTargets.Struct | global::System.AttributeTargets.Enum | global::System.AttributeTargets.Field, AllowMultiple = false, Inherited = false)]");
+        w.Open("internal sealed class NativeNameAttribute(string name) : global::System.Attribute");
         w.Line("/// <summary>The name as C spells it.</summary>");
         w.Line("public string Name { get; } = name;");
         w.Close();

@@ -44,8 +44,10 @@ internal sealed class TypeNames(IReadOnlyDictionary<string, string> namesByKey)
         return names.Count == 0 ? string.Empty : " /* " + string.Join(", ", names) + " */";
     }
 
-    /// <summary>An integer literal for a constant of the given type: hex from 0x10000 up (magic numbers read better), else decimal.</summary>
-    public static string Literal(Int128 value) => value >= 0x10000
-        ? "0x" + ((UInt128)value).ToString("X", CultureInfo.InvariantCulture)
-        : value.ToString(CultureInfo.InvariantCulture);
+    /// <summary>A decimal integer literal (exact for every enum base type, negative values included).</summary>
+    public static string Literal(Int128 value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>" // 0x..." after large non-negative values, where the hex form is how C authors write them (magics, masks).</summary>
+    public static string HexComment(Int128 value) =>
+        value >= 0x10000 ? " // 0x" + ((UInt128)value).ToString("X", CultureInfo.InvariantCulture) : string.Empty;
 }

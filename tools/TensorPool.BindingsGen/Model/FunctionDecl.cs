@@ -1,8 +1,10 @@
 namespace TensorPool.BindingsGen.Model;
 
-/// <summary>An exported function. <paramref name="SuppressGcTransition"/> comes from TP_TRIVIAL.</summary>
+/// <summary>An exported function. <paramref name="SuppressGcTransition"/> comes from TP_TRIVIAL; Line/Column locate it in its header.</summary>
 internal sealed record FunctionDecl(
     string CName,
+    int Line,
+    int Column,
     string? Comment,
     CType Return,
     IReadOnlyList<ParameterDecl> Parameters,

@@ -289,19 +289,30 @@ internal sealed class HeaderReader
         CXCursor cursor = entry.Cursor;
         var fields = new List<FieldDecl>();
         bool failed = false;
-        foreach (CXCursor child in cursor.Children().Where(c => c.Kind == CXCursorKind.FieldDecl))
+        foreach (CXCursor child in cursor.Children())
         {
-            string name = child.Spelling();
-            string where = $"field '{name}' of '{entry.Key}'";
-            if (name.Length == 0 || LibClang.clang_Cursor_isAnonymous(child.Type().Declaration()) != 0 && child.Type().Canonical().Kind == CXTypeKind.Record)
+            if (child.Kind == CXCursorKind.StructDecl && LibClang.clang_Cursor_isAnonymousRecordDecl(child) != 0)
             {
-                Error(child, $"anonymous struct or union member in '{entry.Key}' is not bindable: name the member and give its type a typedef");
+                // C11 anonymous member (`struct { int x; };`): libclang shows the record but no field for it.
+                Error(child, $"anonymous struct member in '{entry.Key}' is not bindable: name the member and give its type a typedef");
                 failed = true;
                 continue;
             }
+            if (child.Kind != CXCursorKind.FieldDecl)
+            {
+                continue;
+            }
+            string name = child.Spelling();
+            string where = $"field '{name}' of '{entry.Key}'";
             if (LibClang.clang_Cursor_isBitField(child) != 0)
             {
                 Error(child, $"bit-field {where} is not bindable: use a whole integer and named masks");
+                failed = true;
+                continue;
+            }
+            if (name.Length == 0)
+            {
+                Error(child, $"unnamed field in '{entry.Key}' is not bindable");
                 failed = true;
                 continue;
             }
@@ -442,7 +453,8 @@ internal sealed class HeaderReader
             Error(cursor, $"function '{name}': parameters {string.Join(" and ", duplicate.Select(p => p.CName))} map to the same C# name '{duplicate.Key}'");
             return;
         }
-        header.Functions.Add(new FunctionDecl(name, _comments.Comment(cursor), returnType, parameters, suppressGcTransition));
+        SourceLocation at = cursor.Location();
+        header.Functions.Add(new FunctionDecl(name, at.Line, at.Column, _comments.Comment(cursor), returnType, parameters, suppressGcTransition));
     }
 
     private static string Describe(CXCursor cursor)
