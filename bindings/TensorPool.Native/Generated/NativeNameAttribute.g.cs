@@ -6,8 +6,8 @@
 namespace TensorPool.Native;
 
 /// <summary>The C name of a generated type, field, enum member or constant (the ABI test matches on it).</summary>
-[AttributeUsage(AttributeTargets.Struct | AttributeTargets.Enum | AttributeTargets.Field, AllowMultiple = false, Inherited = false)]
-internal sealed class NativeNameAttribute(string name) : Attribute
+[global::System.AttributeUsage(global::System.AttributeTargets.Struct | global::System.AttributeTargets.Enum | global::System.AttributeTargets.Field, AllowMultiple = false, Inherited = false)]
+internal sealed class NativeNameAttribute(string name) : global::System.Attribute
 {
     /// <summary>The name as C spells it.</summary>
     public string Name { get; } = name;
