@@ -36,6 +36,18 @@ internal static class NativeLibraryResolver
         }
     }
 
+    /// <summary>The loaded library's handle (0 until the first call), e.g. for NativeLibrary.GetExport.</summary>
+    public static nint Handle
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _handle;
+            }
+        }
+    }
+
     [ModuleInitializer]
     [SuppressMessage("Usage", "CA2255:The 'ModuleInitializer' attribute should not be used in libraries",
         Justification = "The resolver must be in place before the first P/Invoke of this assembly, whoever makes it.")]
