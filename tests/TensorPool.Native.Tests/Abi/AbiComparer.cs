@@ -79,11 +79,7 @@ internal static class AbiComparer
                         problems.Add($"enum {record.Owner}: no member with [NativeName(\"{record.Member}\")] in {enumType.Name}");
                         break;
                     }
-                    string actual = Convert.ToString(member.GetRawConstantValue(), CultureInfo.InvariantCulture)!;
-                    if (actual != record.Value)
-                    {
-                        problems.Add($"enum {record.Owner}.{record.Member}: C value {record.Value}, C# {enumType.Name}.{member.Name} = {actual}");
-                    }
+                    CompareValue(problems, $"enum {record.Owner}.{record.Member}", record.Value, member);
                     break;
                 case "const":
                     seenConstants.Add(record.Member);
@@ -92,11 +88,7 @@ internal static class AbiComparer
                         problems.Add($"const {record.Member}: no C# constant with [NativeName(\"{record.Member}\")]");
                         break;
                     }
-                    string constantValue = Convert.ToString(constant.GetRawConstantValue(), CultureInfo.InvariantCulture)!;
-                    if (constantValue != record.Value)
-                    {
-                        problems.Add($"const {record.Member}: C value {record.Value}, C# {constant.DeclaringType!.Name}.{constant.Name} = {constantValue}");
-                    }
+                    CompareValue(problems, $"const {record.Member}", record.Value, constant);
                     break;
             }
         }
@@ -133,6 +125,15 @@ internal static class AbiComparer
             }
         }
         return problems;
+    }
+
+    private static void CompareValue(List<string> problems, string what, string cValue, FieldInfo field)
+    {
+        string actual = Convert.ToString(field.GetRawConstantValue(), CultureInfo.InvariantCulture)!;
+        if (actual != cValue)
+        {
+            problems.Add($"{what}: C value {cValue}, C# {field.DeclaringType!.Name}.{field.Name} = {actual}");
+        }
     }
 
     private static long Parse(string value) => long.Parse(value, CultureInfo.InvariantCulture);

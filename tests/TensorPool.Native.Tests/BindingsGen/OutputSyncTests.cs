@@ -9,14 +9,23 @@ public class OutputSyncTests
         new(files.Select(f => new GeneratedFile(Path.Combine(root, "Generated", f.Name), f.Content)).ToList(),
             Path.Combine(root, "Generated"), Path.Combine(root, "abi"));
 
+    /// <summary>Files already on disk in root/Generated; returns that folder.</summary>
+    private static string Existing(string root, params (string Name, string Content)[] files)
+    {
+        string generated = Path.Combine(root, "Generated");
+        Directory.CreateDirectory(generated);
+        foreach ((string name, string content) in files)
+        {
+            File.WriteAllText(Path.Combine(generated, name), content);
+        }
+        return generated;
+    }
+
     [Test]
     public void Write_creates_changes_and_keeps_unchanged_files_untouched()
     {
         using var temp = new TempDirectory();
-        string generated = Path.Combine(temp.Path, "Generated");
-        Directory.CreateDirectory(generated);
-        File.WriteAllText(Path.Combine(generated, "Same.g.cs"), "same\n");
-        File.WriteAllText(Path.Combine(generated, "Changed.g.cs"), "old\n");
+        string generated = Existing(temp.Path, ("Same.g.cs", "same\n"), ("Changed.g.cs", "old\n"));
         var old = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         File.SetLastWriteTimeUtc(Path.Combine(generated, "Same.g.cs"), old);
 
@@ -32,10 +41,7 @@ public class OutputSyncTests
     public void Write_deletes_stale_generated_files_and_nothing_else()
     {
         using var temp = new TempDirectory();
-        string generated = Path.Combine(temp.Path, "Generated");
-        Directory.CreateDirectory(generated);
-        File.WriteAllText(Path.Combine(generated, "Gone.g.cs"), "x");
-        File.WriteAllText(Path.Combine(generated, "HandWritten.cs"), "x");
+        string generated = Existing(temp.Path, ("Gone.g.cs", "x"), ("HandWritten.cs", "x"));
         (_, _, int deleted) = OutputSync.Write(Result(temp.Path, ("Kept.g.cs", "k")));
         Assert.That(deleted, Is.EqualTo(1));
         Assert.That(File.Exists(Path.Combine(generated, "Gone.g.cs")), Is.False);

@@ -75,21 +75,8 @@ internal sealed class CSharpEmitter(GeneratorOptions options, TypeNames names, L
     {
         w.Summary($"The constants of {header.DisplayPath} (its anonymous enums).");
         w.Open($"internal static class {Naming.ConstantsClass(Path.GetFileName(header.Path))}");
-        bool first = true;
-        foreach (EnumDecl decl in enums)
-        {
-            foreach (EnumConstant constant in decl.Constants)
-            {
-                if (!first)
-                {
-                    w.Line();
-                }
-                first = false;
-                w.Summary(constant.Comment);
-                NativeName(w, constant.CName);
-                w.Line($"public const {constant.Type.Keyword()} {constant.Name} = {TypeNames.Literal(constant.Value)};{TypeNames.HexComment(constant.Value)}");
-            }
-        }
+        Members(w, enums.SelectMany(e => e.Constants),
+            c => $"public const {c.Type.Keyword()} {c.Name} = {TypeNames.Literal(c.Value)};{TypeNames.HexComment(c.Value)}");
         w.Close();
     }
 
@@ -98,18 +85,25 @@ internal sealed class CSharpEmitter(GeneratorOptions options, TypeNames names, L
         w.Summary(decl.Comment);
         NativeName(w, decl.Key!);
         w.Open($"internal enum {decl.Name} : {decl.Underlying.Keyword()}");
-        for (int i = 0; i < decl.Constants.Count; i++)
+        Members(w, decl.Constants, c => $"{c.Name} = {TypeNames.Literal(c.Value)},{TypeNames.HexComment(c.Value)}");
+        w.Close();
+    }
+
+    /// <summary>Enumerators or constants: comment, C name, declaration, a blank line between them.</summary>
+    private static void Members(CodeWriter w, IEnumerable<EnumConstant> constants, Func<EnumConstant, string> declaration)
+    {
+        bool first = true;
+        foreach (EnumConstant constant in constants)
         {
-            EnumConstant constant = decl.Constants[i];
-            if (i > 0)
+            if (!first)
             {
                 w.Line();
             }
+            first = false;
             w.Summary(constant.Comment);
             NativeName(w, constant.CName);
-            w.Line($"{constant.Name} = {TypeNames.Literal(constant.Value)},{TypeNames.HexComment(constant.Value)}");
+            w.Line(declaration(constant));
         }
-        w.Close();
     }
 
     private static void Opaque(CodeWriter w, OpaqueDecl decl)
