@@ -12,9 +12,18 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "tensorpool/clock.h"
 #include "tensorpool/error.h"
+#include "tensorpool/frame.h"
+#include "tensorpool/path.h"
 #include "tensorpool/platform.h"
+#include "tensorpool/region.h"
+#include "tensorpool/seqlock.h"
+#include "tensorpool/slot.h"
+#include "tensorpool/superblock.h"
+#include "tensorpool/tensor.h"
 #include "tensorpool/tensorpool.h"
+#include "tensorpool/uri.h"
 #include "tensorpool/version.h"
 
 int main(void)
@@ -26,6 +35,7 @@ int main(void)
     printf("enum tp_error_t TP_ERR_NO_MEMORY %lld\n", (long long)TP_ERR_NO_MEMORY);
     printf("enum tp_error_t TP_ERR_STATE %lld\n", (long long)TP_ERR_STATE);
     printf("enum tp_error_t TP_ERR_UNSUPPORTED %lld\n", (long long)TP_ERR_UNSUPPORTED);
+    printf("enum tp_error_t TP_ERR_MLOCK %lld\n", (long long)TP_ERR_MLOCK);
     printf("enum tp_error_t TP_ERR_URI_SCHEME %lld\n", (long long)TP_ERR_URI_SCHEME);
     printf("enum tp_error_t TP_ERR_URI_SYNTAX %lld\n", (long long)TP_ERR_URI_SYNTAX);
     printf("enum tp_error_t TP_ERR_URI_PARAM %lld\n", (long long)TP_ERR_URI_PARAM);
@@ -38,6 +48,7 @@ int main(void)
     printf("enum tp_error_t TP_ERR_NOT_FOUND %lld\n", (long long)TP_ERR_NOT_FOUND);
     printf("enum tp_error_t TP_ERR_HUGEPAGES %lld\n", (long long)TP_ERR_HUGEPAGES);
     printf("enum tp_error_t TP_ERR_EXISTS %lld\n", (long long)TP_ERR_EXISTS);
+    printf("enum tp_error_t TP_ERR_PERMISSION %lld\n", (long long)TP_ERR_PERMISSION);
     printf("enum tp_error_t TP_ERR_SIZE %lld\n", (long long)TP_ERR_SIZE);
     printf("enum tp_error_t TP_ERR_MAGIC %lld\n", (long long)TP_ERR_MAGIC);
     printf("enum tp_error_t TP_ERR_LAYOUT_VERSION %lld\n", (long long)TP_ERR_LAYOUT_VERSION);
@@ -49,5 +60,228 @@ int main(void)
     printf("enum tp_error_t TP_ERR_EPOCH %lld\n", (long long)TP_ERR_EPOCH);
     printf("enum tp_error_t TP_ERR_STREAM_ID %lld\n", (long long)TP_ERR_STREAM_ID);
     printf("enum tp_error_t TP_ERR_MISMATCH %lld\n", (long long)TP_ERR_MISMATCH);
+    printf("enum tp_error_t TP_ERR_OWNER %lld\n", (long long)TP_ERR_OWNER);
+    /* native/include/tensorpool/frame.h */
+    printf("enum tp_frame_status_t TP_FRAME_OK %llu\n", (unsigned long long)TP_FRAME_OK);
+    printf("enum tp_frame_status_t TP_FRAME_DROP_NOT_COMMITTED %llu\n", (unsigned long long)TP_FRAME_DROP_NOT_COMMITTED);
+    printf("enum tp_frame_status_t TP_FRAME_DROP_CHANGED %llu\n", (unsigned long long)TP_FRAME_DROP_CHANGED);
+    printf("enum tp_frame_status_t TP_FRAME_DROP_SEQ_MISMATCH %llu\n", (unsigned long long)TP_FRAME_DROP_SEQ_MISMATCH);
+    printf("enum tp_frame_status_t TP_FRAME_DROP_HEADER_LENGTH %llu\n", (unsigned long long)TP_FRAME_DROP_HEADER_LENGTH);
+    printf("enum tp_frame_status_t TP_FRAME_DROP_HEADER_BLOCK_LENGTH %llu\n", (unsigned long long)TP_FRAME_DROP_HEADER_BLOCK_LENGTH);
+    printf("enum tp_frame_status_t TP_FRAME_DROP_HEADER_TEMPLATE_ID %llu\n", (unsigned long long)TP_FRAME_DROP_HEADER_TEMPLATE_ID);
+    printf("enum tp_frame_status_t TP_FRAME_DROP_HEADER_SCHEMA_ID %llu\n", (unsigned long long)TP_FRAME_DROP_HEADER_SCHEMA_ID);
+    printf("enum tp_frame_status_t TP_FRAME_DROP_HEADER_VERSION %llu\n", (unsigned long long)TP_FRAME_DROP_HEADER_VERSION);
+    printf("enum tp_frame_status_t TP_FRAME_DROP_PAYLOAD_OFFSET %llu\n", (unsigned long long)TP_FRAME_DROP_PAYLOAD_OFFSET);
+    printf("enum tp_frame_status_t TP_FRAME_DROP_PAYLOAD_SLOT_MISMATCH %llu\n", (unsigned long long)TP_FRAME_DROP_PAYLOAD_SLOT_MISMATCH);
+    printf("enum tp_frame_status_t TP_FRAME_DROP_POOL_UNKNOWN %llu\n", (unsigned long long)TP_FRAME_DROP_POOL_UNKNOWN);
+    printf("enum tp_frame_status_t TP_FRAME_DROP_PAYLOAD_SLOT_RANGE %llu\n", (unsigned long long)TP_FRAME_DROP_PAYLOAD_SLOT_RANGE);
+    printf("enum tp_frame_status_t TP_FRAME_DROP_VALUES_LEN %llu\n", (unsigned long long)TP_FRAME_DROP_VALUES_LEN);
+    printf("enum tp_frame_status_t TP_FRAME_DROP_NDIMS %llu\n", (unsigned long long)TP_FRAME_DROP_NDIMS);
+    printf("enum tp_frame_status_t TP_FRAME_DROP_DTYPE %llu\n", (unsigned long long)TP_FRAME_DROP_DTYPE);
+    printf("enum tp_frame_status_t TP_FRAME_DROP_MAJOR_ORDER %llu\n", (unsigned long long)TP_FRAME_DROP_MAJOR_ORDER);
+    printf("enum tp_frame_status_t TP_FRAME_DROP_DIMS_NEGATIVE %llu\n", (unsigned long long)TP_FRAME_DROP_DIMS_NEGATIVE);
+    printf("enum tp_frame_status_t TP_FRAME_DROP_STRIDES_NEGATIVE %llu\n", (unsigned long long)TP_FRAME_DROP_STRIDES_NEGATIVE);
+    printf("enum tp_frame_status_t TP_FRAME_DROP_STRIDES_LAYOUT %llu\n", (unsigned long long)TP_FRAME_DROP_STRIDES_LAYOUT);
+    printf("enum tp_frame_status_t TP_FRAME_DROP_EXTENT %llu\n", (unsigned long long)TP_FRAME_DROP_EXTENT);
+    printf("enum tp_frame_status_t TP_FRAME_DROP_PROGRESS_UNIT %llu\n", (unsigned long long)TP_FRAME_DROP_PROGRESS_UNIT);
+    printf("enum tp_frame_status_t TP_FRAME_DROP_PROGRESS_STRIDE %llu\n", (unsigned long long)TP_FRAME_DROP_PROGRESS_STRIDE);
+    printf("enum tp_frame_status_t TP_FRAME_STATUS_COUNT %llu\n", (unsigned long long)TP_FRAME_STATUS_COUNT);
+    printf("struct tp_tensor_layout_t %zu\n", sizeof(tp_tensor_layout_t));
+    printf("field tp_tensor_layout_t strides %zu\n", offsetof(tp_tensor_layout_t, strides));
+    printf("field tp_tensor_layout_t extent_bytes %zu\n", offsetof(tp_tensor_layout_t, extent_bytes));
+    printf("field tp_tensor_layout_t element_bytes %zu\n", offsetof(tp_tensor_layout_t, element_bytes));
+    printf("field tp_tensor_layout_t reserved %zu\n", offsetof(tp_tensor_layout_t, reserved));
+    printf("struct tp_frame_t %zu\n", sizeof(tp_frame_t));
+    printf("field tp_frame_t header %zu\n", offsetof(tp_frame_t, header));
+    printf("field tp_frame_t layout %zu\n", offsetof(tp_frame_t, layout));
+    printf("field tp_frame_t seq %zu\n", offsetof(tp_frame_t, seq));
+    printf("field tp_frame_t seq_commit %zu\n", offsetof(tp_frame_t, seq_commit));
+    printf("field tp_frame_t payload %zu\n", offsetof(tp_frame_t, payload));
+    printf("field tp_frame_t slot %zu\n", offsetof(tp_frame_t, slot));
+    printf("field tp_frame_t header_index %zu\n", offsetof(tp_frame_t, header_index));
+    printf("field tp_frame_t pool_index %zu\n", offsetof(tp_frame_t, pool_index));
+    /* native/include/tensorpool/path.h */
+    printf("const TP_SHM_NAME_MAX %lld\n", (long long)TP_SHM_NAME_MAX);
+    printf("const TP_SHM_PATH_POLICY_MAX_DIRS %lld\n", (long long)TP_SHM_PATH_POLICY_MAX_DIRS);
+    /* native/include/tensorpool/region.h */
+    printf("enum tp_region_access_t TP_REGION_ACCESS_READ_ONLY %llu\n", (unsigned long long)TP_REGION_ACCESS_READ_ONLY);
+    printf("enum tp_region_access_t TP_REGION_ACCESS_READ_WRITE %llu\n", (unsigned long long)TP_REGION_ACCESS_READ_WRITE);
+    printf("const TP_SHM_DIR_MODE_PRIVATE %lld\n", (long long)TP_SHM_DIR_MODE_PRIVATE);
+    printf("const TP_SHM_FILE_MODE_PRIVATE %lld\n", (long long)TP_SHM_FILE_MODE_PRIVATE);
+    printf("const TP_SHM_DIR_MODE_SHARED %lld\n", (long long)TP_SHM_DIR_MODE_SHARED);
+    printf("const TP_SHM_FILE_MODE_SHARED %lld\n", (long long)TP_SHM_FILE_MODE_SHARED);
+    printf("const TP_SHM_BASE_DIR_MODE %lld\n", (long long)TP_SHM_BASE_DIR_MODE);
+    printf("struct tp_region_create_options_t %zu\n", sizeof(tp_region_create_options_t));
+    printf("field tp_region_create_options_t dir_mode %zu\n", offsetof(tp_region_create_options_t, dir_mode));
+    printf("field tp_region_create_options_t file_mode %zu\n", offsetof(tp_region_create_options_t, file_mode));
+    printf("field tp_region_create_options_t prefault %zu\n", offsetof(tp_region_create_options_t, prefault));
+    printf("field tp_region_create_options_t mlock %zu\n", offsetof(tp_region_create_options_t, mlock));
+    printf("field tp_region_create_options_t require_hugepages %zu\n", offsetof(tp_region_create_options_t, require_hugepages));
+    printf("field tp_region_create_options_t reserved %zu\n", offsetof(tp_region_create_options_t, reserved));
+    /* native/include/tensorpool/seqlock.h */
+    printf("enum tp_seqlock_result_t TP_SEQLOCK_OK %llu\n", (unsigned long long)TP_SEQLOCK_OK);
+    printf("enum tp_seqlock_result_t TP_SEQLOCK_NOT_COMMITTED %llu\n", (unsigned long long)TP_SEQLOCK_NOT_COMMITTED);
+    printf("enum tp_seqlock_result_t TP_SEQLOCK_CHANGED %llu\n", (unsigned long long)TP_SEQLOCK_CHANGED);
+    printf("enum tp_seqlock_result_t TP_SEQLOCK_SEQ_MISMATCH %llu\n", (unsigned long long)TP_SEQLOCK_SEQ_MISMATCH);
+    /* native/include/tensorpool/slot.h */
+    printf("const TP_HEADER_SLOT_BYTES %lld\n", (long long)TP_HEADER_SLOT_BYTES);
+    printf("const TP_SLOT_HEADER_BLOCK_LENGTH %lld\n", (long long)TP_SLOT_HEADER_BLOCK_LENGTH);
+    printf("const TP_SBE_MESSAGE_HEADER_LENGTH %lld\n", (long long)TP_SBE_MESSAGE_HEADER_LENGTH);
+    printf("const TP_TENSOR_HEADER_BLOCK_LENGTH %lld\n", (long long)TP_TENSOR_HEADER_BLOCK_LENGTH);
+    printf("const TP_TENSOR_HEADER_LENGTH %lld\n", (long long)TP_TENSOR_HEADER_LENGTH);
+    printf("const TP_WIRE_SCHEMA_ID %lld\n", (long long)TP_WIRE_SCHEMA_ID);
+    printf("const TP_WIRE_SCHEMA_VERSION %lld\n", (long long)TP_WIRE_SCHEMA_VERSION);
+    printf("const TP_TENSOR_HEADER_TEMPLATE_ID %lld\n", (long long)TP_TENSOR_HEADER_TEMPLATE_ID);
+    printf("const TP_SLOT_OFFSET_SEQ_COMMIT %lld\n", (long long)TP_SLOT_OFFSET_SEQ_COMMIT);
+    printf("const TP_SLOT_OFFSET_VALUES_LEN_BYTES %lld\n", (long long)TP_SLOT_OFFSET_VALUES_LEN_BYTES);
+    printf("const TP_SLOT_OFFSET_PAYLOAD_SLOT %lld\n", (long long)TP_SLOT_OFFSET_PAYLOAD_SLOT);
+    printf("const TP_SLOT_OFFSET_POOL_ID %lld\n", (long long)TP_SLOT_OFFSET_POOL_ID);
+    printf("const TP_SLOT_OFFSET_PAYLOAD_OFFSET %lld\n", (long long)TP_SLOT_OFFSET_PAYLOAD_OFFSET);
+    printf("const TP_SLOT_OFFSET_TIMESTAMP_NS %lld\n", (long long)TP_SLOT_OFFSET_TIMESTAMP_NS);
+    printf("const TP_SLOT_OFFSET_META_VERSION %lld\n", (long long)TP_SLOT_OFFSET_META_VERSION);
+    printf("const TP_SLOT_OFFSET_PAD %lld\n", (long long)TP_SLOT_OFFSET_PAD);
+    printf("const TP_SLOT_OFFSET_HEADER_BYTES_LENGTH %lld\n", (long long)TP_SLOT_OFFSET_HEADER_BYTES_LENGTH);
+    printf("const TP_SLOT_OFFSET_TENSOR_MESSAGE_HEADER %lld\n", (long long)TP_SLOT_OFFSET_TENSOR_MESSAGE_HEADER);
+    printf("const TP_SLOT_OFFSET_TENSOR_HEADER %lld\n", (long long)TP_SLOT_OFFSET_TENSOR_HEADER);
+    printf("const TP_TENSOR_OFFSET_DTYPE %lld\n", (long long)TP_TENSOR_OFFSET_DTYPE);
+    printf("const TP_TENSOR_OFFSET_MAJOR_ORDER %lld\n", (long long)TP_TENSOR_OFFSET_MAJOR_ORDER);
+    printf("const TP_TENSOR_OFFSET_NDIMS %lld\n", (long long)TP_TENSOR_OFFSET_NDIMS);
+    printf("const TP_TENSOR_OFFSET_PAD_ALIGN %lld\n", (long long)TP_TENSOR_OFFSET_PAD_ALIGN);
+    printf("const TP_TENSOR_OFFSET_PROGRESS_UNIT %lld\n", (long long)TP_TENSOR_OFFSET_PROGRESS_UNIT);
+    printf("const TP_TENSOR_OFFSET_PROGRESS_STRIDE_BYTES %lld\n", (long long)TP_TENSOR_OFFSET_PROGRESS_STRIDE_BYTES);
+    printf("const TP_TENSOR_OFFSET_DIMS %lld\n", (long long)TP_TENSOR_OFFSET_DIMS);
+    printf("const TP_TENSOR_OFFSET_STRIDES %lld\n", (long long)TP_TENSOR_OFFSET_STRIDES);
+    printf("const TP_TENSOR_OFFSET_PAD %lld\n", (long long)TP_TENSOR_OFFSET_PAD);
+    printf("const TP_TENSOR_PAD_LENGTH %lld\n", (long long)TP_TENSOR_PAD_LENGTH);
+    printf("const TP_SLOT_PAD_LENGTH %lld\n", (long long)TP_SLOT_PAD_LENGTH);
+    printf("struct tp_sbe_message_header_t %zu\n", sizeof(tp_sbe_message_header_t));
+    printf("field tp_sbe_message_header_t block_length %zu\n", offsetof(tp_sbe_message_header_t, block_length));
+    printf("field tp_sbe_message_header_t template_id %zu\n", offsetof(tp_sbe_message_header_t, template_id));
+    printf("field tp_sbe_message_header_t schema_id %zu\n", offsetof(tp_sbe_message_header_t, schema_id));
+    printf("field tp_sbe_message_header_t version %zu\n", offsetof(tp_sbe_message_header_t, version));
+    printf("struct tp_tensor_header_layout_t %zu\n", sizeof(tp_tensor_header_layout_t));
+    printf("field tp_tensor_header_layout_t dtype %zu\n", offsetof(tp_tensor_header_layout_t, dtype));
+    printf("field tp_tensor_header_layout_t major_order %zu\n", offsetof(tp_tensor_header_layout_t, major_order));
+    printf("field tp_tensor_header_layout_t ndims %zu\n", offsetof(tp_tensor_header_layout_t, ndims));
+    printf("field tp_tensor_header_layout_t pad_align %zu\n", offsetof(tp_tensor_header_layout_t, pad_align));
+    printf("field tp_tensor_header_layout_t progress_unit %zu\n", offsetof(tp_tensor_header_layout_t, progress_unit));
+    printf("field tp_tensor_header_layout_t progress_stride_bytes %zu\n", offsetof(tp_tensor_header_layout_t, progress_stride_bytes));
+    printf("field tp_tensor_header_layout_t dims %zu\n", offsetof(tp_tensor_header_layout_t, dims));
+    printf("field tp_tensor_header_layout_t strides %zu\n", offsetof(tp_tensor_header_layout_t, strides));
+    printf("field tp_tensor_header_layout_t pad %zu\n", offsetof(tp_tensor_header_layout_t, pad));
+    printf("struct tp_header_slot_layout_t %zu\n", sizeof(tp_header_slot_layout_t));
+    printf("field tp_header_slot_layout_t seq_commit %zu\n", offsetof(tp_header_slot_layout_t, seq_commit));
+    printf("field tp_header_slot_layout_t values_len_bytes %zu\n", offsetof(tp_header_slot_layout_t, values_len_bytes));
+    printf("field tp_header_slot_layout_t payload_slot %zu\n", offsetof(tp_header_slot_layout_t, payload_slot));
+    printf("field tp_header_slot_layout_t pool_id %zu\n", offsetof(tp_header_slot_layout_t, pool_id));
+    printf("field tp_header_slot_layout_t payload_offset %zu\n", offsetof(tp_header_slot_layout_t, payload_offset));
+    printf("field tp_header_slot_layout_t timestamp_ns %zu\n", offsetof(tp_header_slot_layout_t, timestamp_ns));
+    printf("field tp_header_slot_layout_t meta_version %zu\n", offsetof(tp_header_slot_layout_t, meta_version));
+    printf("field tp_header_slot_layout_t pad %zu\n", offsetof(tp_header_slot_layout_t, pad));
+    printf("field tp_header_slot_layout_t header_bytes_length %zu\n", offsetof(tp_header_slot_layout_t, header_bytes_length));
+    printf("field tp_header_slot_layout_t tensor_message_header %zu\n", offsetof(tp_header_slot_layout_t, tensor_message_header));
+    printf("field tp_header_slot_layout_t tensor %zu\n", offsetof(tp_header_slot_layout_t, tensor));
+    printf("struct tp_slot_fields_t %zu\n", sizeof(tp_slot_fields_t));
+    printf("field tp_slot_fields_t timestamp_ns %zu\n", offsetof(tp_slot_fields_t, timestamp_ns));
+    printf("field tp_slot_fields_t values_len_bytes %zu\n", offsetof(tp_slot_fields_t, values_len_bytes));
+    printf("field tp_slot_fields_t payload_slot %zu\n", offsetof(tp_slot_fields_t, payload_slot));
+    printf("field tp_slot_fields_t payload_offset %zu\n", offsetof(tp_slot_fields_t, payload_offset));
+    printf("field tp_slot_fields_t meta_version %zu\n", offsetof(tp_slot_fields_t, meta_version));
+    printf("field tp_slot_fields_t progress_stride_bytes %zu\n", offsetof(tp_slot_fields_t, progress_stride_bytes));
+    printf("field tp_slot_fields_t pool_id %zu\n", offsetof(tp_slot_fields_t, pool_id));
+    printf("field tp_slot_fields_t dtype %zu\n", offsetof(tp_slot_fields_t, dtype));
+    printf("field tp_slot_fields_t major_order %zu\n", offsetof(tp_slot_fields_t, major_order));
+    printf("field tp_slot_fields_t ndims %zu\n", offsetof(tp_slot_fields_t, ndims));
+    printf("field tp_slot_fields_t progress_unit %zu\n", offsetof(tp_slot_fields_t, progress_unit));
+    printf("field tp_slot_fields_t dims %zu\n", offsetof(tp_slot_fields_t, dims));
+    printf("field tp_slot_fields_t strides %zu\n", offsetof(tp_slot_fields_t, strides));
+    printf("field tp_slot_fields_t reserved %zu\n", offsetof(tp_slot_fields_t, reserved));
+    printf("struct tp_header_ring_t %zu\n", sizeof(tp_header_ring_t));
+    printf("field tp_header_ring_t base %zu\n", offsetof(tp_header_ring_t, base));
+    printf("field tp_header_ring_t length %zu\n", offsetof(tp_header_ring_t, length));
+    printf("field tp_header_ring_t nslots %zu\n", offsetof(tp_header_ring_t, nslots));
+    printf("field tp_header_ring_t mask %zu\n", offsetof(tp_header_ring_t, mask));
+    printf("struct tp_payload_pool_t %zu\n", sizeof(tp_payload_pool_t));
+    printf("field tp_payload_pool_t base %zu\n", offsetof(tp_payload_pool_t, base));
+    printf("field tp_payload_pool_t length %zu\n", offsetof(tp_payload_pool_t, length));
+    printf("field tp_payload_pool_t nslots %zu\n", offsetof(tp_payload_pool_t, nslots));
+    printf("field tp_payload_pool_t stride_bytes %zu\n", offsetof(tp_payload_pool_t, stride_bytes));
+    printf("field tp_payload_pool_t pool_id %zu\n", offsetof(tp_payload_pool_t, pool_id));
+    printf("field tp_payload_pool_t reserved0 %zu\n", offsetof(tp_payload_pool_t, reserved0));
+    printf("field tp_payload_pool_t reserved1 %zu\n", offsetof(tp_payload_pool_t, reserved1));
+    /* native/include/tensorpool/superblock.h */
+    printf("const TP_SUPERBLOCK_SIZE %lld\n", (long long)TP_SUPERBLOCK_SIZE);
+    printf("const TP_LAYOUT_VERSION %lld\n", (long long)TP_LAYOUT_VERSION);
+    printf("const TP_PAYLOAD_STRIDE_ALIGNMENT %lld\n", (long long)TP_PAYLOAD_STRIDE_ALIGNMENT);
+    printf("const TP_SUPERBLOCK_OFFSET_MAGIC %lld\n", (long long)TP_SUPERBLOCK_OFFSET_MAGIC);
+    printf("const TP_SUPERBLOCK_OFFSET_LAYOUT_VERSION %lld\n", (long long)TP_SUPERBLOCK_OFFSET_LAYOUT_VERSION);
+    printf("const TP_SUPERBLOCK_OFFSET_EPOCH %lld\n", (long long)TP_SUPERBLOCK_OFFSET_EPOCH);
+    printf("const TP_SUPERBLOCK_OFFSET_STREAM_ID %lld\n", (long long)TP_SUPERBLOCK_OFFSET_STREAM_ID);
+    printf("const TP_SUPERBLOCK_OFFSET_REGION_TYPE %lld\n", (long long)TP_SUPERBLOCK_OFFSET_REGION_TYPE);
+    printf("const TP_SUPERBLOCK_OFFSET_POOL_ID %lld\n", (long long)TP_SUPERBLOCK_OFFSET_POOL_ID);
+    printf("const TP_SUPERBLOCK_OFFSET_NSLOTS %lld\n", (long long)TP_SUPERBLOCK_OFFSET_NSLOTS);
+    printf("const TP_SUPERBLOCK_OFFSET_SLOT_BYTES %lld\n", (long long)TP_SUPERBLOCK_OFFSET_SLOT_BYTES);
+    printf("const TP_SUPERBLOCK_OFFSET_STRIDE_BYTES %lld\n", (long long)TP_SUPERBLOCK_OFFSET_STRIDE_BYTES);
+    printf("const TP_SUPERBLOCK_OFFSET_PID %lld\n", (long long)TP_SUPERBLOCK_OFFSET_PID);
+    printf("const TP_SUPERBLOCK_OFFSET_START_TIMESTAMP_NS %lld\n", (long long)TP_SUPERBLOCK_OFFSET_START_TIMESTAMP_NS);
+    printf("const TP_SUPERBLOCK_OFFSET_ACTIVITY_TIMESTAMP_NS %lld\n", (long long)TP_SUPERBLOCK_OFFSET_ACTIVITY_TIMESTAMP_NS);
+    printf("enum tp_superblock_magic_en TP_SUPERBLOCK_MAGIC %llu\n", (unsigned long long)TP_SUPERBLOCK_MAGIC);
+    printf("enum tp_region_type_t TP_REGION_TYPE_HEADER_RING %llu\n", (unsigned long long)TP_REGION_TYPE_HEADER_RING);
+    printf("enum tp_region_type_t TP_REGION_TYPE_PAYLOAD_POOL %llu\n", (unsigned long long)TP_REGION_TYPE_PAYLOAD_POOL);
+    printf("struct tp_superblock_layout_t %zu\n", sizeof(tp_superblock_layout_t));
+    printf("field tp_superblock_layout_t magic %zu\n", offsetof(tp_superblock_layout_t, magic));
+    printf("field tp_superblock_layout_t layout_version %zu\n", offsetof(tp_superblock_layout_t, layout_version));
+    printf("field tp_superblock_layout_t epoch %zu\n", offsetof(tp_superblock_layout_t, epoch));
+    printf("field tp_superblock_layout_t stream_id %zu\n", offsetof(tp_superblock_layout_t, stream_id));
+    printf("field tp_superblock_layout_t region_type %zu\n", offsetof(tp_superblock_layout_t, region_type));
+    printf("field tp_superblock_layout_t pool_id %zu\n", offsetof(tp_superblock_layout_t, pool_id));
+    printf("field tp_superblock_layout_t nslots %zu\n", offsetof(tp_superblock_layout_t, nslots));
+    printf("field tp_superblock_layout_t slot_bytes %zu\n", offsetof(tp_superblock_layout_t, slot_bytes));
+    printf("field tp_superblock_layout_t stride_bytes %zu\n", offsetof(tp_superblock_layout_t, stride_bytes));
+    printf("field tp_superblock_layout_t pid %zu\n", offsetof(tp_superblock_layout_t, pid));
+    printf("field tp_superblock_layout_t start_timestamp_ns %zu\n", offsetof(tp_superblock_layout_t, start_timestamp_ns));
+    printf("field tp_superblock_layout_t activity_timestamp_ns %zu\n", offsetof(tp_superblock_layout_t, activity_timestamp_ns));
+    printf("struct tp_superblock_t %zu\n", sizeof(tp_superblock_t));
+    printf("field tp_superblock_t magic %zu\n", offsetof(tp_superblock_t, magic));
+    printf("field tp_superblock_t epoch %zu\n", offsetof(tp_superblock_t, epoch));
+    printf("field tp_superblock_t pid %zu\n", offsetof(tp_superblock_t, pid));
+    printf("field tp_superblock_t start_timestamp_ns %zu\n", offsetof(tp_superblock_t, start_timestamp_ns));
+    printf("field tp_superblock_t activity_timestamp_ns %zu\n", offsetof(tp_superblock_t, activity_timestamp_ns));
+    printf("field tp_superblock_t layout_version %zu\n", offsetof(tp_superblock_t, layout_version));
+    printf("field tp_superblock_t stream_id %zu\n", offsetof(tp_superblock_t, stream_id));
+    printf("field tp_superblock_t nslots %zu\n", offsetof(tp_superblock_t, nslots));
+    printf("field tp_superblock_t slot_bytes %zu\n", offsetof(tp_superblock_t, slot_bytes));
+    printf("field tp_superblock_t stride_bytes %zu\n", offsetof(tp_superblock_t, stride_bytes));
+    printf("field tp_superblock_t region_type %zu\n", offsetof(tp_superblock_t, region_type));
+    printf("field tp_superblock_t pool_id %zu\n", offsetof(tp_superblock_t, pool_id));
+    /* native/include/tensorpool/tensor.h */
+    printf("const TP_MAX_DIMS %lld\n", (long long)TP_MAX_DIMS);
+    printf("enum tp_dtype_t TP_DTYPE_UNKNOWN %llu\n", (unsigned long long)TP_DTYPE_UNKNOWN);
+    printf("enum tp_dtype_t TP_DTYPE_UINT8 %llu\n", (unsigned long long)TP_DTYPE_UINT8);
+    printf("enum tp_dtype_t TP_DTYPE_INT8 %llu\n", (unsigned long long)TP_DTYPE_INT8);
+    printf("enum tp_dtype_t TP_DTYPE_UINT16 %llu\n", (unsigned long long)TP_DTYPE_UINT16);
+    printf("enum tp_dtype_t TP_DTYPE_INT16 %llu\n", (unsigned long long)TP_DTYPE_INT16);
+    printf("enum tp_dtype_t TP_DTYPE_UINT32 %llu\n", (unsigned long long)TP_DTYPE_UINT32);
+    printf("enum tp_dtype_t TP_DTYPE_INT32 %llu\n", (unsigned long long)TP_DTYPE_INT32);
+    printf("enum tp_dtype_t TP_DTYPE_UINT64 %llu\n", (unsigned long long)TP_DTYPE_UINT64);
+    printf("enum tp_dtype_t TP_DTYPE_INT64 %llu\n", (unsigned long long)TP_DTYPE_INT64);
+    printf("enum tp_dtype_t TP_DTYPE_FLOAT32 %llu\n", (unsigned long long)TP_DTYPE_FLOAT32);
+    printf("enum tp_dtype_t TP_DTYPE_FLOAT64 %llu\n", (unsigned long long)TP_DTYPE_FLOAT64);
+    printf("enum tp_dtype_t TP_DTYPE_BOOLEAN %llu\n", (unsigned long long)TP_DTYPE_BOOLEAN);
+    printf("enum tp_dtype_t TP_DTYPE_BYTES %llu\n", (unsigned long long)TP_DTYPE_BYTES);
+    printf("enum tp_dtype_t TP_DTYPE_BIT %llu\n", (unsigned long long)TP_DTYPE_BIT);
+    printf("enum tp_major_order_t TP_MAJOR_ORDER_UNKNOWN %llu\n", (unsigned long long)TP_MAJOR_ORDER_UNKNOWN);
+    printf("enum tp_major_order_t TP_MAJOR_ORDER_ROW %llu\n", (unsigned long long)TP_MAJOR_ORDER_ROW);
+    printf("enum tp_major_order_t TP_MAJOR_ORDER_COLUMN %llu\n", (unsigned long long)TP_MAJOR_ORDER_COLUMN);
+    printf("enum tp_progress_unit_t TP_PROGRESS_UNIT_NONE %llu\n", (unsigned long long)TP_PROGRESS_UNIT_NONE);
+    printf("enum tp_progress_unit_t TP_PROGRESS_UNIT_ROWS %llu\n", (unsigned long long)TP_PROGRESS_UNIT_ROWS);
+    printf("enum tp_progress_unit_t TP_PROGRESS_UNIT_COLUMNS %llu\n", (unsigned long long)TP_PROGRESS_UNIT_COLUMNS);
+    /* native/include/tensorpool/uri.h */
+    printf("const TP_SHM_PATH_MAX %lld\n", (long long)TP_SHM_PATH_MAX);
+    printf("const TP_SHM_URI_MAX_LENGTH %lld\n", (long long)TP_SHM_URI_MAX_LENGTH);
+    printf("struct tp_shm_uri_t %zu\n", sizeof(tp_shm_uri_t));
+    printf("field tp_shm_uri_t path %zu\n", offsetof(tp_shm_uri_t, path));
+    printf("field tp_shm_uri_t require_hugepages %zu\n", offsetof(tp_shm_uri_t, require_hugepages));
+    printf("field tp_shm_uri_t reserved %zu\n", offsetof(tp_shm_uri_t, reserved));
     return 0;
 }

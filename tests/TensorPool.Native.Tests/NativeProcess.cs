@@ -44,9 +44,7 @@ internal static class NativeProcess
     public static string CompileC(string source, string output, params string[] includeDirectories)
     {
         string compiler = Environment.GetEnvironmentVariable("CC") is { Length: > 0 } cc ? cc : "cc";
-        // -Wno-attributes: GCC does not know clang's annotate attribute behind TP_TRIVIAL; the native-core
-        // branch's platform.h expands TP_TRIVIAL to nothing under GCC, which makes this flag unnecessary.
-        var arguments = new List<string> { "-std=c11", "-Wall", "-Wextra", "-Werror", "-Wformat=2", "-Wno-attributes", "-D_GNU_SOURCE" };
+        var arguments = new List<string> { "-std=c11", "-Wall", "-Wextra", "-Werror", "-Wformat=2", "-D_GNU_SOURCE" };
         arguments.AddRange(includeDirectories.Select(d => "-I" + d));
         arguments.AddRange([source, "-o", output]);
         Outcome result = Run(compiler, arguments);

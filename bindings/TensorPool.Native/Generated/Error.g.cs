@@ -35,6 +35,10 @@ internal enum TpError : int
     [NativeName("TP_ERR_UNSUPPORTED")]
     ErrUnsupported = -5,
 
+    /// <summary>mlock of a region failed; fatal when policies.mlock_shm is set (driver spec §17)</summary>
+    [NativeName("TP_ERR_MLOCK")]
+    ErrMlock = -6,
+
     /// <summary>not shm:file</summary>
     [NativeName("TP_ERR_URI_SCHEME")]
     ErrUriScheme = -10,
@@ -81,6 +85,10 @@ internal enum TpError : int
     [NativeName("TP_ERR_EXISTS")]
     ErrExists = -28,
 
+    /// <summary>the OS refused access (EACCES/EPERM)</summary>
+    [NativeName("TP_ERR_PERMISSION")]
+    ErrPermission = -29,
+
     /// <summary>file or buffer size inconsistent with the layout</summary>
     [NativeName("TP_ERR_SIZE")]
     ErrSize = -30,
@@ -117,6 +125,10 @@ internal enum TpError : int
     /// <summary>some other superblock field disagrees with what was expected</summary>
     [NativeName("TP_ERR_MISMATCH")]
     ErrMismatch = -40,
+
+    /// <summary>an existing directory of the layout belongs to another user</summary>
+    [NativeName("TP_ERR_OWNER")]
+    ErrOwner = -50,
 }
 
 internal static unsafe partial class NativeMethods
