@@ -42,9 +42,11 @@ public unsafe class NativeSmokeTests
     [Test]
     public void An_error_raised_natively_is_visible_through_errcode_and_errmsg_on_the_same_thread_only()
     {
-        RaiseNatively(TpError.ErrMagic, "bad magic from the smoke test");
-        Assert.That(NativeMethods.tp_errcode(), Is.EqualTo((int)TpError.ErrMagic));
-        Assert.That(NativeMethods.tp_errmsg_string(), Does.StartWith("(-31) bad magic from the smoke test").And.Contain("at smoke_test (smoke.c:42)"));
+        TpShmUri uri;
+        int rc = NativeMethods.tp_shm_uri_parse(&uri, "http://example/not-shm");
+        Assert.That(rc, Is.EqualTo((int)TpError.ErrUriScheme));
+        Assert.That(NativeMethods.tp_errcode(), Is.EqualTo(rc));
+        Assert.That(NativeMethods.tp_errmsg_string(), Does.StartWith("(-10) ").And.Contain("http://example/not-shm").And.Contain(" at tp_"));
 
         int otherThreadCode = int.MinValue;
         string? otherThreadMessage = null;
@@ -63,21 +65,12 @@ public unsafe class NativeSmokeTests
         Assert.That(NativeMethods.tp_errmsg_string(), Is.Empty);
     }
 
-    /// <summary>
-    /// Raises an error the way library code does, through the exported raiser tp_err_set (variadic, so not bound).
-    /// The format has no conversions, so no variadic argument is ever read and calling it through a fixed-arity
-    /// cdecl pointer is well-defined on x86-64 SysV.
-    /// </summary>
-    private static void RaiseNatively(TpError code, string message)
+    [Test]
+    public void Trivial_functions_are_callable_without_a_gc_transition()
     {
-        Assert.That(NativeLibraryResolver.Handle, Is.Not.EqualTo((nint)0), "loaded by the [SetUp] call");
-        var set = (delegate* unmanaged[Cdecl]<int, byte*, byte*, int, byte*, int>)NativeLibrary.GetExport(NativeLibraryResolver.Handle, "tp_err_set");
-        byte[] function = "smoke_test\0"u8.ToArray();
-        byte[] file = "smoke.c\0"u8.ToArray();
-        byte[] format = System.Text.Encoding.UTF8.GetBytes(message.Replace("%", "%%", StringComparison.Ordinal) + "\0");
-        fixed (byte* f = function, fl = file, fmt = format)
-        {
-            Assert.That(set((int)code, f, fl, 42, fmt), Is.EqualTo((int)code));
-        }
+        Assert.That(typeof(NativeMethods).GetMethod(nameof(NativeMethods.tp_header_slot_offset), BindingFlags.NonPublic | BindingFlags.Static)!
+            .GetCustomAttribute<SuppressGCTransitionAttribute>(), Is.Not.Null);
+        Assert.That(NativeMethods.tp_header_slot_offset(3), Is.EqualTo(64UL + 3 * 256));
+        Assert.That(NativeMethods.tp_dtype_element_bytes((int)TpDtype.Float32), Is.EqualTo(4));
     }
 }
