@@ -100,6 +100,18 @@ public unsafe class GeneratedDeclarationTests
     }
 
     [Test]
+    public void Every_c_scalar_maps_to_the_csharp_type_of_the_same_size_and_signedness()
+    {
+        Assert.That(Type("TpScalars").GetFields().Select(f => f.FieldType), Is.EqualTo(new[]
+        {
+            typeof(byte), typeof(sbyte), typeof(byte), typeof(sbyte), typeof(byte), typeof(short), typeof(ushort),
+            typeof(int), typeof(uint), typeof(long), typeof(ulong), typeof(int), typeof(uint), typeof(long), typeof(ulong),
+            typeof(long), typeof(ulong), typeof(nuint), typeof(nuint), typeof(nint), typeof(nint), typeof(float), typeof(double),
+            Type("TpFixtureSmall"), Type("TpFixtureAccess"),
+        }));
+    }
+
+    [Test]
     public void Primitive_arrays_are_fixed_buffers_and_multi_dimensional_arrays_flatten()
     {
         string arrays = Declaration(Layouts, "TpArrays");

@@ -3,7 +3,6 @@ namespace TensorPool.BindingsGen.Clang;
 /// <summary>The subset of libclang's <c>enum CXCursorKind</c> the generator looks at (values are libclang's stable ABI).</summary>
 internal enum CXCursorKind
 {
-    UnexposedDecl = 1,
     StructDecl = 2,
     UnionDecl = 3,
     EnumDecl = 5,
@@ -11,12 +10,7 @@ internal enum CXCursorKind
     EnumConstantDecl = 7,
     FunctionDecl = 8,
     VarDecl = 9,
-    ParmDecl = 10,
     TypedefDecl = 20,
-    UnexposedAttr = 400,
     AnnotateAttr = 406,
     PackedAttr = 408,
-    VisibilityAttr = 417,
-    AlignedAttr = 441,
-    StaticAssert = 602,
 }

@@ -16,7 +16,6 @@ internal static unsafe partial class LibClang
 
     // CXDiagnosticSeverity
     public const int DiagnosticError = 3;
-    public const int DiagnosticFatal = 4;
 
     // CXDiagnosticDisplayOptions: file:line:column plus the -W option name.
     public const uint DiagnosticDisplaySourceLocation = 0x01;
@@ -57,9 +56,6 @@ internal static unsafe partial class LibClang
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial void clang_disposeString(CXString value);
 
-    [LibraryImport(Library)]
-    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    public static partial CXString clang_getClangVersion();
 
     [LibraryImport(Library)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
@@ -132,9 +128,6 @@ internal static unsafe partial class LibClang
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial CXString clang_Cursor_getRawCommentText(CXCursor cursor);
 
-    [LibraryImport(Library)]
-    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    public static partial CXString clang_Cursor_getBriefCommentText(CXCursor cursor);
 
     [LibraryImport(Library)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
@@ -184,9 +177,6 @@ internal static unsafe partial class LibClang
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial int clang_getCursorVisibility(CXCursor cursor);
 
-    [LibraryImport(Library)]
-    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    public static partial uint clang_Cursor_isFunctionInlined(CXCursor cursor);
 
     [LibraryImport(Library)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]

@@ -14,6 +14,36 @@ typedef struct tp_natural_stct
     uint32_t last;
 } tp_natural_t;
 
+/* Every scalar a layout may hold. */
+typedef struct tp_scalars_stct
+{
+    char c;
+    signed char sc;
+    unsigned char uc;
+    int8_t i8;
+    uint8_t u8;
+    int16_t i16;
+    uint16_t u16;
+    int32_t i32;
+    uint32_t u32;
+    int64_t i64;
+    uint64_t u64;
+    int i;
+    unsigned int ui;
+    long l;
+    unsigned long ul;
+    long long ll;
+    unsigned long long ull;
+    size_t size;
+    uintptr_t uptr;
+    intptr_t iptr;
+    ptrdiff_t diff;
+    float f;
+    double d;
+    tp_fixture_small_t small_enum;
+    tp_fixture_access_t access;
+} tp_scalars_t;
+
 /* SBE-style packed bytes: no padding at all. */
 typedef struct __attribute__((packed)) tp_wire_stct
 {
