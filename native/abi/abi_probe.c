@@ -15,6 +15,8 @@
 #include "tensorpool/clock.h"
 #include "tensorpool/error.h"
 #include "tensorpool/frame.h"
+#include "tensorpool/log.h"
+#include "tensorpool/log_layout.h"
 #include "tensorpool/path.h"
 #include "tensorpool/platform.h"
 #include "tensorpool/region.h"
@@ -100,6 +102,80 @@ int main(void)
     printf("field tp_frame_t slot %zu\n", offsetof(tp_frame_t, slot));
     printf("field tp_frame_t header_index %zu\n", offsetof(tp_frame_t, header_index));
     printf("field tp_frame_t pool_index %zu\n", offsetof(tp_frame_t, pool_index));
+    /* native/include/tensorpool/log.h */
+    printf("enum tp_log_error_t TP_LOG_ERR_CAPACITY %lld\n", (long long)TP_LOG_ERR_CAPACITY);
+    printf("enum tp_log_error_t TP_LOG_ERR_MAGIC %lld\n", (long long)TP_LOG_ERR_MAGIC);
+    printf("enum tp_log_error_t TP_LOG_ERR_VERSION %lld\n", (long long)TP_LOG_ERR_VERSION);
+    printf("enum tp_log_error_t TP_LOG_ERR_FILE_SIZE %lld\n", (long long)TP_LOG_ERR_FILE_SIZE);
+    printf("enum tp_log_error_t TP_LOG_ERR_DESCRIPTOR %lld\n", (long long)TP_LOG_ERR_DESCRIPTOR);
+    printf("enum tp_log_error_t TP_LOG_ERR_CAPACITY_MISMATCH %lld\n", (long long)TP_LOG_ERR_CAPACITY_MISMATCH);
+    printf("enum tp_log_error_t TP_LOG_ERR_MESSAGE_TOO_LONG %lld\n", (long long)TP_LOG_ERR_MESSAGE_TOO_LONG);
+    printf("enum tp_log_error_t TP_LOG_ERR_MSG_TYPE %lld\n", (long long)TP_LOG_ERR_MSG_TYPE);
+    printf("enum tp_log_error_t TP_LOG_ERR_PUBLICATION_LAPPED %lld\n", (long long)TP_LOG_ERR_PUBLICATION_LAPPED);
+    printf("enum tp_log_error_t TP_LOG_ERR_BUFFER_TOO_SMALL %lld\n", (long long)TP_LOG_ERR_BUFFER_TOO_SMALL);
+    printf("enum tp_log_error_t TP_LOG_ERR_IN_USE %lld\n", (long long)TP_LOG_ERR_IN_USE);
+    printf("enum tp_log_open_result_t TP_LOG_OPENED_EXISTING %llu\n", (unsigned long long)TP_LOG_OPENED_EXISTING);
+    printf("enum tp_log_open_result_t TP_LOG_OPENED_CREATED %llu\n", (unsigned long long)TP_LOG_OPENED_CREATED);
+    printf("enum tp_log_wait_result_t TP_LOG_WAIT_TIMED_OUT %llu\n", (unsigned long long)TP_LOG_WAIT_TIMED_OUT);
+    printf("enum tp_log_wait_result_t TP_LOG_WAIT_READY %llu\n", (unsigned long long)TP_LOG_WAIT_READY);
+    printf("enum tp_log_defaults_t TP_LOG_DEFAULT_STALL_TIMEOUT_MS %llu\n", (unsigned long long)TP_LOG_DEFAULT_STALL_TIMEOUT_MS);
+    printf("enum tp_log_defaults_t TP_LOG_POLL_BATCH %llu\n", (unsigned long long)TP_LOG_POLL_BATCH);
+    printf("struct tp_log_claim_t %zu\n", sizeof(tp_log_claim_t));
+    printf("field tp_log_claim_t buffer %zu\n", offsetof(tp_log_claim_t, buffer));
+    printf("field tp_log_claim_t position %zu\n", offsetof(tp_log_claim_t, position));
+    printf("field tp_log_claim_t index %zu\n", offsetof(tp_log_claim_t, index));
+    printf("field tp_log_claim_t length %zu\n", offsetof(tp_log_claim_t, length));
+    printf("field tp_log_claim_t msg_type %zu\n", offsetof(tp_log_claim_t, msg_type));
+    printf("struct tp_log_publication_counters_t %zu\n", sizeof(tp_log_publication_counters_t));
+    printf("field tp_log_publication_counters_t offers %zu\n", offsetof(tp_log_publication_counters_t, offers));
+    printf("field tp_log_publication_counters_t bytes_offered %zu\n", offsetof(tp_log_publication_counters_t, bytes_offered));
+    printf("field tp_log_publication_counters_t max_length_rejections %zu\n", offsetof(tp_log_publication_counters_t, max_length_rejections));
+    printf("field tp_log_publication_counters_t abandoned %zu\n", offsetof(tp_log_publication_counters_t, abandoned));
+    printf("field tp_log_publication_counters_t wakes %zu\n", offsetof(tp_log_publication_counters_t, wakes));
+    printf("struct tp_log_subscription_counters_t %zu\n", sizeof(tp_log_subscription_counters_t));
+    printf("field tp_log_subscription_counters_t messages_received %zu\n", offsetof(tp_log_subscription_counters_t, messages_received));
+    printf("field tp_log_subscription_counters_t bytes_received %zu\n", offsetof(tp_log_subscription_counters_t, bytes_received));
+    printf("field tp_log_subscription_counters_t messages_lost %zu\n", offsetof(tp_log_subscription_counters_t, messages_lost));
+    printf("field tp_log_subscription_counters_t bytes_lost %zu\n", offsetof(tp_log_subscription_counters_t, bytes_lost));
+    printf("field tp_log_subscription_counters_t times_lapped %zu\n", offsetof(tp_log_subscription_counters_t, times_lapped));
+    printf("field tp_log_subscription_counters_t stalled_skips %zu\n", offsetof(tp_log_subscription_counters_t, stalled_skips));
+    printf("field tp_log_subscription_counters_t invalid_records %zu\n", offsetof(tp_log_subscription_counters_t, invalid_records));
+    printf("struct tp_log_message_info_t %zu\n", sizeof(tp_log_message_info_t));
+    printf("field tp_log_message_info_t position %zu\n", offsetof(tp_log_message_info_t, position));
+    printf("field tp_log_message_info_t index %zu\n", offsetof(tp_log_message_info_t, index));
+    printf("field tp_log_message_info_t length %zu\n", offsetof(tp_log_message_info_t, length));
+    printf("field tp_log_message_info_t msg_type %zu\n", offsetof(tp_log_message_info_t, msg_type));
+    /* native/include/tensorpool/log_layout.h */
+    printf("enum tp_log_layout_t TP_LOG_MAGIC %lld\n", (long long)TP_LOG_MAGIC);
+    printf("enum tp_log_layout_t TP_LOG_LAYOUT_VERSION %lld\n", (long long)TP_LOG_LAYOUT_VERSION);
+    printf("enum tp_log_layout_t TP_LOG_DESCRIPTOR_LENGTH %lld\n", (long long)TP_LOG_DESCRIPTOR_LENGTH);
+    printf("enum tp_log_layout_t TP_LOG_MAGIC_OFFSET %lld\n", (long long)TP_LOG_MAGIC_OFFSET);
+    printf("enum tp_log_layout_t TP_LOG_VERSION_OFFSET %lld\n", (long long)TP_LOG_VERSION_OFFSET);
+    printf("enum tp_log_layout_t TP_LOG_DESCRIPTOR_LENGTH_OFFSET %lld\n", (long long)TP_LOG_DESCRIPTOR_LENGTH_OFFSET);
+    printf("enum tp_log_layout_t TP_LOG_RECORD_ALIGNMENT_OFFSET %lld\n", (long long)TP_LOG_RECORD_ALIGNMENT_OFFSET);
+    printf("enum tp_log_layout_t TP_LOG_CAPACITY_OFFSET %lld\n", (long long)TP_LOG_CAPACITY_OFFSET);
+    printf("enum tp_log_layout_t TP_LOG_MAX_MESSAGE_LENGTH_OFFSET %lld\n", (long long)TP_LOG_MAX_MESSAGE_LENGTH_OFFSET);
+    printf("enum tp_log_layout_t TP_LOG_RECORD_HEADER_LENGTH_OFFSET %lld\n", (long long)TP_LOG_RECORD_HEADER_LENGTH_OFFSET);
+    printf("enum tp_log_layout_t TP_LOG_CREATOR_PID_OFFSET %lld\n", (long long)TP_LOG_CREATOR_PID_OFFSET);
+    printf("enum tp_log_layout_t TP_LOG_CREATED_NS_OFFSET %lld\n", (long long)TP_LOG_CREATED_NS_OFFSET);
+    printf("enum tp_log_layout_t TP_LOG_TAIL_POSITION_OFFSET %lld\n", (long long)TP_LOG_TAIL_POSITION_OFFSET);
+    printf("enum tp_log_layout_t TP_LOG_TAIL_INDEX_OFFSET %lld\n", (long long)TP_LOG_TAIL_INDEX_OFFSET);
+    printf("enum tp_log_layout_t TP_LOG_FUTEX_OFFSET %lld\n", (long long)TP_LOG_FUTEX_OFFSET);
+    printf("enum tp_log_layout_t TP_LOG_RECORD_ALIGNMENT %lld\n", (long long)TP_LOG_RECORD_ALIGNMENT);
+    printf("enum tp_log_layout_t TP_LOG_RECORD_HEADER_LENGTH %lld\n", (long long)TP_LOG_RECORD_HEADER_LENGTH);
+    printf("enum tp_log_layout_t TP_LOG_RECORD_STATE_OFFSET %lld\n", (long long)TP_LOG_RECORD_STATE_OFFSET);
+    printf("enum tp_log_layout_t TP_LOG_RECORD_INDEX_OFFSET %lld\n", (long long)TP_LOG_RECORD_INDEX_OFFSET);
+    printf("enum tp_log_layout_t TP_LOG_RECORD_LENGTH_OFFSET %lld\n", (long long)TP_LOG_RECORD_LENGTH_OFFSET);
+    printf("enum tp_log_layout_t TP_LOG_RECORD_MSG_TYPE_OFFSET %lld\n", (long long)TP_LOG_RECORD_MSG_TYPE_OFFSET);
+    printf("enum tp_log_layout_t TP_LOG_RECORD_CHECK_OFFSET %lld\n", (long long)TP_LOG_RECORD_CHECK_OFFSET);
+    printf("enum tp_log_layout_t TP_LOG_RECORD_STATE_MASK %lld\n", (long long)TP_LOG_RECORD_STATE_MASK);
+    printf("enum tp_log_layout_t TP_LOG_RECORD_CLAIMED %lld\n", (long long)TP_LOG_RECORD_CLAIMED);
+    printf("enum tp_log_layout_t TP_LOG_RECORD_COMMITTED %lld\n", (long long)TP_LOG_RECORD_COMMITTED);
+    printf("enum tp_log_layout_t TP_LOG_MSG_TYPE_PADDING %lld\n", (long long)TP_LOG_MSG_TYPE_PADDING);
+    printf("enum tp_log_layout_t TP_LOG_MIN_CAPACITY %lld\n", (long long)TP_LOG_MIN_CAPACITY);
+    printf("enum tp_log_layout_t TP_LOG_MAX_CAPACITY %lld\n", (long long)TP_LOG_MAX_CAPACITY);
+    printf("enum tp_log_layout_t TP_LOG_DEFAULT_CAPACITY %lld\n", (long long)TP_LOG_DEFAULT_CAPACITY);
+    printf("enum tp_log_layout_t TP_LOG_MAX_MESSAGE_DIVISOR %lld\n", (long long)TP_LOG_MAX_MESSAGE_DIVISOR);
     /* native/include/tensorpool/path.h */
     printf("const TP_SHM_NAME_MAX %lld\n", (long long)TP_SHM_NAME_MAX);
     printf("const TP_SHM_PATH_POLICY_MAX_DIRS %lld\n", (long long)TP_SHM_PATH_POLICY_MAX_DIRS);
