@@ -5,7 +5,7 @@
 #   pwsh build.ps1 test          build, run ctest, ctest under ASan/UBSan and NUnit; ends "N passed, N failed"
 #   pwsh build.ps1 demo [args]   run `tp demo`
 #   pwsh build.ps1 tp [args]     run the `tp` command line
-#   pwsh build.ps1 bindings      regenerate the P/Invoke bindings
+#   pwsh build.ps1 bindings      regenerate the P/Invoke bindings and the ABI probe (--check: only compare)
 #   pwsh build.ps1 bench [args]  run the benchmarks
 #   pwsh build.ps1 pack          produce the NuGet packages under artifacts/packages
 #   pwsh build.ps1 clean         remove build output
@@ -141,8 +141,9 @@ switch ($Command) {
     'demo' { Invoke-Tp (@('demo') + $Rest) }
     'tp' { Invoke-Tp $Rest }
     'bindings' {
-        Build-Native
         Invoke-Checked dotnet (@('run', '--project', (Join-Path $Root 'tools/TensorPool.BindingsGen'), '-c', $Configuration, '--', '--root', $Root) + $Rest)
+        # Rebuild so tp_abi_probe matches the regenerated native/abi/abi_probe.c.
+        if ($Rest -notcontains '--check') { Build-Native }
     }
     'bench' {
         Build-All

@@ -6,7 +6,8 @@
 #                            build.ps1 parity); ends with the line "N passed, N failed"
 #   ./build.sh demo [args]   run `tp demo` (the main job) with its arguments
 #   ./build.sh tp [args]     run the `tp` command line
-#   ./build.sh bindings      regenerate bindings/TensorPool.Native/Generated from native/include
+#   ./build.sh bindings      regenerate bindings/TensorPool.Native/Generated and native/abi from native/include
+#                            (./build.sh bindings --check only compares; exit 1 when they are stale)
 #   ./build.sh bench [args]  run the BenchmarkDotNet suite (pass BenchmarkDotNet arguments)
 #   ./build.sh pack          produce the NuGet packages under artifacts/packages
 #   ./build.sh clean         remove build output
@@ -168,8 +169,9 @@ case "$cmd" in
     demo) run_tp demo "$@" ;;
     tp) run_tp "$@" ;;
     bindings)
-        native_build
         dotnet run --project "$ROOT/tools/TensorPool.BindingsGen" -c "$CONFIGURATION" -- --root "$ROOT" "$@"
+        # Rebuild so tp_abi_probe matches the regenerated native/abi/abi_probe.c.
+        [[ " $* " == *" --check "* ]] || native_build
         ;;
     bench)
         build

@@ -1,5 +1,6 @@
 /* error.c - thread-local error code and message stack (see error.h). */
 #include "tensorpool/error.h"
+#include "tensorpool/log.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -97,6 +98,7 @@ const char *tp_errname(int code)
         case TP_ERR_NO_MEMORY: return "TP_ERR_NO_MEMORY";
         case TP_ERR_STATE: return "TP_ERR_STATE";
         case TP_ERR_UNSUPPORTED: return "TP_ERR_UNSUPPORTED";
+        case TP_ERR_MLOCK: return "TP_ERR_MLOCK";
         case TP_ERR_URI_SCHEME: return "TP_ERR_URI_SCHEME";
         case TP_ERR_URI_SYNTAX: return "TP_ERR_URI_SYNTAX";
         case TP_ERR_URI_PARAM: return "TP_ERR_URI_PARAM";
@@ -109,6 +111,7 @@ const char *tp_errname(int code)
         case TP_ERR_NOT_FOUND: return "TP_ERR_NOT_FOUND";
         case TP_ERR_HUGEPAGES: return "TP_ERR_HUGEPAGES";
         case TP_ERR_EXISTS: return "TP_ERR_EXISTS";
+        case TP_ERR_PERMISSION: return "TP_ERR_PERMISSION";
         case TP_ERR_SIZE: return "TP_ERR_SIZE";
         case TP_ERR_MAGIC: return "TP_ERR_MAGIC";
         case TP_ERR_LAYOUT_VERSION: return "TP_ERR_LAYOUT_VERSION";
@@ -120,6 +123,9 @@ const char *tp_errname(int code)
         case TP_ERR_EPOCH: return "TP_ERR_EPOCH";
         case TP_ERR_STREAM_ID: return "TP_ERR_STREAM_ID";
         case TP_ERR_MISMATCH: return "TP_ERR_MISMATCH";
-        default: return "TP_ERR_UNKNOWN";
+        case TP_ERR_OWNER: return "TP_ERR_OWNER";
+        default:
+            /* The tp:ipc log names its own range (log.h). */
+            return (code <= -100 && code >= -149) ? tp_log_errname(code) : "TP_ERR_UNKNOWN";
     }
 }

@@ -5,6 +5,7 @@
 
 #include "tensorpool/error.h"
 #include "tensorpool/version.h"
+#include "tensorpool/log.h"
 
 static int raise_magic(void)
 {
@@ -93,6 +94,9 @@ TP_TEST(errname_names_every_code)
     TP_CHECK_STR("TP_ERR_MAGIC", tp_errname(TP_ERR_MAGIC));
     TP_CHECK_STR("TP_OK", tp_errname(TP_OK));
     TP_CHECK_STR("TP_ERR_UNKNOWN", tp_errname(-9999));
+    /* Codes of the tp:ipc log's range are named by the log. */
+    TP_CHECK_STR(tp_log_errname(TP_LOG_ERR_MESSAGE_TOO_LONG), tp_errname(TP_LOG_ERR_MESSAGE_TOO_LONG));
+    TP_CHECK(strcmp("TP_ERR_UNKNOWN", tp_errname(TP_LOG_ERR_MESSAGE_TOO_LONG)) != 0);
     return 0;
 }
 

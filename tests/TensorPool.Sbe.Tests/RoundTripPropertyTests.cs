@@ -83,7 +83,7 @@ public class RoundTripPropertyTests
     }
 
     [Test]
-    public void Every_byte_of_text_var_data_survives_json_D10()
+    public void Every_byte_of_text_var_data_survives_json_D33()
     {
         byte[] all = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
         var buffer = new byte[512];

@@ -37,6 +37,7 @@ typedef enum tp_error_en
     TP_ERR_NO_MEMORY = -3,
     TP_ERR_STATE = -4,              /* the object is not in a state that allows the call */
     TP_ERR_UNSUPPORTED = -5,        /* the platform cannot do what was asked (fail closed) */
+    TP_ERR_MLOCK = -6,              /* mlock of a region failed; fatal when policies.mlock_shm is set (driver spec §17) */
     /* shm:file URIs (wire spec §15.22) */
     TP_ERR_URI_SCHEME = -10,        /* not shm:file */
     TP_ERR_URI_SYNTAX = -11,        /* does not follow the ABNF */
@@ -51,6 +52,7 @@ typedef enum tp_error_en
     TP_ERR_NOT_FOUND = -26,
     TP_ERR_HUGEPAGES = -27,          /* hugepage backing required but not satisfiable or not present */
     TP_ERR_EXISTS = -28,
+    TP_ERR_PERMISSION = -29,         /* the OS refused access (EACCES/EPERM) */
     /* Layout validation (wire spec §7, §8, §9, §15.1) */
     TP_ERR_SIZE = -30,               /* file or buffer size inconsistent with the layout */
     TP_ERR_MAGIC = -31,
@@ -62,7 +64,9 @@ typedef enum tp_error_en
     TP_ERR_POOL_ID = -37,
     TP_ERR_EPOCH = -38,
     TP_ERR_STREAM_ID = -39,
-    TP_ERR_MISMATCH = -40            /* some other superblock field disagrees with what was expected */
+    TP_ERR_MISMATCH = -40,           /* some other superblock field disagrees with what was expected */
+    /* Region creation (wire spec §15.21a.3, §15.21a.6) */
+    TP_ERR_OWNER = -50               /* an existing directory of the layout belongs to another user */
 } tp_error_t;
 
 /* The code of the last error raised on this thread (TP_OK if none). */

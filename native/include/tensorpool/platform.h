@@ -41,7 +41,11 @@
 #define TP_FENCE_RELEASE() __atomic_thread_fence(__ATOMIC_RELEASE)
 #define TP_FENCE_SEQ_CST() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 
+#ifdef __cplusplus
+#define TP_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
+#else
 #define TP_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+#endif
 
 /*
  * Marks an exported function as trivial: it never blocks, never calls back,
@@ -50,6 +54,12 @@
  * [SuppressGCTransition], which saves the managed/native transition cost on
  * the hot path. Never put it on anything that can block or take long.
  */
+#if defined(__clang__)
 #define TP_TRIVIAL __attribute__((annotate("tp:suppress_gc_transition")))
+#else
+/* GCC has no `annotate` attribute (it would warn, and warnings are errors);
+ * the marker only matters to the libclang-based generator. */
+#define TP_TRIVIAL
+#endif
 
 #endif /* TENSORPOOL_PLATFORM_H */

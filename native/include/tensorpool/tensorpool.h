@@ -5,5 +5,15 @@
 #include "tensorpool/platform.h"
 #include "tensorpool/error.h"
 #include "tensorpool/version.h"
+#include "tensorpool/clock.h"
+#include "tensorpool/uri.h"
+#include "tensorpool/path.h"
+#include "tensorpool/superblock.h"
+#include "tensorpool/tensor.h"
+#include "tensorpool/slot.h"
+#include "tensorpool/seqlock.h"
+#include "tensorpool/frame.h"
+#include "tensorpool/region.h"
+#include "tensorpool/log.h"
 
 #endif /* TENSORPOOL_TENSORPOOL_H */

@@ -1,0 +1,21 @@
+namespace TensorPool.Native;
+
+/// <summary>
+/// The pointer of a <see cref="NativeHandle{T}"/> borrowed for the duration of a <c>using</c> scope; the handle's
+/// object cannot be closed until the lease is disposed. Allocation-free.
+/// </summary>
+internal readonly unsafe ref struct NativeHandleLease<T>
+    where T : unmanaged
+{
+    private readonly NativeHandle<T> _owner;
+
+    internal NativeHandleLease(NativeHandle<T> owner, T* pointer)
+    {
+        _owner = owner;
+        Pointer = pointer;
+    }
+
+    public T* Pointer { get; }
+
+    public void Dispose() => _owner?.DangerousRelease();
+}

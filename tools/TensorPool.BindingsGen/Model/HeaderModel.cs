@@ -1,0 +1,24 @@
+namespace TensorPool.BindingsGen.Model;
+
+/// <summary>Everything one header declares, in source order per kind.</summary>
+internal sealed class HeaderModel(string path, string displayPath)
+{
+    /// <summary>Absolute path of the header.</summary>
+    public string Path { get; } = path;
+
+    /// <summary>Path shown in banners and messages (relative to the repository root when inside it).</summary>
+    public string DisplayPath { get; } = displayPath;
+
+    public List<EnumDecl> Enums { get; } = [];
+
+    public List<StructDecl> Structs { get; } = [];
+
+    public List<OpaqueDecl> Opaques { get; } = [];
+
+    public List<FunctionDecl> Functions { get; } = [];
+
+    public List<SkippedDecl> Skipped { get; } = [];
+
+    public bool IsEmpty => Enums.Count == 0 && Structs.Count == 0 && Opaques.Count == 0 && Functions.Count == 0
+        && Skipped.Count == 0;
+}
