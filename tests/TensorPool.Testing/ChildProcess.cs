@@ -14,6 +14,7 @@ public sealed class ChildProcess : IDisposable
     private readonly StringBuilder _stderr = new();
     private readonly List<string> _lines = [];
     private readonly object _gate = new();
+    private bool _stdoutClosed;
 
     private ChildProcess(Process process)
     {
@@ -22,6 +23,12 @@ public sealed class ChildProcess : IDisposable
         {
             if (e.Data is null)
             {
+                // End of the child's stdout: every line it printed has been received.
+                lock (_gate)
+                {
+                    _stdoutClosed = true;
+                    Monitor.PulseAll(_gate);
+                }
                 return;
             }
             lock (_gate)
@@ -151,17 +158,14 @@ public sealed class ChildProcess : IDisposable
                         $"child {_process.Id} printed no line starting with '{prefix}' within {timeout}.\n" +
                         $"stdout:\n{_stdout}\nstderr:\n{_stderr}");
                 }
-                if (_process.HasExited && next >= _lines.Count)
+                if (_stdoutClosed && next >= _lines.Count)
                 {
-                    // Let the output pump drain, then give up if nothing more arrives.
-                    Monitor.Wait(_gate, TimeSpan.FromMilliseconds(200));
-                    if (next >= _lines.Count)
-                    {
-                        throw new InvalidOperationException(
-                            $"child {_process.Id} exited ({_process.ExitCode}) before printing '{prefix}'.\n" +
-                            $"stdout:\n{_stdout}\nstderr:\n{_stderr}");
-                    }
-                    continue;
+                    // The child closed its stdout (it exited) and every line was seen: the prefix never came.
+                    // Waiting for the end of the stream, not a fixed delay, keeps this right on a loaded machine.
+                    _process.WaitForExit(5000);
+                    throw new InvalidOperationException(
+                        $"child {_process.Id} exited ({(_process.HasExited ? _process.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "still running")}) before printing '{prefix}'.\n" +
+                        $"stdout:\n{_stdout}\nstderr:\n{_stderr}");
                 }
                 Monitor.Wait(_gate, left < TimeSpan.FromMilliseconds(100) ? left : TimeSpan.FromMilliseconds(100));
             }
