@@ -72,7 +72,7 @@ function Get-TrxCounts([string]$Dir) {
         if ($null -eq $c) { $failed++; continue }
         $passed += [int]$c.passed
         $failed += [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
-        $skipped += [int]$c.notExecuted + [int]$c.inconclusive
+        $skipped += [int]$c.total - [int]$c.executed + [int]$c.inconclusive
     }
     return @($passed, $failed, $skipped)
 }
@@ -108,9 +108,11 @@ function Invoke-Tests {
         }
 
         Write-Step 'dotnet test: NUnit suites'
-        & dotnet test (Join-Path $Root 'TensorPool.sln') -c $Configuration --no-build --logger trx `
-            --results-directory (Join-Path $Results 'dotnet') -- NUnit.DefaultTimeout=600000
-        if ($LASTEXITCODE -ne 0) { $runnerFailed = $true }
+        foreach ($proj in Get-ChildItem -Path (Join-Path $Root 'tests') -Filter '*.Tests.csproj' -Recurse) {
+            & dotnet test $proj.FullName -c $Configuration --no-build --logger "trx;LogFileName=$($proj.BaseName).trx" `
+                --results-directory (Join-Path $Results 'dotnet') -- NUnit.DefaultTimeout=600000
+            if ($LASTEXITCODE -ne 0) { $runnerFailed = $true }
+        }
         $rows.Add(@('dotnet (NUnit)') + (Get-TrxCounts (Join-Path $Results 'dotnet')))
     }
 

@@ -78,7 +78,8 @@ trx_counts() {
         passed=$((passed + $(attr passed)))
         v=$(( $(attr failed) + $(attr error) + $(attr timeout) + $(attr aborted) ))
         failed=$((failed + v))
-        skipped=$((skipped + $(attr notExecuted) + $(attr inconclusive)))
+        # NUnit's ignored tests appear as total - executed (notExecuted stays 0 in the counters).
+        skipped=$((skipped + $(attr total) - $(attr executed) + $(attr inconclusive)))
     done
     shopt -u nullglob
     echo "$passed $failed $skipped"
@@ -122,8 +123,14 @@ test_all() {
         fi
 
         log "dotnet test: NUnit suites"
-        dotnet test "$ROOT/TensorPool.sln" -c "$CONFIGURATION" --no-build \
-            --logger trx --results-directory "$RESULTS/dotnet" -- NUnit.DefaultTimeout=600000 || dotnet_rc=$?
+        # One run per test project so each writes its own TRX (names by timestamp can collide).
+        local proj name
+        for proj in "$ROOT"/tests/*/*.Tests.csproj; do
+            name=$(basename "$proj" .csproj)
+            dotnet test "$proj" -c "$CONFIGURATION" --no-build \
+                --logger "trx;LogFileName=$name.trx" --results-directory "$RESULTS/dotnet" \
+                -- NUnit.DefaultTimeout=600000 || dotnet_rc=$?
+        done
 
         if [[ "${TP_SKIP_PWSH:-0}" != 1 ]]; then
             log "build.ps1 parity: pwsh build.ps1 build"

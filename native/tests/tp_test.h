@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef int (*tp_test_fn)(void);
 typedef struct tp_test_case_stct
@@ -99,11 +100,17 @@ tp_test_case_t *tp_test_cases = NULL;
         return TP_TEST_SKIPPED;                                               \
     } while (0)
 
-/* Path of the reference conformance data (../shared), or NULL when absent. */
+/* Path of the reference conformance data (../shared), or NULL when it is absent (a user's clone). */
 static inline const char *tp_test_shared_dir(void)
 {
     const char *dir = getenv("TP_TEST_SHARED_DIR");
-    return (dir != NULL && dir[0] != '\0') ? dir : NULL;
+    if (dir == NULL || dir[0] == '\0')
+    {
+        return NULL;
+    }
+    char reference[4096];
+    snprintf(reference, sizeof(reference), "%s/reference", dir);
+    return access(reference, R_OK | X_OK) == 0 ? dir : NULL;
 }
 
 #define TP_TEST_MAIN()                                                        \
