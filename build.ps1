@@ -132,7 +132,8 @@ function Invoke-Tests {
 }
 
 function Invoke-Tp([string[]]$Arguments) {
-    if (-not (Test-Path $TpDll)) { Build-All }
+    # An incremental build first, so `tp` is never stale after a pull.
+    Build-All | Out-Null
     & dotnet $TpDll @Arguments
     exit $LASTEXITCODE
 }

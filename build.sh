@@ -164,7 +164,9 @@ test_all() {
 }
 
 run_tp() {
-    if [[ ! -f "$TP_DLL" ]]; then build >&2; fi
+    # An incremental build first, so `tp` is never stale after a pull (quiet unless it fails).
+    local out
+    if ! out=$(build 2>&1); then echo "$out" >&2; exit 1; fi
     exec dotnet "$TP_DLL" "$@"
 }
 
