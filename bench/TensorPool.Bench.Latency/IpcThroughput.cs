@@ -7,18 +7,21 @@ namespace TensorPool.Bench.Latency;
 /// tp:ipc throughput of one publisher to one busy-polling subscriber in another process, 64-byte messages.
 /// Flat out: the publisher offers as fast as it can (the log never waits, so a subscriber that cannot keep up counts
 /// its loss). Paced: the publisher holds itself within half a ring of the subscriber's position (published by the
-/// subscriber in the shared page): the lossless rate the pair sustains.
+/// subscriber in the shared page): the lossless rate the pair sustains. With an idle spin the subscriber pauses that
+/// many <see cref="Thread.SpinWait"/> iterations when a poll finds nothing, so it reads in batches instead of pulling
+/// each record's cache line while the publisher is still writing it (a throughput-for-latency trade).
 /// </summary>
 internal static unsafe class IpcThroughput
 {
-    public static string Run(Session session, int messages, bool paced)
+    public static string Run(Session session, int messages, bool paced, int idleSpin)
     {
         (SharedPage page, string path) = session.NewPage();
         using (page)
         using (TpIpcTransport transport = IpcStreams.Open(session.Directory))
         using (TpIpcPublication publication = transport.AddPublication(IpcStreams.Channel, IpcStreams.ThroughputStream))
         {
-            using ChildProcess child = session.StartChild("ipc-throughput", path, messages.ToString(CultureInfo.InvariantCulture));
+            using ChildProcess child = session.StartChild("ipc-throughput", path, messages.ToString(CultureInfo.InvariantCulture),
+                idleSpin.ToString(CultureInfo.InvariantCulture));
             if (!SharedPage.SpinUntil(page.ReadyWord, 1, Session.ChildTimeout))
             {
                 throw new TimeoutException("throughput child never became ready: " + child.Result(TimeSpan.FromSeconds(5)));
@@ -59,7 +62,7 @@ internal static unsafe class IpcThroughput
         Volatile.Write(ref *page.ProgressWord, subscription.Position);
         Volatile.Write(ref *page.ReadyWord, 1);
         var counter = new CountingHandler();
-        int idleSpin = int.Parse(Environment.GetEnvironmentVariable("TP_BENCH_IDLE_SPIN") ?? "0", CultureInfo.InvariantCulture);
+        int idleSpin = int.Parse(args[1], CultureInfo.InvariantCulture);
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         long first = 0;
         long last = 0;

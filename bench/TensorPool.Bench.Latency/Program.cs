@@ -3,7 +3,7 @@ using TensorPool.Bench.Latency;
 
 // Cross-process latency and throughput of the tp:ipc transport against same-run baselines (docs/benchmarks.md).
 //   dotnet bench/TensorPool.Bench.Latency/bin/Release/net10.0/TensorPool.Bench.Latency.dll
-//       [--round-trips N] [--messages N] [--rate msgs/s] [--throughput N] [--only raw-pingpong,ipc-pingpong,...]
+//       [--round-trips N] [--messages N] [--rate msgs/s] [--throughput N] [--idle-spin N] [--only raw-pingpong,ipc-pingpong,...]
 if (args.Length > 0 && args[0] == "child")
 {
     return RunChild(args[1..]);
@@ -23,7 +23,7 @@ void Measure(string name, Func<string> run)
 {
     if (settings.Runs(name))
     {
-        Console.WriteLine($"{name,-22} {run()}");
+        Console.WriteLine($"{name,-30} {run()}");
     }
 }
 
@@ -32,8 +32,10 @@ Measure("ipc-pingpong", () => IpcPingPong.Run(session, settings.RoundTrips));
 Measure("socket-pingpong", () => SocketBaseline.RunPingPong(session, settings.RoundTrips));
 Measure("ipc-oneway", () => IpcOneWay.Run(session, settings.Messages, settings.Rate));
 Measure("socket-oneway", () => SocketBaseline.RunOneWay(session, settings.Messages, settings.Rate));
-Measure("ipc-throughput-paced", () => IpcThroughput.Run(session, settings.ThroughputMessages, paced: true));
-Measure("ipc-throughput-flat", () => IpcThroughput.Run(session, settings.ThroughputMessages, paced: false));
+Measure("ipc-throughput-paced", () => IpcThroughput.Run(session, settings.ThroughputMessages, paced: true, idleSpin: 0));
+Measure("ipc-throughput-flat", () => IpcThroughput.Run(session, settings.ThroughputMessages, paced: false, idleSpin: 0));
+Measure("ipc-throughput-paced-batching", () => IpcThroughput.Run(session, settings.ThroughputMessages, paced: true, settings.IdleSpin));
+Measure("ipc-throughput-flat-batching", () => IpcThroughput.Run(session, settings.ThroughputMessages, paced: false, settings.IdleSpin));
 Console.WriteLine($"# load average after: {LoadAverage()}");
 return 0;
 

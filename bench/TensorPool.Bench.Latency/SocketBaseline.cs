@@ -32,9 +32,7 @@ internal static unsafe class SocketBaseline
     public static int OneWayChild(SharedPage page, string[] args)
     {
         int total = int.Parse(args[0], CultureInfo.InvariantCulture);
-        using Socket listener = UnixSockets.Listen(args[1]);
-        Volatile.Write(ref *page.ReadyWord, 1);
-        using Socket socket = listener.Accept();
+        using Socket socket = AcceptWhenReady(page, args[1]);
         var recorder = new LatencyRecorder();
         Span<byte> message = stackalloc byte[Settings.MessageLength];
         for (int i = 0; i < total; i++)
@@ -83,9 +81,7 @@ internal static unsafe class SocketBaseline
     public static int PingPongChild(SharedPage page, string[] args)
     {
         int total = int.Parse(args[0], CultureInfo.InvariantCulture);
-        using Socket listener = UnixSockets.Listen(args[1]);
-        Volatile.Write(ref *page.ReadyWord, 1);
-        using Socket socket = listener.Accept();
+        using Socket socket = AcceptWhenReady(page, args[1]);
         Span<byte> message = stackalloc byte[Settings.MessageLength];
         for (int i = 0; i < total; i++)
         {
@@ -97,6 +93,14 @@ internal static unsafe class SocketBaseline
         }
         Console.WriteLine("result ok=1");
         return 0;
+    }
+
+    /// <summary>Listen at <paramref name="socketPath"/>, tell the parent, and accept its one connection.</summary>
+    private static Socket AcceptWhenReady(SharedPage page, string socketPath)
+    {
+        using Socket listener = UnixSockets.Listen(socketPath);
+        Volatile.Write(ref *page.ReadyWord, 1);
+        return listener.Accept();
     }
 
     private static Socket ConnectWhenReady(SharedPage page, ChildProcess child, string socketPath)

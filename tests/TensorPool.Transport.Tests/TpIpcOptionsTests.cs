@@ -73,4 +73,17 @@ public class TpIpcOptionsTests
         Assert.That(pub.LogPath, Does.Contain("/default/"));
         Assert.Throws<ArgumentNullException>(() => new TpIpcTransport(null!));
     }
+
+    [Test]
+    public void A_base_dir_that_does_not_exist_yet_is_created_shared_like_dev_shm_on_first_use()
+    {
+        using var dir = new TempDirectory();
+        string baseDir = Path.Combine(dir.Path, "shm");
+        using var transport = new TpIpcTransport(new TpIpcOptions { BaseDir = baseDir, User = "tester" });
+        Assert.That(Directory.Exists(baseDir), Is.False, "nothing is created before a stream is opened");
+        using TpIpcPublication pub = transport.AddPublication("tp:ipc", 1);
+        Assert.That(pub.LogPath, Does.StartWith(baseDir + "/"));
+        Assert.That(File.Exists(pub.LogPath));
+        Assert.That(File.GetUnixFileMode(baseDir) & UnixFileMode.StickyBit, Is.EqualTo(UnixFileMode.StickyBit));
+    }
 }

@@ -56,51 +56,23 @@ public sealed class TpIpcTransport : ITransport
     /// <summary>Open a publication on the stream, creating its log on first use.</summary>
     /// <exception cref="ArgumentException">The channel is not a valid tp:ipc channel (the message says why).</exception>
     /// <exception cref="TensorPoolException">The log could not be opened: a refused path (<see cref="TensorPoolPathException"/>), a file that is not a valid log (<see cref="TensorPoolFileFormatException"/>), an I/O error.</exception>
-    public TpIpcPublication AddPublication(string channel, int streamId)
+    public TpIpcPublication AddPublication(string channel, int streamId) => Add(channel, streamId, log =>
     {
-        lock (_gate)
-        {
-            TpIpcLog log = Acquire(channel, streamId);
-            try
-            {
-                int rc = LogPublicationHandle.TryCreate(log.Handle, out LogPublicationHandle? handle);
-                NativeError.Check(rc, $"creating a publication on {log.Path}");
-                var publication = new TpIpcPublication(this, log, handle!, channel, streamId);
-                _open.Add(publication);
-                return publication;
-            }
-            catch
-            {
-                ReleaseLog(log);
-                throw;
-            }
-        }
-    }
+        int rc = LogPublicationHandle.TryCreate(log.Handle, out LogPublicationHandle? handle);
+        NativeError.Check(rc, $"creating a publication on {log.Path}");
+        return new TpIpcPublication(this, log, handle!, channel, streamId);
+    });
 
     /// <summary>Open a subscription on the stream, joining at its live tail; creates the log on first use.</summary>
     /// <exception cref="ArgumentException">The channel is not a valid tp:ipc channel (the message says why).</exception>
     /// <exception cref="TensorPoolException">The log could not be opened (see <see cref="AddPublication"/>).</exception>
-    public TpIpcSubscription AddSubscription(string channel, int streamId)
+    public TpIpcSubscription AddSubscription(string channel, int streamId) => Add(channel, streamId, log =>
     {
-        lock (_gate)
-        {
-            TpIpcLog log = Acquire(channel, streamId);
-            try
-            {
-                long stallNs = (long)_options.StallTimeout.TotalNanoseconds;
-                int rc = LogSubscriptionHandle.TryCreate(log.Handle, stallNs, out LogSubscriptionHandle? handle);
-                NativeError.Check(rc, $"creating a subscription on {log.Path}");
-                var subscription = new TpIpcSubscription(this, log, handle!, channel, streamId);
-                _open.Add(subscription);
-                return subscription;
-            }
-            catch
-            {
-                ReleaseLog(log);
-                throw;
-            }
-        }
-    }
+        long stallNs = (long)_options.StallTimeout.TotalNanoseconds;
+        int rc = LogSubscriptionHandle.TryCreate(log.Handle, stallNs, out LogSubscriptionHandle? handle);
+        NativeError.Check(rc, $"creating a subscription on {log.Path}");
+        return new TpIpcSubscription(this, log, handle!, channel, streamId);
+    });
 
     IPublication ITransport.AddPublication(string channel, int streamId) => AddPublication(channel, streamId);
 
@@ -142,6 +114,27 @@ public sealed class TpIpcTransport : ITransport
             if (_open.Remove(child))
             {
                 ReleaseLog(log);
+            }
+        }
+    }
+
+    /// <summary>Open the stream's log (or share it), then the publication or subscription <paramref name="open"/> makes on it.</summary>
+    private T Add<T>(string channel, int streamId, Func<TpIpcLog, T> open)
+        where T : IDisposable
+    {
+        lock (_gate)
+        {
+            TpIpcLog log = Acquire(channel, streamId);
+            try
+            {
+                T opened = open(log);
+                _open.Add(opened);
+                return opened;
+            }
+            catch
+            {
+                ReleaseLog(log);
+                throw;
             }
         }
     }
