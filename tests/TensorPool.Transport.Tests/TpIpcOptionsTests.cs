@@ -25,11 +25,14 @@ public class TpIpcOptionsTests
         yield return new TestCaseData(new TpIpcOptions { BaseDir = "/dev/../etc" }, "BaseDir", "refused by the shared-memory layout");
         yield return new TestCaseData(new TpIpcOptions { BaseDir = "/dev/sh m" }, "BaseDir", "refused by the shared-memory layout");
         yield return new TestCaseData(new TpIpcOptions { BaseDir = "/dev/shm|x" }, "BaseDir", "refused by the shared-memory layout");
+        yield return new TestCaseData(new TpIpcOptions { BaseDir = "/dev/shm\0/x" }, "BaseDir", "control characters");
+        yield return new TestCaseData(new TpIpcOptions { BaseDir = "/dev/shm\n" }, "BaseDir", "control characters");
         yield return new TestCaseData(new TpIpcOptions { Namespace = "" }, "Namespace", "1 to 64");
         yield return new TestCaseData(new TpIpcOptions { Namespace = ".." }, "Namespace", "may not start with '.'");
         yield return new TestCaseData(new TpIpcOptions { Namespace = "a/b" }, "Namespace", "may hold only");
         yield return new TestCaseData(new TpIpcOptions { User = "" }, "User", "effective user");
         yield return new TestCaseData(new TpIpcOptions { User = new string('u', 201) }, "User", "effective user");
+        yield return new TestCaseData(new TpIpcOptions { User = "root\0x" }, "User", "control character");
         yield return new TestCaseData(new TpIpcOptions { LogCapacity = 0 }, "LogCapacity", "power of two");
         yield return new TestCaseData(new TpIpcOptions { LogCapacity = 512 }, "LogCapacity", "power of two");
         yield return new TestCaseData(new TpIpcOptions { LogCapacity = 3000 }, "LogCapacity", "power of two");

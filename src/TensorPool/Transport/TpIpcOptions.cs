@@ -64,6 +64,11 @@ public sealed class TpIpcOptions
         {
             throw Invalid(nameof(BaseDir), BaseDir, "must be an absolute path");
         }
+        // A NUL would end the string early on its way to C; control characters have no place in a path.
+        if (BaseDir.Any(char.IsControl))
+        {
+            throw Invalid(nameof(BaseDir), BaseDir.Replace('\0', '?'), "must not contain control characters");
+        }
         string? baseDirProblem = TpIpcLayout.CheckBaseDir(BaseDir);
         if (baseDirProblem is not null)
         {
@@ -74,9 +79,9 @@ public sealed class TpIpcOptions
         {
             throw Invalid(nameof(Namespace), Namespace, nameProblem);
         }
-        if (User is not null && (User.Length == 0 || User.Length > 200))
+        if (User is not null && (User.Length == 0 || User.Length > 200 || User.Any(char.IsControl)))
         {
-            throw Invalid(nameof(User), User, "must be null (the effective user) or 1 to 200 characters");
+            throw Invalid(nameof(User), User.Replace('\0', '?'), "must be null (the effective user) or 1 to 200 characters, none a control character");
         }
         if (LogCapacity < MinLogCapacity || LogCapacity > MaxLogCapacity || (LogCapacity & (LogCapacity - 1)) != 0)
         {
