@@ -166,8 +166,7 @@ static int tp_layout_append(char *out, uint32_t capacity, size_t *used, const ch
     return 0;
 }
 
-int tp_shm_epoch_dir(char *out, uint32_t capacity, const char *base_dir, const char *user, const char *name_space,
-    uint32_t stream_id, uint64_t epoch)
+int tp_shm_namespace_dir(char *out, uint32_t capacity, const char *base_dir, const char *user, const char *name_space)
 {
     if (out == NULL || capacity == 0)
     {
@@ -195,8 +194,34 @@ int tp_shm_epoch_dir(char *out, uint32_t capacity, const char *base_dir, const c
     int root = base_length == 1;
     size_t used = 0;
     out[0] = '\0';
-    rc = tp_layout_append(out, capacity, &used, "%.*s/%s%s/%s/%" PRIu32 "/%" PRIu64, root ? 0 : (int)base_length,
-        base_dir, TP_USER_DIR_PREFIX, user_name, name_space, stream_id, epoch);
+    rc = tp_layout_append(out, capacity, &used, "%.*s/%s%s/%s", root ? 0 : (int)base_length, base_dir,
+        TP_USER_DIR_PREFIX, user_name, name_space);
+    return rc < 0 ? rc : (int)used;
+}
+
+int tp_shm_epoch_dir(char *out, uint32_t capacity, const char *base_dir, const char *user, const char *name_space,
+    uint32_t stream_id, uint64_t epoch)
+{
+    int rc = tp_shm_namespace_dir(out, capacity, base_dir, user, name_space);
+    if (rc < 0)
+    {
+        return rc;
+    }
+    size_t used = (size_t)rc;
+    rc = tp_layout_append(out, capacity, &used, "/%" PRIu32 "/%" PRIu64, stream_id, epoch);
+    return rc < 0 ? rc : (int)used;
+}
+
+int tp_shm_ipc_log_path(char *out, uint32_t capacity, const char *base_dir, const char *user, const char *name_space,
+    uint32_t stream_id)
+{
+    int rc = tp_shm_namespace_dir(out, capacity, base_dir, user, name_space);
+    if (rc < 0)
+    {
+        return rc;
+    }
+    size_t used = (size_t)rc;
+    rc = tp_layout_append(out, capacity, &used, "/ipc/%" PRIu32 ".log", stream_id);
     return rc < 0 ? rc : (int)used;
 }
 

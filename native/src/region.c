@@ -352,6 +352,39 @@ static int tp_region_prefault(int fd, uint8_t *base, uint64_t length, uint64_t p
     return 0;
 }
 
+int tp_region_create_parent_dirs(const char *base_dir, const char *path, uint32_t dir_mode)
+{
+    tp_region_create_options_t options;
+    (void)tp_region_create_options_init(&options);
+    options.dir_mode = dir_mode;
+    int rc = tp_region_check_options(&options);
+    if (rc < 0)
+    {
+        return rc;
+    }
+    tp_region_relpath_t *rel = malloc(sizeof(tp_region_relpath_t));
+    if (rel == NULL)
+    {
+        return TP_ERR_SET(TP_ERR_NO_MEMORY, "cannot allocate a path buffer");
+    }
+    int dir_fd = -1;
+    rc = tp_region_split(rel, base_dir, path);
+    if (rc == 0)
+    {
+        rc = tp_region_walk(rel, 1, dir_mode, &dir_fd);
+        if (rc < 0)
+        {
+            rc = TP_ERR_APPEND("creating the directories of %s", path);
+        }
+    }
+    if (dir_fd >= 0)
+    {
+        close(dir_fd);
+    }
+    free(rel);
+    return rc < 0 ? rc : 0;
+}
+
 int tp_region_create(tp_region_t **region, const char *base_dir, const char *path, const tp_superblock_t *superblock,
     const tp_region_create_options_t *options)
 {

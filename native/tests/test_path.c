@@ -100,6 +100,37 @@ TP_TEST(layout_paths_follow_15_21a_3)
     return 0;
 }
 
+TP_TEST(namespace_dir_and_ipc_log_path_sit_beside_the_stream_dirs)
+{
+    char out[TP_SHM_PATH_MAX];
+    int n = tp_shm_namespace_dir(out, sizeof(out), "/dev/shm/", "alice", "lab1");
+    TP_CHECK_STR("/dev/shm/tensorpool-alice/lab1", out);
+    TP_CHECK_EQ_INT((int)strlen(out), n);
+    n = tp_shm_ipc_log_path(out, sizeof(out), "/dev/shm", "alice", "default", 1000);
+    TP_CHECK_STR("/dev/shm/tensorpool-alice/default/ipc/1000.log", out);
+    TP_CHECK_EQ_INT((int)strlen(out), n);
+    TP_CHECK_OK(tp_shm_ipc_log_path(out, sizeof(out), "/", "bob", "x", 4294967295u));
+    TP_CHECK_STR("/tensorpool-bob/x/ipc/4294967295.log", out);
+    TP_CHECK_OK(tp_shm_ipc_log_path(out, sizeof(out), "/dev/shm", "../../etc", "default", 1));
+    TP_CHECK_STR("/dev/shm/tensorpool-_._.._etc/default/ipc/1.log", out);
+    return 0;
+}
+
+TP_TEST(ipc_log_path_rejects_unsafe_inputs_and_small_buffers)
+{
+    char out[TP_SHM_PATH_MAX];
+    TP_CHECK_ERR(TP_ERR_PATH_NOT_ABSOLUTE, tp_shm_ipc_log_path(out, sizeof(out), "dev/shm", "a", "default", 1));
+    TP_CHECK_ERR(TP_ERR_PATH_INVALID, tp_shm_ipc_log_path(out, sizeof(out), "/dev/shm/../etc", "a", "default", 1));
+    TP_CHECK_ERR(TP_ERR_PATH_INVALID, tp_shm_ipc_log_path(out, sizeof(out), "/dev/shm", "a", "..", 1));
+    TP_CHECK_ERR(TP_ERR_PATH_INVALID, tp_shm_ipc_log_path(out, sizeof(out), "/dev/shm", "a", "a/b", 1));
+    TP_CHECK_ERR(TP_ERR_PATH_INVALID, tp_shm_namespace_dir(out, sizeof(out), "/dev/shm", "", "default"));
+    TP_CHECK_ERR(TP_ERR_INVALID_ARGUMENT, tp_shm_ipc_log_path(NULL, 10, "/dev/shm", "a", "default", 1));
+    TP_CHECK_ERR(TP_ERR_INVALID_ARGUMENT, tp_shm_namespace_dir(out, sizeof(out), "/dev/shm", "a", NULL));
+    char small[32];
+    TP_CHECK_ERR(TP_ERR_INVALID_ARGUMENT, tp_shm_ipc_log_path(small, sizeof(small), "/dev/shm", "alice", "default", 1));
+    return 0;
+}
+
 TP_TEST(layout_uses_the_effective_user_when_none_is_given)
 {
     char user[TP_SHM_NAME_MAX + 1];

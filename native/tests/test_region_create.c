@@ -229,6 +229,42 @@ TP_TEST(never_follows_a_symlinked_layout_directory)
     return 0;
 }
 
+TP_TEST(parent_dirs_of_another_layout_file_are_created_like_a_region_s)
+{
+    const char *tmp = tp_test_tmpdir();
+    TP_CHECK(tmp != NULL);
+    char path[TP_SHM_PATH_MAX];
+    TP_CHECK_OK(tp_shm_ipc_log_path(path, sizeof(path), tmp, "alice", "default", 1000));
+    mode_t old = umask(077);
+    int rc = tp_region_create_parent_dirs(tmp, path, TP_SHM_DIR_MODE_SHARED);
+    umask(old);
+    TP_CHECK_OK(rc);
+    TP_CHECK_EQ_INT(02770, mode_of(tp_test_path(tmp, "tensorpool-alice")));
+    TP_CHECK_EQ_INT(02770, mode_of(tp_test_path(tmp, "tensorpool-alice/default/ipc")));
+    TP_CHECK(!exists(path)); /* the file itself is not created */
+    /* Existing levels are accepted and get the mode asked for. */
+    TP_CHECK_OK(tp_region_create_parent_dirs(tmp, path, TP_SHM_DIR_MODE_PRIVATE));
+    TP_CHECK_EQ_INT(0700, mode_of(tp_test_path(tmp, "tensorpool-alice/default")));
+    return 0;
+}
+
+TP_TEST(parent_dirs_never_follow_a_symlink_nor_leave_the_base)
+{
+    const char *tmp = tp_test_tmpdir();
+    TP_CHECK(tmp != NULL);
+    TP_CHECK_EQ_INT(0, mkdir(tp_test_path(tmp, "elsewhere"), 0700));
+    TP_CHECK_EQ_INT(0, symlink(tp_test_path(tmp, "elsewhere"), tp_test_path(tmp, "tensorpool-alice")));
+    TP_CHECK_ERR(TP_ERR_SYMLINK,
+        tp_region_create_parent_dirs(tmp, tp_test_path(tmp, "tensorpool-alice/default/ipc/1.log"), 0700));
+    TP_CHECK(!exists(tp_test_path(tmp, "elsewhere/default")));
+    TP_CHECK_ERR(TP_ERR_PATH_NOT_CONTAINED, tp_region_create_parent_dirs(tmp, "/etc/x/1.log", 0700));
+    TP_CHECK_ERR(TP_ERR_PATH_INVALID,
+        tp_region_create_parent_dirs(tmp, tp_test_path(tmp, "a/../../1.log"), 0700));
+    TP_CHECK_ERR(TP_ERR_INVALID_ARGUMENT, tp_region_create_parent_dirs(tmp, tp_test_path(tmp, "a/1.log"), 0600));
+    TP_CHECK_ERR(TP_ERR_INVALID_ARGUMENT, tp_region_create_parent_dirs(NULL, tp_test_path(tmp, "a/1.log"), 0700));
+    return 0;
+}
+
 TP_TEST(refuses_a_file_where_a_directory_belongs)
 {
     const char *tmp = tp_test_tmpdir();

@@ -58,6 +58,20 @@ internal static unsafe partial class NativeMethods
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     internal static partial int tp_shm_epoch_dir(byte* @out, uint capacity, string baseDir, string user, string nameSpace, uint streamId, ulong epoch);
 
+    /// <summary>&lt;base_dir&gt;/tensorpool-&lt;user&gt;/&lt;namespace&gt;: the directory every file of a namespace lives under.</summary>
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    internal static partial int tp_shm_namespace_dir(byte* @out, uint capacity, string baseDir, string user, string nameSpace);
+
+    /// <summary>
+    /// &lt;namespace dir&gt;/ipc/&lt;stream_id&gt;.log: the tp:ipc log file of a stream in a
+    /// namespace (log.h; docs/DECISIONS.md "tp:ipc log paths"). "ipc" is never a
+    /// decimal stream id, so logs never meet the epoch directories above.
+    /// </summary>
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    internal static partial int tp_shm_ipc_log_path(byte* @out, uint capacity, string baseDir, string user, string nameSpace, uint streamId);
+
     /// <summary>&lt;epoch dir&gt;/header.ring</summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]

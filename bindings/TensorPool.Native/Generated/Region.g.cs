@@ -96,6 +96,18 @@ internal static unsafe partial class NativeMethods
     internal static partial int tp_region_create(TpRegion** region, string baseDir, string path, TpSuperblock* superblock, TpRegionCreateOptions* options);
 
     /// <summary>
+    /// Create the directories of the file `path` below `base_dir` (not the file
+    /// itself) exactly as tp_region_create does: level by level, never following a
+    /// symlink (TP_ERR_SYMLINK), each one owned by the effective user (TP_ERR_OWNER)
+    /// and given `dir_mode` (TP_SHM_DIR_MODE_PRIVATE or _SHARED). For the other
+    /// files of the layout, such as tp:ipc logs (log.h), which their own open
+    /// function creates once the directories are safe. Returns 0 or a code.
+    /// </summary>
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    internal static partial int tp_region_create_parent_dirs(string baseDir, string path, uint dirMode);
+
+    /// <summary>
     /// Map an announced region after every check above. `expected` (may be NULL:
     /// only the checks that need no announce) is compared field by field.
     /// </summary>

@@ -10,6 +10,9 @@
  *          header.ring
  *          <pool_id>.pool
  *
+ *    and, beside the stream directories, the project's tp:ipc logs
+ *    (not in the spec): <shm_base_dir>/tensorpool-<user>/<namespace>/ipc/<stream_id>.log
+ *
  *    `<user>` is the effective user name (or a deployment identifier),
  *    sanitised so it can never traverse: every byte outside [A-Za-z0-9._-]
  *    and a leading '.' become '_'. `<namespace>` is configuration and is
@@ -66,6 +69,18 @@ TP_EXPORT int tp_shm_namespace_validate(const char *name);
  */
 TP_EXPORT int tp_shm_epoch_dir(char *out, uint32_t capacity, const char *base_dir, const char *user,
     const char *name_space, uint32_t stream_id, uint64_t epoch);
+
+/* <base_dir>/tensorpool-<user>/<namespace>: the directory every file of a namespace lives under. */
+TP_EXPORT int tp_shm_namespace_dir(char *out, uint32_t capacity, const char *base_dir, const char *user,
+    const char *name_space);
+
+/*
+ * <namespace dir>/ipc/<stream_id>.log: the tp:ipc log file of a stream in a
+ * namespace (log.h; docs/DECISIONS.md "tp:ipc log paths"). "ipc" is never a
+ * decimal stream id, so logs never meet the epoch directories above.
+ */
+TP_EXPORT int tp_shm_ipc_log_path(char *out, uint32_t capacity, const char *base_dir, const char *user,
+    const char *name_space, uint32_t stream_id);
 
 /* <epoch dir>/header.ring */
 TP_EXPORT int tp_shm_header_ring_path(char *out, uint32_t capacity, const char *base_dir, const char *user,

@@ -93,6 +93,16 @@ TP_EXPORT int tp_region_create(tp_region_t **region, const char *base_dir, const
     const tp_superblock_t *superblock, const tp_region_create_options_t *options);
 
 /*
+ * Create the directories of the file `path` below `base_dir` (not the file
+ * itself) exactly as tp_region_create does: level by level, never following a
+ * symlink (TP_ERR_SYMLINK), each one owned by the effective user (TP_ERR_OWNER)
+ * and given `dir_mode` (TP_SHM_DIR_MODE_PRIVATE or _SHARED). For the other
+ * files of the layout, such as tp:ipc logs (log.h), which their own open
+ * function creates once the directories are safe. Returns 0 or a code.
+ */
+TP_EXPORT int tp_region_create_parent_dirs(const char *base_dir, const char *path, uint32_t dir_mode);
+
+/*
  * Map an announced region after every check above. `expected` (may be NULL:
  * only the checks that need no announce) is compared field by field.
  */

@@ -1,0 +1,67 @@
+using System.IO.MemoryMappedFiles;
+
+namespace TensorPool.Bench.Latency;
+
+/// <summary>
+/// A 4 KiB file in /dev/shm mapped by the harness and its child: the raw ping-pong words (the latency floor) and a
+/// few control words (start signal, subscriber progress), each on its own 128-byte line pair.
+/// </summary>
+internal sealed unsafe class SharedPage : IDisposable
+{
+    public const int Size = 4096;
+    private const int Ping = 0;
+    private const int Pong = 128;
+    private const int Ready = 256;
+    private const int Go = 384;
+    private const int Progress = 512;
+
+    private readonly MemoryMappedFile _file;
+    private readonly MemoryMappedViewAccessor _view;
+    private readonly byte* _base;
+
+    public SharedPage(string path, bool create)
+    {
+        if (create)
+        {
+            using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite);
+            stream.SetLength(Size);
+        }
+        _file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, Size, MemoryMappedFileAccess.ReadWrite);
+        _view = _file.CreateViewAccessor(0, Size);
+        byte* pointer = null;
+        _view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+        _base = pointer + _view.PointerOffset;
+    }
+
+    public long* PingWord => (long*)(_base + Ping);
+
+    public long* PongWord => (long*)(_base + Pong);
+
+    public long* ReadyWord => (long*)(_base + Ready);
+
+    public long* GoWord => (long*)(_base + Go);
+
+    public long* ProgressWord => (long*)(_base + Progress);
+
+    /// <summary>Spin until <paramref name="word"/> holds at least <paramref name="value"/>; false after <paramref name="timeout"/>.</summary>
+    public static bool SpinUntil(long* word, long value, TimeSpan timeout)
+    {
+        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        int spins = 0;
+        while (Volatile.Read(ref *word) < value)
+        {
+            if ((++spins & 0xFFFF) == 0 && Environment.TickCount64 > deadline)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public void Dispose()
+    {
+        _view.SafeMemoryMappedViewHandle.ReleasePointer();
+        _view.Dispose();
+        _file.Dispose();
+    }
+}

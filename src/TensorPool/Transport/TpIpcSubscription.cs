@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using TensorPool.Interop;
+using TensorPool.Native;
+
+namespace TensorPool.Transport;
+
+/// <summary>
+/// A subscription to a <c>tp:ipc</c> stream. It joins at the live tail (earlier messages are not replayed) and
+/// receives every later message in log order, whole and verified, or counts it lost (<see cref="Counters"/>).
+/// </summary>
+/// <remarks>
+/// Threads: poll (and wait) from one thread at a time; open one subscription per consuming thread.
+/// <see cref="Counters"/> and <see cref="Position"/> may be read from any thread. <see cref="Dispose"/> may be called
+/// from another thread to stop a blocked <see cref="WaitForMessages"/>; anything else on a disposed subscription throws
+/// <see cref="ObjectDisposedException"/>. Polling allocates nothing.
+/// </remarks>
+public sealed unsafe class TpIpcSubscription : ISubscription
+{
+    /// <summary>Longest single native sleep of <see cref="WaitForMessages"/>: bounds how late it notices a cancellation or disposal that raced with it.</summary>
+    private const long MaxWaitSliceNs = 200_000_000;
+
+    private readonly TpIpcTransport _transport;
+    private readonly TpIpcLog _log;
+    private readonly LogSubscriptionHandle _handle;
+    // The copy-out buffer handlers see: pinned for the subscription's lifetime, so a handler never sees freed memory.
+    private readonly byte[] _buffer;
+    private int _disposed;
+
+    internal TpIpcSubscription(TpIpcTransport transport, TpIpcLog log, LogSubscriptionHandle handle, string channel, int streamId)
+    {
+        _transport = transport;
+        _log = log;
+        _handle = handle;
+        Channel = channel;
+        StreamId = streamId;
+        _buffer = GC.AllocateUninitializedArray<byte>(Math.Max(log.MaxMessageLength, 1), pinned: true);
+    }
+
+    public string Channel { get; }
+
+    public int StreamId { get; }
+
+    public bool IsClosed => _handle.IsClosed;
+
+    /// <summary>The log file this subscription reads.</summary>
+    public string LogPath => _log.Path;
+
+    public SubscriptionCounters Counters
+    {
+        get
+        {
+            TpLogSubscriptionCounters c;
+            using (NativeHandleLease<TpLogSubscription> lease = _handle.Lease())
+            {
+                NativeMethods.tp_log_subscription_counters(lease.Pointer, &c);
+            }
+            return new SubscriptionCounters((long)c.MessagesReceived, (long)c.BytesReceived, (long)c.MessagesLost,
+                (long)c.BytesLost, (long)c.TimesLapped, (long)c.StalledSkips, (long)c.InvalidRecords);
+        }
+    }
+
+    /// <summary>Stream position of the next message this subscription will deliver (everything before it was delivered or counted lost).</summary>
+    public long Position
+    {
+        get
+        {
+            using NativeHandleLease<TpLogSubscription> lease = _handle.Lease();
+            return NativeMethods.tp_log_subscription_position(lease.Pointer);
+        }
+    }
+
+    /// <summary>
+    /// Deliver up to <paramref name="messageLimit"/> messages to <paramref name="handler"/>, in stream order; returns
+    /// how many were delivered (0 when none is ready). Never blocks. A message span is valid only during the call. An
+    /// exception from the handler propagates; the message it was given counts as received.
+    /// </summary>
+    public int Poll<THandler>(ref THandler handler, int messageLimit)
+        where THandler : struct, IMessageHandler
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(messageLimit);
+        using NativeHandleLease<TpLogSubscription> lease = _handle.Lease();
+        TpLogMessageInfo info;
+        int delivered = 0;
+        fixed (byte* buffer = _buffer)
+        {
+            while (delivered < messageLimit)
+            {
+                int rc = NativeMethods.tp_log_subscription_receive(lease.Pointer, buffer, _buffer.Length, &info);
+                if (rc <= 0)
+                {
+                    return rc == 0 ? delivered : throw NativeError.Create(rc, $"receiving from {_log.Path}");
+                }
+                delivered++;
+                handler.OnMessage(new ReadOnlySpan<byte>(buffer, info.Length));
+            }
+        }
+        return delivered;
+    }
+
+    /// <summary>Delegate form of <see cref="Poll{THandler}"/> (allocation-free too, given a cached delegate).</summary>
+    public int Poll(MessageHandler handler, int messageLimit)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var adapter = new DelegateHandler(handler);
+        return Poll(ref adapter, messageLimit);
+    }
+
+    /// <summary>
+    /// Block until a message (or a loss to account for) is ready to poll, without spinning: the thread sleeps on the
+    /// log's futex and any publisher's commit wakes it. Returns true when <see cref="Poll{THandler}"/> has work, false
+    /// when <paramref name="timeout"/> passed or the subscription was disposed meanwhile.
+    /// </summary>
+    /// <param name="timeout">How long to wait at most; <see cref="Timeout.InfiniteTimeSpan"/> waits until a message, cancellation or disposal.</param>
+    /// <param name="cancellationToken">Cancels the wait with <see cref="OperationCanceledException"/>.</param>
+    public bool WaitForMessages(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "must be non-negative or Timeout.InfiniteTimeSpan");
+        }
+        ObjectDisposedException.ThrowIf(IsClosed, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        long start = Stopwatch.GetTimestamp();
+        using CancellationTokenRegistration registration = cancellationToken.CanBeCanceled
+            ? cancellationToken.UnsafeRegister(static state => ((TpIpcLog)state!).WakeWaiters(), _log)
+            : default;
+        while (true)
+        {
+            long sliceNs = MaxWaitSliceNs;
+            if (timeout != Timeout.InfiniteTimeSpan)
+            {
+                long leftNs = (long)(timeout - Stopwatch.GetElapsedTime(start)).TotalNanoseconds;
+                sliceNs = Math.Clamp(leftNs, 0, MaxWaitSliceNs);
+            }
+            bool added = false;
+            try
+            {
+                _handle.DangerousAddRef(ref added);
+            }
+            catch (ObjectDisposedException)
+            {
+                return false;
+            }
+            int rc;
+            try
+            {
+                rc = NativeMethods.tp_log_subscription_wait((TpLogSubscription*)_handle.DangerousGetHandle(), sliceNs);
+            }
+            finally
+            {
+                _handle.DangerousRelease();
+            }
+            if (rc == (int)TpLogWaitResult.Ready)
+            {
+                return true;
+            }
+            NativeError.Check(rc, $"waiting on {_log.Path}");
+            cancellationToken.ThrowIfCancellationRequested();
+            if (IsClosed || (timeout != Timeout.InfiniteTimeSpan && Stopwatch.GetElapsedTime(start) >= timeout))
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Close the subscription; a thread blocked in <see cref="WaitForMessages"/> returns false promptly.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        _handle.Dispose();
+        // After closing (so a waiter sees IsClosed): wakes every waiter of the log, which re-check and carry on.
+        _log.WakeWaiters();
+        _transport.Release(this, _log);
+    }
+
+    public override string ToString() => $"TpIpcSubscription({Channel}, stream {StreamId})";
+
+    private readonly struct DelegateHandler(MessageHandler handler) : IMessageHandler
+    {
+        public void OnMessage(ReadOnlySpan<byte> message) => handler(message);
+    }
+}
