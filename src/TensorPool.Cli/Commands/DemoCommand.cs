@@ -6,11 +6,13 @@ namespace TensorPool.Cli.Commands;
 
 /// <summary>
 /// <c>tp demo</c>: the newcomer's first command. With no arguments: one producer and two consumer processes for ten
-/// seconds, 480×640 float32 frames as fast as possible over tp:ipc and /dev/shm, live progress, a summary.
+/// seconds, 480×640 float32 frames at 1 kHz over tp:ipc and /dev/shm, live progress, a summary.
 /// </summary>
 internal static class DemoCommand
 {
     public const int MaxConsumers = 16;
+
+    public const double DefaultRateHz = 1000;
 
     public static Command Build()
     {
@@ -23,6 +25,9 @@ internal static class DemoCommand
         command.Options.Add(o.ShmDir);
         command.Options.Add(o.Json);
         o.AddFrameShape(command);
+        // A camera-like default: latency then shows delivery, not a backlog of frames produced faster than read.
+        o.Rate.DefaultValueFactory = _ => DefaultRateHz;
+        o.Rate.Description = $"Frames per second (default {DefaultRateHz}); 0 = as fast as possible.";
         command.Options.Add(consumers);
         command.SetAction(parse =>
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using TensorPool.Client;
 
 namespace TensorPool.Cli.DataPath;
 
@@ -20,7 +21,7 @@ internal sealed class DataPathOptions
 
     public Option<bool> Report { get; } = new("--report") { Description = "Progress lines for a parent process (tp demo).", Hidden = true };
 
-    public Option<double> Rate { get; } = new("--rate") { Description = "Frames per second; 0 = as fast as possible.", DefaultValueFactory = _ => 0 };
+    public Option<double> Rate { get; } = new("--rate") { Description = "Frames per second; 0 = as fast as possible (default).", DefaultValueFactory = _ => 0 };
 
     public Option<string?> Shape { get; } = new("--shape") { Description = "Tensor shape, e.g. 480x640 (default)." };
 
@@ -55,8 +56,8 @@ internal sealed class DataPathOptions
         error = "";
         long? frames = parse.GetValue(Frames);
         double? seconds = parse.GetValue(Seconds);
-        string ns = parse.GetValue(Namespace)!;
-        string dir = parse.GetValue(ShmDir)!;
+        string ns = parse.GetValue(Namespace) ?? ClientOptions.DefaultNamespace; // tp demo picks its own
+        string dir = parse.GetValue(ShmDir) ?? ClientOptions.DefaultShmBaseDir;
         if (frames is < 1)
         {
             error = $"--frames {frames} must be at least 1";

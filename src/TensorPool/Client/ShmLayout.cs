@@ -14,11 +14,9 @@ public static unsafe class ShmLayout
     /// </summary>
     public static string NamespaceDirectory(string baseDir, string nameSpace, string? user = null)
     {
-        // The epoch directory of stream 0, epoch 0, minus its last two components: the native core owns the naming.
         byte* buffer = stackalloc byte[TpUriConstants.ShmPathMax];
-        int length = NativeError.Check(NativeMethods.tp_shm_epoch_dir(buffer, TpUriConstants.ShmPathMax, baseDir, user!, nameSpace, 0, 0),
+        int length = NativeError.Check(NativeMethods.tp_shm_namespace_dir(buffer, TpUriConstants.ShmPathMax, baseDir, user!, nameSpace),
             "building the namespace directory");
-        string epochDir = Marshal.PtrToStringUTF8((nint)buffer, length);
-        return Path.GetDirectoryName(Path.GetDirectoryName(epochDir)!)!;
+        return Marshal.PtrToStringUTF8((nint)buffer, length);
     }
 }
