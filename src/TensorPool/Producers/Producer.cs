@@ -34,6 +34,13 @@ public sealed unsafe class Producer : IDisposable
     private readonly ulong _mask;
     private readonly uint _metaVersion;
     private readonly bool _publishTimestamp;
+    // Byte ranges of tp_slot_fields_t the tensor rules read: values_len_bytes, and progress_stride_bytes through strides
+    // (pool_id lies between them; it follows from values_len_bytes, so including it costs nothing).
+    private static readonly int ValuesLenOffset = (int)Marshal.OffsetOf<TpSlotFields>(nameof(TpSlotFields.ValuesLenBytes));
+    private static readonly int ProgressStrideOffset = (int)Marshal.OffsetOf<TpSlotFields>(nameof(TpSlotFields.ProgressStrideBytes));
+    private static readonly int TensorEndOffset = (int)Marshal.OffsetOf<TpSlotFields>(nameof(TpSlotFields.Reserved));
+    private readonly byte[] _lastResolved = new byte[sizeof(TpSlotFields)];
+    private bool _haveResolved;
     private ulong _nextSeq;
     private bool _claimOpen;
     private long _framesPublished;
@@ -154,11 +161,18 @@ public sealed unsafe class Producer : IDisposable
             claim.Fields.Ndims = 1;
             claim.Fields.Dims[0] = (int)claim.Fields.ValuesLenBytes;
         }
-        int status;
-        TpTensorLayout layout;
+        int status = (int)TpFrameStatus.Ok;
         fixed (TpSlotFields* fields = &claim.Fields)
         {
-            status = NativeMethods.tp_tensor_layout_resolve(&layout, fields);
+            if (!SameTensorAsLastResolved(fields))
+            {
+                TpTensorLayout layout;
+                status = NativeMethods.tp_tensor_layout_resolve(&layout, fields);
+                if (status == (int)TpFrameStatus.Ok)
+                {
+                    RememberResolved(fields);
+                }
+            }
             if (status == (int)TpFrameStatus.Ok)
             {
                 status = NativeMethods.tp_header_slot_write(claim.Slot, fields);
@@ -252,6 +266,29 @@ public sealed unsafe class Producer : IDisposable
         _conductor.Remove(this);
         _descriptors.Dispose();
         _attachment.Dispose();
+    }
+
+    /// <summary>
+    /// The tensor rules (§8.2) depend only on values_len_bytes, progress, dtype, order, ndims, dims and strides: a
+    /// description equal to the last one the native core accepted is accepted again without asking it (the common
+    /// case of a stream of same-shaped frames).
+    /// </summary>
+    private bool SameTensorAsLastResolved(TpSlotFields* fields)
+    {
+        if (!_haveResolved)
+        {
+            return false;
+        }
+        var current = new ReadOnlySpan<byte>(fields, sizeof(TpSlotFields));
+        ReadOnlySpan<byte> last = _lastResolved;
+        return current.Slice(ValuesLenOffset, 4).SequenceEqual(last.Slice(ValuesLenOffset, 4)) &&
+            current[ProgressStrideOffset..TensorEndOffset].SequenceEqual(last[ProgressStrideOffset..TensorEndOffset]);
+    }
+
+    private void RememberResolved(TpSlotFields* fields)
+    {
+        new ReadOnlySpan<byte>(fields, sizeof(TpSlotFields)).CopyTo(_lastResolved);
+        _haveResolved = true;
     }
 
     private void CheckClaim(ref FrameClaim claim)

@@ -232,6 +232,41 @@ public class ProducerConsumerTests
     }
 
     [Test]
+    public void Tensor_rules_are_checked_again_when_only_one_field_changes_8_2()
+    {
+        using var h = new Harness();
+        using Producer producer = h.Client.AddProducer(SmallPools());
+        // The same description twice is accepted (the second time without asking the native core again)...
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.That(producer.TryClaim(64, out FrameClaim ok), Is.True);
+            ok.SetTensor(Dtype.Float32, [4, 4], [16, 4]);
+            producer.Commit(ref ok);
+        }
+        // ...but any change is checked: here only the strides (overlapping), then only the length (extent).
+        Assert.That(producer.TryClaim(64, out FrameClaim claim), Is.True);
+        claim.SetTensor(Dtype.Float32, [4, 4], [4, 4]);
+        Assert.That(CommitThrowsArgument(producer, ref claim), Is.True, "overlapping strides");
+        Assert.That(producer.TryClaim(60, out claim), Is.True);
+        claim.SetTensor(Dtype.Float32, [4, 4], [16, 4]);
+        Assert.That(CommitThrowsArgument(producer, ref claim), Is.True, "extent past the payload");
+        Assert.That(producer.Counters.FramesPublished, Is.EqualTo(2));
+    }
+
+    private static bool CommitThrowsArgument(Producer producer, ref FrameClaim claim)
+    {
+        try
+        {
+            producer.Commit(ref claim);
+            return false;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+    }
+
+    [Test]
     public void Unknown_dtype_and_major_order_and_bad_progress_are_rejected_at_commit_15_8()
     {
         using var h = new Harness();
