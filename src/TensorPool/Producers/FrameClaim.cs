@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TensorPool.Native;
 using TensorPool.Sbe.Wire;
 
@@ -83,12 +84,13 @@ public unsafe ref struct FrameClaim
         Fields.Dtype = (short)dtype;
         Fields.MajorOrder = (short)order;
         Fields.Ndims = (byte)shape.Length;
-        for (int i = 0; i < TpTensorConstants.MaxDims; i++)
-        {
-            // §8.2: dims and strides beyond ndims are zero.
-            Fields.Dims[i] = i < shape.Length ? shape[i] : 0;
-            Fields.Strides[i] = i < strides.Length ? strides[i] : 0;
-        }
+        // §8.2: dims and strides beyond ndims are zero.
+        Span<int> dims = MemoryMarshal.CreateSpan(ref Fields.Dims[0], TpTensorConstants.MaxDims);
+        Span<int> byteStrides = MemoryMarshal.CreateSpan(ref Fields.Strides[0], TpTensorConstants.MaxDims);
+        shape.CopyTo(dims);
+        dims[shape.Length..].Clear();
+        strides.CopyTo(byteStrides);
+        byteStrides[strides.Length..].Clear();
         TensorSet = true;
     }
 
