@@ -11,7 +11,7 @@ namespace TensorPool.Bench.DataPath;
 /// <summary>
 /// The consumer process: a busy-spinning poll loop on its own CPU that records, for every accepted frame, the time
 /// from the producer's claim (SlotHeader.timestamp_ns) to acceptance, and publishes the last sequence it accepted in
-/// a shared page (the throughput run's pacing). <c>child base namespace cpu positionFile</c>; prints <c>ready</c>,
+/// a shared page (the throughput run's pacing). <c>child base namespace cpu positionFile [idleSpin]</c>; prints <c>ready</c>,
 /// runs until a <c>stop</c> line, then prints <c>result key=value…</c>.
 /// </summary>
 internal static unsafe class ConsumerChild
@@ -23,13 +23,14 @@ internal static unsafe class ConsumerChild
         string baseDir = args[0];
         string nameSpace = args[1];
         Harness.Pin(int.Parse(args[2], CultureInfo.InvariantCulture));
+        int idleSpin = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 0;
         using var positionFile = MemoryMappedFile.CreateFromFile(args[3], FileMode.Open, null, 4096, MemoryMappedFileAccess.ReadWrite);
         using MemoryMappedViewAccessor view = positionFile.CreateViewAccessor(0, 4096);
         byte* page = null;
         view.SafeMemoryMappedViewHandle.AcquirePointer(ref page);
         try
         {
-            return Consume(baseDir, nameSpace, (long*)page);
+            return Consume(baseDir, nameSpace, (long*)page, idleSpin);
         }
         finally
         {
@@ -37,7 +38,7 @@ internal static unsafe class ConsumerChild
         }
     }
 
-    private static int Consume(string baseDir, string nameSpace, long* position)
+    private static int Consume(string baseDir, string nameSpace, long* position, int idleSpin)
     {
         var stopped = new ManualResetEventSlim();
         new Thread(() =>
@@ -60,9 +61,16 @@ internal static unsafe class ConsumerChild
         while (!stopped.IsSet)
         {
             int work = consumer.Poll(ref handler, 64);
-            if (work == 0 && (++loops & 255) == 0)
+            if (work == 0)
             {
-                client.DoWork(); // announces, remaps and QoS, only while idle
+                if ((++loops & 255) == 0)
+                {
+                    client.DoWork(); // announces, remaps and QoS, only while idle
+                }
+                if (idleSpin > 0)
+                {
+                    Thread.SpinWait(idleSpin); // read in batches instead of chasing the producer's lines as they are written
+                }
             }
             if (allocatedAtWarmup < 0 && state.Accepted >= WarmupFrames)
             {

@@ -48,8 +48,10 @@ try
     }
     if (only.Contains("throughput"))
     {
-        Throughput(paced: true);
-        Throughput(paced: false);
+        Throughput(paced: true, idleSpin: 0);
+        Throughput(paced: false, idleSpin: 0);
+        Throughput(paced: true, idleSpin: 200);
+        Throughput(paced: false, idleSpin: 200);
     }
     if (only.Contains("copy"))
     {
@@ -125,11 +127,13 @@ void Latency(int size)
         $"alloc/frame producer={F((double)allocated / (latencyFrames - 1000), "F2")} consumer={F((double)Child.Field(result, "alloc") / Math.Max(1, Child.Field(result, "measured")), "F2")}");
 }
 
-// 64-byte frames; paced: the producer stays within half the ring of what the consumer accepted (lossless rate).
-unsafe void Throughput(bool paced)
+// 64-byte frames; paced: the producer stays within half the ring of what the consumer accepted (lossless rate);
+// batching: the consumer spins idleSpin iterations when a poll finds nothing, so it reads in batches.
+unsafe void Throughput(bool paced, int idleSpin)
 {
-    string ns = paced ? "paced" : "flat";
-    using var child = new Child("child", baseDir, ns, cpus.Second.ToString(CultureInfo.InvariantCulture), positionPath);
+    string ns = (paced ? "paced" : "flat") + (idleSpin > 0 ? "-batching" : "");
+    using var child = new Child("child", baseDir, ns, cpus.Second.ToString(CultureInfo.InvariantCulture), positionPath,
+        idleSpin.ToString(CultureInfo.InvariantCulture));
     using var side = new ProducerSide(baseDir, ns, 1024, 64, waitForConsumer: true);
     using var positionFile = MemoryMappedFile.CreateFromFile(positionPath, FileMode.Open, null, 4096, MemoryMappedFileAccess.ReadWrite);
     using MemoryMappedViewAccessor view = positionFile.CreateViewAccessor(0, 4096);

@@ -150,9 +150,15 @@ public class ConductorTests
     }
 
     [Test]
-    public void Duty_cycle_claim_commit_and_poll_allocate_nothing_in_steady_state()
+    public void Duty_cycle_claim_commit_and_poll_allocate_nothing_in_steady_state() => AssertSteadyStateAllocatesNothing(new Harness());
+
+    [Test]
+    public void Steady_state_allocates_nothing_on_the_real_tp_ipc_transport() =>
+        AssertSteadyStateAllocatesNothing(new Harness(o => o.Transport = null)); // null: the client's own tp:ipc transport
+
+    private static void AssertSteadyStateAllocatesNothing(Harness harness)
     {
-        using var h = new Harness();
+        using Harness h = harness;
         using Producer producer = h.Client.AddProducer(Small);
         using Consumer consumer = h.Client.AddConsumer(producer.StreamId);
         var handler = new Sum();
