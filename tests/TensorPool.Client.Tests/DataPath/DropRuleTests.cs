@@ -11,105 +11,90 @@ namespace TensorPool.Client.Tests.DataPath;
 /// descriptors: the frame is never delivered and the drop lands in the right counter (the native rules themselves
 /// are tested natively; here, the mapping of each native reason to a counter).
 /// </summary>
-public unsafe class DropRuleTests
+public unsafe class DropRuleTests : CraftedStreamFixture
 {
-    private Harness _h = null!;
-    private CraftedStream _stream = null!;
-    private Consumer _consumer = null!;
-
     [SetUp]
     public void SetUp()
     {
-        _h = new Harness();
-        _stream = new CraftedStream(_h);
-        _consumer = _h.Client.AddConsumer(_stream.Options.StreamId);
-        _stream.Announce();
-        _h.Work();
-        Assert.That(Harness.PollAll(_consumer), Is.Empty);
-        Assert.That(_consumer.State, Is.EqualTo(MappingState.Mapped), () => _consumer.LastAnnounceRejection ?? "");
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        _consumer.Dispose();
-        _stream.Dispose();
-        _h.Dispose();
+        Crafted.Announce();
+        H.Work();
+        Assert.That(Harness.PollAll(Reader), Is.Empty);
+        Assert.That(Reader.State, Is.EqualTo(MappingState.Mapped), () => Reader.LastAnnounceRejection ?? "");
     }
 
     private List<Harness.SeenFrame> Deliver(ulong seq)
     {
-        _stream.Describe(seq);
-        return Harness.PollAll(_consumer);
+        Crafted.Describe(seq);
+        return Harness.PollAll(Reader);
     }
 
     private void AssertInvalid(SlotRejectReason reason, CraftedStream.FieldsEditor? edit = null, CraftedStream.SlotEditor? poke = null, int length = 64)
     {
-        _stream.WriteSlot(0, length, edit, poke);
+        Crafted.WriteSlot(0, length, edit, poke);
         Assert.That(Deliver(0), Is.Empty, "a dropped frame is never delivered");
-        ConsumerCounters c = _consumer.Counters;
+        ConsumerCounters c = Reader.Counters;
         Assert.That(c.DropsInvalid, Is.EqualTo(1));
-        Assert.That(_consumer.GetSlotRejects(reason), Is.EqualTo(1));
+        Assert.That(Reader.GetSlotRejects(reason), Is.EqualTo(1));
         Assert.That(c.FramesAccepted + c.DropsLate + c.DropsGap, Is.Zero);
         // The consumer keeps going: the next good frame is accepted.
-        _stream.WriteSlot(1);
+        Crafted.WriteSlot(1);
         Assert.That(Deliver(1).Single().Seq, Is.EqualTo(1UL));
     }
 
     [Test]
     public void Valid_crafted_frame_is_accepted()
     {
-        _stream.WriteSlot(0, 32);
+        Crafted.WriteSlot(0, 32);
         Harness.SeenFrame f = Deliver(0).Single();
         Assert.That(f.Payload, Is.EqualTo(Enumerable.Repeat((byte)0, 32)));
         Assert.That(f.ValidAfterRead, Is.True);
-        Assert.That(_consumer.Counters.FramesAccepted, Is.EqualTo(1));
+        Assert.That(Reader.Counters.FramesAccepted, Is.EqualTo(1));
     }
 
     [Test]
     public void Descriptor_before_any_mapping_is_dropped_as_unmapped_15_21()
     {
-        using Consumer other = _h.Client.AddConsumer(20000);
-        _stream.Describe(0, streamId: 20000);
+        using Consumer other = H.Client.AddConsumer(20000);
+        Crafted.Describe(0, streamId: 20000);
         Assert.That(Harness.PollAll(other), Is.Empty);
         Assert.That(other.Counters.DropsUnmapped, Is.EqualTo(1));
-        Assert.That(_consumer.Counters.DescriptorsReceived, Is.Zero, "another stream's descriptor is not this consumer's");
+        Assert.That(Reader.Counters.DescriptorsReceived, Is.Zero, "another stream's descriptor is not this consumer's");
     }
 
     [Test]
     public void Descriptor_with_another_epoch_is_dropped_10_2_1()
     {
-        _stream.WriteSlot(0);
-        _stream.Describe(0, epoch: _stream.Epoch + 1);
-        Assert.That(Harness.PollAll(_consumer), Is.Empty);
-        Assert.That(_consumer.Counters.DropsEpoch, Is.EqualTo(1));
+        Crafted.WriteSlot(0);
+        Crafted.Describe(0, epoch: Crafted.Epoch + 1);
+        Assert.That(Harness.PollAll(Reader), Is.Empty);
+        Assert.That(Reader.Counters.DropsEpoch, Is.EqualTo(1));
     }
 
     [Test]
     public void Slot_still_being_written_for_this_seq_is_dropped_15_21_rule_2()
     {
-        _stream.WriteSlot(0, commit: false);
+        Crafted.WriteSlot(0, commit: false);
         Assert.That(Deliver(0), Is.Empty);
-        Assert.That(_consumer.GetSlotRejects(SlotRejectReason.NotCommitted), Is.EqualTo(1));
-        Assert.That(_consumer.Counters.DropsInvalid, Is.EqualTo(1), "not overwritten by a newer frame: a stale slot");
+        Assert.That(Reader.GetSlotRejects(SlotRejectReason.NotCommitted), Is.EqualTo(1));
+        Assert.That(Reader.Counters.DropsInvalid, Is.EqualTo(1), "not overwritten by a newer frame: a stale slot");
     }
 
     [Test]
     public void Slot_being_overwritten_by_a_newer_frame_is_late_15_4()
     {
-        _stream.WriteSlot(8, commit: false); // 8 & 7 == 0: the producer lapped the reader and is writing now
+        Crafted.WriteSlot(8, commit: false); // 8 & 7 == 0: the producer lapped the reader and is writing now
         Assert.That(Deliver(0), Is.Empty);
-        Assert.That(_consumer.GetSlotRejects(SlotRejectReason.NotCommitted), Is.EqualTo(1));
-        Assert.That(_consumer.Counters.DropsLate, Is.EqualTo(1));
+        Assert.That(Reader.GetSlotRejects(SlotRejectReason.NotCommitted), Is.EqualTo(1));
+        Assert.That(Reader.Counters.DropsLate, Is.EqualTo(1));
     }
 
     [Test]
     public void Slot_holding_a_newer_sequence_is_late_10_2_1()
     {
-        _stream.WriteSlot(8);
+        Crafted.WriteSlot(8);
         Assert.That(Deliver(0), Is.Empty);
-        Assert.That(_consumer.GetSlotRejects(SlotRejectReason.SeqMismatch), Is.EqualTo(1));
-        Assert.That(_consumer.Counters.DropsLate, Is.EqualTo(1));
+        Assert.That(Reader.GetSlotRejects(SlotRejectReason.SeqMismatch), Is.EqualTo(1));
+        Assert.That(Reader.Counters.DropsLate, Is.EqualTo(1));
     }
 
     [Test]
@@ -118,59 +103,59 @@ public unsafe class DropRuleTests
 
     private void AssertStale()
     {
-        _stream.WriteSlot(0);
-        _stream.Describe(0);
-        Harness.PollAll(_consumer);
+        Crafted.WriteSlot(0);
+        Crafted.Describe(0);
+        Harness.PollAll(Reader);
         Assert.That(Deliver(8), Is.Empty, "slot 0 still holds seq 0");
-        Assert.That(_consumer.GetSlotRejects(SlotRejectReason.SeqMismatch), Is.EqualTo(1));
-        Assert.That(_consumer.Counters.DropsInvalid, Is.EqualTo(1));
+        Assert.That(Reader.GetSlotRejects(SlotRejectReason.SeqMismatch), Is.EqualTo(1));
+        Assert.That(Reader.Counters.DropsInvalid, Is.EqualTo(1));
     }
 
     [Test]
     public void Frame_overwritten_while_the_handler_reads_it_is_late_not_accepted_15_3()
     {
-        _stream.WriteSlot(0);
-        _stream.Describe(0);
+        Crafted.WriteSlot(0);
+        Crafted.Describe(0);
         bool? stillValid = null;
-        _consumer.Poll((in Frame f) =>
+        Reader.Poll((in Frame f) =>
         {
-            _stream.WriteSlot(8); // the producer laps the reader mid-read
+            Crafted.WriteSlot(8); // the producer laps the reader mid-read
             stillValid = f.IsStillValid();
         }, 10);
         Assert.That(stillValid, Is.False);
-        ConsumerCounters c = _consumer.Counters;
+        ConsumerCounters c = Reader.Counters;
         Assert.That(c.FramesAccepted, Is.Zero);
         Assert.That(c.DropsLate, Is.EqualTo(1));
-        Assert.That(_consumer.GetSlotRejects(SlotRejectReason.Changed), Is.EqualTo(1));
+        Assert.That(Reader.GetSlotRejects(SlotRejectReason.Changed), Is.EqualTo(1));
     }
 
     [Test]
     public void Frame_overwritten_after_an_unchecked_handler_is_late_not_accepted_15_3()
     {
-        _stream.WriteSlot(0);
-        _stream.Describe(0);
-        _consumer.Poll((in Frame f) => _stream.WriteSlot(8), 10);
-        Assert.That(_consumer.Counters.FramesAccepted, Is.Zero);
-        Assert.That(_consumer.Counters.DropsLate, Is.EqualTo(1));
+        Crafted.WriteSlot(0);
+        Crafted.Describe(0);
+        Reader.Poll((in Frame f) => Crafted.WriteSlot(8), 10);
+        Assert.That(Reader.Counters.FramesAccepted, Is.Zero);
+        Assert.That(Reader.Counters.DropsLate, Is.EqualTo(1));
     }
 
     [Test]
     public void Handler_that_throws_still_accounts_the_frame()
     {
-        _stream.WriteSlot(0);
-        _stream.Describe(0);
-        Assert.Throws<InvalidOperationException>(() => _consumer.Poll((in Frame f) => throw new InvalidOperationException("app bug"), 10));
-        Assert.That(_consumer.Counters.FramesAccepted, Is.EqualTo(1));
-        _stream.WriteSlot(1);
+        Crafted.WriteSlot(0);
+        Crafted.Describe(0);
+        Assert.Throws<InvalidOperationException>(() => Reader.Poll((in Frame f) => throw new InvalidOperationException("app bug"), 10));
+        Assert.That(Reader.Counters.FramesAccepted, Is.EqualTo(1));
+        Crafted.WriteSlot(1);
         Assert.That(Deliver(1).Single().Seq, Is.EqualTo(1UL), "the consumer is usable after the exception");
     }
 
     [Test]
     public void Poll_from_inside_a_handler_is_misuse()
     {
-        _stream.WriteSlot(0);
-        _stream.Describe(0);
-        Consumer consumer = _consumer;
+        Crafted.WriteSlot(0);
+        Crafted.Describe(0);
+        Consumer consumer = Reader;
         bool threw = false;
         consumer.Poll((in Frame f) =>
         {
@@ -281,11 +266,11 @@ public unsafe class DropRuleTests
     {
         foreach (ulong seq in new ulong[] { 0, 1, 5 })
         {
-            _stream.WriteSlot(seq);
-            _stream.Describe(seq);
+            Crafted.WriteSlot(seq);
+            Crafted.Describe(seq);
         }
-        Assert.That(Harness.PollAll(_consumer).Select(f => f.Seq), Is.EqualTo(new ulong[] { 0, 1, 5 }));
-        ConsumerCounters c = _consumer.Counters;
+        Assert.That(Harness.PollAll(Reader).Select(f => f.Seq), Is.EqualTo(new ulong[] { 0, 1, 5 }));
+        ConsumerCounters c = Reader.Counters;
         Assert.That(c.DropsGap, Is.EqualTo(3));
         Assert.That(c.FramesAccepted + c.DropsTotal, Is.EqualTo(6));
         Assert.That(c.FirstSeqSeen, Is.Zero);
@@ -297,32 +282,32 @@ public unsafe class DropRuleTests
     {
         foreach (ulong seq in new ulong[] { 0, 1, 2 })
         {
-            _stream.WriteSlot(seq);
-            _stream.Describe(seq);
+            Crafted.WriteSlot(seq);
+            Crafted.Describe(seq);
         }
-        Harness.PollAll(_consumer);
-        _stream.Describe(1);
-        Assert.That(Harness.PollAll(_consumer), Is.Empty);
-        Assert.That(_consumer.Counters.DropsRegressed, Is.EqualTo(1));
-        Assert.That(_consumer.State, Is.EqualTo(MappingState.Unmapped));
-        _h.Work();
-        _stream.Announce();
-        _h.Work();
-        Harness.PollAll(_consumer);
-        Assert.That(_consumer.State, Is.EqualTo(MappingState.Mapped), "the next announce maps again");
-        Assert.That(_consumer.Counters.Mappings, Is.EqualTo(2));
+        Harness.PollAll(Reader);
+        Crafted.Describe(1);
+        Assert.That(Harness.PollAll(Reader), Is.Empty);
+        Assert.That(Reader.Counters.DropsRegressed, Is.EqualTo(1));
+        Assert.That(Reader.State, Is.EqualTo(MappingState.Unmapped));
+        H.Work();
+        Crafted.Announce();
+        H.Work();
+        Harness.PollAll(Reader);
+        Assert.That(Reader.State, Is.EqualTo(MappingState.Mapped), "the next announce maps again");
+        Assert.That(Reader.Counters.Mappings, Is.EqualTo(2));
     }
 
     [Test]
     public void Older_epoch_descriptor_never_resets_sequence_tracking_15_21()
     {
-        _stream.WriteSlot(0);
-        _stream.Describe(0);
-        _stream.Describe(5, epoch: _stream.Epoch - 1);
-        _stream.WriteSlot(1);
-        _stream.Describe(1);
-        Assert.That(Harness.PollAll(_consumer).Select(f => f.Seq), Is.EqualTo(new ulong[] { 0, 1 }));
-        ConsumerCounters c = _consumer.Counters;
+        Crafted.WriteSlot(0);
+        Crafted.Describe(0);
+        Crafted.Describe(5, epoch: Crafted.Epoch - 1);
+        Crafted.WriteSlot(1);
+        Crafted.Describe(1);
+        Assert.That(Harness.PollAll(Reader).Select(f => f.Seq), Is.EqualTo(new ulong[] { 0, 1 }));
+        ConsumerCounters c = Reader.Counters;
         Assert.That(c.DropsEpoch, Is.EqualTo(1));
         Assert.That(c.DropsGap, Is.Zero);
     }
@@ -334,11 +319,11 @@ public unsafe class DropRuleTests
         const int frames = 1000;
         for (ulong seq = 0; seq < frames; seq++)
         {
-            _stream.WriteSlot(seq);
-            _stream.Describe(seq);
+            Crafted.WriteSlot(seq);
+            Crafted.Describe(seq);
         }
-        List<Harness.SeenFrame> seen = Harness.PollAll(_consumer);
-        ConsumerCounters c = _consumer.Counters;
+        List<Harness.SeenFrame> seen = Harness.PollAll(Reader);
+        ConsumerCounters c = Reader.Counters;
         Assert.That(c.Resyncs, Is.EqualTo(1));
         Assert.That(c.DropsLate, Is.EqualTo(1), "the first read finds slot 0 holding seq 992, 992 > 256 behind: resync");
         Assert.That(c.DropsResync, Is.EqualTo(992 - 1), "descriptors 1..991 are skipped unread");
@@ -349,14 +334,14 @@ public unsafe class DropRuleTests
     [Test]
     public void Malformed_descriptor_bytes_are_counted_never_thrown()
     {
-        _stream.SendDescriptorBytes([1, 2, 3]);
+        Crafted.SendDescriptorBytes([1, 2, 3]);
         byte[] truncated = new byte[20];
         var d = FrameDescriptorEncoder.WrapAndApplyHeader(new byte[FrameDescriptorEncoder.MinEncodedLength]);
         d.Buffer[..20].CopyTo(truncated);
-        _stream.SendDescriptorBytes(truncated);
-        Assert.That(Harness.PollAll(_consumer), Is.Empty);
-        Assert.That(_consumer.Counters.MalformedDescriptors, Is.EqualTo(2));
-        Assert.That(_consumer.Counters.DescriptorsReceived, Is.Zero);
+        Crafted.SendDescriptorBytes(truncated);
+        Assert.That(Harness.PollAll(Reader), Is.Empty);
+        Assert.That(Reader.Counters.MalformedDescriptors, Is.EqualTo(2));
+        Assert.That(Reader.Counters.DescriptorsReceived, Is.Zero);
     }
 
     [Test]
