@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TensorPool.Cli.Shm;
 using TensorPool.Native;
 using TensorPool.Testing;
 
@@ -76,6 +77,73 @@ public unsafe class LiveRegionTests
             Ring.Dispose();
             Dir.Dispose();
         }
+    }
+
+    [Test]
+    [NonParallelizable]
+    public void A_slot_overwritten_during_every_copy_is_writing_after_a_bounded_number_of_tries_8_3()
+    {
+        using var live = new LiveRing();
+        live.Ring.Commit(0, 0, FrameOf(0));
+        ulong seq = 0;
+        int overwrites = 0;
+        // A producer that lands a whole new frame between every copy and its re-check of seq_commit.
+        SlotReader.AfterCopyForTests = () =>
+        {
+            seq += Nslots;
+            live.Ring.Commit(0, seq, FrameOf(seq));
+            overwrites++;
+        };
+        try
+        {
+            SlotReport s = Read(live);
+
+            Assert.That(s.State, Is.EqualTo(SlotState.Writing), "no copy was stable: none may be shown as committed");
+            Assert.That(overwrites, Is.EqualTo(SlotReader.MaxAttempts), "bounded retries, then give up: never wait (§15.21 rule 5)");
+        }
+        finally
+        {
+            SlotReader.AfterCopyForTests = null;
+        }
+    }
+
+    [Test]
+    [NonParallelizable]
+    public void A_copy_that_raced_a_commit_is_retried_and_the_new_frame_shown_whole_8_3()
+    {
+        using var live = new LiveRing();
+        live.Ring.Commit(0, 0, FrameOf(0));
+        int calls = 0;
+        SlotReader.AfterCopyForTests = () =>
+        {
+            if (calls++ == 0)
+            {
+                live.Ring.Commit(0, 8, FrameOf(8)); // overwritten once, right after the first copy
+            }
+        };
+        try
+        {
+            SlotReport s = Read(live);
+
+            Assert.That(s.State, Is.EqualTo(SlotState.Committed));
+            Assert.That(s.Seq, Is.EqualTo(8UL), "the first copy (seq 0) was taken while the slot changed: discarded");
+            Assert.That(s.Header!.TimestampNs, Is.EqualTo(8UL * 3 + 1));
+            Assert.That(s.Header.MetaVersion, Is.EqualTo(8u));
+            Assert.That(calls, Is.EqualTo(2));
+        }
+        finally
+        {
+            SlotReader.AfterCopyForTests = null;
+        }
+    }
+
+    private static SlotReport Read(LiveRing live)
+    {
+        TpSuperblock none = default;
+        using var pools = new PoolSet(null, none);
+        TpHeaderRing ring;
+        Assert.That(NativeMethods.tp_header_ring_wrap(&ring, live.Ring.Base, live.Ring.Length), Is.Zero);
+        return SlotReader.Read(live.Ring.SlotAt(0), 0, &ring, pools);
     }
 
     private static void AssertWholeFrames(JsonElement report, ref long committed, ref long writing)

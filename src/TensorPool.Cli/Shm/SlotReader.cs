@@ -14,6 +14,12 @@ internal static unsafe class SlotReader
     /// <summary>Copies tried before a slot that changes under every read is called "writing".</summary>
     public const int MaxAttempts = 16;
 
+    /// <summary>
+    /// Tests only: runs between the copy of a slot and the seqlock re-check, to play a producer that overwrites the
+    /// slot exactly then (a real one does so at random). Null in normal use.
+    /// </summary>
+    internal static Action? AfterCopyForTests { get; set; }
+
     /// <param name="slot">The slot in the mapping (256 bytes).</param>
     /// <param name="index">Its index in the ring.</param>
     /// <param name="ring">The wrapped ring, or null for a bare slot file (its index is unknown).</param>
@@ -28,6 +34,7 @@ internal static unsafe class SlotReader
         {
             observed = NativeMethods.tp_seqlock_read_begin(word);
             Buffer.MemoryCopy(slot, copy, TpSlotConstants.HeaderSlotBytes, TpSlotConstants.HeaderSlotBytes);
+            AfterCopyForTests?.Invoke();
             result = NativeMethods.tp_seqlock_read_validate(word, observed, observed >> 1);
         }
         if (result == (int)TpSeqlockResult.NotCommitted && observed == 0 && IsZero(copy))
