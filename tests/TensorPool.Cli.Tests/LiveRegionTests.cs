@@ -88,23 +88,15 @@ public unsafe class LiveRegionTests
         ulong seq = 0;
         int overwrites = 0;
         // A producer that lands a whole new frame between every copy and its re-check of seq_commit.
-        SlotReader.AfterCopyForTests = () =>
+        SlotReport s = ReadWithProducerAfterCopy(live, () =>
         {
             seq += Nslots;
             live.Ring.Commit(0, seq, FrameOf(seq));
             overwrites++;
-        };
-        try
-        {
-            SlotReport s = Read(live);
+        });
 
-            Assert.That(s.State, Is.EqualTo(SlotState.Writing), "no copy was stable: none may be shown as committed");
-            Assert.That(overwrites, Is.EqualTo(SlotReader.MaxAttempts), "bounded retries, then give up: never wait (§15.21 rule 5)");
-        }
-        finally
-        {
-            SlotReader.AfterCopyForTests = null;
-        }
+        Assert.That(s.State, Is.EqualTo(SlotState.Writing), "no copy was stable: none may be shown as committed");
+        Assert.That(overwrites, Is.EqualTo(SlotReader.MaxAttempts), "bounded retries, then give up: never wait (§15.21 rule 5)");
     }
 
     [Test]
@@ -114,36 +106,37 @@ public unsafe class LiveRegionTests
         using var live = new LiveRing();
         live.Ring.Commit(0, 0, FrameOf(0));
         int calls = 0;
-        SlotReader.AfterCopyForTests = () =>
+        SlotReport s = ReadWithProducerAfterCopy(live, () =>
         {
             if (calls++ == 0)
             {
                 live.Ring.Commit(0, 8, FrameOf(8)); // overwritten once, right after the first copy
             }
-        };
-        try
-        {
-            SlotReport s = Read(live);
+        });
 
-            Assert.That(s.State, Is.EqualTo(SlotState.Committed));
-            Assert.That(s.Seq, Is.EqualTo(8UL), "the first copy (seq 0) was taken while the slot changed: discarded");
-            Assert.That(s.Header!.TimestampNs, Is.EqualTo(8UL * 3 + 1));
-            Assert.That(s.Header.MetaVersion, Is.EqualTo(8u));
-            Assert.That(calls, Is.EqualTo(2));
-        }
-        finally
-        {
-            SlotReader.AfterCopyForTests = null;
-        }
+        Assert.That(s.State, Is.EqualTo(SlotState.Committed));
+        Assert.That(s.Seq, Is.EqualTo(8UL), "the first copy (seq 0) was taken while the slot changed: discarded");
+        Assert.That(s.Header!.TimestampNs, Is.EqualTo(8UL * 3 + 1));
+        Assert.That(s.Header.MetaVersion, Is.EqualTo(8u));
+        Assert.That(calls, Is.EqualTo(2));
     }
 
-    private static SlotReport Read(LiveRing live)
+    /// <summary>Slot 0 read by the inspector's slot reader, with <paramref name="producer"/> run between each copy and its re-check.</summary>
+    private static SlotReport ReadWithProducerAfterCopy(LiveRing live, Action producer)
     {
         TpSuperblock none = default;
         using var pools = new PoolSet(null, none);
         TpHeaderRing ring;
         Assert.That(NativeMethods.tp_header_ring_wrap(&ring, live.Ring.Base, live.Ring.Length), Is.Zero);
-        return SlotReader.Read(live.Ring.SlotAt(0), 0, &ring, pools);
+        SlotReader.AfterCopyForTests = producer;
+        try
+        {
+            return SlotReader.Read(live.Ring.SlotAt(0), 0, &ring, pools);
+        }
+        finally
+        {
+            SlotReader.AfterCopyForTests = null;
+        }
     }
 
     private static void AssertWholeFrames(JsonElement report, ref long committed, ref long writing)

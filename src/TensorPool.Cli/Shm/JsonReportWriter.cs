@@ -34,41 +34,8 @@ internal sealed class JsonReportWriter : IReportWriter, IDisposable
         _json.WriteBoolean("valid", region.Valid);
         WriteStringOrNull("diagnosis", region.Diagnosis);
         WriteStringOrNull("diagnosisCode", region.DiagnosisCode);
-        if (region.Superblock is { } sb)
-        {
-            _json.WriteStartObject("superblock");
-            _json.WriteString("magic", Names.Magic(sb.Magic));
-            _json.WriteNumber("layoutVersion", sb.LayoutVersion);
-            _json.WriteNumber("epoch", sb.Epoch);
-            _json.WriteNumber("streamId", sb.StreamId);
-            _json.WriteString("regionType", Names.RegionType(sb.RegionType));
-            _json.WriteNumber("poolId", sb.PoolId);
-            _json.WriteNumber("nslots", sb.Nslots);
-            _json.WriteNumber("slotBytes", sb.SlotBytes);
-            _json.WriteNumber("strideBytes", sb.StrideBytes);
-            _json.WriteNumber("pid", sb.Pid);
-            _json.WriteNumber("startTimestampNs", sb.StartTimestampNs);
-            _json.WriteNumber("activityTimestampNs", sb.ActivityTimestampNs);
-            _json.WriteEndObject();
-        }
-        else
-        {
-            _json.WriteNull("superblock");
-        }
-        if (region.Geometry is { } g)
-        {
-            _json.WriteStartObject("geometry");
-            _json.WriteNumber("nslots", g.Nslots);
-            _json.WriteNumber("slotStrideBytes", g.SlotStrideBytes);
-            _json.WriteNumber("firstSlotOffset", g.FirstSlotOffset);
-            _json.WriteNumber("lastSlotOffset", g.LastSlotOffset);
-            _json.WriteNumber("regionBytes", g.RegionBytes);
-            _json.WriteEndObject();
-        }
-        else
-        {
-            _json.WriteNull("geometry");
-        }
+        WriteObjectOrNull("superblock", region.Superblock, () => WriteSuperblock(region.Superblock!.Value));
+        WriteObjectOrNull("geometry", region.Geometry, () => WriteGeometry(region.Geometry!));
         _json.WriteStartArray("slots");
         _slotsOpen = true;
     }
@@ -146,6 +113,44 @@ internal sealed class JsonReportWriter : IReportWriter, IDisposable
     }
 
     public void Dispose() => _json.Dispose();
+
+    private void WriteSuperblock(TpSuperblock sb)
+    {
+        _json.WriteString("magic", Names.Magic(sb.Magic));
+        _json.WriteNumber("layoutVersion", sb.LayoutVersion);
+        _json.WriteNumber("epoch", sb.Epoch);
+        _json.WriteNumber("streamId", sb.StreamId);
+        _json.WriteString("regionType", Names.RegionType(sb.RegionType));
+        _json.WriteNumber("poolId", sb.PoolId);
+        _json.WriteNumber("nslots", sb.Nslots);
+        _json.WriteNumber("slotBytes", sb.SlotBytes);
+        _json.WriteNumber("strideBytes", sb.StrideBytes);
+        _json.WriteNumber("pid", sb.Pid);
+        _json.WriteNumber("startTimestampNs", sb.StartTimestampNs);
+        _json.WriteNumber("activityTimestampNs", sb.ActivityTimestampNs);
+    }
+
+    private void WriteGeometry(RegionGeometry g)
+    {
+        _json.WriteNumber("nslots", g.Nslots);
+        _json.WriteNumber("slotStrideBytes", g.SlotStrideBytes);
+        _json.WriteNumber("firstSlotOffset", g.FirstSlotOffset);
+        _json.WriteNumber("lastSlotOffset", g.LastSlotOffset);
+        _json.WriteNumber("regionBytes", g.RegionBytes);
+    }
+
+    /// <summary>An object whose members <paramref name="writeMembers"/> writes, or null when <paramref name="value"/> is.</summary>
+    private void WriteObjectOrNull(string name, object? value, Action writeMembers)
+    {
+        if (value is null)
+        {
+            _json.WriteNull(name);
+            return;
+        }
+        _json.WriteStartObject(name);
+        writeMembers();
+        _json.WriteEndObject();
+    }
 
     private void WriteStringOrNull(string name, string? value)
     {
