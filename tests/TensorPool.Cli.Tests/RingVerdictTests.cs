@@ -238,4 +238,55 @@ public unsafe class RingVerdictTests
         (_, string text, _) = Tp.Run("shm", "inspect", layout.RingPath);
         Assert.That(text, Does.Match(@"\n\s+0-15\s+empty\n"));
     }
+
+    [Test]
+    public void A_sparse_ring_is_read_by_its_data_not_its_nslots()
+    {
+        using var dir = new TempDirectory();
+        string path = Path.Combine(dir.Path, "sparse.ring");
+        const uint nslots = 1u << 20; // 256 MiB, nearly all of it holes
+        TpSuperblock sb;
+        Assert.That(NativeMethods.tp_superblock_init_header_ring(&sb, 1, 1, nslots), Is.Zero);
+        var superblock = new byte[TpSuperblockConstants.SuperblockSize];
+        fixed (byte* p = superblock)
+        {
+            Assert.That(NativeMethods.tp_superblock_write(p, (ulong)superblock.Length, &sb), Is.Zero);
+        }
+        using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+        {
+            file.SetLength((long)NativeMethods.tp_header_ring_length(nslots));
+            file.Write(superblock);
+            foreach (uint index in new[] { 0u, nslots - 1 })
+            {
+                var slot = new byte[TpSlotConstants.HeaderSlotBytes];
+                TpSlotFields f = TestRegion.Frame(index, 16);
+                fixed (byte* p = slot)
+                {
+                    NativeMethods.tp_seqlock_write_begin((ulong*)p, index);
+                    Assert.That(NativeMethods.tp_header_slot_write(p, &f), Is.Zero);
+                    NativeMethods.tp_seqlock_write_commit((ulong*)p, index);
+                }
+                file.Position = (long)NativeMethods.tp_header_slot_offset(index);
+                file.Write(slot);
+            }
+        }
+        ulong blocksBefore = AllocatedBlocks(path);
+
+        JsonElement r = Tp.Inspect(path);
+        (int exit, string text, _) = Tp.Run("shm", "inspect", path);
+
+        Assert.That(Tp.Slots(r).Keys, Is.EquivalentTo(new[] { 0u, nslots - 1 }));
+        Assert.That(r.GetProperty("summary").GetProperty("empty").GetInt64(), Is.EqualTo(nslots - 2));
+        Assert.That(exit, Is.Zero);
+        Assert.That(text, Does.Match(@"\n\s+1-1048574\s+empty\n"));
+        // On tmpfs a read through the mapping allocates the page it touches: the holes were never read.
+        Assert.That(AllocatedBlocks(path), Is.EqualTo(blocksBefore), "holes were skipped, not read");
+    }
+
+    private static ulong AllocatedBlocks(string path)
+    {
+        Shm.Posix.Statx st;
+        Assert.That(Shm.Posix.StatxCall(-100 /* AT_FDCWD */, path, 0, Shm.Posix.StatxBlocks, &st), Is.Zero);
+        return st.Blocks;
+    }
 }

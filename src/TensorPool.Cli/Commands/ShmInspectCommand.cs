@@ -57,7 +57,7 @@ internal static class ShmInspectCommand
             using var jsonWriter = asJson ? new JsonReportWriter(output) : null;
             IReportWriter writer = jsonWriter ?? (IReportWriter)new TextReportWriter(output);
             writer.Begin(inspection.Region);
-            writer.End(inspection.ReadSlots(writer.Slot));
+            writer.End(inspection.ReadSlots(writer));
             output.Flush();
             RegionReport region = inspection.Region;
             return region.Valid ? TpCommand.ExitOk : CliErrors.BadInput(parse, "shm inspect", path, region.Diagnosis!);

@@ -7,5 +7,8 @@ internal interface IReportWriter
 
     void Slot(SlotReport slot);
 
+    /// <summary><paramref name="count"/> empty slots from <paramref name="first"/> on, known without reading each (a hole).</summary>
+    void EmptySlots(uint first, uint count);
+
     void End(SlotSummary summary);
 }

@@ -80,6 +80,11 @@ internal sealed class JsonReportWriter : IReportWriter, IDisposable
         }
     }
 
+    public void EmptySlots(uint first, uint count)
+    {
+        // Empty slots are counted in the summary, not listed.
+    }
+
     public void End(SlotSummary summary)
     {
         if (_slotsOpen)

@@ -6,7 +6,8 @@ namespace TensorPool.Cli.Shm;
 /// A file mapped read-only and shared, opened the way wire spec §15.21a.5 step 6 asks of a consumer: the last
 /// path component is never followed (a symlink is refused), the open never blocks (O_NONBLOCK: a FIFO swapped
 /// in cannot hang us), and only a regular file is mapped, judged on the descriptor that was opened (no race
-/// between a check and the open). The mapping is shared so a live region shows what its producer writes.
+/// between a check and the open). The mapping is shared so a live region shows what its producer writes; the
+/// descriptor stays open with it so holes of a sparse file can be skipped.
 /// </summary>
 /// <remarks>
 /// Like every mapper of a region, a reader of the mapping gets SIGBUS if another process truncates the file
@@ -14,9 +15,12 @@ namespace TensorPool.Cli.Shm;
 /// </remarks>
 internal sealed unsafe class MappedFile : IDisposable
 {
-    private MappedFile(string path, byte* address, ulong length)
+    private int _fd;
+
+    private MappedFile(string path, int fd, byte* address, ulong length)
     {
         Path = path;
+        _fd = fd;
         Base = address;
         Length = length;
     }
@@ -78,19 +82,40 @@ internal sealed unsafe class MappedFile : IDisposable
                 error = "mmap: " + Posix.ErrorText(Marshal.GetLastPInvokeError());
                 return false;
             }
-            file = new MappedFile(path, (byte*)address, st.Size);
+            // The descriptor stays open for NextDataOffset (holes of a sparse file).
+            file = new MappedFile(path, fd, (byte*)address, st.Size);
             error = "";
             return true;
         }
         finally
         {
-            // The mapping outlives the descriptor.
-            _ = Posix.Close(fd);
+            if (file is null)
+            {
+                _ = Posix.Close(fd);
+            }
         }
     }
 
-    /// <summary>The mapped bytes [offset, offset + length), which the caller has checked lie inside the file.</summary>
-    public ReadOnlySpan<byte> Span(ulong offset, int length) => new(Base + offset, length);
+    /// <summary>
+    /// The next stretch of the file that may hold data, at or after <paramref name="offset"/> (SEEK_DATA, then
+    /// SEEK_HOLE): every byte before <c>Start</c> lies in a hole of a sparse file and reads as zero. Start is
+    /// <see cref="Length"/> when only holes follow; when the file system cannot tell, the whole rest is data.
+    /// Lets a huge sparse file be read in time proportional to its data.
+    /// </summary>
+    public (ulong Start, ulong End) DataFrom(ulong offset)
+    {
+        if (offset >= Length)
+        {
+            return (Length, Length);
+        }
+        long start = Posix.Lseek(_fd, (long)offset, Posix.SeekData);
+        if (start < 0)
+        {
+            return Marshal.GetLastPInvokeError() == Posix.Enxio ? (Length, Length) : (offset, Length);
+        }
+        long end = Posix.Lseek(_fd, start, Posix.SeekHole);
+        return ((ulong)start, end < 0 ? Length : Math.Min((ulong)end, Length));
+    }
 
     public void Dispose()
     {
@@ -104,6 +129,11 @@ internal sealed unsafe class MappedFile : IDisposable
         {
             _ = Posix.Munmap(Base, (nuint)Length);
             Base = null;
+        }
+        if (_fd >= 0)
+        {
+            _ = Posix.Close(_fd);
+            _fd = -1;
         }
     }
 }

@@ -17,14 +17,19 @@ internal static unsafe partial class Posix
     public const int AtEmptyPath = 0x1000;  // statx on the descriptor itself
     public const uint StatxType = 0x1;
     public const uint StatxSize = 0x200;
+    public const uint StatxBlocks = 0x400;
 
     public const int ProtRead = 0x1;
     public const int MapShared = 0x1;
+
+    public const int SeekData = 3;
+    public const int SeekHole = 4;
 
     public const int Enoent = 2;
     public const int Eacces = 13;
     public const int Enotdir = 20;
     public const int Eloop = 40;
+    public const int Enxio = 6;         // lseek SEEK_DATA: no data at or after the offset
 
     public const ushort SIfMt = 0xF000;
     public const ushort SIfReg = 0x8000;
@@ -42,6 +47,7 @@ internal static unsafe partial class Posix
         [FieldOffset(0)] public uint Mask;
         [FieldOffset(28)] public ushort Mode;
         [FieldOffset(40)] public ulong Size;
+        [FieldOffset(48)] public ulong Blocks;   // 512-byte blocks allocated (a sparse file's holes have none)
     }
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
@@ -52,6 +58,9 @@ internal static unsafe partial class Posix
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int StatxCall(int dirfd, string path, int flags, uint mask, Statx* buffer);
+
+    [LibraryImport("libc", EntryPoint = "lseek", SetLastError = true)]
+    public static partial long Lseek(int fd, long offset, int whence);
 
     [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
     public static partial void* Mmap(void* address, nuint length, int protection, int flags, int fd, long offset);

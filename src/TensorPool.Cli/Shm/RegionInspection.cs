@@ -158,9 +158,9 @@ internal sealed unsafe class RegionInspection : IDisposable
 
     /// <summary>
     /// Reads every slot of a header ring in index order (or the one bare slot) and hands each to
-    /// <paramref name="onSlot"/>; a payload pool, a superblock or an invalid region has none.
+    /// <paramref name="writer"/>; a payload pool, a superblock or an invalid region has none.
     /// </summary>
-    public SlotSummary ReadSlots(Action<SlotReport> onSlot)
+    public SlotSummary ReadSlots(IReportWriter writer)
     {
         if (!Region.Valid || Region.Kind is RegionKind.PayloadPool or RegionKind.Superblock)
         {
@@ -179,7 +179,7 @@ internal sealed unsafe class RegionInspection : IDisposable
                     if (!s.PoolChecked && s.Verdict is TpFrameStatus.Ok or >= TpFrameStatus.DropNdims) { unchecked_++; }
                     break;
             }
-            onSlot(s);
+            writer.Slot(s);
         }
 
         if (Region.Kind == RegionKind.HeaderSlot)
@@ -191,9 +191,28 @@ internal sealed unsafe class RegionInspection : IDisposable
 
         TpHeaderRing ring = _ring;
         using var pools = new PoolSet(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Region.Path)), Region.Superblock!.Value);
-        for (uint i = 0; i < ring.Nslots; i++)
+        ulong dataStart = 0, dataEnd = 0;
+        for (uint i = 0; i < ring.Nslots;)
         {
-            Count(SlotReader.Read(NativeMethods.tp_header_ring_slot(&ring, i), i, &ring, pools));
+            ulong offset = NativeMethods.tp_header_slot_offset(i);
+            if (offset >= dataEnd)
+            {
+                (dataStart, dataEnd) = _file.DataFrom(offset);
+                // Slots wholly inside a hole of a sparse file are zero: never written (S0), not worth reading.
+                ulong holeSlots = Math.Min((dataStart - offset) / TpSlotConstants.HeaderSlotBytes, ring.Nslots - i);
+                if (holeSlots > 0)
+                {
+                    empty += (long)holeSlots;
+                    writer.EmptySlots(i, (uint)holeSlots);
+                    i += (uint)holeSlots;
+                    continue;
+                }
+            }
+            // A slot that straddles a hole's edge is read only where it has data (see SlotReader).
+            int dataFrom = offset < dataStart ? (int)(dataStart - offset) : 0;
+            int dataTo = (int)Math.Min(dataEnd - offset, TpSlotConstants.HeaderSlotBytes);
+            Count(SlotReader.Read(NativeMethods.tp_header_ring_slot(&ring, i), i, &ring, pools, dataFrom, dataTo));
+            i++;
         }
         return new SlotSummary
         {

@@ -24,16 +24,37 @@ internal static unsafe class SlotReader
     /// <param name="index">Its index in the ring.</param>
     /// <param name="ring">The wrapped ring, or null for a bare slot file (its index is unknown).</param>
     /// <param name="pools">The ring's pools.</param>
-    public static SlotReport Read(byte* slot, uint index, TpHeaderRing* ring, PoolSet pools)
+    /// <param name="dataFrom">Bytes at the start of the slot that lie in a hole of a sparse file (0 when none).</param>
+    /// <param name="dataTo">Where the data before the next hole ends within the slot (256 when it does not).</param>
+    /// <remarks>
+    /// Bytes in a hole read as zero; on tmpfs, reading them through the mapping would allocate their page, so
+    /// they are taken as zero without being touched. A slot whose seq_commit is in a hole, or reads 0, was never
+    /// committed: only its bytes in data are read, to tell empty from an abandoned write of sequence 0.
+    /// </remarks>
+    public static SlotReport Read(byte* slot, uint index, TpHeaderRing* ring, PoolSet pools,
+        int dataFrom = 0, int dataTo = TpSlotConstants.HeaderSlotBytes)
     {
-        byte* copy = stackalloc byte[TpSlotConstants.HeaderSlotBytes];
+        const int slotBytes = TpSlotConstants.HeaderSlotBytes;
+        byte* copy = stackalloc byte[slotBytes];
         var word = (ulong*)slot;
         ulong observed = 0;
-        int result = (int)TpSeqlockResult.Changed;
+        int result = (int)TpSeqlockResult.NotCommitted;
+        if (dataFrom > 0)
+        {
+            // seq_commit lies in a hole: 0, never committed. Only the bytes past the hole can say more.
+            new Span<byte>(copy, slotBytes).Clear();
+            Buffer.MemoryCopy(slot + dataFrom, copy + dataFrom, slotBytes - dataFrom, dataTo - dataFrom);
+        }
+        else
+        {
+            result = (int)TpSeqlockResult.Changed;
+        }
         for (int attempt = 0; attempt < MaxAttempts && result == (int)TpSeqlockResult.Changed; attempt++)
         {
             observed = NativeMethods.tp_seqlock_read_begin(word);
-            Buffer.MemoryCopy(slot, copy, TpSlotConstants.HeaderSlotBytes, TpSlotConstants.HeaderSlotBytes);
+            int length = observed == 0 ? dataTo : slotBytes;
+            Buffer.MemoryCopy(slot, copy, slotBytes, length);
+            new Span<byte>(copy + length, slotBytes - length).Clear();
             AfterCopyForTests?.Invoke();
             result = NativeMethods.tp_seqlock_read_validate(word, observed, observed >> 1);
         }

@@ -76,6 +76,12 @@ internal sealed class TextReportWriter(TextWriter output) : IReportWriter
             Names.MajorOrder(h.MajorOrder), Shape.Format(h.Dims), Shape.Format(h.Strides), Num(h.MetaVersion), Num(h.TimestampNs), verdict);
     }
 
+    public void EmptySlots(uint first, uint count)
+    {
+        _emptyFirst ??= first;
+        _emptyLast = first + count - 1;
+    }
+
     public void End(SlotSummary summary)
     {
         FlushEmpty();
