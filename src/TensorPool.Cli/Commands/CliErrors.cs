@@ -12,6 +12,14 @@ internal static class CliErrors
         return TpCommand.ExitBadInput;
     }
 
+    /// <summary>The one-line error of an operation that failed (exit code 1).</summary>
+    public static int Failure(ParseResult parse, string command, string subject, string message)
+    {
+        string line = $"tp {command}: {subject}: {message}".ReplaceLineEndings(" ");
+        parse.InvocationConfiguration.Error.WriteLine(line);
+        return TpCommand.ExitFailure;
+    }
+
     /// <summary>Reads a whole input file, or returns an error line (missing, unreadable, a directory).</summary>
     public static bool TryReadFile(string path, out byte[] bytes, out string error)
     {
