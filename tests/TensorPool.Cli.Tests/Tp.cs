@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using TensorPool.Testing;
@@ -8,11 +7,12 @@ namespace TensorPool.Cli.Tests;
 /// <summary>Runs <c>tp</c> in process (the command root with captured output) or as a real process.</summary>
 internal static class Tp
 {
+    /// <summary>In process, through the same parse and error path as the program (TpCommand.Run).</summary>
     public static (int Exit, string Out, string Err) Run(params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int exit = TpCommand.Build().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        int exit = TpCommand.Run(args, output, error);
         return (exit, output.ToString(), error.ToString());
     }
 

@@ -11,11 +11,22 @@ namespace TensorPool.Cli.Commands;
 /// </summary>
 internal static class DecodeCommand
 {
+    private const string Help = """
+
+        Examples:
+          tp decode ../shared/reference/messages/shm_pool_announce.bin
+          tp decode frame.bin --json > frame.json
+          tp listen --stream 1100 --count 1 --json > one.json   # then: tp encode one.json | tp decode /dev/stdin
+
+        Exit codes: 0 decoded; 2 a file that is missing, empty, too short, of an unknown schema or template, not a
+        valid message, or with bytes after the message (one line on standard error).
+        """;
+
     public static Command Build()
     {
         var file = new Argument<string>("FILE") { Description = "A file holding one SBE message (message header first)." };
         var json = new Option<bool>("--json") { Description = "Print JSON (keys sorted, as the reference .json files)." };
-        var command = new Command("decode", "Decode one SBE message of the TensorPool schemas (900, 901, 903, 904, 910).") { file, json };
+        var command = new Command("decode", "Decode one SBE message of the TensorPool schemas (900, 901, 903, 904, 910).\n" + Help) { file, json };
         command.SetAction(parse => Run(parse, parse.GetValue(file)!, parse.GetValue(json)));
         return command;
     }

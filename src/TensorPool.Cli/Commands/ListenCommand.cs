@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using TensorPool.Cli.Listen;
-using TensorPool.Interop;
 using TensorPool.Transport;
 
 namespace TensorPool.Cli.Commands;
