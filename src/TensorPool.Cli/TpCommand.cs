@@ -64,7 +64,10 @@ internal static class TpCommand
         ParseResult result = Build().Parse(args);
         if (result.Errors.Count > 0)
         {
-            error.WriteLine($"{CliErrors.CommandPath(result)}: {result.Errors[0].Message} (see --help)".ReplaceLineEndings(" "));
+            // Every parse error on the one line, the most specific (an unknown word) first.
+            IEnumerable<string> messages = result.Errors.Select(e => e.Message).Distinct()
+                .OrderBy(m => m.StartsWith("Unrecognized", StringComparison.Ordinal) ? 0 : 1);
+            error.WriteLine($"{CliErrors.CommandPath(result)}: {string.Join("; ", messages)} (see --help)".ReplaceLineEndings(" "));
             return ExitBadInput;
         }
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };

@@ -87,7 +87,7 @@ public class CommandConventionTests
         string[] lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.That(lines, Has.Length.EqualTo(1), error);
         Assert.That(lines[0], Does.StartWith("tp").And.Contain(expect));
-        Assert.That(error, Does.Not.Contain(" at "), "no stack trace");
+        Assert.That(error, Does.Not.Contain("   at "), "no stack trace");
     }
 
     // Commands that would touch shared memory get a private base directory, so a wrong exit code cannot leave files in /dev/shm.
