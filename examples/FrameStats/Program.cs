@@ -52,7 +52,7 @@ FrameHandler onFrame = (in Frame frame) =>
 var idle = new BackoffIdleStrategy();
 while (!cli.Stop.IsCancellationRequested && valid < limit)
 {
-    idle.Idle(consumer.Poll(onFrame, limit: 16));
+    idle.Idle(consumer.Poll(onFrame, limit: (int)Math.Min(16, limit - valid))); // never past --frames
 }
 
 ConsumerCounters counters = consumer.Counters;
