@@ -10,7 +10,7 @@ namespace TensorPool.Control;
 /// <param name="DropsGap">Frames it never received a descriptor for (§15.4).</param>
 /// <param name="DropsLate">Frames overwritten before or while it read them (§15.4).</param>
 /// <param name="FramesPerSecond">LastSeqSeen's growth per second between its last two reports of one epoch; null until there are two.</param>
-/// <param name="Lag">The producer's current sequence minus LastSeqSeen, when both are of one epoch; else null.</param>
+/// <param name="Lag">How far LastSeqSeen is behind the producer's current sequence, when both are of one epoch (0 when the consumer's report is the newer); else null.</param>
 /// <param name="LastSeenNs">When its last QosConsumer arrived, on the table's clock.</param>
 public readonly record struct ConsumerStatus(
     uint ConsumerId,

@@ -125,7 +125,10 @@ public sealed class StreamStatusTable
             var consumers = new List<ConsumerStatus>(s.Consumers.Count);
             foreach (ConsumerEntry c in s.Consumers.Values.OrderBy(c => c.ConsumerId))
             {
-                long? lag = s.CurrentSeq is { } current && s.QosEpoch == c.Epoch && c.HasQos ? unchecked((long)(current - c.LastSeqSeen)) : null;
+                // Reports come at different instants: a consumer's may be newer than the producer's. Lag is then 0, never negative.
+                long? lag = s.CurrentSeq is { } current && s.QosEpoch == c.Epoch && c.HasQos
+                    ? (current > c.LastSeqSeen ? (long)Math.Min(current - c.LastSeqSeen, long.MaxValue) : 0)
+                    : null;
                 consumers.Add(new ConsumerStatus(c.ConsumerId, c.Mode, c.Epoch, c.LastSeqSeen, c.DropsGap, c.DropsLate, c.Rate.PerSecond, lag, c.LastSeenNs));
             }
             result.Add(new StreamStatus
@@ -176,12 +179,15 @@ public sealed class StreamStatusTable
         ShmPoolAnnounceDecoder.PayloadPoolsDecoder pools = a.PayloadPools;
         bool same = pools.Count == s.Pools.Length;
         int i = 0;
-        foreach (ShmPoolAnnounceDecoder.PayloadPoolsDecoder p in pools)
+        if (same)
         {
-            same &= s.Pools[i++] == new PoolStatus(p.PoolId, p.PoolNslots, p.StrideBytes);
-            if (!same)
+            foreach (ShmPoolAnnounceDecoder.PayloadPoolsDecoder p in pools)
             {
-                break;
+                if (s.Pools[i++] != new PoolStatus(p.PoolId, p.PoolNslots, p.StrideBytes))
+                {
+                    same = false;
+                    break;
+                }
             }
         }
         if (!same)
