@@ -76,6 +76,13 @@ public class CommandConventionTests
     [TestCase("listen --stream 1 --channel aeron:udp?endpoint=localhost:40123", "aeron:udp")]
     [TestCase("listen --stream 1 --channel tp:ipc?name=..", "tp:ipc?name=..")]
     [TestCase("listen --stream 1 --namespace a/b", "--namespace 'a/b' must be")]
+    [TestCase("status --wait 0", "--wait 0 must be positive")]
+    [TestCase("status --interval 0.01", "--interval 0.01 must be from 0.05")]
+    [TestCase("status --watch --seconds -1", "--seconds -1 must be positive")]
+    [TestCase("status --channel tp", "--channel: channel 'tp' has no scheme")]
+    [TestCase("status --channel aeron:ipc", "aeron:ipc")]
+    [TestCase("status --qos-stream x", "Cannot parse argument 'x'")]
+    [TestCase("status --shm-dir relative", "--shm-dir 'relative' must be an absolute path")]
     public void Bad_arguments_exit_2_with_one_line_and_no_stack_trace(string commandLine, string expect)
     {
         using var dir = new TempDirectory();
@@ -92,7 +99,8 @@ public class CommandConventionTests
 
     // Commands that would touch shared memory get a private base directory, so a wrong exit code cannot leave files in /dev/shm.
     private static string[] ShmDirFor(string commandLine, TempDirectory dir) =>
-        commandLine.StartsWith("listen --stream 1 ", StringComparison.Ordinal) && !commandLine.Contains("--shm-dir", StringComparison.Ordinal)
+        (commandLine.StartsWith("listen --stream 1 ", StringComparison.Ordinal) || commandLine.StartsWith("status ", StringComparison.Ordinal)) &&
+        !commandLine.Contains("--shm-dir", StringComparison.Ordinal)
             ? ["--shm-dir", dir.Path]
             : [];
 

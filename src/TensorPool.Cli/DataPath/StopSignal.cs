@@ -66,8 +66,11 @@ internal sealed class StopSignal : IDisposable
     {
         try
         {
+            // The raw stream, not Console.In: a blocked Console.In.ReadLine holds the console's lock, and a live
+            // view (tp status) asking the console for its size on another thread would wait for it forever.
+            using var input = new StreamReader(Console.OpenStandardInput());
             string? line;
-            while ((line = Console.In.ReadLine()) is not null)
+            while ((line = input.ReadLine()) is not null)
             {
                 string[] words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 if (words.Length > 0 && words[0] == "stop")

@@ -37,8 +37,8 @@ internal static class StatusTableView
         string footer = streams.Count == 0 ? "no stream seen yet (announces and QoS come once a second)" : "";
         footer += string.Create(CultureInfo.InvariantCulture,
             $"{(footer.Length > 0 ? "; " : "")}messages: {counts.Applied} applied, {counts.Ignored} ignored, {counts.Malformed} malformed, {counts.Overflowed} over the bounds, {counts.Lost} lost");
-        table.Caption(new TableTitle(Markup.Escape(footer)));
-        return table;
+        // A line of its own under the table: a caption would wrap at the table's width.
+        return new Rows(table, new Text(footer));
     }
 
     private static IRenderable[] Cells(params string[] cells) => [.. cells.Select(c => new Text(c))];
