@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using TensorPool.Testing;
 using TensorPool.Transport;
@@ -12,20 +11,7 @@ public class ListenProcessTests
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
     private const string Listening = "tp listen: listening on";
 
-    private static ChildProcess Start(TempDirectory dir, params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardInput = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tp.dll"));
-        foreach (string a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        psi.ArgumentList.Add("--shm-dir");
-        psi.ArgumentList.Add(dir.Path);
-        psi.ArgumentList.Add("--namespace");
-        psi.ArgumentList.Add("listen-test");
-        return ChildProcess.Start(psi);
-    }
+    private static ChildProcess Start(TempDirectory dir, params string[] args) => Tp.StartIn(dir, "listen-test", args);
 
     private static JsonElement[] JsonLines(string stdout) =>
         [.. stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone())];

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using TensorPool.Testing;
 
@@ -10,16 +9,7 @@ public class StatusProcessTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
 
-    private static ChildProcess Start(TempDirectory dir, params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardInput = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tp.dll"));
-        foreach (string a in (string[])[.. args, "--shm-dir", dir.Path, "--namespace", "status-test"])
-        {
-            psi.ArgumentList.Add(a);
-        }
-        return ChildProcess.Start(psi);
-    }
+    private static ChildProcess Start(TempDirectory dir, params string[] args) => Tp.StartIn(dir, "status-test", args);
 
     /// <summary>A producer at 50 Hz and one consumer, running until the test ends; the consumer has reported once.</summary>
     private static (ChildProcess Producer, ChildProcess Consumer) Running(TempDirectory dir)

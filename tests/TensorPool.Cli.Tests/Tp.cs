@@ -26,9 +26,18 @@ internal static class Tp
     }
 
     /// <summary><c>dotnet tp.dll args…</c> in a child process.</summary>
-    public static ChildProcess Start(params string[] args)
+    public static ChildProcess Start(params string[] args) => Start(redirectInput: false, args);
+
+    /// <summary>
+    /// <c>dotnet tp.dll args… --shm-dir DIR --namespace NS</c> in a child process whose standard input is a pipe the test
+    /// holds (closing it stops <c>tp listen</c> and <c>tp status --watch</c>).
+    /// </summary>
+    public static ChildProcess StartIn(TempDirectory dir, string ns, params string[] args) =>
+        Start(redirectInput: true, [.. args, "--shm-dir", dir.Path, "--namespace", ns]);
+
+    private static ChildProcess Start(bool redirectInput, string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardInput = redirectInput };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tp.dll"));
         foreach (string a in args)
         {

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
 using TensorPool.Cli.Listen;
-using TensorPool.Transport;
 
 namespace TensorPool.Cli.Commands;
 
@@ -56,17 +54,13 @@ internal static class ListenCommand
             {
                 error = locationError;
             }
-            else if (!ChannelUri.TryParse(ch, out _, out string? channelError))
+            else if ((CliChecks.Channel(ch) ?? CliChecks.Seconds("--timeout", seconds)) is { } e)
             {
-                error = "--channel: " + channelError;
+                error = e;
             }
             else if (n is < 1)
             {
                 error = $"--count {n} must be at least 1";
-            }
-            else if (seconds is { } s && (!(s > 0) || s > 31_536_000))
-            {
-                error = string.Create(CultureInfo.InvariantCulture, $"--timeout {s} must be positive (at most a year)");
             }
             else if (hex < 0)
             {

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using TensorPool.Cli.Status;
 using TensorPool.Client;
-using TensorPool.Transport;
 
 namespace TensorPool.Cli.Commands;
 
@@ -58,9 +57,9 @@ internal static class StatusCommand
             {
                 error = locationError;
             }
-            else if (!ChannelUri.TryParse(ch, out _, out string? channelError))
+            else if (CliChecks.Channel(ch) is { } channelError)
             {
-                error = "--channel: " + channelError;
+                error = channelError;
             }
             else if (!(w > 0) || w > 3600)
             {
@@ -70,9 +69,9 @@ internal static class StatusCommand
             {
                 error = string.Create(CultureInfo.InvariantCulture, $"--interval {i} must be from 0.05 to 3600 seconds");
             }
-            else if (s is { } sec && (!(sec > 0) || sec > 31_536_000))
+            else if (CliChecks.Seconds("--seconds", s) is { } secondsError)
             {
-                error = string.Create(CultureInfo.InvariantCulture, $"--seconds {sec} must be positive (at most a year)");
+                error = secondsError;
             }
             if (error is not null)
             {

@@ -62,9 +62,9 @@ internal sealed class DataPathOptions
         {
             error = $"--frames {frames} must be at least 1";
         }
-        else if (seconds is { } s && (!(s > 0) || s > 31_536_000))
+        else if (CliChecks.Seconds("--seconds", seconds) is { } secondsError)
         {
-            error = string.Create(CultureInfo.InvariantCulture, $"--seconds {s} must be positive (at most a year)");
+            error = secondsError;
         }
         else
         {
