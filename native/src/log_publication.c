@@ -233,8 +233,12 @@ static void tp_log_wake_if_flagged(tp_log_publication_t *pub)
  * CLAIMED -> COMMITTED (log.h "Commit"). Within the guard distance nothing
  * newer can own the header's bytes: a plain release store, which drains
  * through the store buffer while the publisher goes on. Past the guard, or
- * when a sleeper must be woken, a CAS: it fails, writing nothing, if a newer
- * lap owns the bytes, and orders the commit before the futex-word load.
+ * when a sleeper flagged the futex word before our claim, a CAS: it fails,
+ * writing nothing, if a newer lap owns the bytes, and orders the commit
+ * before the futex-word load so that sleeper is woken for sure. After a
+ * store the word is still looked at (a cached line while nobody sleeps): a
+ * sleeper that flagged it after our claim is then woken at once instead of
+ * at the end of its pending-claim slice (log_wait.c).
  */
 static int64_t tp_log_commit_open_claim(tp_log_publication_t *pub)
 {
@@ -259,7 +263,7 @@ static int64_t tp_log_commit_open_claim(tp_log_publication_t *pub)
     pub->claim_open = 0;
     TP_LOG_COUNTER_ADD(pub->counters.offers, 1);
     TP_LOG_COUNTER_ADD(pub->counters.bytes_offered, pub->claim_length);
-    if (pub->claim_sleepers)
+    if (pub->claim_sleepers || (TP_LOAD_RELAXED(tp_log_futex_ptr(log)) & 1u) != 0)
     {
         tp_log_wake_if_flagged(pub);
     }

@@ -107,11 +107,15 @@ static int tp_log_stalled(tp_log_subscription_t *sub, int64_t now)
  * claimed the record and stopped before writing its header; reading it is a
  * cache-line transfer that the next claim pays back, so it happens at most
  * once per tail-check interval, the clock being read every 16th empty poll.
+ * A stall already timed at the cursor (by an earlier tail check, or by
+ * tp_log_subscription_wait) only needs the clock: it is skipped on the first
+ * poll past its deadline, not 16 polls later.
  */
 static int tp_log_idle(tp_log_subscription_t *sub, uint64_t state)
 {
     const uint64_t cursor = sub->cursor;
-    if (state == (cursor | TP_LOG_RECORD_CLAIMED))
+    if (state == (cursor | TP_LOG_RECORD_CLAIMED) ||
+        (sub->stall_active && sub->stall_position == cursor && sub->stall_deadline_ns != 0))
     {
         return tp_log_stalled(sub, 0);
     }
