@@ -69,28 +69,49 @@ static int offer_range(tp_log_publication_t *pub, uint32_t publisher, uint32_t f
     return 0;
 }
 
+/* One test's log: a fixture, its descriptor words mapped raw, a collecting handler. */
+typedef struct limit_case_stct
+{
+    tlu_fixture_t f;
+    words_t w;
+    tlu_seen_t seen;
+} limit_case_t;
+
+static int case_open(limit_case_t *c, int64_t stall_timeout_ns)
+{
+    if (tlu_fixture_open(&c->f, tlu_dir(), CAP, stall_timeout_ns) != 0 || words_map(&c->w, c->f.path) != 0 ||
+        !tlu_seen_init(&c->seen, 256))
+    {
+        return -1;
+    }
+    return 0;
+}
+
+static void case_close(limit_case_t *c)
+{
+    tlu_seen_free(&c->seen);
+    tlu_raw_unmap(&c->w.raw);
+    tlu_fixture_close(&c->f);
+}
+
 /* ---- Claim limit ---- */
 
 /* The first claim past the limit raises it to its end + a quarter ring; claims within it leave it alone. */
 TP_TEST(claim_limit_is_raised_a_quarter_ring_past_the_claim_that_needs_it)
 {
-    const char *dir = tlu_dir();
-    tlu_fixture_t f;
-    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, STALL_NS));
-    words_t w;
-    TP_CHECK_EQ_INT(0, words_map(&w, f.path));
-    TP_CHECK_EQ_U64(0, load64(w.limit));
-    TP_CHECK(tlu_offer(f.pub, 32, 1, 0, 0) > 0);
-    TP_CHECK_EQ_U64(FRAME_32 + QUARTER, load64(w.limit));
+    limit_case_t c;
+    TP_CHECK_EQ_INT(0, case_open(&c, STALL_NS));
+    TP_CHECK_EQ_U64(0, load64(c.w.limit));
+    TP_CHECK(tlu_offer(c.f.pub, 32, 1, 0, 0) > 0);
+    TP_CHECK_EQ_U64(FRAME_32 + QUARTER, load64(c.w.limit));
     /* 16 more records end exactly at the limit: no raise. */
-    TP_CHECK_EQ_INT(0, offer_range(f.pub, 1, 1, 17));
-    TP_CHECK_EQ_U64(FRAME_32 + QUARTER, tp_log_tail_position(f.log));
-    TP_CHECK_EQ_U64(FRAME_32 + QUARTER, load64(w.limit));
+    TP_CHECK_EQ_INT(0, offer_range(c.f.pub, 1, 1, 17));
+    TP_CHECK_EQ_U64(FRAME_32 + QUARTER, tp_log_tail_position(c.f.log));
+    TP_CHECK_EQ_U64(FRAME_32 + QUARTER, load64(c.w.limit));
     /* The next one would end past it. */
-    TP_CHECK(tlu_offer(f.pub, 32, 1, 17, 0) > 0);
-    TP_CHECK_EQ_U64(FRAME_32 + QUARTER + FRAME_32 + QUARTER, load64(w.limit));
-    tlu_raw_unmap(&w.raw);
-    tlu_fixture_close(&f);
+    TP_CHECK(tlu_offer(c.f.pub, 32, 1, 17, 0) > 0);
+    TP_CHECK_EQ_U64(FRAME_32 + QUARTER + FRAME_32 + QUARTER, load64(c.w.limit));
+    case_close(&c);
     return 0;
 }
 
@@ -101,30 +122,23 @@ TP_TEST(claim_limit_is_raised_a_quarter_ring_past_the_claim_that_needs_it)
  */
 TP_TEST(claim_limit_behind_is_never_trusted_and_repaired_by_the_next_claim)
 {
-    const char *dir = tlu_dir();
-    tlu_fixture_t f;
-    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, STALL_NS));
-    words_t w;
-    TP_CHECK_EQ_INT(0, words_map(&w, f.path));
-    tlu_seen_t seen;
-    TP_CHECK(tlu_seen_init(&seen, 256));
-    TP_CHECK_EQ_INT(0, offer_range(f.pub, 1, 0, 40));
-    TP_CHECK_EQ_INT(40, tp_log_subscription_poll(f.sub, tlu_collect, &seen, 100));
-    TP_CHECK_EQ_INT(0, offer_range(f.pub, 1, 40, 50));
-    __atomic_store_n(w.limit, 0, __ATOMIC_SEQ_CST);
-    TP_CHECK_EQ_INT(10, tp_log_subscription_poll(f.sub, tlu_collect, &seen, 100));
-    TP_CHECK(tlu_offer(f.pub, 32, 1, 50, 0) > 0);
-    TP_CHECK_EQ_U64(51 * FRAME_32 + QUARTER, load64(w.limit));
-    TP_CHECK_EQ_INT(1, tp_log_subscription_poll(f.sub, tlu_collect, &seen, 100));
-    TP_CHECK_EQ_INT(0, seen.corrupt);
+    limit_case_t c;
+    TP_CHECK_EQ_INT(0, case_open(&c, STALL_NS));
+    TP_CHECK_EQ_INT(0, offer_range(c.f.pub, 1, 0, 40));
+    TP_CHECK_EQ_INT(40, tp_log_subscription_poll(c.f.sub, tlu_collect, &c.seen, 100));
+    TP_CHECK_EQ_INT(0, offer_range(c.f.pub, 1, 40, 50));
+    __atomic_store_n(c.w.limit, 0, __ATOMIC_SEQ_CST);
+    TP_CHECK_EQ_INT(10, tp_log_subscription_poll(c.f.sub, tlu_collect, &c.seen, 100));
+    TP_CHECK(tlu_offer(c.f.pub, 32, 1, 50, 0) > 0);
+    TP_CHECK_EQ_U64(51 * FRAME_32 + QUARTER, load64(c.w.limit));
+    TP_CHECK_EQ_INT(1, tp_log_subscription_poll(c.f.sub, tlu_collect, &c.seen, 100));
+    TP_CHECK_EQ_INT(0, c.seen.corrupt);
     for (int i = 0; i < 51; i++)
     {
-        TP_CHECK_EQ_INT(i, seen.sequence[i]);
+        TP_CHECK_EQ_INT(i, c.seen.sequence[i]);
     }
-    TP_CHECK(tlu_losses_are(f.sub, 0, 0, 0, 0, 0));
-    tlu_seen_free(&seen);
-    tlu_raw_unmap(&w.raw);
-    tlu_fixture_close(&f);
+    TP_CHECK(tlu_losses_are(c.f.sub, 0, 0, 0, 0, 0));
+    case_close(&c);
     return 0;
 }
 
@@ -134,28 +148,21 @@ TP_TEST(claim_limit_behind_is_never_trusted_and_repaired_by_the_next_claim)
  */
 TP_TEST(claim_limit_far_ahead_falls_back_to_the_tail_and_laps_count_exactly)
 {
-    const char *dir = tlu_dir();
-    tlu_fixture_t f;
-    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, STALL_NS));
-    words_t w;
-    TP_CHECK_EQ_INT(0, words_map(&w, f.path));
+    limit_case_t c;
+    TP_CHECK_EQ_INT(0, case_open(&c, STALL_NS));
     const uint64_t far = 1ULL << 62;
-    __atomic_store_n(w.limit, far, __ATOMIC_SEQ_CST);
-    TP_CHECK_EQ_INT(0, offer_range(f.pub, 1, 0, 100));
-    TP_CHECK_EQ_U64(far, load64(w.limit));
-    TP_CHECK_EQ_U64(100 * FRAME_32, tp_log_tail_position(f.log));
-    tlu_seen_t seen;
-    TP_CHECK(tlu_seen_init(&seen, 128));
-    tlu_poll_until(f.sub, &seen, 32, 50);
+    __atomic_store_n(c.w.limit, far, __ATOMIC_SEQ_CST);
+    TP_CHECK_EQ_INT(0, offer_range(c.f.pub, 1, 0, 100));
+    TP_CHECK_EQ_U64(far, load64(c.w.limit));
+    TP_CHECK_EQ_U64(100 * FRAME_32, tp_log_tail_position(c.f.log));
+    tlu_poll_until(c.f.sub, &c.seen, 32, 50);
     /* Lands on the first record at or after tail - capacity / 2 = 4352: index 68. */
-    TP_CHECK_EQ_INT(32, seen.count);
-    TP_CHECK_EQ_INT(68, seen.sequence[0]);
-    TP_CHECK_EQ_INT(99, seen.sequence[31]);
-    TP_CHECK_EQ_INT(0, seen.corrupt);
-    TP_CHECK(tlu_losses_are(f.sub, 68, 68 * FRAME_32, 1, 0, 0));
-    tlu_seen_free(&seen);
-    tlu_raw_unmap(&w.raw);
-    tlu_fixture_close(&f);
+    TP_CHECK_EQ_INT(32, c.seen.count);
+    TP_CHECK_EQ_INT(68, c.seen.sequence[0]);
+    TP_CHECK_EQ_INT(99, c.seen.sequence[31]);
+    TP_CHECK_EQ_INT(0, c.seen.corrupt);
+    TP_CHECK(tlu_losses_are(c.f.sub, 68, 68 * FRAME_32, 1, 0, 0));
+    case_close(&c);
     return 0;
 }
 
@@ -166,26 +173,19 @@ TP_TEST(claim_limit_far_ahead_falls_back_to_the_tail_and_laps_count_exactly)
  */
 TP_TEST(copies_are_validated_by_the_limit_without_reading_the_tail)
 {
-    const char *dir = tlu_dir();
-    tlu_fixture_t f;
-    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, STALL_NS));
-    words_t w;
-    TP_CHECK_EQ_INT(0, words_map(&w, f.path));
-    tlu_seen_t seen;
-    TP_CHECK(tlu_seen_init(&seen, 16));
-    TP_CHECK_EQ_INT(0, offer_range(f.pub, 1, 0, 1));
-    TP_CHECK_EQ_INT(1, tp_log_subscription_poll(f.sub, tlu_collect, &seen, 10));
-    TP_CHECK_EQ_INT(0, offer_range(f.pub, 1, 1, 3));
-    uint64_t saved = load64(&w.tail[0]);
-    __atomic_store_n(&w.tail[0], 0, __ATOMIC_SEQ_CST); /* behind the subscriber's cursor (64) */
-    TP_CHECK_EQ_INT(2, tp_log_subscription_poll(f.sub, tlu_collect, &seen, 10));
-    __atomic_store_n(&w.tail[0], saved, __ATOMIC_SEQ_CST);
-    TP_CHECK_EQ_INT(2, seen.sequence[2]);
-    TP_CHECK_EQ_INT(0, seen.corrupt);
-    TP_CHECK(tlu_losses_are(f.sub, 0, 0, 0, 0, 0));
-    tlu_seen_free(&seen);
-    tlu_raw_unmap(&w.raw);
-    tlu_fixture_close(&f);
+    limit_case_t c;
+    TP_CHECK_EQ_INT(0, case_open(&c, STALL_NS));
+    TP_CHECK_EQ_INT(0, offer_range(c.f.pub, 1, 0, 1));
+    TP_CHECK_EQ_INT(1, tp_log_subscription_poll(c.f.sub, tlu_collect, &c.seen, 10));
+    TP_CHECK_EQ_INT(0, offer_range(c.f.pub, 1, 1, 3));
+    uint64_t saved = load64(&c.w.tail[0]);
+    __atomic_store_n(&c.w.tail[0], 0, __ATOMIC_SEQ_CST); /* behind the subscriber's cursor (64) */
+    TP_CHECK_EQ_INT(2, tp_log_subscription_poll(c.f.sub, tlu_collect, &c.seen, 10));
+    __atomic_store_n(&c.w.tail[0], saved, __ATOMIC_SEQ_CST);
+    TP_CHECK_EQ_INT(2, c.seen.sequence[2]);
+    TP_CHECK_EQ_INT(0, c.seen.corrupt);
+    TP_CHECK(tlu_losses_are(c.f.sub, 0, 0, 0, 0, 0));
+    case_close(&c);
     return 0;
 }
 
@@ -196,24 +196,17 @@ TP_TEST(copies_are_validated_by_the_limit_without_reading_the_tail)
  */
 TP_TEST(subscriber_more_than_three_quarters_behind_asks_the_tail_and_loses_nothing)
 {
-    const char *dir = tlu_dir();
-    tlu_fixture_t f;
-    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, STALL_NS));
-    words_t w;
-    TP_CHECK_EQ_INT(0, words_map(&w, f.path));
-    TP_CHECK_EQ_INT(0, offer_range(f.pub, 1, 0, 55));
-    TP_CHECK_EQ_U64(55 * FRAME_32, tp_log_tail_position(f.log));
-    TP_CHECK(load64(w.limit) > CAP); /* the limit alone would call the subscriber (at 0) lapped */
-    tlu_seen_t seen;
-    TP_CHECK(tlu_seen_init(&seen, 64));
-    tlu_poll_until(f.sub, &seen, 55, 50);
-    TP_CHECK_EQ_INT(55, seen.count);
-    TP_CHECK_EQ_INT(54, seen.sequence[54]);
-    TP_CHECK_EQ_INT(0, seen.corrupt);
-    TP_CHECK(tlu_losses_are(f.sub, 0, 0, 0, 0, 0));
-    tlu_seen_free(&seen);
-    tlu_raw_unmap(&w.raw);
-    tlu_fixture_close(&f);
+    limit_case_t c;
+    TP_CHECK_EQ_INT(0, case_open(&c, STALL_NS));
+    TP_CHECK_EQ_INT(0, offer_range(c.f.pub, 1, 0, 55));
+    TP_CHECK_EQ_U64(55 * FRAME_32, tp_log_tail_position(c.f.log));
+    TP_CHECK(load64(c.w.limit) > CAP); /* the limit alone would call the subscriber (at 0) lapped */
+    tlu_poll_until(c.f.sub, &c.seen, 55, 50);
+    TP_CHECK_EQ_INT(55, c.seen.count);
+    TP_CHECK_EQ_INT(54, c.seen.sequence[54]);
+    TP_CHECK_EQ_INT(0, c.seen.corrupt);
+    TP_CHECK(tlu_losses_are(c.f.sub, 0, 0, 0, 0, 0));
+    case_close(&c);
     return 0;
 }
 
@@ -251,138 +244,122 @@ static void hook_reset(int stage)
 
 TP_TEST(commit_within_the_guard_is_a_plain_store)
 {
-    const char *dir = tlu_dir();
-    tlu_fixture_t f;
-    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, STALL_NS));
+    limit_case_t c;
+    TP_CHECK_EQ_INT(0, case_open(&c, STALL_NS));
     hook_reset(0);
-    TP_CHECK_EQ_INT(0, offer_range(f.pub, 1, 0, 10));
+    TP_CHECK_EQ_INT(0, offer_range(c.f.pub, 1, 0, 10));
     tp_log_claim_t claim;
-    TP_CHECK(tp_log_publication_try_claim(f.pub, 32, 0, &claim) > 0);
+    TP_CHECK(tp_log_publication_try_claim(c.f.pub, 32, 0, &claim) > 0);
     tlu_fill(claim.buffer, 32, 1, 10);
-    TP_CHECK(tp_log_publication_commit(f.pub, &claim) > 0);
+    TP_CHECK(tp_log_publication_commit(c.f.pub, &claim) > 0);
     tp_log_test_hook = NULL;
     TP_CHECK_EQ_INT(11, g_by_store);
     TP_CHECK_EQ_INT(0, g_by_cas);
-    tlu_seen_t seen;
-    TP_CHECK(tlu_seen_init(&seen, 16));
-    TP_CHECK_EQ_INT(11, tp_log_subscription_poll(f.sub, tlu_collect, &seen, 16));
-    TP_CHECK_EQ_INT(0, seen.corrupt);
-    tlu_seen_free(&seen);
-    tlu_fixture_close(&f);
+    TP_CHECK_EQ_INT(11, tp_log_subscription_poll(c.f.sub, tlu_collect, &c.seen, 16));
+    TP_CHECK_EQ_INT(0, c.seen.corrupt);
+    case_close(&c);
     return 0;
 }
 
 /* Others wrote more than half a ring since the claim, but not over it: the CAS commits it. */
 TP_TEST(commit_past_the_guard_is_a_cas_that_succeeds_while_the_bytes_are_ours)
 {
-    const char *dir = tlu_dir();
-    tlu_fixture_t f;
-    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, STALL_NS));
+    limit_case_t c;
+    TP_CHECK_EQ_INT(0, case_open(&c, STALL_NS));
     tp_log_publication_t *other = NULL;
-    TP_CHECK_OK(tp_log_publication_create(&other, f.log));
+    TP_CHECK_OK(tp_log_publication_create(&other, c.f.log));
     tp_log_claim_t claim;
-    TP_CHECK(tp_log_publication_try_claim(f.pub, 32, 0, &claim) > 0);
+    TP_CHECK(tp_log_publication_try_claim(c.f.pub, 32, 0, &claim) > 0);
     tlu_fill(claim.buffer, 32, 1, 0);
     TP_CHECK_EQ_INT(0, offer_range(other, 2, 0, 40)); /* 2560 bytes > capacity / 2 */
     hook_reset(0);
-    TP_CHECK_EQ_INT(FRAME_32, tp_log_publication_commit(f.pub, &claim));
+    TP_CHECK_EQ_INT(FRAME_32, tp_log_publication_commit(c.f.pub, &claim));
     tp_log_test_hook = NULL;
     TP_CHECK_EQ_INT(0, g_by_store);
     TP_CHECK_EQ_INT(1, g_by_cas);
-    tlu_seen_t seen;
-    TP_CHECK(tlu_seen_init(&seen, 64));
-    tlu_poll_until(f.sub, &seen, 41, 50);
-    TP_CHECK_EQ_INT(41, seen.count);
-    TP_CHECK_EQ_INT(1, seen.publisher[0]);
-    TP_CHECK_EQ_INT(2, seen.publisher[40]);
-    TP_CHECK_EQ_INT(39, seen.sequence[40]);
-    TP_CHECK_EQ_INT(0, seen.corrupt);
-    TP_CHECK(tlu_losses_are(f.sub, 0, 0, 0, 0, 0));
-    tlu_seen_free(&seen);
+    tlu_poll_until(c.f.sub, &c.seen, 41, 50);
+    TP_CHECK_EQ_INT(41, c.seen.count);
+    TP_CHECK_EQ_INT(1, c.seen.publisher[0]);
+    TP_CHECK_EQ_INT(2, c.seen.publisher[40]);
+    TP_CHECK_EQ_INT(39, c.seen.sequence[40]);
+    TP_CHECK_EQ_INT(0, c.seen.corrupt);
+    TP_CHECK(tlu_losses_are(c.f.sub, 0, 0, 0, 0, 0));
     TP_CHECK_OK(tp_log_publication_close(other));
-    tlu_fixture_close(&f);
+    case_close(&c);
     return 0;
 }
 
 /* A newer lap owns the header: the CAS fails, nothing is written, the newer records stay whole. */
 TP_TEST(commit_past_the_guard_fails_without_writing_when_a_newer_lap_owns_the_header)
 {
-    const char *dir = tlu_dir();
-    tlu_fixture_t f;
-    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, STALL_NS));
+    limit_case_t c;
+    TP_CHECK_EQ_INT(0, case_open(&c, STALL_NS));
     tp_log_publication_t *other = NULL;
-    TP_CHECK_OK(tp_log_publication_create(&other, f.log));
+    TP_CHECK_OK(tp_log_publication_create(&other, c.f.log));
     tp_log_claim_t claim;
-    TP_CHECK(tp_log_publication_try_claim(f.pub, 32, 0, &claim) > 0);
+    TP_CHECK(tp_log_publication_try_claim(c.f.pub, 32, 0, &claim) > 0);
     tp_log_subscription_t *reader = NULL;
-    TP_CHECK_OK(tp_log_subscription_create(&reader, f.log, STALL_NS));
+    TP_CHECK_OK(tp_log_subscription_create(&reader, c.f.log, STALL_NS));
     TP_CHECK_EQ_INT(0, offer_range(other, 2, 0, 64)); /* the last record sits on the claim's header */
     hook_reset(0);
-    TP_CHECK_ERR(TP_LOG_ERR_PUBLICATION_LAPPED, tp_log_publication_commit(f.pub, &claim));
+    TP_CHECK_ERR(TP_LOG_ERR_PUBLICATION_LAPPED, tp_log_publication_commit(c.f.pub, &claim));
     tp_log_test_hook = NULL;
     TP_CHECK_EQ_INT(1, g_by_cas);
     tp_log_publication_counters_t pc;
-    tp_log_publication_counters(f.pub, &pc);
+    tp_log_publication_counters(c.f.pub, &pc);
     TP_CHECK_EQ_U64(1, pc.abandoned);
     TP_CHECK_EQ_U64(0, pc.offers);
-    tlu_seen_t seen;
-    TP_CHECK(tlu_seen_init(&seen, 128));
-    tlu_poll_until(reader, &seen, 64, 50);
-    TP_CHECK_EQ_INT(64, seen.count);
-    TP_CHECK_EQ_INT(63, seen.sequence[63]);
-    TP_CHECK_EQ_INT(0, seen.corrupt);
+    tlu_poll_until(reader, &c.seen, 64, 50);
+    TP_CHECK_EQ_INT(64, c.seen.count);
+    TP_CHECK_EQ_INT(63, c.seen.sequence[63]);
+    TP_CHECK_EQ_INT(0, c.seen.corrupt);
     TP_CHECK(tlu_losses_are(reader, 0, 0, 0, 0, 0));
-    tlu_seen_free(&seen);
     TP_CHECK_OK(tp_log_subscription_close(reader));
     TP_CHECK_OK(tp_log_publication_close(other));
-    tlu_fixture_close(&f);
+    case_close(&c);
     return 0;
 }
 
-/* A sleeper flagged before the claim: commit by CAS (ordered before the futex load), then one wake. */
+/*
+ * Three offers with a sleeper flagged before the first claim, or from inside
+ * the first offer after its claim (at `stage`). Either way exactly one wake
+ * clears the flag; the commits go by CAS `by_cas` times, the rest by store.
+ */
+static int sleeper_case(int stage, int by_cas)
+{
+    limit_case_t c;
+    TP_CHECK_EQ_INT(0, case_open(&c, STALL_NS));
+    hook_reset(stage);
+    if (stage == 0)
+    {
+        __atomic_fetch_or(c.w.futex, 1u, __ATOMIC_SEQ_CST);
+    }
+    else
+    {
+        g_futex = c.w.futex;
+    }
+    TP_CHECK_EQ_INT(0, offer_range(c.f.pub, 1, 0, 3));
+    tp_log_test_hook = NULL;
+    TP_CHECK_EQ_INT(by_cas, g_by_cas);
+    TP_CHECK_EQ_INT(3 - by_cas, g_by_store);
+    tp_log_publication_counters_t pc;
+    tp_log_publication_counters(c.f.pub, &pc);
+    TP_CHECK_EQ_U64(1, pc.wakes);
+    TP_CHECK_EQ_INT(0, __atomic_load_n(c.w.futex, __ATOMIC_SEQ_CST) & 1u);
+    case_close(&c);
+    return 0;
+}
+
+/* Flagged before the claim: commit by CAS (ordered before the futex load), then the wake. */
 TP_TEST(sleeper_flagged_before_the_claim_gets_a_cas_commit_and_a_wake)
 {
-    const char *dir = tlu_dir();
-    tlu_fixture_t f;
-    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, STALL_NS));
-    words_t w;
-    TP_CHECK_EQ_INT(0, words_map(&w, f.path));
-    __atomic_fetch_or(w.futex, 1u, __ATOMIC_SEQ_CST);
-    hook_reset(0);
-    TP_CHECK_EQ_INT(0, offer_range(f.pub, 1, 0, 3));
-    tp_log_test_hook = NULL;
-    TP_CHECK_EQ_INT(1, g_by_cas);
-    TP_CHECK_EQ_INT(2, g_by_store);
-    tp_log_publication_counters_t pc;
-    tp_log_publication_counters(f.pub, &pc);
-    TP_CHECK_EQ_U64(1, pc.wakes);
-    TP_CHECK_EQ_INT(0, __atomic_load_n(w.futex, __ATOMIC_SEQ_CST) & 1u);
-    tlu_raw_unmap(&w.raw);
-    tlu_fixture_close(&f);
-    return 0;
+    return sleeper_case(0, 1);
 }
 
-/* A sleeper flagged after the claim: the store commit still looks and wakes it at once. */
+/* Flagged after the claim: the store commit still looks at the word and wakes at once. */
 TP_TEST(sleeper_flagged_after_the_claim_is_woken_by_the_store_commit)
 {
-    const char *dir = tlu_dir();
-    tlu_fixture_t f;
-    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, STALL_NS));
-    words_t w;
-    TP_CHECK_EQ_INT(0, words_map(&w, f.path));
-    hook_reset(TP_LOG_HOOK_AFTER_HEADER);
-    g_futex = w.futex;
-    TP_CHECK_EQ_INT(0, offer_range(f.pub, 1, 0, 2));
-    tp_log_test_hook = NULL;
-    TP_CHECK_EQ_INT(2, g_by_store);
-    TP_CHECK_EQ_INT(0, g_by_cas);
-    tp_log_publication_counters_t pc;
-    tp_log_publication_counters(f.pub, &pc);
-    TP_CHECK_EQ_U64(1, pc.wakes);
-    TP_CHECK_EQ_INT(0, __atomic_load_n(w.futex, __ATOMIC_SEQ_CST) & 1u);
-    tlu_raw_unmap(&w.raw);
-    tlu_fixture_close(&f);
-    return 0;
+    return sleeper_case(TP_LOG_HOOK_AFTER_HEADER, 0);
 }
 
 /* ---- Stall detection when idle ---- */
@@ -395,55 +372,41 @@ TP_TEST(sleeper_flagged_after_the_claim_is_woken_by_the_store_commit)
  */
 TP_TEST(dead_claim_without_header_is_seen_only_after_repeated_empty_polls)
 {
-    const char *dir = tlu_dir();
-    tlu_fixture_t f;
-    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, 1));
-    words_t w;
-    TP_CHECK_EQ_INT(0, words_map(&w, f.path));
-    dead_claim(&w);
-    tlu_seen_t seen;
-    TP_CHECK(tlu_seen_init(&seen, 16));
+    limit_case_t c;
+    TP_CHECK_EQ_INT(0, case_open(&c, 1));
+    dead_claim(&c.w);
     for (int i = 0; i < TP_LOG_IDLE_CLOCK_POLLS - 1; i++)
     {
-        TP_CHECK_EQ_INT(0, tp_log_subscription_poll(f.sub, tlu_collect, &seen, 10));
+        TP_CHECK_EQ_INT(0, tp_log_subscription_poll(c.f.sub, tlu_collect, &c.seen, 10));
         usleep(100);
     }
-    TP_CHECK_EQ_INT(0, tp_log_subscription_position(f.sub));
-    TP_CHECK(tlu_losses_are(f.sub, 0, 0, 0, 0, 0));
-    for (int i = 0; i < 5000 && tp_log_subscription_position(f.sub) == 0; i++)
+    TP_CHECK_EQ_INT(0, tp_log_subscription_position(c.f.sub));
+    TP_CHECK(tlu_losses_are(c.f.sub, 0, 0, 0, 0, 0));
+    for (int i = 0; i < 5000 && tp_log_subscription_position(c.f.sub) == 0; i++)
     {
-        TP_CHECK_EQ_INT(0, tp_log_subscription_poll(f.sub, tlu_collect, &seen, 10));
+        TP_CHECK_EQ_INT(0, tp_log_subscription_poll(c.f.sub, tlu_collect, &c.seen, 10));
         usleep(100);
     }
-    TP_CHECK_EQ_INT(FRAME_32, tp_log_subscription_position(f.sub));
-    TP_CHECK(tlu_losses_are(f.sub, 1, FRAME_32, 0, 1, 0));
-    TP_CHECK_EQ_INT(0, offer_range(f.pub, 1, 1, 3));
-    TP_CHECK_EQ_INT(2, tp_log_subscription_poll(f.sub, tlu_collect, &seen, 10));
-    TP_CHECK_EQ_INT(2, seen.sequence[1]);
-    tlu_seen_free(&seen);
-    tlu_raw_unmap(&w.raw);
-    tlu_fixture_close(&f);
+    TP_CHECK_EQ_INT(FRAME_32, tp_log_subscription_position(c.f.sub));
+    TP_CHECK(tlu_losses_are(c.f.sub, 1, FRAME_32, 0, 1, 0));
+    TP_CHECK_EQ_INT(0, offer_range(c.f.pub, 1, 1, 3));
+    TP_CHECK_EQ_INT(2, tp_log_subscription_poll(c.f.sub, tlu_collect, &c.seen, 10));
+    TP_CHECK_EQ_INT(2, c.seen.sequence[1]);
+    case_close(&c);
     return 0;
 }
 
 /* The wait timed the stall and returned at its deadline: the very next poll skips it. */
 TP_TEST(stall_timed_by_wait_is_skipped_by_the_next_poll)
 {
-    const char *dir = tlu_dir();
-    tlu_fixture_t f;
-    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, STALL_NS));
-    words_t w;
-    TP_CHECK_EQ_INT(0, words_map(&w, f.path));
-    dead_claim(&w);
-    TP_CHECK_EQ_INT(TP_LOG_WAIT_READY, tp_log_subscription_wait(f.sub, -1));
-    tlu_seen_t seen;
-    TP_CHECK(tlu_seen_init(&seen, 4));
-    TP_CHECK_EQ_INT(0, tp_log_subscription_poll(f.sub, tlu_collect, &seen, 4));
-    TP_CHECK_EQ_INT(FRAME_32, tp_log_subscription_position(f.sub));
-    TP_CHECK(tlu_losses_are(f.sub, 1, FRAME_32, 0, 1, 0));
-    tlu_seen_free(&seen);
-    tlu_raw_unmap(&w.raw);
-    tlu_fixture_close(&f);
+    limit_case_t c;
+    TP_CHECK_EQ_INT(0, case_open(&c, STALL_NS));
+    dead_claim(&c.w);
+    TP_CHECK_EQ_INT(TP_LOG_WAIT_READY, tp_log_subscription_wait(c.f.sub, -1));
+    TP_CHECK_EQ_INT(0, tp_log_subscription_poll(c.f.sub, tlu_collect, &c.seen, 4));
+    TP_CHECK_EQ_INT(FRAME_32, tp_log_subscription_position(c.f.sub));
+    TP_CHECK(tlu_losses_are(c.f.sub, 1, FRAME_32, 0, 1, 0));
+    case_close(&c);
     return 0;
 }
 
