@@ -24,6 +24,10 @@ internal static class TpCommand
         var root = new RootCommand("tp - TensorPool.NET: zero-copy shared-memory tensor exchange (SHM Tensor Pool protocols).");
         root.Subcommands.Add(Commands.DecodeCommand.Build());
         root.Subcommands.Add(Commands.EncodeCommand.Build());
+        root.Subcommands.Add(Commands.DemoCommand.Build());
+        root.Subcommands.Add(Commands.ProduceCommand.Build());
+        root.Subcommands.Add(Commands.ConsumeCommand.Build());
+        root.Subcommands.Add(Commands.ShmInspectCommand.Build());
         return root;
     }
 
@@ -31,6 +35,12 @@ internal static class TpCommand
     {
         RootCommand root = Build();
         ParseResult result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            // Bad arguments: one line and exit code 2, as for every other kind of bad input.
+            Console.Error.WriteLine($"tp: {result.Errors[0].Message}");
+            return ExitBadInput;
+        }
         return result.Invoke();
     }
 }
