@@ -7,6 +7,14 @@ namespace TensorPool.Driver.Configuration;
 /// </summary>
 internal static class PermissionsMode
 {
+    // C# has no octal literals: the POSIX bits, spelled out.
+    private const uint OwnerRwx = 0x1C0;   // 0700
+    private const uint OwnerRw = 0x180;    // 0600
+    private const uint AllRwx = 0x1FF;     // 0777
+    private const uint AnyExecute = 0x49;  // 0111
+    private const uint GroupRwx = 0x38;    // 0070
+    private const uint SetGid = 0x400;     // 02000
+
     public static bool TryParse(string text, out uint fileMode, out uint dirMode, out string error)
     {
         fileMode = 0;
@@ -17,26 +25,26 @@ internal static class PermissionsMode
             return false;
         }
         uint mode = Convert.ToUInt32(text, 8);
-        if (mode > 0777)
+        if (mode > AllRwx)
         {
             error = "must not set setuid, setgid or sticky bits (at most 0777)";
             return false;
         }
-        if ((mode & 0600) != 0600)
+        if ((mode & OwnerRw) != OwnerRw)
         {
             error = "must give the owner read and write (the driver writes the superblocks)";
             return false;
         }
-        if ((mode & 0111) != 0)
+        if ((mode & AnyExecute) != 0)
         {
             error = "must not set execute bits on shared-memory files";
             return false;
         }
         fileMode = mode;
-        dirMode = 0700 | ClassDirBits(mode, 3) | ClassDirBits(mode, 0);
-        if ((mode & 0070) != 0)
+        dirMode = OwnerRwx | ClassDirBits(mode, 3) | ClassDirBits(mode, 0);
+        if ((mode & GroupRwx) != 0)
         {
-            dirMode |= 02000;
+            dirMode |= SetGid;
         }
         error = "";
         return true;
