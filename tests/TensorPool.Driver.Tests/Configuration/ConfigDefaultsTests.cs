@@ -16,7 +16,7 @@ public sealed class ConfigDefaultsTests
     public void Every_canonical_key_has_its_17_default_when_absent()
     {
         DriverOptions o = DriverOptions.FromTomlText(MinimalProfile, "t.toml", NoEnvironment);
-        Assert.Multiple(() =>
+        using (Assert.EnterMultipleScope())
         {
             Assert.That(o.InstanceId, Is.EqualTo("driver-01"));
             Assert.That(o.ControlChannel, Is.EqualTo("tp:ipc"), "tp:ipc replaces aeron:ipc?term-length=4m (DECISIONS)");
@@ -52,7 +52,7 @@ public sealed class ConfigDefaultsTests
             Assert.That(o.IpcBaseDir, Is.EqualTo("/dev/shm"));
             Assert.That(o.Namespace, Is.EqualTo("default"));
             Assert.That(o.NodeIdReuseCooldownMs, Is.EqualTo(1000));
-        });
+        }
     }
 
     [Test]
@@ -112,7 +112,7 @@ public sealed class ConfigDefaultsTests
             stream_id = 10001
             """;
         DriverOptions o = DriverOptions.FromTomlText(toml, "t.toml", NoEnvironment);
-        Assert.Multiple(() =>
+        using (Assert.EnterMultipleScope())
         {
             Assert.That(o.InstanceId, Is.EqualTo("d7"));
             Assert.That(o.ControlChannel, Is.EqualTo("tp:ipc?name=lab"));
@@ -149,7 +149,7 @@ public sealed class ConfigDefaultsTests
             Assert.That(o.Profiles.Select(p => p.Name), Is.EqualTo(new[] { "a", "b" }), "file order is kept");
             Assert.That(o.Profiles[1].PayloadPools, Is.EqualTo(new[] { new PayloadPoolDefinition(3, 64), new PayloadPoolDefinition(4, 1024) }));
             Assert.That(o.Streams, Is.EqualTo(new[] { new StreamDefinition("x", 10000, "a"), new StreamDefinition("y", 10001, null) }));
-        });
+        }
     }
 
     [TestCase("driver-camera.toml", 1, 1)]
@@ -165,7 +165,7 @@ public sealed class ConfigDefaultsTests
     [Test]
     public void Permissions_mode_sets_file_and_directory_modes()
     {
-        Assert.Multiple(() =>
+        using (Assert.EnterMultipleScope())
         {
             Assert.That(PermissionsMode.TryParse("660", out uint file, out uint dir, out _), Is.True);
             Assert.That(Convert.ToString(file, 8), Is.EqualTo("660"));
@@ -177,6 +177,6 @@ public sealed class ConfigDefaultsTests
             Assert.That(Convert.ToString(dir, 8), Is.EqualTo("2750"));
             Assert.That(PermissionsMode.TryParse("644", out _, out dir, out _), Is.True);
             Assert.That(Convert.ToString(dir, 8), Is.EqualTo("2755"));
-        });
+        }
     }
 }

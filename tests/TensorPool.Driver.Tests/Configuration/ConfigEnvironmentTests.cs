@@ -40,14 +40,14 @@ public sealed class ConfigEnvironmentTests
     {
         DriverOptions o = Load(("POLICIES_SHUTDOWN_TOKEN", "tok"), ("DRIVER_STREAM_ID_RANGE", "20000-20999, 21000-21999"),
             ("SHM_ALLOWED_BASE_DIRS", "/dev/shm,/mnt/huge"), ("POLICIES_EPOCH_GC_MIN_AGE_NS", "42"), ("DRIVER_ANNOUNCE_STREAM_ID", "1001"));
-        Assert.Multiple(() =>
+        using (Assert.EnterMultipleScope())
         {
             Assert.That(o.ShutdownToken, Is.EqualTo("tok"));
             Assert.That(o.StreamIdRange, Is.EqualTo(new[] { new IdRange(20000, 20999), new IdRange(21000, 21999) }));
             Assert.That(o.AllowedBaseDirs, Is.EqualTo(new[] { "/dev/shm", "/mnt/huge" }));
             Assert.That(o.EffectiveEpochGcMinAgeNs, Is.EqualTo(42UL));
             Assert.That(o.EffectiveAnnounceStreamId, Is.EqualTo(1001));
-        });
+        }
     }
 
     [Test]
@@ -71,13 +71,13 @@ public sealed class ConfigEnvironmentTests
             return;
         }
         var e = Assert.Throws<DriverConfigurationException>(() => Load((name, value)))!;
-        Assert.Multiple(() =>
+        using (Assert.EnterMultipleScope())
         {
             Assert.That(e.Key, Is.EqualTo(key));
             Assert.That(e.Value, Is.EqualTo(value));
             Assert.That(e.Message, Does.Contain("environment variable " + name).Or.Contain("(from " + name + ")"));
             Assert.That(e.Rule, Does.Contain(rule));
-        });
+        }
     }
 
     [Test]

@@ -12,7 +12,7 @@ public sealed class ConfigErrorTests
 
     private static void AssertNames(DriverConfigurationException e, string key, string? value, string rulePart)
     {
-        Assert.Multiple(() =>
+        using (Assert.EnterMultipleScope())
         {
             Assert.That(e.Key, Is.EqualTo(key));
             Assert.That(e.Value, Is.EqualTo(value));
@@ -23,7 +23,7 @@ public sealed class ConfigErrorTests
                 Assert.That(e.Message, Does.Contain($"'{value}'"));
             }
             Assert.That(e.Message, Does.Contain(rulePart));
-        });
+        }
     }
 
     [Test]
