@@ -25,6 +25,9 @@ internal static class TpCommand
         root.Subcommands.Add(Commands.DecodeCommand.Build());
         root.Subcommands.Add(Commands.EncodeCommand.Build());
         root.Subcommands.Add(Commands.DriverCommand.Build());
+        root.Subcommands.Add(Commands.DemoCommand.Build());
+        root.Subcommands.Add(Commands.ProduceCommand.Build());
+        root.Subcommands.Add(Commands.ConsumeCommand.Build());
         return root;
     }
 
@@ -32,6 +35,12 @@ internal static class TpCommand
     {
         RootCommand root = Build();
         ParseResult result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            // Bad arguments: one line and exit code 2, as for every other kind of bad input.
+            Console.Error.WriteLine($"tp: {result.Errors[0].Message}");
+            return ExitBadInput;
+        }
         return result.Invoke();
     }
 }

@@ -1,0 +1,40 @@
+using System.CommandLine;
+using TensorPool.Cli.DataPath;
+
+namespace TensorPool.Cli.Commands;
+
+/// <summary>
+/// <c>tp produce</c>: the producing half of the demo: synthetic self-checking frames on a stream until
+/// <c>--frames</c> or <c>--seconds</c> (or Ctrl-C); cleans its shared memory up on exit.
+/// </summary>
+internal static class ProduceCommand
+{
+    public static Command Build()
+    {
+        var o = new DataPathOptions();
+        var wait = new Option<int>("--wait-consumers") { Description = "Start once this many consumers have mapped the stream (seen in their QoS).", DefaultValueFactory = _ => 0 };
+        var command = new Command("produce", "Publish synthetic frames on a stream (the producing half of tp demo).");
+        o.AddCommon(command);
+        o.AddFrameShape(command);
+        command.Options.Add(o.Slots);
+        command.Options.Add(wait);
+        command.SetAction(parse =>
+        {
+            RunSettings? settings = o.Settings(parse, out string error);
+            double rate = 0;
+            int? slots = null;
+            FrameSpec? frame = settings is null ? null : o.ParseFrame(parse, out rate, out slots, out error);
+            if (settings is null || frame is null)
+            {
+                return CliErrors.BadInput(parse, "produce", "arguments", error);
+            }
+            int waitFor = parse.GetValue(wait);
+            if (waitFor < 0)
+            {
+                return CliErrors.BadInput(parse, "produce", "arguments", $"--wait-consumers {waitFor} must not be negative");
+            }
+            return new ProducerRun(settings, frame, rate, slots, waitFor, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error).Run();
+        });
+        return command;
+    }
+}

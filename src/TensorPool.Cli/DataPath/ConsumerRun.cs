@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Diagnostics;
+using System.Text.Json;
+using HdrHistogram;
+using TensorPool.Agents;
+using TensorPool.Client;
+using TensorPool.Consumers;
+
+namespace TensorPool.Cli.DataPath;
+
+/// <summary>
+/// The consuming half of <c>tp demo</c> (and <c>tp consume</c>): reads every frame of a stream in place, verifies its
+/// content, measures latency and reports accepted frames and drops by cause.
+/// </summary>
+internal sealed class ConsumerRun
+{
+    private readonly RunSettings _settings;
+    private readonly IIdleStrategy _idle;
+    private readonly TextWriter _out;
+    private readonly TextWriter _err;
+
+    public ConsumerRun(RunSettings settings, IIdleStrategy idle, TextWriter output, TextWriter error)
+    {
+        _settings = settings;
+        _idle = idle;
+        _out = output;
+        _err = error;
+    }
+
+    public int Run()
+    {
+        using var stop = new StopSignal(_settings.Report);
+        using TensorPoolClient client = TensorPoolClient.Connect(_settings.CreateClientOptions());
+        using Consumer consumer = client.AddConsumer(_settings.StreamId);
+        var stats = new ConsumerStats();
+        var handler = new VerifyingHandler(stats);
+        if (_settings.Report)
+        {
+            _out.WriteLine("ready " + consumer.ConsumerId);
+            _out.Flush();
+        }
+        else
+        {
+            Log($"consuming stream {_settings.StreamId} (namespace {_settings.Namespace}, {_settings.ShmDir})");
+        }
+        long started = Stopwatch.GetTimestamp();
+        long nextReport = started + Stopwatch.Frequency / 2;
+        long durationTicks = _settings.Duration is { } d ? (long)(d.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+        while (!stop.IsSet)
+        {
+            int work = consumer.Poll(ref handler, 64);
+            _idle.Idle(work);
+            long now = Stopwatch.GetTimestamp();
+            if (now - started >= durationTicks)
+            {
+                break;
+            }
+            if (_settings.Frames is { } limit && Accounted(consumer.Counters) >= limit)
+            {
+                break;
+            }
+            if (now >= nextReport)
+            {
+                nextReport = now + (_settings.Report ? Stopwatch.Frequency / 2 : Stopwatch.Frequency);
+                Report("progress", consumer, stats, -1);
+            }
+        }
+        // Whatever arrived before the stop is still read (the producer has finished; nothing overwrites it now).
+        while (consumer.Poll(ref handler, 64) > 0)
+        {
+        }
+        Report("result", consumer, stats, stop.Published);
+        if (consumer.Counters.DescriptorsReceived == 0 && !_settings.Report)
+        {
+            Log("no frame arrived" + (consumer.LastAnnounceRejection is { } r ? "; last announce rejected: " + r : ""));
+        }
+        return stats.Corrupt == 0 ? TpCommand.ExitOk : TpCommand.ExitFailure;
+    }
+
+    private static long Accounted(ConsumerCounters c) => c.FramesAccepted + c.DropsTotal;
+
+    /// <summary>
+    /// Sequences of [0, published) the consumer never received a descriptor for, when the producer said how many it
+    /// published: before the first received and after the last. They are gaps (drops_gap).
+    /// </summary>
+    private static long Unseen(ConsumerCounters c, long published)
+    {
+        if (published < 0)
+        {
+            return 0;
+        }
+        if (c.FirstSeqSeen is not { } first || c.LastSeqSeen is not { } last)
+        {
+            return published;
+        }
+        return (long)first + Math.Max(0, published - 1 - (long)last);
+    }
+
+    private void Report(string kind, Consumer consumer, ConsumerStats stats, long published)
+    {
+        ConsumerCounters c = consumer.Counters;
+        double seconds = stats.FirstTicks == 0 ? 0 : (double)(stats.LastTicks - stats.FirstTicks) / Stopwatch.Frequency;
+        long accepted = c.FramesAccepted;
+        double fps = JsonText.Rate(Math.Max(0, accepted - 1), seconds);
+        double bps = accepted > 0 ? fps * stats.Bytes / accepted : 0;
+        long gaps = c.DropsGap + c.DropsResync + Unseen(c, published);
+        string json = JsonText.Object(w => Write(w, consumer, c, stats, gaps, fps, bps, seconds));
+        if (_settings.Report)
+        {
+            _out.WriteLine(kind + " " + json);
+        }
+        else if (kind == "result" && _settings.Json)
+        {
+            _out.WriteLine(json);
+        }
+        else
+        {
+            Log(string.Create(CultureInfo.InvariantCulture, 
+                $"{(kind == "result" ? "done: " : "")}accepted {accepted} ({fps:F0} frames/s, {bps / 1e6:F1} MB/s), " +
+                $"latency p50 {Micros(stats, 50)} p99 {Micros(stats, 99)}, drops gap {gaps} late {c.DropsLate} other {c.DropsOther}, corrupt {stats.Corrupt}"));
+        }
+        _out.Flush();
+    }
+
+    private static void Write(Utf8JsonWriter w, Consumer consumer, ConsumerCounters c, ConsumerStats stats, long gaps, double fps, double bps, double seconds)
+    {
+        w.WriteNumber("consumer_id", consumer.ConsumerId);
+        w.WriteNumber("accepted", c.FramesAccepted);
+        w.WriteNumber("verified", stats.Verified);
+        w.WriteNumber("corrupt", stats.Corrupt);
+        w.WriteNumber("drops_gap", gaps);
+        w.WriteNumber("drops_late", c.DropsLate);
+        w.WriteNumber("drops_other", c.DropsOther);
+        w.WriteNumber("resyncs", c.Resyncs);
+        if (c.FirstSeqSeen is { } first)
+        {
+            w.WriteNumber("first_seq", first);
+        }
+        if (c.LastSeqSeen is { } last)
+        {
+            w.WriteNumber("last_seq", last);
+        }
+        w.WriteStartObject("latency_ns");
+        w.WriteNumber("p50", Percentile(stats, 50));
+        w.WriteNumber("p99", Percentile(stats, 99));
+        w.WriteNumber("p999", Percentile(stats, 99.9));
+        w.WriteNumber("max", stats.Latency.TotalCount == 0 ? 0 : stats.Latency.GetMaxValue());
+        w.WriteEndObject();
+        w.WriteNumber("frames_per_s", Math.Round(fps, 1));
+        w.WriteNumber("bytes_per_s", Math.Round(bps));
+        w.WriteNumber("seconds", Math.Round(seconds, 3));
+    }
+
+    private static long Percentile(ConsumerStats stats, double p) =>
+        stats.Latency.TotalCount == 0 ? 0 : stats.Latency.GetValueAtPercentile(p);
+
+    private static string Micros(ConsumerStats stats, double p) => string.Create(CultureInfo.InvariantCulture, $"{Percentile(stats, p) / 1000.0:F1} µs");
+
+    private void Log(string line) => (_settings.Json || _settings.Report ? _err : _out).WriteLine("tp consume: " + line);
+}

@@ -1,0 +1,280 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using TensorPool.Client;
+using TensorPool.Sbe.Wire;
+
+namespace TensorPool.Cli.DataPath;
+
+/// <summary>
+/// <c>tp demo</c>: one producer process and K consumer processes (children of this <c>tp</c>) on a private namespace,
+/// live progress every second, a summary (or one JSON object) at the end, and the namespace's shared memory removed
+/// afterwards, also after Ctrl-C.
+/// </summary>
+internal sealed class DemoRun
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly RunSettings _settings;
+    private readonly FrameSpec _frame;
+    private readonly double _rate;
+    private readonly int _consumers;
+    private readonly TextWriter _out;
+    private readonly TextWriter _err;
+
+    public DemoRun(RunSettings settings, FrameSpec frame, double rate, int consumers, TextWriter output, TextWriter error)
+    {
+        _settings = settings;
+        _frame = frame;
+        _rate = rate;
+        _consumers = consumers;
+        _out = output;
+        _err = error;
+    }
+
+    /// <summary>Human-readable lines: stdout normally, stderr when stdout carries the JSON result.</summary>
+    private TextWriter Human => _settings.Json ? _err : _out;
+
+    public int Run()
+    {
+        using var stop = new StopSignal(watchStandardInput: false);
+        string nameSpace = _settings.Namespace;
+        string namespaceDir = ShmLayout.NamespaceDirectory(_settings.ShmDir, nameSpace);
+        string[] common =
+        [
+            "--stream", _settings.StreamId.ToString(CultureInfo.InvariantCulture),
+            "--namespace", nameSpace,
+            "--shm-dir", _settings.ShmDir,
+            "--report",
+        ];
+        Human.WriteLine($"tp demo: 1 producer and {_consumers} consumer processes, {_frame.Describe()} frames, " +
+            (_rate > 0 ? string.Create(CultureInfo.InvariantCulture, $"{_rate} Hz") : "as fast as possible") + ", " + Limits() + $"; shared memory in {namespaceDir}");
+
+        var children = new List<DemoChild>();
+        int exit = TpCommand.ExitOk;
+        try
+        {
+            var consumers = new List<DemoChild>();
+            for (int i = 0; i < _consumers; i++)
+            {
+                consumers.Add(DemoChild.Start($"consumer {i + 1}", ["consume", .. common, "--idle", "yield"]));
+            }
+            children.AddRange(consumers);
+            if (!WaitReady(consumers, stop))
+            {
+                return Fail(children, stop.IsSet ? "interrupted" : "a consumer did not start");
+            }
+
+            List<string> produce = ["produce", .. common, .. FrameArguments(), "--wait-consumers", _consumers.ToString(CultureInfo.InvariantCulture)];
+            if (_settings.Frames is { } frames)
+            {
+                produce.AddRange(["--frames", frames.ToString(CultureInfo.InvariantCulture)]);
+            }
+            if (_settings.Duration is { } duration)
+            {
+                produce.AddRange(["--seconds", duration.TotalSeconds.ToString("R", CultureInfo.InvariantCulture)]);
+            }
+            var producer = DemoChild.Start("producer", produce);
+            children.Insert(0, producer);
+
+            var clock = Stopwatch.StartNew();
+            TimeSpan nextStatus = TimeSpan.FromSeconds(1);
+            while (!producer.HasExited && !stop.IsSet)
+            {
+                Thread.Sleep(50);
+                if (clock.Elapsed >= nextStatus)
+                {
+                    nextStatus += TimeSpan.FromSeconds(1);
+                    PrintStatus(clock.Elapsed, producer, consumers);
+                }
+            }
+            if (stop.IsSet)
+            {
+                Human.WriteLine($"tp demo: {stop.Signal}: stopping the children and cleaning up");
+                producer.Stop();
+                exit = 130;
+            }
+            if (!producer.WaitForExit(StartTimeout))
+            {
+                return Fail(children, "the producer did not stop");
+            }
+            long published = producer.Result?.GetProperty("published").GetInt64() ?? -1;
+            foreach (DemoChild c in consumers)
+            {
+                c.Stop(published);
+            }
+            foreach (DemoChild c in consumers)
+            {
+                if (!c.WaitForExit(StartTimeout))
+                {
+                    return Fail(children, $"{c.Name} did not stop");
+                }
+            }
+            if (producer.ExitCode != 0 || producer.Result is null)
+            {
+                return Fail(children, $"the producer failed (exit {producer.ExitCode})");
+            }
+            if (consumers.Any(c => c.Result is null))
+            {
+                return Fail(children, "a consumer printed no result");
+            }
+            long corrupt = consumers.Sum(c => c.Result!.Value.GetProperty("corrupt").GetInt64());
+            if (exit == TpCommand.ExitOk && corrupt > 0)
+            {
+                exit = TpCommand.ExitFailure;
+            }
+            PrintSummary(producer, consumers, namespaceDir);
+            return exit;
+        }
+        finally
+        {
+            foreach (DemoChild c in children)
+            {
+                c.Dispose();
+            }
+            RemoveNamespace(namespaceDir);
+        }
+    }
+
+    private string Limits() =>
+        string.Join(" or ", new[]
+        {
+            _settings.Frames is { } f ? $"{f} frames" : null,
+            _settings.Duration is { } d ? string.Create(CultureInfo.InvariantCulture, $"{d.TotalSeconds} s") : null,
+        }.Where(s => s is not null));
+
+    private IEnumerable<string> FrameArguments()
+    {
+        yield return "--rate";
+        yield return _rate.ToString("R", CultureInfo.InvariantCulture);
+        if (_frame.Dims.Length == 1 && _frame.Dtype == Sbe.Wire.Dtype.Uint8)
+        {
+            yield return "--bytes";
+            yield return _frame.Bytes.ToString(CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            yield return "--shape";
+            yield return string.Join('x', _frame.Dims);
+            yield return "--dtype";
+            yield return _frame.Dtype.ToSbeName()!.ToLowerInvariant();
+        }
+    }
+
+    private static bool WaitReady(List<DemoChild> consumers, StopSignal stop)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!consumers.All(c => c.IsReady))
+        {
+            if (stop.IsSet || clock.Elapsed > StartTimeout || consumers.Any(c => c.HasExited))
+            {
+                return false;
+            }
+            Thread.Sleep(20);
+        }
+        return true;
+    }
+
+    private int Fail(List<DemoChild> children, string why)
+    {
+        foreach (DemoChild c in children)
+        {
+            c.Stop();
+        }
+        foreach (DemoChild c in children)
+        {
+            if (!c.WaitForExit(TimeSpan.FromSeconds(10)))
+            {
+                c.Kill();
+            }
+        }
+        _err.WriteLine($"tp demo: {why}");
+        foreach (DemoChild c in children.Where(c => c.StandardError.Length > 0))
+        {
+            _err.WriteLine($"--- {c.Name} stderr:\n{c.StandardError.TrimEnd()}");
+        }
+        return TpCommand.ExitFailure;
+    }
+
+    private void PrintStatus(TimeSpan elapsed, DemoChild producer, List<DemoChild> consumers)
+    {
+        TextWriter w = Human;
+        if (producer.Latest is { } p)
+        {
+            w.WriteLine(string.Create(CultureInfo.InvariantCulture, 
+                $"[{elapsed.TotalSeconds,5:F1} s] producer    {p.GetProperty("published").GetInt64(),12:N0} frames {p.GetProperty("frames_per_s").GetDouble(),10:N0} f/s {p.GetProperty("bytes_per_s").GetDouble() / 1e6,9:N1} MB/s"));
+        }
+        foreach (DemoChild c in consumers)
+        {
+            if (c.Latest is { } s)
+            {
+                w.WriteLine("          " + ConsumerLine(c.Name, s));
+            }
+        }
+        w.Flush();
+    }
+
+    private static string ConsumerLine(string name, JsonElement s)
+    {
+        JsonElement latency = s.GetProperty("latency_ns");
+        return string.Create(CultureInfo.InvariantCulture, 
+            $"{name,-11} {s.GetProperty("accepted").GetInt64(),12:N0} accepted {s.GetProperty("frames_per_s").GetDouble(),8:N0} f/s {s.GetProperty("bytes_per_s").GetDouble() / 1e6,9:N1} MB/s" +
+            $"  p50 {latency.GetProperty("p50").GetInt64() / 1000.0:N1} µs  p99 {latency.GetProperty("p99").GetInt64() / 1000.0:N1} µs" +
+            $"  drops gap {s.GetProperty("drops_gap").GetInt64()} late {s.GetProperty("drops_late").GetInt64()} other {s.GetProperty("drops_other").GetInt64()}" +
+            $"  corrupt {s.GetProperty("corrupt").GetInt64()}");
+    }
+
+    private void PrintSummary(DemoChild producer, List<DemoChild> consumers, string namespaceDir)
+    {
+        JsonElement p = producer.Result!.Value;
+        if (_settings.Json)
+        {
+            _out.WriteLine(JsonText.Object(w =>
+            {
+                w.WriteNumber("published", p.GetProperty("published").GetInt64());
+                w.WriteNumber("frames_per_s", p.GetProperty("frames_per_s").GetDouble());
+                w.WriteNumber("bytes_per_s", p.GetProperty("bytes_per_s").GetDouble());
+                w.WriteNumber("frame_bytes", p.GetProperty("frame_bytes").GetInt64());
+                w.WriteStartArray("consumers");
+                foreach (DemoChild c in consumers)
+                {
+                    c.Result!.Value.WriteTo(w);
+                }
+                w.WriteEndArray();
+            }, indented: true));
+        }
+        TextWriter h = Human;
+        h.WriteLine();
+        h.WriteLine(string.Create(CultureInfo.InvariantCulture, 
+            $"Summary: published {p.GetProperty("published").GetInt64():N0} frames of {_frame.Describe()} in {p.GetProperty("seconds").GetDouble():F1} s: " +
+            $"{p.GetProperty("frames_per_s").GetDouble():N0} frames/s, {p.GetProperty("bytes_per_s").GetDouble() / 1e6:N1} MB/s"));
+        foreach (DemoChild c in consumers)
+        {
+            JsonElement s = c.Result!.Value;
+            h.WriteLine("  " + ConsumerLine(c.Name, s) + string.Create(CultureInfo.InvariantCulture, $"  p99.9 {s.GetProperty("latency_ns").GetProperty("p999").GetInt64() / 1000.0:N1} µs"));
+        }
+        h.WriteLine("  drops: gap = never received, late = overwritten before or while read (counted, never torn), other = epoch/unmapped/invalid.");
+        h.WriteLine($"  corrupt = accepted frames whose content failed its check: {(consumers.All(c => c.Result!.Value.GetProperty("corrupt").GetInt64() == 0) ? "none" : "SOME (a bug)")}.");
+        h.WriteLine($"  shared memory removed: {namespaceDir}");
+        h.Flush();
+    }
+
+    private void RemoveNamespace(string namespaceDir)
+    {
+        try
+        {
+            if (Directory.Exists(namespaceDir))
+            {
+                Directory.Delete(namespaceDir, recursive: true);
+            }
+        }
+        catch (IOException e)
+        {
+            _err.WriteLine($"tp demo: could not remove {namespaceDir}: {e.Message}");
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            _err.WriteLine($"tp demo: could not remove {namespaceDir}: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,180 @@
+using System.Globalization;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Numerics;
+using TensorPool.Client;
+using TensorPool.Frames;
+using TensorPool.Producers;
+using TensorPool.Sbe;
+using TensorPool.Sbe.Wire;
+
+namespace TensorPool.Cli.DataPath;
+
+/// <summary>
+/// The producing half of <c>tp demo</c> (and <c>tp produce</c>): synthetic self-checking frames (see
+/// <see cref="SyntheticPayload"/>) written in place, at a fixed rate or as fast as possible.
+/// </summary>
+internal sealed class ProducerRun
+{
+    /// <summary>Region memory a default ring may take (slots × stride).</summary>
+    private const long DefaultRingBudget = 512L << 20;
+
+    private readonly RunSettings _settings;
+    private readonly FrameSpec _frame;
+    private readonly double _rateHz;
+    private readonly int _slots;
+    private readonly int _waitConsumers;
+    private readonly TextWriter _out;
+    private readonly TextWriter _err;
+
+    public ProducerRun(RunSettings settings, FrameSpec frame, double rateHz, int? slots, int waitConsumers, TextWriter output, TextWriter error)
+    {
+        _settings = settings;
+        _frame = frame;
+        _rateHz = rateHz;
+        _waitConsumers = waitConsumers;
+        _out = output;
+        _err = error;
+        _slots = slots ?? DefaultSlots(Stride(frame.Bytes));
+    }
+
+    public static uint Stride(int bytes) => (uint)((bytes + 63) & ~63);
+
+    /// <summary>64 slots, fewer when frames are so large that 64 would take more than 512 MiB; at least 2.</summary>
+    public static int DefaultSlots(uint stride)
+    {
+        long slots = Math.Clamp(DefaultRingBudget / stride, 2, 64);
+        return 1 << BitOperations.Log2((ulong)slots);
+    }
+
+    public int Run()
+    {
+        using var stop = new StopSignal(_settings.Report);
+        var consumersOnEpoch = new ConcurrentDictionary<uint, bool>();
+        ulong epoch = 0;
+        ClientOptions options = _settings.CreateClientOptions(o => o.QosHandler = message =>
+        {
+            // QosConsumer tells which consumers have mapped this producer's epoch (§10.4.1).
+            if (SbeMessageHeader.TryRead(message, out SbeMessageHeader h) && h.SchemaId == 900 && h.TemplateId == QosConsumerDecoder.TemplateId &&
+                QosConsumerDecoder.TryWrap(message, out QosConsumerDecoder q) && q.StreamId == _settings.StreamId && q.Epoch == Volatile.Read(ref epoch) && epoch != 0)
+            {
+                consumersOnEpoch.TryAdd(q.ConsumerId, true);
+            }
+        });
+        using TensorPoolClient client = TensorPoolClient.Connect(options);
+        using Producer producer = client.AddProducer(new ProducerOptions
+        {
+            StreamId = _settings.StreamId,
+            HeaderNslots = _slots,
+            Pools = [new PayloadPoolOptions(1, Stride(_frame.Bytes))],
+            Name = "tp produce",
+            Summary = _frame.Describe(),
+        });
+        Volatile.Write(ref epoch, producer.Epoch);
+        Log($"producing {_frame.Describe()} on stream {_settings.StreamId}, epoch {producer.Epoch}, {_slots} slots, " +
+            (_rateHz > 0 ? string.Create(CultureInfo.InvariantCulture, $"{_rateHz} Hz") : "as fast as possible"));
+
+        if (_waitConsumers > 0)
+        {
+            var deadline = Stopwatch.StartNew();
+            while (consumersOnEpoch.Count < _waitConsumers && !stop.IsSet)
+            {
+                if (deadline.Elapsed > TimeSpan.FromSeconds(60))
+                {
+                    _err.WriteLine($"tp produce: only {consumersOnEpoch.Count} of {_waitConsumers} consumers mapped the stream within 60 s");
+                    return TpCommand.ExitFailure;
+                }
+                Thread.Sleep(10);
+            }
+        }
+
+        long published = 0;
+        long firstTicks = 0;
+        long lastTicks = 0;
+        long started = Stopwatch.GetTimestamp();
+        long nextReport = started + Stopwatch.Frequency / 2;
+        double periodTicks = _rateHz > 0 ? Stopwatch.Frequency / _rateHz : 0;
+        long durationTicks = _settings.Duration is { } d ? (long)(d.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+        int ndims = _frame.Dims.Length;
+        while (!stop.IsSet && (_settings.Frames is not { } limit || published < limit))
+        {
+            long now = Stopwatch.GetTimestamp();
+            if (now - started >= durationTicks)
+            {
+                break;
+            }
+            if (periodTicks > 0)
+            {
+                long due = started + (long)(published * periodTicks);
+                if (now < due)
+                {
+                    if (due - now > Stopwatch.Frequency / 500)
+                    {
+                        Thread.Sleep(1);
+                    }
+                    else
+                    {
+                        Thread.SpinWait(20);
+                    }
+                    continue;
+                }
+            }
+            if (producer.TryClaim(_frame.Bytes, out FrameClaim claim))
+            {
+                SyntheticPayload.Fill(claim.Payload, claim.Seq);
+                claim.SetTensor(_frame.Dtype, _frame.Dims.AsSpan(0, ndims));
+                claim.TimestampNs = (ulong)Time.MonotonicClock.Instance.NanoTime(); // capture complete: latency runs from here
+                producer.Commit(ref claim);
+                published++;
+                lastTicks = Stopwatch.GetTimestamp();
+                if (firstTicks == 0)
+                {
+                    firstTicks = lastTicks;
+                }
+            }
+            if (now >= nextReport)
+            {
+                nextReport = now + (_settings.Report ? Stopwatch.Frequency / 2 : Stopwatch.Frequency);
+                Report("progress", published, firstTicks, lastTicks, producer);
+            }
+        }
+        Report("result", published, firstTicks, lastTicks, producer);
+        return TpCommand.ExitOk;
+    }
+
+    private void Report(string kind, long published, long firstTicks, long lastTicks, Producer producer)
+    {
+        double seconds = firstTicks == 0 ? 0 : (double)(lastTicks - firstTicks) / Stopwatch.Frequency;
+        double fps = JsonText.Rate(Math.Max(0, published - 1), seconds);
+        string json = JsonText.Object(w =>
+        {
+            w.WriteNumber("published", published);
+            w.WriteNumber("frames_per_s", Math.Round(fps, 1));
+            w.WriteNumber("bytes_per_s", Math.Round(fps * _frame.Bytes));
+            w.WriteNumber("frame_bytes", _frame.Bytes);
+            w.WriteNumber("drops_no_pool", producer.Counters.DropsNoPool);
+            w.WriteNumber("descriptor_offer_failures", producer.Counters.DescriptorOfferFailures);
+            w.WriteNumber("epoch", producer.Epoch);
+            w.WriteNumber("seconds", Math.Round(seconds, 3));
+        }, indented: false);
+        if (_settings.Report)
+        {
+            _out.WriteLine(kind + " " + json);
+        }
+        else if (kind == "result" && _settings.Json)
+        {
+            _out.WriteLine(json);
+        }
+        else
+        {
+            Log(string.Create(CultureInfo.InvariantCulture, $"{(kind == "result" ? "done: " : "")}published {published} frames, {fps:F0} frames/s, {fps * _frame.Bytes / 1e6:F1} MB/s"));
+        }
+        _out.Flush();
+    }
+
+    private void Log(string line)
+    {
+        // With --json or --report stdout is for machines: human lines go to stderr.
+        (_settings.Json || _settings.Report ? _err : _out).WriteLine("tp produce: " + line);
+    }
+}

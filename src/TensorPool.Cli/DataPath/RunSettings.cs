@@ -1,0 +1,38 @@
+using TensorPool.Agents;
+using TensorPool.Client;
+
+namespace TensorPool.Cli.DataPath;
+
+/// <summary>What <c>tp produce</c>, <c>tp consume</c> and <c>tp demo</c> share: where and how long to run.</summary>
+internal sealed record RunSettings
+{
+    public uint StreamId { get; init; } = 10000;
+
+    public string Namespace { get; init; } = ClientOptions.DefaultNamespace;
+
+    public string ShmDir { get; init; } = ClientOptions.DefaultShmBaseDir;
+
+    /// <summary>Stop after this many frames (null: no limit).</summary>
+    public long? Frames { get; init; }
+
+    /// <summary>Stop after this long (null: no limit).</summary>
+    public TimeSpan? Duration { get; init; }
+
+    /// <summary>Machine-readable progress lines on stdout and stop on a stdin line (a child of tp demo).</summary>
+    public bool Report { get; init; }
+
+    /// <summary>One final JSON object on stdout.</summary>
+    public bool Json { get; init; }
+
+    public ClientOptions CreateClientOptions(Action<ClientOptions>? configure = null)
+    {
+        var options = new ClientOptions
+        {
+            ShmBaseDir = ShmDir,
+            Namespace = Namespace,
+            ConductorIdleStrategy = new BackoffIdleStrategy(),
+        };
+        configure?.Invoke(options);
+        return options;
+    }
+}

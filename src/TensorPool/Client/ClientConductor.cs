@@ -1,0 +1,271 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using TensorPool.Agents;
+using TensorPool.Consumers;
+using TensorPool.Producers;
+using TensorPool.Sbe;
+using TensorPool.Sbe.Wire;
+using TensorPool.Transport;
+
+namespace TensorPool.Client;
+
+/// <summary>
+/// The client conductor (Aeron's client conductor, wire spec §15.15): one duty cycle that polls the client's control,
+/// QoS and metadata subscriptions, runs its timers and dispatches to producers, consumers and user handlers.
+/// </summary>
+/// <remarks>
+/// <para>Per duty cycle: announces received on the control stream go to the trackers of the consumers of that stream
+/// (which map, remap and unmap, §15.21); QoS and metadata messages go to the user's handlers; then timers: for each
+/// producer due, activity_timestamp_ns is refreshed and ShmPoolAnnounce, QosProducer and DataSourceAnnounce are sent
+/// (at start, then every announce period); for each consumer, liveness is checked and QosConsumer is sent every QoS
+/// period.</para>
+/// <para>Producers and consumers are added and removed from other threads through copy-on-write snapshots, so the duty
+/// cycle takes no lock and, once every producer and consumer is mapped, allocates nothing. Descriptors are not polled
+/// here: each consumer polls its own descriptor subscription on its own thread.</para>
+/// </remarks>
+internal sealed class ClientConductor : IAgent
+{
+    private const int PollLimit = 32;
+
+    private readonly ClientTiming _timing;
+    private readonly ISubscription _control;
+    private readonly ISubscription _qos;
+    private readonly ISubscription _metadata;
+    private readonly IPublication _controlOut;
+    private readonly IPublication _qosOut;
+    private readonly IPublication _metadataOut;
+    private readonly MessageHandler? _userControl;
+    private readonly MessageHandler? _userQos;
+    private readonly MessageHandler? _userMetadata;
+    private readonly SnapshotList<Producer> _producers = new();
+    private readonly SnapshotList<Consumer> _consumers = new();
+    private readonly ConcurrentQueue<AnnounceTracker> _retired = new();
+    private readonly byte[] _qosConsumerBuffer = new byte[QosConsumerEncoder.MinEncodedLength];
+    private long _malformedControl;
+    private long _offerFailures;
+    private long _dutyCycles;
+
+    public ClientConductor(ITransport transport, ClientOptions options, ClientTiming timing)
+    {
+        _timing = timing;
+        _userControl = options.ControlHandler;
+        _userQos = options.QosHandler;
+        _userMetadata = options.MetadataHandler;
+        var opened = new List<IDisposable>();
+        try
+        {
+            _control = Open(opened, transport.AddSubscription(options.Channel, options.ControlStreamId));
+            _qos = Open(opened, transport.AddSubscription(options.Channel, options.QosStreamId));
+            _metadata = Open(opened, transport.AddSubscription(options.Channel, options.MetadataStreamId));
+            _controlOut = Open(opened, transport.AddPublication(options.Channel, options.ControlStreamId));
+            _qosOut = Open(opened, transport.AddPublication(options.Channel, options.QosStreamId));
+            _metadataOut = Open(opened, transport.AddPublication(options.Channel, options.MetadataStreamId));
+        }
+        catch
+        {
+            foreach (IDisposable d in opened)
+            {
+                d.Dispose();
+            }
+            throw;
+        }
+    }
+
+    public string RoleName => "tensorpool-client-conductor";
+
+    public ClientTiming Timing => _timing;
+
+    /// <summary>Control-stream messages of schema 900 that claimed to be announces but did not decode.</summary>
+    public long MalformedControlMessages => Volatile.Read(ref _malformedControl);
+
+    /// <summary>Announces, QoS and metadata messages the transport refused (back pressure, closed).</summary>
+    public long OfferFailures => Volatile.Read(ref _offerFailures);
+
+    /// <summary>Completed duty cycles (for tests that wait for the conductor to have run).</summary>
+    public long DutyCycles => Volatile.Read(ref _dutyCycles);
+
+    public void Add(Producer producer) => _producers.Add(producer);
+
+    public void Remove(Producer producer) => _producers.Remove(producer);
+
+    public void Add(Consumer consumer) => _consumers.Add(consumer);
+
+    /// <summary>Take the consumer out of the duty cycle; its tracker is closed on the conductor's thread (next cycle).</summary>
+    public void Remove(Consumer consumer)
+    {
+        if (_consumers.Remove(consumer) && consumer.Tracker is { } tracker)
+        {
+            _retired.Enqueue(tracker);
+        }
+    }
+
+    public void OnStart()
+    {
+    }
+
+    public int DoWork()
+    {
+        DrainRetired();
+        int work = 0;
+        var control = new ControlHandler(this);
+        work += _control.Poll(ref control, PollLimit);
+        var qos = new ForwardHandler(_userQos);
+        work += _qos.Poll(ref qos, PollLimit);
+        var metadata = new ForwardHandler(_userMetadata);
+        work += _metadata.Poll(ref metadata, PollLimit);
+
+        long now = _timing.Clock.NanoTime();
+        Producer[] producers = _producers.Items;
+        for (int i = 0; i < producers.Length; i++)
+        {
+            Producer p = producers[i];
+            if (now >= p.NextAnnounceNs)
+            {
+                p.NextAnnounceNs = now + _timing.AnnouncePeriodNs;
+                work += Announce(p, now);
+            }
+        }
+        Consumer[] consumers = _consumers.Items;
+        for (int i = 0; i < consumers.Length; i++)
+        {
+            Consumer c = consumers[i];
+            c.Tracker?.OnTimer(now);
+            if (now >= c.NextQosNs)
+            {
+                c.NextQosNs = now + _timing.QosPeriodNs;
+                work += SendQos(c);
+            }
+        }
+        Volatile.Write(ref _dutyCycles, _dutyCycles + 1);
+        return work;
+    }
+
+    public void OnClose()
+    {
+    }
+
+    /// <summary>Close the subscriptions and publications and every retired tracker (after the duty cycle stopped).</summary>
+    public void Close()
+    {
+        DrainRetired();
+        _control.Dispose();
+        _qos.Dispose();
+        _metadata.Dispose();
+        _controlOut.Dispose();
+        _qosOut.Dispose();
+        _metadataOut.Dispose();
+    }
+
+    public Producer[] Producers => _producers.Items;
+
+    public Consumer[] Consumers => _consumers.Items;
+
+    /// <summary>§7.1 activity refresh, then ShmPoolAnnounce (§10.1.1), QosProducer (§10.4.2), DataSourceAnnounce (§10.3.1).</summary>
+    private int Announce(Producer producer, long now)
+    {
+        if (producer.IsDisposed)
+        {
+            return 0;
+        }
+        producer.Attachment.StoreActivity((ulong)now);
+        ProducerMessages messages = producer.Messages;
+        Offer(_controlOut, messages.Announce((ulong)now));
+        Offer(_qosOut, messages.Qos(producer.Counters.NextSeq));
+        Offer(_metadataOut, messages.DataSource);
+        return 1;
+    }
+
+    /// <summary>QosConsumer (§10.4.1).</summary>
+    private int SendQos(Consumer consumer)
+    {
+        if (consumer.IsDisposed)
+        {
+            return 0;
+        }
+        (ulong epoch, ulong lastSeq, ulong dropsGap, ulong dropsLate) = consumer.QosSnapshot();
+        var q = QosConsumerEncoder.WrapAndApplyHeader(_qosConsumerBuffer);
+        q.StreamId = consumer.StreamId;
+        q.ConsumerId = consumer.ConsumerId;
+        q.Epoch = epoch;
+        q.LastSeqSeen = lastSeq;
+        q.DropsGap = dropsGap;
+        q.DropsLate = dropsLate;
+        q.Mode = Mode.Stream;
+        Offer(_qosOut, _qosConsumerBuffer.AsSpan(0, q.EncodedLength));
+        return 1;
+    }
+
+    private void Offer(IPublication publication, ReadOnlySpan<byte> message)
+    {
+        if (publication.Offer(message) < 0)
+        {
+            _offerFailures++;
+        }
+    }
+
+    private void OnControl(ReadOnlySpan<byte> message)
+    {
+        if (SbeMessageHeader.TryRead(message, out SbeMessageHeader header) &&
+            header.SchemaId == ShmPoolAnnounceDecoder.SchemaId && header.TemplateId == ShmPoolAnnounceDecoder.TemplateId)
+        {
+            OnAnnounce(message);
+        }
+        _userControl?.Invoke(message);
+    }
+
+    private void OnAnnounce(ReadOnlySpan<byte> message)
+    {
+        Consumer[] consumers = _consumers.Items;
+        if (!ShmPoolAnnounceDecoder.TryWrap(message, out ShmPoolAnnounceDecoder announce, out SbeRejectReason reason))
+        {
+            _malformedControl++;
+            // Attribute it to the stream named in the block when that much is readable.
+            if (message.Length >= SbeMessageHeader.Size + 4)
+            {
+                uint stream = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(message[SbeMessageHeader.Size..]);
+                for (int i = 0; i < consumers.Length; i++)
+                {
+                    if (consumers[i].StreamId == stream)
+                    {
+                        consumers[i].Tracker?.OnMalformed(reason.ToString());
+                    }
+                }
+            }
+            return;
+        }
+        long now = _timing.Clock.NanoTime();
+        for (int i = 0; i < consumers.Length; i++)
+        {
+            if (consumers[i].StreamId == announce.StreamId)
+            {
+                consumers[i].Tracker?.OnAnnounce(announce, now);
+            }
+        }
+    }
+
+    private void DrainRetired()
+    {
+        while (_retired.TryDequeue(out AnnounceTracker? tracker))
+        {
+            tracker.Close();
+        }
+    }
+
+    private static T Open<T>(List<IDisposable> opened, T item)
+        where T : IDisposable
+    {
+        opened.Add(item);
+        return item;
+    }
+
+    private readonly struct ControlHandler(ClientConductor conductor) : IMessageHandler
+    {
+        public void OnMessage(ReadOnlySpan<byte> message) => conductor.OnControl(message);
+    }
+
+    private readonly struct ForwardHandler(MessageHandler? handler) : IMessageHandler
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void OnMessage(ReadOnlySpan<byte> message) => handler?.Invoke(message);
+    }
+}

@@ -1,0 +1,230 @@
+using System.Security.Cryptography;
+using TensorPool.Agents;
+using TensorPool.Consumers;
+using TensorPool.Interop;
+using TensorPool.Native;
+using TensorPool.Producers;
+using TensorPool.Transport;
+
+namespace TensorPool.Client;
+
+/// <summary>
+/// The entry point of an application (Aeron's client, in shape): owns a transport, one conductor duty cycle, and the
+/// producers and consumers added to it.
+/// </summary>
+/// <remarks>
+/// <para>Threading model. The conductor (announces, QoS, liveness, mapping) runs on its own thread by default
+/// (<see cref="ConductorMode.DedicatedThread"/>), or on the application's thread through <see cref="DoWork"/>
+/// (<see cref="ConductorMode.Invoker"/>). The data path never goes through it: a producer's claim/commit and a
+/// consumer's poll run on the caller's thread, allocate nothing and take no lock. Exceptions in the duty cycle go to
+/// <see cref="ClientOptions.ErrorHandler"/> and never escape it.</para>
+/// <para>Adding and disposing producers and consumers is thread-safe (not meant for hot paths).</para>
+/// </remarks>
+public sealed unsafe class TensorPoolClient : IDisposable
+{
+    private readonly ClientOptions _options;
+    private readonly ITransport _transport;
+    private readonly bool _ownsTransport;
+    private readonly PathPolicyHandle _policy;
+    private readonly ClientConductor _conductor;
+    private readonly IRegionProvider _regions;
+    private readonly AgentRunner? _runner;
+    private readonly AgentInvoker? _invoker;
+    private int _disposed;
+
+    private TensorPoolClient(ClientOptions options, IRegionProvider? regions)
+    {
+        _options = options;
+        _ownsTransport = options.Transport is null;
+        _transport = options.Transport ?? DefaultTransport.Create(options);
+        try
+        {
+            _policy = CreatePolicy(options.AllowedBaseDirs.Count > 0 ? options.AllowedBaseDirs : [options.ShmBaseDir]);
+            long joinTime = options.Clock.NanoTime();
+            var timing = new ClientTiming(options.Clock, options.RealtimeClock, joinTime,
+                Nanos(options.AnnouncePeriod), Nanos(options.QosPeriod), Nanos(options.EffectiveFreshnessWindow), Nanos(options.EffectiveLivenessTimeout));
+            _conductor = new ClientConductor(_transport, options, timing);
+            // The no-driver deployment by default; the driver model supplies its own provider.
+            _regions = regions ?? new OwnedRegionProvider(options.ShmBaseDir, options.Namespace, options.User);
+            Action<Exception> errors = options.ErrorHandler ?? (e => Console.Error.WriteLine($"tensorpool conductor: {e}"));
+            if (options.ConductorMode == ConductorMode.DedicatedThread)
+            {
+                _runner = new AgentRunner(_conductor, options.ConductorIdleStrategy ?? new BackoffIdleStrategy(), errors);
+                _runner.Start();
+            }
+            else
+            {
+                _invoker = new AgentInvoker(_conductor, errors);
+            }
+        }
+        catch
+        {
+            _policy?.Dispose();
+            if (_ownsTransport)
+            {
+                _transport.Dispose();
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Start a client with <paramref name="options"/> (copied and validated), or the defaults.</summary>
+    /// <exception cref="ArgumentException">An option breaks its rule; the message names it.</exception>
+    public static TensorPoolClient Connect(ClientOptions? options = null) => Connect(options, null);
+
+    /// <summary>Start a client whose producers get their regions from <paramref name="regions"/> (null: they create their own).</summary>
+    internal static TensorPoolClient Connect(ClientOptions? options, IRegionProvider? regions)
+    {
+        ClientOptions copy = (options ?? new ClientOptions()).Clone();
+        copy.Validate();
+        return new TensorPoolClient(copy, regions);
+    }
+
+    /// <summary>A copy of the options the client runs with.</summary>
+    public ClientOptions Options => _options.Clone();
+
+    /// <summary>The transport the client publishes and subscribes through.</summary>
+    public ITransport Transport => _transport;
+
+    /// <summary>Control-stream announces that did not decode (counted, never thrown).</summary>
+    public long MalformedControlMessages => _conductor.MalformedControlMessages;
+
+    /// <summary>Control, QoS and metadata messages the transport refused.</summary>
+    public long ConductorOfferFailures => _conductor.OfferFailures;
+
+    internal ClientConductor Conductor => _conductor;
+
+    /// <summary>
+    /// Run one conductor duty cycle on this thread (<see cref="ConductorMode.Invoker"/> only); returns the work done.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The conductor runs on its own thread.</exception>
+    public int DoWork()
+    {
+        if (_invoker is null)
+        {
+            throw new InvalidOperationException("the conductor runs on its own thread (ConductorMode.DedicatedThread); DoWork is for ConductorMode.Invoker");
+        }
+        return _invoker.Invoke();
+    }
+
+    /// <summary>A producer with default options on <paramref name="streamId"/>.</summary>
+    public Producer AddProducer(uint streamId = ProducerOptions.DefaultStreamId) => AddProducer(new ProducerOptions { StreamId = streamId });
+
+    /// <summary>
+    /// Create a producer: its regions in a new epoch (canonical layout under <see cref="ClientOptions.ShmBaseDir"/>),
+    /// its descriptor publication, and its announces (sent at the conductor's next duty cycle, then periodically).
+    /// </summary>
+    /// <exception cref="ArgumentException">An option breaks its rule.</exception>
+    /// <exception cref="TensorPoolException">The regions could not be created (the message says which and why).</exception>
+    public Producer AddProducer(ProducerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        ProducerOptions copy = options.Clone();
+        copy.Validate();
+        uint producerId = copy.ProducerId != 0 ? copy.ProducerId : RandomId();
+        ProducerAttachment attachment = _regions.Attach(copy);
+        IPublication? descriptors = null;
+        try
+        {
+            descriptors = _transport.AddPublication(_options.Channel, _options.DescriptorStreamId);
+            var producer = new Producer(_conductor, attachment, descriptors, copy, producerId, _options.Clock);
+            _conductor.Add(producer);
+            return producer;
+        }
+        catch
+        {
+            descriptors?.Dispose();
+            attachment.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A consumer with default options on <paramref name="streamId"/>.</summary>
+    public Consumer AddConsumer(uint streamId = ProducerOptions.DefaultStreamId) => AddConsumer(new ConsumerOptions { StreamId = streamId });
+
+    /// <summary>
+    /// Create a consumer: its own descriptor subscription (joining at the live tail) and its announce tracker. It maps
+    /// the producer's regions when a valid announce arrives.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option breaks its rule.</exception>
+    public Consumer AddConsumer(ConsumerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        ConsumerOptions copy = options.Clone();
+        copy.Validate();
+        uint consumerId = copy.ConsumerId != 0 ? copy.ConsumerId : RandomId();
+        ISubscription descriptors = _transport.AddSubscription(_options.Channel, _options.DescriptorStreamId);
+        var consumer = new Consumer(_conductor, descriptors, copy, consumerId);
+        consumer.Tracker = new AnnounceTracker(consumer, consumer.Mailbox, _policy, _conductor.Timing);
+        _conductor.Add(consumer);
+        return consumer;
+    }
+
+    /// <summary>Stop the conductor, dispose the producers and consumers still open, then the transport if the client created it.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        _runner?.Dispose();
+        _invoker?.Dispose();
+        foreach (Producer p in _conductor.Producers)
+        {
+            p.Dispose();
+        }
+        foreach (Consumer c in _conductor.Consumers)
+        {
+            c.Dispose();
+        }
+        _conductor.Close();
+        _policy.Dispose();
+        if (_ownsTransport)
+        {
+            _transport.Dispose();
+        }
+    }
+
+    private static uint RandomId()
+    {
+        uint id;
+        do
+        {
+            id = (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
+        }
+        while (id == 0);
+        return id;
+    }
+
+    private static long Nanos(TimeSpan span) => span.Ticks * 100;
+
+    /// <summary>The consumers' path policy (§15.21a.5): each allowed base dir canonicalised once, here.</summary>
+    private static PathPolicyHandle CreatePolicy(IList<string> allowedBaseDirs)
+    {
+        TpPathPolicy* raw;
+        NativeError.Check(NativeMethods.tp_path_policy_create(&raw), "creating the path policy");
+        var policy = new PathPolicyHandle();
+        policy.Adopt(raw);
+        try
+        {
+            using NativeHandleLease<TpPathPolicy> lease = policy.Lease();
+            foreach (string dir in allowedBaseDirs)
+            {
+                int rc = NativeMethods.tp_path_policy_add_base_dir(lease.Pointer, dir);
+                if (rc < 0)
+                {
+                    TensorPoolException e = NativeError.Create(rc, $"allowing base dir {dir}");
+                    throw new ArgumentException($"ClientOptions.AllowedBaseDirs entry '{dir}' cannot be used: {e.Message}", nameof(allowedBaseDirs), e);
+                }
+            }
+            return policy;
+        }
+        catch
+        {
+            policy.Dispose();
+            throw;
+        }
+    }
+}

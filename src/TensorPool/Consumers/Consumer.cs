@@ -1,0 +1,447 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using TensorPool.Client;
+using TensorPool.Frames;
+using TensorPool.Native;
+using TensorPool.Sbe;
+using TensorPool.Sbe.Wire;
+using TensorPool.Transport;
+
+namespace TensorPool.Consumers;
+
+/// <summary>
+/// Reads the frames of one data source (pool stream) in place from the producer's shared memory, never torn, with
+/// every drop counted (wire spec §10.2.1, §15.4, §15.18, §15.21). Created by
+/// <see cref="TensorPoolClient.AddConsumer(ConsumerOptions)"/>.
+/// </summary>
+/// <remarks>
+/// <para>Threads: <see cref="Poll{THandler}(ref THandler, int)"/> runs on the caller's thread (one at a time): it reads
+/// this consumer's own descriptor subscription and validates each frame with the native core. It allocates nothing and
+/// takes no lock. The client's conductor handles announces, maps regions and posts them to the consumer, which
+/// switches at the start of its next poll; it also sends QosConsumer (§10.4.1).</para>
+/// <para>Frames are accepted only once their slot passed every rule and the seqlock re-check after the handler
+/// (<see cref="Frame.IsStillValid"/>). Nothing waits or retries (§15.21 rule 5).</para>
+/// </remarks>
+public sealed unsafe class Consumer : IDisposable
+{
+    private const ulong NoSeq = ulong.MaxValue;
+
+    private readonly ClientConductor _conductor;
+    private readonly ISubscription _descriptors;
+    private readonly MappingMailbox _mailbox = new();
+    private readonly TpFrame* _frame;
+    private readonly ulong _maxGap;
+    private readonly long[] _slotRejects = new long[(int)TpFrameStatus.StatusCount];
+    private ConsumerMapping _mapping = ConsumerMapping.Unmapped;
+    private bool _tracking;
+    private ulong _trackedEpoch;
+    private ulong _expectedSeq;
+    private ulong _latestKnownSeq;
+    private ulong _resyncBelow;
+    private ulong _firstSeq = NoSeq;
+    private ulong _lastSeq = NoSeq;
+    private long _descriptorsReceived;
+    private long _malformed;
+    private long _accepted;
+    private long _dropsGap;
+    private long _dropsLate;
+    private long _dropsEpoch;
+    private long _dropsUnmapped;
+    private long _dropsInvalid;
+    private long _dropsRegressed;
+    private long _dropsResync;
+    private long _resyncs;
+    private int _frameCheck;
+    private int _remapRequested;
+    private bool _polling;
+    private int _disposed;
+
+    internal Consumer(ClientConductor conductor, ISubscription descriptors, ConsumerOptions options, uint consumerId)
+    {
+        _conductor = conductor;
+        _descriptors = descriptors;
+        StreamId = options.StreamId;
+        ConsumerId = consumerId;
+        _maxGap = (ulong)options.MaxOutstandingSeqGap;
+        _frame = (TpFrame*)NativeMemory.AllocZeroed((nuint)sizeof(TpFrame));
+    }
+
+    /// <summary>The data source (pool stream id) this consumer reads.</summary>
+    public uint StreamId { get; }
+
+    /// <summary>The id this consumer reports in QosConsumer.</summary>
+    public uint ConsumerId { get; }
+
+    /// <summary>UNMAPPED or MAPPED as this consumer's polling thread last saw it (§15.12).</summary>
+    public MappingState State => Volatile.Read(ref _mapping).IsMapped ? MappingState.Mapped : MappingState.Unmapped;
+
+    /// <summary>The epoch of the mapped regions, or null when unmapped.</summary>
+    public ulong? Epoch
+    {
+        get
+        {
+            ConsumerMapping m = Volatile.Read(ref _mapping);
+            return m.IsMapped ? m.Epoch : null;
+        }
+    }
+
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    /// <summary>Drop and announce counters (readable from any thread).</summary>
+    public ConsumerCounters Counters
+    {
+        get
+        {
+            ulong first = Volatile.Read(ref _firstSeq);
+            ulong last = Volatile.Read(ref _lastSeq);
+            AnnounceTracker? t = Tracker;
+            return new ConsumerCounters(
+                Volatile.Read(ref _accepted),
+                Volatile.Read(ref _dropsGap),
+                Volatile.Read(ref _dropsLate),
+                Volatile.Read(ref _dropsEpoch),
+                Volatile.Read(ref _dropsUnmapped),
+                Volatile.Read(ref _dropsInvalid),
+                Volatile.Read(ref _dropsRegressed),
+                Volatile.Read(ref _dropsResync),
+                Volatile.Read(ref _resyncs),
+                Volatile.Read(ref _descriptorsReceived),
+                Volatile.Read(ref _malformed),
+                first == NoSeq ? null : first,
+                last == NoSeq ? null : last,
+                t?.Accepted ?? 0,
+                t?.RejectsTotal ?? 0,
+                t?.Mappings ?? 0,
+                t?.LivenessTimeouts ?? 0);
+        }
+    }
+
+    /// <summary>Slots dropped for <paramref name="reason"/> (the per-rule breakdown of drops_late and DropsInvalid).</summary>
+    public long GetSlotRejects(SlotRejectReason reason) =>
+        (int)reason is > 0 and < (int)TpFrameStatus.StatusCount ? Volatile.Read(ref _slotRejects[(int)reason]) : 0;
+
+    /// <summary>Announces of this stream ignored or rejected for <paramref name="reason"/>.</summary>
+    public long GetAnnounceRejects(AnnounceRejectReason reason) => Tracker?.Rejects(reason) ?? 0;
+
+    /// <summary>The last announce rejection with its detail (for diagnostics), or null.</summary>
+    public string? LastAnnounceRejection => Tracker?.LastRejection;
+
+    internal AnnounceTracker? Tracker { get; set; }
+
+    internal MappingMailbox Mailbox => _mailbox;
+
+    /// <summary>When the conductor next sends this consumer's QosConsumer (its clock, ns).</summary>
+    internal long NextQosNs { get; set; }
+
+    /// <summary>Deliver up to <paramref name="limit"/> descriptors' frames to <paramref name="handler"/>.</summary>
+    /// <returns>The number of descriptor-stream messages consumed (0 when idle), for idle strategies.</returns>
+    public int Poll(FrameHandler handler, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var adapter = new DelegateFrameHandler(handler);
+        return Poll(ref adapter, limit);
+    }
+
+    /// <summary>
+    /// Deliver up to <paramref name="limit"/> descriptors' frames to <paramref name="handler"/>, which keeps its state
+    /// across calls (it is passed by reference). No allocation.
+    /// </summary>
+    /// <returns>The number of descriptor-stream messages consumed (0 when idle), for idle strategies.</returns>
+    /// <exception cref="InvalidOperationException">Called from inside a frame handler of this consumer.</exception>
+    public int Poll<THandler>(ref THandler handler, int limit)
+        where THandler : struct, IFrameHandler
+    {
+        if (_polling || _disposed != 0)
+        {
+            ThrowPollMisuse();
+        }
+        _polling = true;
+        try
+        {
+            if (_mailbox.HasMail)
+            {
+                SwitchMapping();
+            }
+            var dispatcher = new Dispatcher<THandler> { Owner = this, Handler = handler };
+            int work = _descriptors.Poll(ref dispatcher, limit);
+            handler = dispatcher.Handler;
+            return work;
+        }
+        finally
+        {
+            _polling = false;
+        }
+    }
+
+    /// <summary>
+    /// Frames copied out of shared memory into pooled buffers, for code that does not need zero copy. Only frames whose
+    /// copy passed the seqlock check are yielded; dispose each <see cref="ReceivedFrame"/> to return its buffer. Polls
+    /// this consumer, so do not poll it elsewhere meanwhile; the client's conductor must be running (its own thread, the
+    /// default, or invoked by the application).
+    /// </summary>
+    public async IAsyncEnumerable<ReceivedFrame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var collector = new CopyingFrameHandler(new Queue<ReceivedFrame>());
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int work = Poll(ref collector, 64);
+            while (collector.Ready.TryDequeue(out ReceivedFrame? frame))
+            {
+                yield return frame;
+            }
+            if (work == 0)
+            {
+                await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Stop receiving: close the descriptor subscription and release the mapping.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        _conductor.Remove(this);
+        _descriptors.Dispose();
+        _mailbox.Close();
+        ConsumerMapping m = _mapping;
+        _mapping = ConsumerMapping.Unmapped;
+        m.Release();
+        NativeMemory.Free(_frame);
+    }
+
+    /// <summary>Called by <see cref="Frame.IsStillValid"/> during a handler.</summary>
+    internal bool CheckFrameStillValid()
+    {
+        bool ok = NativeMethods.tp_frame_end(_frame) == (int)TpFrameStatus.Ok;
+        _frameCheck = ok ? 1 : 2;
+        return ok;
+    }
+
+    /// <summary>Conductor: whether the polling thread asked for a remap (and clear the request).</summary>
+    internal bool TakeRemapRequest() => Interlocked.Exchange(ref _remapRequested, 0) != 0;
+
+    /// <summary>For QosConsumer (§10.4.1): last_seq_seen, epoch, drops_gap (gaps and resync skips) and drops_late.</summary>
+    internal (ulong Epoch, ulong LastSeq, ulong DropsGap, ulong DropsLate) QosSnapshot()
+    {
+        ConsumerMapping m = Volatile.Read(ref _mapping);
+        ulong last = Volatile.Read(ref _lastSeq);
+        return (m.IsMapped ? m.Epoch : 0, last == NoSeq ? 0 : last,
+            (ulong)(Volatile.Read(ref _dropsGap) + Volatile.Read(ref _dropsResync)), (ulong)Volatile.Read(ref _dropsLate));
+    }
+
+    private void SwitchMapping()
+    {
+        ConsumerMapping? next = _mailbox.Take();
+        if (next is null)
+        {
+            return;
+        }
+        ConsumerMapping old = _mapping;
+        Volatile.Write(ref _mapping, next);
+        old.Release();
+    }
+
+    private void OnDescriptorMessage<THandler>(ReadOnlySpan<byte> message, ref THandler handler)
+        where THandler : struct, IFrameHandler
+    {
+        if (!SbeMessageHeader.TryRead(message, out SbeMessageHeader header))
+        {
+            _malformed++;
+            return;
+        }
+        if (header.SchemaId != FrameDescriptorDecoder.SchemaId || header.TemplateId != FrameDescriptorDecoder.TemplateId)
+        {
+            return; // another message on the stream (FrameProgress, ...): not ours to count
+        }
+        if (!FrameDescriptorDecoder.TryWrap(message, out FrameDescriptorDecoder descriptor, out _))
+        {
+            _malformed++;
+            return;
+        }
+        if (descriptor.StreamId != StreamId)
+        {
+            return; // another data source sharing the descriptor stream
+        }
+        ulong timestamp = SbeCodecReadTimestamp(message);
+        ulong trace = descriptor.TraceId ?? 0;
+        OnDescriptor(descriptor.Epoch, descriptor.Seq, timestamp, trace, ref handler);
+    }
+
+    private static ulong SbeCodecReadTimestamp(ReadOnlySpan<byte> message) =>
+        System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(message[(SbeMessageHeader.Size + FrameDescriptorDecoder.TimestampNsOffset)..]);
+
+    private void OnDescriptor<THandler>(ulong epoch, ulong seq, ulong timestampNs, ulong traceId, ref THandler handler)
+        where THandler : struct, IFrameHandler
+    {
+        _descriptorsReceived++;
+        if (!TrackSequence(epoch, seq))
+        {
+            return;
+        }
+        if (seq < _resyncBelow)
+        {
+            _dropsResync++; // §15.4 resync: skipped unread
+            return;
+        }
+        ConsumerMapping mapping = _mapping;
+        if (!mapping.IsMapped)
+        {
+            _dropsUnmapped++; // §15.21: M0 drops every frame
+            return;
+        }
+        if (epoch != mapping.Epoch)
+        {
+            _dropsEpoch++; // §10.2.1: the epoch must match the mapped regions
+            return;
+        }
+        int status = NativeMethods.tp_frame_begin(_frame, mapping.Ring, mapping.Pools, mapping.PoolCount, seq);
+        if (status != (int)TpFrameStatus.Ok)
+        {
+            CountSlotDrop(status, seq);
+            return;
+        }
+        _frameCheck = 0;
+        bool accepted = false;
+        try
+        {
+            handler.OnFrame(new Frame(this, _frame, epoch, timestampNs, traceId));
+        }
+        finally
+        {
+            accepted = _frameCheck switch
+            {
+                1 => true,
+                2 => false,
+                _ => NativeMethods.tp_frame_end(_frame) == (int)TpFrameStatus.Ok,
+            };
+            if (accepted)
+            {
+                _accepted++;
+            }
+            else
+            {
+                _slotRejects[(int)TpFrameStatus.DropChanged]++;
+                _dropsLate++; // §15.3: changed while read
+                NoteLatestFromSlot(seq);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sequence accounting (§15.4): gaps are drops_gap; a sequence going backwards within an epoch is dropped and asks
+    /// for a remap (§15.2). A new epoch restarts the count at 0 once the consumer has seen any frame; the very first
+    /// descriptor starts it where the consumer joined; descriptors of an older epoch than the followed one are epoch
+    /// drops. Returns false when the descriptor is dropped here.
+    /// </summary>
+    private bool TrackSequence(ulong epoch, ulong seq)
+    {
+        if (!_tracking)
+        {
+            _tracking = true;
+            _trackedEpoch = epoch;
+            _expectedSeq = seq;
+            Volatile.Write(ref _firstSeq, seq);
+        }
+        else if (epoch < _trackedEpoch)
+        {
+            _dropsEpoch++; // an older epoch than the one being followed: never accepted, never resets the count
+            return false;
+        }
+        else if (epoch != _trackedEpoch)
+        {
+            _trackedEpoch = epoch;
+            _expectedSeq = 0;
+            _latestKnownSeq = 0;
+            _resyncBelow = 0;
+        }
+        if (seq < _expectedSeq)
+        {
+            _dropsRegressed++;
+            Volatile.Write(ref _remapRequested, 1);
+            ConsumerMapping old = _mapping;
+            Volatile.Write(ref _mapping, ConsumerMapping.Unmapped);
+            old.Release();
+            return false;
+        }
+        _dropsGap += (long)(seq - _expectedSeq);
+        _expectedSeq = seq + 1;
+        Volatile.Write(ref _lastSeq, seq);
+        if (seq > _latestKnownSeq)
+        {
+            _latestKnownSeq = seq;
+        }
+        return true;
+    }
+
+    private void CountSlotDrop(int status, ulong seq)
+    {
+        if (status < 0 || status >= (int)TpFrameStatus.StatusCount)
+        {
+            _dropsInvalid++; // a misuse code cannot happen with views built by the native wrap; counted, never thrown
+            return;
+        }
+        _slotRejects[status]++;
+        if (status <= (int)TpFrameStatus.DropSeqMismatch)
+        {
+            // The seqlock said no: late when a newer frame took the slot (or is taking it), else a stale slot.
+            bool overwritten = NoteLatestFromSlot(seq);
+            if (status == (int)TpFrameStatus.DropChanged || overwritten)
+            {
+                _dropsLate++; // §15.4 drops_late
+                return;
+            }
+        }
+        _dropsInvalid++;
+    }
+
+    /// <summary>
+    /// Reads the sequence the slot holds now; true when it is newer than <paramref name="seq"/> (the frame was
+    /// overwritten). Feeds the resync rule: more than max_outstanding_seq_gap behind the newest known frame, the
+    /// consumer skips to it (§15.4, docs/DECISIONS.md).
+    /// </summary>
+    private bool NoteLatestFromSlot(ulong seq)
+    {
+        ulong current = Volatile.Read(ref *(ulong*)_frame->Slot) >> 1;
+        if (current <= seq)
+        {
+            return false;
+        }
+        if (current > _latestKnownSeq)
+        {
+            _latestKnownSeq = current;
+        }
+        if (_latestKnownSeq - seq > _maxGap && _latestKnownSeq > _resyncBelow)
+        {
+            _resyncBelow = _latestKnownSeq;
+            _resyncs++;
+        }
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowPollMisuse()
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        throw new InvalidOperationException("Poll was called from inside one of this consumer's frame handlers");
+    }
+
+    public override string ToString() => $"Consumer(stream {StreamId}, id {ConsumerId})";
+
+    private struct Dispatcher<THandler> : IMessageHandler
+        where THandler : struct, IFrameHandler
+    {
+        public Consumer Owner;
+        public THandler Handler;
+
+        public void OnMessage(ReadOnlySpan<byte> message) => Owner.OnDescriptorMessage(message, ref Handler);
+    }
+
+    private readonly struct DelegateFrameHandler(FrameHandler handler) : IFrameHandler
+    {
+        public void OnFrame(in Frame frame) => handler(in frame);
+    }
+}

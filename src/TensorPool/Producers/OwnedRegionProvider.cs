@@ -1,0 +1,126 @@
+using System.Runtime.InteropServices;
+using TensorPool.Interop;
+using TensorPool.Native;
+
+namespace TensorPool.Producers;
+
+/// <summary>
+/// The no-driver deployment of the wire spec: the producer creates its own header ring and payload pools through the
+/// native core in the canonical layout (§15.21a.3)
+/// <c>&lt;base&gt;/tensorpool-&lt;user&gt;/&lt;namespace&gt;/&lt;stream&gt;/&lt;epoch&gt;/{header.ring,&lt;pool&gt;.pool}</c>,
+/// and removes that epoch directory when it lets go (§15.21a.7).
+/// </summary>
+internal sealed unsafe class OwnedRegionProvider : IRegionProvider
+{
+    /// <summary>Epoch directories already present (a stale one from an earlier boot) are skipped this many times.</summary>
+    private const int MaxEpochAttempts = 8;
+
+    private readonly string _baseDir;
+    private readonly string _namespace;
+    private readonly string? _user;
+
+    public OwnedRegionProvider(string baseDir, string nameSpace, string? user)
+    {
+        _baseDir = baseDir;
+        _namespace = nameSpace;
+        _user = user;
+    }
+
+    public ProducerAttachment Attach(ProducerOptions options)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            ulong epoch = EpochSource.Next();
+            try
+            {
+                return Create(options, epoch);
+            }
+            catch (TensorPoolException e) when (e.Code == (int)TpError.ErrExists && attempt < MaxEpochAttempts)
+            {
+                // Another epoch directory with this number survives from an earlier run: take the next epoch.
+            }
+        }
+    }
+
+    private ProducerAttachment Create(ProducerOptions options, ulong epoch)
+    {
+        uint stream = options.StreamId;
+        uint nslots = (uint)options.HeaderNslots;
+        string epochDir = PathOf((o, c) => NativeMethods.tp_shm_epoch_dir(o, c, _baseDir, _user!, _namespace, stream, epoch), "epoch directory");
+        TpRegionCreateOptions create;
+        NativeError.Check(NativeMethods.tp_region_create_options_init(&create), "initialising region options");
+        create.Prefault = options.Prefault ? 1u : 0u;
+        if (options.SharedGroupAccess)
+        {
+            create.DirMode = TpRegionConstants.ShmDirModeShared;
+            create.FileMode = TpRegionConstants.ShmFileModeShared;
+        }
+
+        var created = new List<RegionHandle>();
+        try
+        {
+            string headerPath = PathOf((o, c) => NativeMethods.tp_shm_header_ring_path(o, c, _baseDir, _user!, _namespace, stream, epoch), "header ring path");
+            TpSuperblock sb;
+            NativeError.Check(NativeMethods.tp_superblock_init_header_ring(&sb, stream, epoch, nslots), "initialising the header ring superblock");
+            RegionHandle header = CreateRegion(headerPath, &sb, &create);
+            created.Add(header);
+
+            var pools = new AttachedPool[options.Pools.Count];
+            for (int i = 0; i < pools.Length; i++)
+            {
+                PayloadPoolOptions p = options.Pools[i];
+                string poolPath = PathOf((o, c) => NativeMethods.tp_shm_pool_path(o, c, _baseDir, _user!, _namespace, stream, epoch, p.PoolId), "pool path");
+                NativeError.Check(NativeMethods.tp_superblock_init_payload_pool(&sb, stream, epoch, p.PoolId, nslots, p.StrideBytes),
+                    $"initialising the superblock of pool {p.PoolId}");
+                RegionHandle region = CreateRegion(poolPath, &sb, &create);
+                created.Add(region);
+                pools[i] = new AttachedPool(p.PoolId, nslots, p.StrideBytes, region, UriOf(region));
+            }
+            string baseDir = _baseDir;
+            return new ProducerAttachment(stream, epoch, nslots, header, UriOf(header), pools,
+                () => NativeError.Check(NativeMethods.tp_region_remove_epoch_dir(baseDir, epochDir), $"removing epoch directory {epochDir}"));
+        }
+        catch
+        {
+            foreach (RegionHandle r in created)
+            {
+                r.Dispose();
+            }
+            if (created.Count > 0)
+            {
+                _ = NativeMethods.tp_region_remove_epoch_dir(_baseDir, epochDir);
+            }
+            throw;
+        }
+    }
+
+    private RegionHandle CreateRegion(string path, TpSuperblock* sb, TpRegionCreateOptions* create)
+    {
+        TpRegion* raw;
+        NativeError.Check(NativeMethods.tp_region_create(&raw, _baseDir, path, sb, create), $"creating region {path}");
+        var handle = new RegionHandle();
+        handle.Adopt(raw);
+        return handle;
+    }
+
+    /// <summary>The shm:file URI announced for a region: its canonical path, require_hugepages as created (§15.22).</summary>
+    private static byte[] UriOf(RegionHandle region)
+    {
+        using NativeHandleLease<TpRegion> lease = region.Lease();
+        string path = NativeMethods.tp_region_path_string(lease.Pointer) ?? throw new InvalidOperationException("region has no path");
+        uint huge = NativeMethods.tp_region_is_hugetlbfs(lease.Pointer);
+        byte* buffer = stackalloc byte[TpUriConstants.ShmUriMaxLength + 1];
+        int length = NativeError.Check(NativeMethods.tp_shm_uri_format(buffer, TpUriConstants.ShmUriMaxLength + 1, path, huge),
+            $"formatting the URI of {path}");
+        return new ReadOnlySpan<byte>(buffer, length).ToArray();
+    }
+
+    private delegate int PathWriter(byte* output, uint capacity);
+
+    private static string PathOf(PathWriter writer, string what)
+    {
+        byte* buffer = stackalloc byte[TpUriConstants.ShmPathMax];
+        int length = NativeError.Check(writer(buffer, TpUriConstants.ShmPathMax), "building the " + what);
+        return Marshal.PtrToStringUTF8((nint)buffer, length);
+    }
+}

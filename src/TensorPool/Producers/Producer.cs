@@ -1,0 +1,319 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+using TensorPool.Client;
+using TensorPool.Frames;
+using TensorPool.Native;
+using TensorPool.Sbe.Wire;
+using TensorPool.Time;
+using TensorPool.Transport;
+
+namespace TensorPool.Producers;
+
+/// <summary>
+/// Publishes frames of one data source (pool stream): writes them into its header ring and payload pools in shared
+/// memory and announces each with a FrameDescriptor (wire spec §8.3, §9, §10.2.1, §15.18). Created by
+/// <see cref="TensorPoolClient.AddProducer(ProducerOptions)"/>.
+/// </summary>
+/// <remarks>
+/// <para>Threads: <see cref="TryClaim"/>, <see cref="Commit"/>, <see cref="Abort"/> and <see cref="Offer(ReadOnlySpan{byte})"/>
+/// run on the caller's thread, one thread at a time, allocate nothing and take no lock. The client's conductor sends
+/// the announces (ShmPoolAnnounce, QosProducer, DataSourceAnnounce) and refreshes activity_timestamp_ns on its own
+/// schedule; it never touches slots.</para>
+/// <para>Overwrite is lossy by design (§15.4): the producer never waits for consumers.</para>
+/// </remarks>
+public sealed unsafe class Producer : IDisposable
+{
+    private readonly ClientConductor _conductor;
+    private readonly ProducerAttachment _attachment;
+    private readonly IPublication _descriptors;
+    private readonly IClock _clock;
+    private readonly ProducerMessages _messages;
+    private readonly AttachedPool[] _pools;
+    private readonly byte* _headerBase;
+    private readonly ulong _mask;
+    private readonly uint _metaVersion;
+    private readonly bool _publishTimestamp;
+    // Byte ranges of tp_slot_fields_t the tensor rules read: values_len_bytes, and progress_stride_bytes through strides
+    // (pool_id lies between them; it follows from values_len_bytes, so including it costs nothing).
+    private static readonly int ValuesLenOffset = (int)Marshal.OffsetOf<TpSlotFields>(nameof(TpSlotFields.ValuesLenBytes));
+    private static readonly int ProgressStrideOffset = (int)Marshal.OffsetOf<TpSlotFields>(nameof(TpSlotFields.ProgressStrideBytes));
+    private static readonly int TensorEndOffset = (int)Marshal.OffsetOf<TpSlotFields>(nameof(TpSlotFields.Reserved));
+    private readonly byte[] _lastResolved = new byte[sizeof(TpSlotFields)];
+    private bool _haveResolved;
+    private ulong _nextSeq;
+    private bool _claimOpen;
+    private long _framesPublished;
+    private long _dropsNoPool;
+    private long _offerFailures;
+    private long _aborts;
+    private int _disposed;
+
+    internal Producer(ClientConductor conductor, ProducerAttachment attachment, IPublication descriptors, ProducerOptions options,
+        uint producerId, IClock clock)
+    {
+        _conductor = conductor;
+        _attachment = attachment;
+        _descriptors = descriptors;
+        _clock = clock;
+        ProducerId = producerId;
+        _pools = attachment.Pools;
+        _headerBase = attachment.HeaderBase;
+        _mask = attachment.HeaderNslots - 1;
+        _metaVersion = options.MetaVersion;
+        _publishTimestamp = options.PublishDescriptorTimestamp;
+        _messages = new ProducerMessages(attachment, producerId, options);
+        Pools = [.. attachment.Pools.Select(p => new PayloadPoolInfo(p.PoolId, p.StrideBytes, p.Nslots, Encoding.ASCII.GetString(p.RegionUri)))];
+        HeaderRegionUri = Encoding.ASCII.GetString(attachment.HeaderRegionUri);
+    }
+
+    /// <summary>The data source (pool stream id).</summary>
+    public uint StreamId => _attachment.StreamId;
+
+    public uint ProducerId { get; }
+
+    /// <summary>This producer's epoch (§15.2): new for every producer, strictly increasing.</summary>
+    public ulong Epoch => _attachment.Epoch;
+
+    /// <summary>Slots in the header ring (and in every pool).</summary>
+    public int HeaderNslots => (int)_attachment.HeaderNslots;
+
+    /// <summary>The pools, smallest stride first.</summary>
+    public IReadOnlyList<PayloadPoolInfo> Pools { get; }
+
+    /// <summary>The shm:file URI of the header ring.</summary>
+    public string HeaderRegionUri { get; }
+
+    /// <summary>The largest frame any pool holds.</summary>
+    public int MaxFrameLength => (int)_pools[^1].StrideBytes;
+
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    public ProducerCounters Counters => new(
+        Volatile.Read(ref _framesPublished),
+        Volatile.Read(ref _dropsNoPool),
+        Volatile.Read(ref _offerFailures),
+        Volatile.Read(ref _aborts),
+        Volatile.Read(ref _nextSeq));
+
+    internal ProducerAttachment Attachment => _attachment;
+
+    internal ProducerMessages Messages => _messages;
+
+    /// <summary>When the conductor next announces this producer (its clock, ns); 0 = at once.</summary>
+    internal long NextAnnounceNs { get; set; }
+
+    /// <summary>
+    /// Claim the payload slot of the next frame, <paramref name="length"/> bytes in the smallest pool whose stride holds
+    /// them (§9). The slot is marked in progress before this returns (§8.3 step 1). False, and the frame counted in
+    /// <see cref="ProducerCounters.DropsNoPool"/>, when no pool is large enough: the producer drops rather than blocks.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A claim is still open, or the producer is disposed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is negative.</exception>
+    public bool TryClaim(int length, out FrameClaim claim)
+    {
+        if (_claimOpen || _disposed != 0)
+        {
+            ThrowClaimMisuse();
+        }
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        AttachedPool? pool = null;
+        AttachedPool[] pools = _pools;
+        for (int i = 0; i < pools.Length; i++)
+        {
+            if (pools[i].StrideBytes >= (uint)length)
+            {
+                pool = pools[i];
+                break;
+            }
+        }
+        if (pool is null)
+        {
+            _dropsNoPool++;
+            claim = default;
+            return false;
+        }
+        ulong seq = _nextSeq;
+        uint index = (uint)(seq & _mask);
+        byte* slot = _headerBase + TpSuperblockConstants.SuperblockSize + ((nuint)index * TpSlotConstants.HeaderSlotBytes);
+        NativeMethods.tp_seqlock_write_begin((ulong*)slot, seq); // §15.18 step 3: in progress before any payload byte
+        byte* payload = pool.Base + TpSuperblockConstants.SuperblockSize + ((nuint)index * pool.StrideBytes);
+        _claimOpen = true;
+        claim = new FrameClaim(this, seq, slot, new Span<byte>(payload, length), index, pool.PoolId, (ulong)_clock.NanoTime(), _metaVersion);
+        return true;
+    }
+
+    /// <summary>
+    /// Publish a claimed frame: fill the whole header (shape, strides, dtype, order, pool, slot, timestamps,
+    /// meta_version), commit the seqlock, and only then offer the FrameDescriptor (§8.3, §10.2.1, §15.18).
+    /// </summary>
+    /// <exception cref="ArgumentException">The tensor description breaks a rule of §8.2 (the rule is named): nothing is
+    /// published and the claim is aborted.</exception>
+    /// <exception cref="InvalidOperationException">The claim is not this producer's open claim.</exception>
+    public void Commit(ref FrameClaim claim)
+    {
+        CheckClaim(ref claim);
+        if (!claim.TensorSet)
+        {
+            // The default description: the payload as a 1-D UINT8 tensor.
+            claim.Fields.Dtype = (short)Dtype.Uint8;
+            claim.Fields.MajorOrder = (short)MajorOrder.Row;
+            claim.Fields.Ndims = 1;
+            claim.Fields.Dims[0] = (int)claim.Fields.ValuesLenBytes;
+        }
+        int status = (int)TpFrameStatus.Ok;
+        fixed (TpSlotFields* fields = &claim.Fields)
+        {
+            if (!SameTensorAsLastResolved(fields))
+            {
+                TpTensorLayout layout;
+                status = NativeMethods.tp_tensor_layout_resolve(&layout, fields);
+                if (status == (int)TpFrameStatus.Ok)
+                {
+                    RememberResolved(fields);
+                }
+            }
+            if (status == (int)TpFrameStatus.Ok)
+            {
+                status = NativeMethods.tp_header_slot_write(claim.Slot, fields);
+            }
+        }
+        if (status != (int)TpFrameStatus.Ok)
+        {
+            Abort(ref claim);
+            ThrowTensorRule(status);
+        }
+        ulong seq = claim.Seq;
+        NativeMethods.tp_seqlock_write_commit((ulong*)claim.Slot, seq);
+        ulong publishTime = _publishTimestamp ? (ulong)_clock.NanoTime() : FrameDescriptorEncoder.TimestampNsNullValue;
+        long position = _descriptors.Offer(_messages.Descriptor(seq, claim.Fields.MetaVersion, publishTime));
+        if (position < 0)
+        {
+            _offerFailures++;
+        }
+        _framesPublished++;
+        Volatile.Write(ref _nextSeq, seq + 1);
+        _claimOpen = false;
+        claim = default;
+    }
+
+    /// <summary>
+    /// Give the claim up: nothing is published and the sequence is reused by the next claim. The slot stays marked in
+    /// progress until then, so consumers drop the frame it held before (it was being overwritten).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The claim is not this producer's open claim.</exception>
+    public void Abort(ref FrameClaim claim)
+    {
+        CheckClaim(ref claim);
+        _aborts++;
+        _claimOpen = false;
+        claim = default;
+    }
+
+    /// <summary>Publish <paramref name="payload"/> as a 1-D UINT8 frame, copied once into shared memory.</summary>
+    /// <returns>False when no pool holds it (counted in <see cref="ProducerCounters.DropsNoPool"/>).</returns>
+    public bool Offer(ReadOnlySpan<byte> payload)
+    {
+        if (!TryClaim(payload.Length, out FrameClaim claim))
+        {
+            return false;
+        }
+        payload.CopyTo(claim.Payload);
+        Commit(ref claim);
+        return true;
+    }
+
+    /// <summary>
+    /// Publish <paramref name="values"/> as a contiguous tensor of <paramref name="shape"/> (dtype from
+    /// <typeparamref name="T"/>, see <see cref="DtypeInfo.Of{T}"/>), copied once into shared memory.
+    /// </summary>
+    /// <returns>False when no pool holds it (counted in <see cref="ProducerCounters.DropsNoPool"/>).</returns>
+    /// <exception cref="ArgumentException">The shape breaks a rule of §8.2 or does not fit the values.</exception>
+    public bool Offer<T>(ReadOnlySpan<T> values, ReadOnlySpan<int> shape, MajorOrder order = MajorOrder.Row)
+        where T : unmanaged
+    {
+        Dtype dtype = DtypeInfo.Of<T>();
+        ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(values);
+        if (!TryClaim(bytes.Length, out FrameClaim claim))
+        {
+            return false;
+        }
+        bytes.CopyTo(claim.Payload);
+        try
+        {
+            claim.SetTensor(dtype, shape, order);
+        }
+        catch
+        {
+            Abort(ref claim);
+            throw;
+        }
+        Commit(ref claim);
+        return true;
+    }
+
+    /// <summary>
+    /// Stop announcing, close the descriptor publication, unmap the regions and remove this epoch's directory
+    /// (§15.21a.7). Consumers notice through the activity timestamp going stale (§15.14).
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        _claimOpen = false;
+        _conductor.Remove(this);
+        _descriptors.Dispose();
+        _attachment.Dispose();
+    }
+
+    /// <summary>
+    /// The tensor rules (§8.2) depend only on values_len_bytes, progress, dtype, order, ndims, dims and strides: a
+    /// description equal to the last one the native core accepted is accepted again without asking it (the common
+    /// case of a stream of same-shaped frames).
+    /// </summary>
+    private bool SameTensorAsLastResolved(TpSlotFields* fields)
+    {
+        if (!_haveResolved)
+        {
+            return false;
+        }
+        var current = new ReadOnlySpan<byte>(fields, sizeof(TpSlotFields));
+        ReadOnlySpan<byte> last = _lastResolved;
+        return current.Slice(ValuesLenOffset, 4).SequenceEqual(last.Slice(ValuesLenOffset, 4)) &&
+            current[ProgressStrideOffset..TensorEndOffset].SequenceEqual(last[ProgressStrideOffset..TensorEndOffset]);
+    }
+
+    private void RememberResolved(TpSlotFields* fields)
+    {
+        new ReadOnlySpan<byte>(fields, sizeof(TpSlotFields)).CopyTo(_lastResolved);
+        _haveResolved = true;
+    }
+
+    private void CheckClaim(ref FrameClaim claim)
+    {
+        if (!ReferenceEquals(claim.Owner, this) || !_claimOpen || claim.Seq != _nextSeq)
+        {
+            ThrowNotOpenClaim();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowClaimMisuse()
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        throw new InvalidOperationException("a claim is already open on this producer: commit or abort it before claiming again");
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowNotOpenClaim() =>
+        throw new InvalidOperationException("the claim is not this producer's open claim (already committed, aborted, or from another producer)");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowTensorRule(int status) =>
+        throw new ArgumentException(
+            $"the tensor header breaks a rule of the wire spec (§8.2): {NativeMethods.tp_frame_status_name_string(status)}; nothing was published");
+
+    public override string ToString() => $"Producer(stream {StreamId}, epoch {Epoch})";
+}

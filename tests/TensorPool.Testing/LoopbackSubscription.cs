@@ -1,0 +1,129 @@
+using TensorPool.Transport;
+
+namespace TensorPool.Testing;
+
+/// <summary>A subscription of <see cref="LoopbackTransport"/>: a bounded ring of message copies.</summary>
+public sealed class LoopbackSubscription : ISubscription
+{
+    private readonly LoopbackTransport _transport;
+    private readonly object _gate = new();
+    private readonly byte[][] _slots;
+    private readonly int[] _lengths;
+    private readonly byte[] _scratch;
+    private long _head;
+    private long _tail;
+    private long _received;
+    private long _lost;
+    private long _lapped;
+    private bool _closed;
+
+    internal LoopbackSubscription(LoopbackTransport transport, string channel, int streamId)
+    {
+        _transport = transport;
+        Channel = channel;
+        StreamId = streamId;
+        _slots = new byte[transport.Capacity][];
+        for (int i = 0; i < _slots.Length; i++)
+        {
+            _slots[i] = new byte[transport.MaxMessageLength];
+        }
+        _lengths = new int[transport.Capacity];
+        _scratch = new byte[transport.MaxMessageLength];
+    }
+
+    public string Channel { get; }
+
+    public int StreamId { get; }
+
+    public bool IsClosed => _closed;
+
+    public SubscriptionCounters Counters
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return default(SubscriptionCounters) with { Received = _received, LostMessages = _lost, Lapped = _lapped };
+            }
+        }
+    }
+
+    /// <summary>Messages waiting to be polled.</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (int)(_tail - _head);
+            }
+        }
+    }
+
+    internal void Enqueue(ReadOnlySpan<byte> message)
+    {
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+            if (_tail - _head == _slots.Length)
+            {
+                _head++; // lapped: the oldest message is lost, and counted
+                _lost++;
+                _lapped++;
+            }
+            int index = (int)(_tail % _slots.Length);
+            message.CopyTo(_slots[index]);
+            _lengths[index] = message.Length;
+            _tail++;
+        }
+    }
+
+    public int Poll<THandler>(ref THandler handler, int messageLimit)
+        where THandler : struct, IMessageHandler
+    {
+        int delivered = 0;
+        while (delivered < messageLimit)
+        {
+            int length;
+            lock (_gate)
+            {
+                if (_closed || _head == _tail)
+                {
+                    break;
+                }
+                int index = (int)(_head % _slots.Length);
+                length = _lengths[index];
+                _slots[index].AsSpan(0, length).CopyTo(_scratch);
+                _head++;
+                _received++;
+            }
+            // Outside the lock: a handler may publish on this transport.
+            handler.OnMessage(_scratch.AsSpan(0, length));
+            delivered++;
+        }
+        return delivered;
+    }
+
+    public int Poll(MessageHandler handler, int messageLimit)
+    {
+        var adapter = new DelegateHandler(handler);
+        return Poll(ref adapter, messageLimit);
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _closed = true;
+        }
+        _transport.Remove(this);
+    }
+
+    private readonly struct DelegateHandler(MessageHandler handler) : IMessageHandler
+    {
+        public void OnMessage(ReadOnlySpan<byte> message) => handler(message);
+    }
+}
