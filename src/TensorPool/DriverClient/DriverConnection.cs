@@ -302,7 +302,7 @@ public sealed class DriverConnection : IAgent, IDisposable
         {
             return 0;
         }
-        lease.NextKeepaliveNs = now + _keepaliveNs;
+        lease.NextKeepaliveNs = now + lease.KeepaliveNs;
         var k = ShmLeaseKeepaliveEncoder.WrapAndApplyHeader(_buffer);
         k.LeaseId = grant.LeaseId;
         k.StreamId = grant.StreamId;
@@ -452,8 +452,10 @@ public sealed class DriverConnection : IAgent, IDisposable
         lease.SeenEpoch = grant.Epoch;
         lease.BackoffNs = Nanos(_options.InitialBackoff);
         long untilExpiry = grant.LeaseExpiryTimestampNs is { } expiry ? (long)Math.Min(expiry, long.MaxValue) - now : long.MaxValue;
-        // §4.2: the expiry is a hard deadline; keep well inside it.
-        lease.NextKeepaliveNs = now + Math.Max(0, Math.Min(_keepaliveNs, untilExpiry / 2));
+        // §4.2: the expiry is a hard deadline and each keepalive extends it by the same duration (§4.4); keep every
+        // keepalive well inside it, whatever interval the options say.
+        lease.KeepaliveNs = Math.Max(1, Math.Min(_keepaliveNs, untilExpiry / 2));
+        lease.NextKeepaliveNs = now + lease.KeepaliveNs;
         lease.Listener?.OnAttached(lease, grant);
         if (lease.FirstAttach is { } first)
         {

@@ -57,6 +57,9 @@ public sealed class DriverLease : IDisposable
 
     internal long NextKeepaliveNs { get; set; }
 
+    /// <summary>The keepalive period of the current grant: the configured interval, at most half the grant's lifetime.</summary>
+    internal long KeepaliveNs { get; set; }
+
     /// <summary>The last sign of the driver for this lease (its response, an announce of the stream).</summary>
     internal long LastDriverSignNs { get; set; }
 
