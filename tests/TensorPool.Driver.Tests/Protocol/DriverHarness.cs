@@ -137,7 +137,7 @@ internal sealed class DriverHarness : IDisposable
         Pump();
     }
 
-    public byte[] Detach(long correlationId, ulong leaseId, uint clientId, Role role, uint stream = Stream)
+    public byte[] DetachBytes(long correlationId, ulong leaseId, uint clientId, Role role, uint stream = Stream)
     {
         var d = ShmDetachRequestEncoder.WrapAndApplyHeader(_buffer);
         d.CorrelationId = correlationId;
@@ -145,7 +145,12 @@ internal sealed class DriverHarness : IDisposable
         d.StreamId = stream;
         d.ClientId = clientId;
         d.Role = role;
-        Send(_buffer.AsSpan(0, d.EncodedLength));
+        return _buffer.AsSpan(0, d.EncodedLength).ToArray();
+    }
+
+    public byte[] Detach(long correlationId, ulong leaseId, uint clientId, Role role, uint stream = Stream)
+    {
+        Send(DetachBytes(correlationId, leaseId, clientId, role, stream));
         Pump();
         return Single(ShmDetachResponseDecoder.TemplateId, correlationId);
     }
