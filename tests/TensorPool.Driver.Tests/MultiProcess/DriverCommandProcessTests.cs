@@ -91,11 +91,23 @@ public sealed class DriverCommandProcessTests
             () => $"{RegionMappings(pid, driver.ShmDir)} region mappings, {mapsBefore} before the churn");
     }
 
-    private static List<(string Stream, int Count)> EpochDirs(string shmDir) =>
-        [.. Directory.EnumerateDirectories(shmDir, "*", SearchOption.AllDirectories)
-            .Where(d => Directory.EnumerateFiles(d, "header.ring").Any())
-            .GroupBy(d => Path.GetDirectoryName(d)!)
-            .Select(g => (Path.GetFileName(g.Key), g.Count()))];
+    /// <summary>Epoch directories per stream; the GC may remove one while this reads: then read again.</summary>
+    private static List<(string Stream, int Count)> EpochDirs(string shmDir)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return [.. Directory.EnumerateDirectories(shmDir, "*", SearchOption.AllDirectories)
+                    .Where(d => File.Exists(Path.Combine(d, "header.ring")))
+                    .GroupBy(d => Path.GetDirectoryName(d)!)
+                    .Select(g => (Path.GetFileName(g.Key), g.Count()))];
+            }
+            catch (DirectoryNotFoundException) when (attempt < 100)
+            {
+            }
+        }
+    }
 
     private static int RegionMappings(int pid, string shmDir) =>
         File.ReadLines($"/proc/{pid}/maps").Count(l => l.Contains(shmDir, StringComparison.Ordinal));
