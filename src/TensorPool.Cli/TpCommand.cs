@@ -44,6 +44,7 @@ internal static class TpCommand
         root.Options.Add(Verbose);
         root.Subcommands.Add(DecodeCommand.Build());
         root.Subcommands.Add(EncodeCommand.Build());
+        root.Subcommands.Add(DriverCommand.Build());
         root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(ProduceCommand.Build());
         root.Subcommands.Add(ConsumeCommand.Build());
