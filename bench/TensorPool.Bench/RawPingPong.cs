@@ -1,23 +1,28 @@
-namespace TensorPool.Bench.Latency;
+using System.Globalization;
+
+namespace TensorPool.Bench;
 
 /// <summary>
 /// The latency floor: two processes bounce a counter through two cache lines of a shared page (no log, no copy).
-/// One-way = RTT / 2, timed the same way as the tp:ipc ping-pong.
+/// One-way = RTT / 2, timed with the same clock as every other latency of the harnesses.
 /// </summary>
-internal static unsafe class RawPingPong
+public static unsafe class RawPingPong
 {
-    public static string Run(Session session, int roundTrips)
+    public const string Measure = "raw-pingpong";
+
+    /// <summary>Run <paramref name="warmup"/> + <paramref name="roundTrips"/> round trips; the one-way latencies of the measured ones.</summary>
+    public static LatencyRecorder Run(Session session, int warmup, int roundTrips)
     {
         (SharedPage page, string path) = session.NewPage();
         using (page)
         {
-            int total = Settings.Warmup + roundTrips;
-            using ChildProcess child = session.StartChild("raw-pingpong", path, total.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            long total = (long)warmup + roundTrips;
+            using ChildProcess child = session.StartChild(Measure, path, total.ToString(CultureInfo.InvariantCulture));
             if (!SharedPage.SpinUntil(page.ReadyWord, 1, Session.ChildTimeout))
             {
                 throw new TimeoutException("raw ping-pong child never became ready: " + child.Result(TimeSpan.FromSeconds(5)));
             }
-            var oneWay = new LatencyRecorder();
+            var rtt = new LatencyRecorder();
             for (long i = 1; i <= total; i++)
             {
                 long start = Clock.NowNs();
@@ -25,20 +30,21 @@ internal static unsafe class RawPingPong
                 while (Volatile.Read(ref *page.PongWord) != i)
                 {
                 }
-                long rtt = Clock.NowNs() - start;
-                if (i > Settings.Warmup)
+                long end = Clock.NowNs();
+                if (i > warmup)
                 {
-                    oneWay.Record(rtt / 2);
+                    rtt.Record(end - start);
                 }
             }
             child.Result(Session.ChildTimeout);
-            return oneWay.Summary();
+            return rtt;
         }
     }
 
+    /// <summary>The child side: <c>total</c>.</summary>
     public static int Child(SharedPage page, string[] args)
     {
-        long total = long.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture);
+        long total = long.Parse(args[0], CultureInfo.InvariantCulture);
         Volatile.Write(ref *page.ReadyWord, 1);
         for (long i = 1; i <= total; i++)
         {

@@ -1,0 +1,175 @@
+using System.Globalization;
+using TensorPool.Client;
+using TensorPool.Producers;
+
+namespace TensorPool.Bench.Matrix;
+
+/// <summary>
+/// One tp:ipc cell: this process is the producer (pinned to the parent CPU), the consumers are child processes.
+/// Latency phase: frames at a fixed rate, timed by each consumer from the claim to delivery. Throughput phase: frames
+/// as fast as the slowest consumer takes them (the producer stays within half the ring of it: the lossless rate).
+/// </summary>
+public static unsafe class IpcCell
+{
+    public static TransportResult Run(Session session, CpuPlan plan, BenchSettings settings, int size, int consumers, LatencyPlan latency)
+    {
+        string nameSpace = string.Create(CultureInfo.InvariantCulture, $"ipc-{size}-{consumers}");
+        (SharedPage page, string pagePath) = session.NewPage();
+        var children = new List<ChildProcess>();
+        try
+        {
+            for (int i = 0; i < consumers; i++)
+            {
+                *page.ConsumerWord(i) = long.MinValue;
+            }
+            string yield = plan.Oversubscribed(consumers) ? "1" : "0";
+            for (int i = 0; i < consumers; i++)
+            {
+                children.Add(session.StartChildOn(session.ChildCpuOf(i), FrameConsumerChild.Measure, pagePath,
+                    nameSpace, i.ToString(CultureInfo.InvariantCulture), yield));
+            }
+            foreach (ChildProcess child in children)
+            {
+                child.WaitReady(Session.ChildTimeout);
+            }
+            (int slots, uint stride) = Geometry(size);
+            var source = new FrameSource(size);
+            long published;
+            double framesPerSecond;
+            using (TensorPoolClient client = BenchClient.Connect(session.Directory, nameSpace))
+            using (Producer producer = client.AddProducer(new ProducerOptions
+            {
+                StreamId = BenchClient.StreamId,
+                HeaderNslots = slots,
+                Pools = [new PayloadPoolOptions(1, stride)],
+            }))
+            {
+                WaitAll(page, consumers, FrameConsumerChild.Mapped, client, "map the producer's regions");
+                LatencyPhase(producer, client, source, latency);
+                (published, framesPerSecond) = ThroughputPhase(producer, client, source, page, consumers, slots, settings.ThroughputSeconds);
+                WaitAll(page, consumers, published - 1, client, "take the last frame");
+            }
+            long delivered = 0, drops = 0, torn = 0;
+            var merged = new LatencyRecorder();
+            foreach (ChildProcess child in children)
+            {
+                child.Stop();
+            }
+            foreach (ChildProcess child in children)
+            {
+                string result = child.Result(Session.ChildTimeout);
+                delivered += ChildProcess.Field(result, "accepted");
+                drops += ChildProcess.Field(result, "drops");
+                torn += ChildProcess.Field(result, "torn");
+                merged.Add(LatencyRecorder.Decode(ChildProcess.Text(result, "hist")));
+            }
+            return new TransportResult(merged.Percentiles(), framesPerSecond, framesPerSecond * size / 1e9, delivered, drops, torn);
+        }
+        finally
+        {
+            foreach (ChildProcess child in children)
+            {
+                child.Dispose();
+            }
+            page.Dispose();
+        }
+    }
+
+    /// <summary>Ring and pool: enough slots to absorb a consumer's hiccup, at most ~256 MiB of payload.</summary>
+    public static (int Slots, uint Stride) Geometry(int size)
+    {
+        uint stride = (uint)((size + 63) & ~63);
+        int slots = 256;
+        while (slots > 8 && (long)slots * stride > 256L << 20)
+        {
+            slots >>= 1;
+        }
+        return (slots, stride);
+    }
+
+    private static void LatencyPhase(Producer producer, TensorPoolClient client, FrameSource source, LatencyPlan plan)
+    {
+        long t0 = Clock.NowNs() + 1_000_000;
+        int total = plan.Warmup + plan.Frames;
+        for (int i = 0; i < total; i++)
+        {
+            Clock.SpinUntil(t0 + (i * plan.PeriodNs));
+            source.Publish(producer, i < plan.Warmup ? FrameFormat.Warmup : FrameFormat.Latency);
+            if ((i & 63) == 63)
+            {
+                client.DoWork(); // after the frame went out, never between claim and commit
+            }
+        }
+    }
+
+    private static (long Published, double FramesPerSecond) ThroughputPhase(
+        Producer producer, TensorPoolClient client, FrameSource source, SharedPage page, int consumers, int slots, double seconds)
+    {
+        long first = (long)producer.Counters.NextSeq;
+        long lag = slots / 2;
+        long start = Clock.NowNs();
+        long deadline = start + (long)(seconds * 1e9);
+        long next = first;
+        while (true)
+        {
+            long slowest = Slowest(page, consumers);
+            while (next - slowest > lag)
+            {
+                Thread.SpinWait(1);
+                slowest = Slowest(page, consumers);
+                if (Clock.NowNs() > deadline + 30_000_000_000L)
+                {
+                    throw new TimeoutException("a consumer stopped taking frames for 30 s");
+                }
+            }
+            source.Publish(producer, FrameFormat.Throughput);
+            next++;
+            if (((next - first) & 63) == 0)
+            {
+                if (Clock.NowNs() >= deadline)
+                {
+                    break;
+                }
+                if (((next - first) & 4095) == 0)
+                {
+                    client.DoWork();
+                }
+            }
+        }
+        // Delivered, not merely offered: the rate counts until the slowest consumer has the last frame.
+        while (Slowest(page, consumers) < next - 1)
+        {
+            Thread.SpinWait(1);
+            if (Clock.NowNs() > deadline + 30_000_000_000L)
+            {
+                throw new TimeoutException("a consumer did not take the last frames within 30 s");
+            }
+        }
+        double elapsed = (Clock.NowNs() - start) / 1e9;
+        return (next, (next - first) / elapsed);
+    }
+
+    private static long Slowest(SharedPage page, int consumers)
+    {
+        long min = long.MaxValue;
+        for (int i = 0; i < consumers; i++)
+        {
+            min = Math.Min(min, Volatile.Read(ref *page.ConsumerWord(i)));
+        }
+        return min;
+    }
+
+    private static void WaitAll(SharedPage page, int consumers, long value, TensorPoolClient client, string what)
+    {
+        long deadline = Environment.TickCount64 + 60_000;
+        while (Slowest(page, consumers) < value)
+        {
+            if (Environment.TickCount64 > deadline)
+            {
+                throw new TimeoutException($"the consumers did not {what} within 60 s");
+            }
+            client.DoWork();
+            Thread.Sleep(1);
+        }
+    }
+}
