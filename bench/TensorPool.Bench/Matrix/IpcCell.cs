@@ -45,7 +45,7 @@ public static unsafe class IpcCell
             }))
             {
                 WaitAll(page, consumers, FrameConsumerChild.Mapped, client, "map the producer's regions");
-                LatencyPhase(producer, client, source, latency);
+                LatencyPhase(producer, client, source, latency, page, consumers, slots);
                 (published, framesPerSecond) = ThroughputPhase(producer, client, source, page, consumers, slots, settings.ThroughputSeconds);
                 WaitAll(page, consumers, published - 1, client, "take the last frame");
             }
@@ -87,13 +87,16 @@ public static unsafe class IpcCell
         return (slots, stride);
     }
 
-    private static void LatencyPhase(Producer producer, TensorPoolClient client, FrameSource source, LatencyPlan plan)
+    private static void LatencyPhase(Producer producer, TensorPoolClient client, FrameSource source, LatencyPlan plan, SharedPage page, int consumers, int slots)
     {
         long t0 = Clock.NowNs() + 1_000_000;
         int total = plan.Warmup + plan.Frames;
+        long first = (long)producer.Counters.NextSeq;
         for (int i = 0; i < total; i++)
         {
             Clock.SpinUntil(t0 + (i * plan.PeriodNs));
+            // Lossless here too: a consumer descheduled for half a ring delays the frame rather than losing older ones.
+            WaitWithinLag(page, consumers, first + i, slots / 2, client);
             source.Publish(producer, i < plan.Warmup ? FrameFormat.Warmup : FrameFormat.Latency);
             if ((i & 63) == 63)
             {
@@ -112,16 +115,7 @@ public static unsafe class IpcCell
         long next = first;
         while (true)
         {
-            long slowest = Slowest(page, consumers);
-            while (next - slowest > lag)
-            {
-                Thread.SpinWait(1);
-                slowest = Slowest(page, consumers);
-                if (Clock.NowNs() > deadline + 30_000_000_000L)
-                {
-                    throw new TimeoutException("a consumer stopped taking frames for 30 s");
-                }
-            }
+            WaitWithinLag(page, consumers, next, lag, client);
             source.Publish(producer, FrameFormat.Throughput);
             next++;
             if (((next - first) & 63) == 0)
@@ -147,6 +141,29 @@ public static unsafe class IpcCell
         }
         double elapsed = (Clock.NowNs() - start) / 1e9;
         return (next, (next - first) / elapsed);
+    }
+
+    /// <summary>Spin until every consumer has taken frame <paramref name="next"/> − <paramref name="lag"/>.</summary>
+    private static void WaitWithinLag(SharedPage page, int consumers, long next, long lag, TensorPoolClient client)
+    {
+        if (next - Slowest(page, consumers) <= lag)
+        {
+            return;
+        }
+        long deadline = Environment.TickCount64 + 60_000;
+        int spins = 0;
+        while (next - Slowest(page, consumers) > lag)
+        {
+            Thread.SpinWait(1);
+            if ((++spins & 0xFFFF) == 0)
+            {
+                client.DoWork();
+                if (Environment.TickCount64 > deadline)
+                {
+                    throw new TimeoutException("a consumer took no frame for 60 s");
+                }
+            }
+        }
     }
 
     private static long Slowest(SharedPage page, int consumers)
