@@ -1,7 +1,7 @@
 namespace TensorPool.Bench.Matrix;
 
 /// <summary>Set when the parent writes <c>stop</c> (or closes) this child's stdin.</summary>
-internal sealed class StopLine
+public sealed class StopLine
 {
     private int _stopped;
 
