@@ -85,15 +85,19 @@ public sealed class ChildProcess : IDisposable
         }
     }
 
+    /// <summary>Wait for the next <c>result …</c> line of a child that goes on (without the word).</summary>
+    public string NextResult(TimeSpan timeout) =>
+        WaitForLine(l => l.StartsWith("result ", StringComparison.Ordinal), timeout)["result ".Length..];
+
     /// <summary>Wait for the <c>result …</c> line and the child's exit; throws with its output when it failed.</summary>
     public string Result(TimeSpan timeout)
     {
-        string line = WaitForLine(l => l.StartsWith("result ", StringComparison.Ordinal), timeout);
+        string line = NextResult(timeout);
         if (!_process.WaitForExit((int)timeout.TotalMilliseconds) || _process.ExitCode != 0)
         {
             throw Failure($"child exited with {(_process.HasExited ? _process.ExitCode.ToString(CultureInfo.InvariantCulture) : "no exit")}");
         }
-        return line["result ".Length..];
+        return line;
     }
 
     /// <summary>The <c>key=value</c> pair of a result line as a number.</summary>

@@ -17,15 +17,11 @@ public static class BenchChild
         string directory = args[1];
         Cpu.Pin(Cpu.Parse(args[2]));
         string[] rest = args[4..];
-        if (measure == SocketCell.Measure)
-        {
-            return SocketCell.Child(rest);
-        }
         using var page = new SharedPage(args[3], create: false);
         return measure switch
         {
             RawPingPong.Measure => RawPingPong.Child(page, rest),
-            FrameConsumerChild.Measure => FrameConsumerChild.Run(directory, page, rest),
+            CellPeers.Measure => CellPeers.Child(directory, page, rest),
             _ => throw new ArgumentException($"unknown bench child measure '{measure}'"),
         };
     }

@@ -41,8 +41,12 @@ public sealed class BenchRunner(BenchSettings settings, string version, TextWrit
             {
                 double memcpyBytes = memcpy.Single(b => b.Size == size).GigabytesPerSecond * 1e9;
                 var latency = LatencyPlan.For(settings, size, memcpyBytes);
-                TransportResult ipc = IpcCell.Run(session, plan, settings, size, consumers, latency);
-                TransportResult socket = SocketCell.Run(session, size, consumers, latency, settings.ThroughputSeconds);
+                TransportResult ipc, socket;
+                using (var peers = new CellPeers(session, plan, size, consumers))
+                {
+                    ipc = IpcCell.Run(session, peers, settings, size, latency);
+                    socket = SocketCell.Run(peers, size, latency, settings.ThroughputSeconds);
+                }
                 var cell = new CellResult(size, consumers, plan.Oversubscribed(consumers), plan.ConsumerCpus(consumers), latency.RateHz, latency.Frames,
                     ipc, socket, CellRatios.Of(ipc, socket, pingPong.OneWayNs.P50, memcpyBytes));
                 cells.Add(cell);

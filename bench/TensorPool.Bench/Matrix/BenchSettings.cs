@@ -27,7 +27,7 @@ public sealed record BenchSettings(IReadOnlyList<int> Sizes, IReadOnlyList<int> 
     public double MemcpySeconds => Quick ? 0.03 : 0.3;
 
     /// <summary>How long the fixed-rate latency phase of a cell lasts, at most.</summary>
-    public double LatencySeconds => Quick ? 0.3 : 4;
+    public double LatencySeconds => Quick ? 0.2 : 4;
 
     public int MaxLatencyFrames => Quick ? 1_500 : 40_000;
 
@@ -37,7 +37,7 @@ public sealed record BenchSettings(IReadOnlyList<int> Sizes, IReadOnlyList<int> 
     public double MaxRateHz => Quick ? 5_000 : 10_000;
 
     /// <summary>How long the throughput phase of a cell lasts.</summary>
-    public double ThroughputSeconds => Quick ? 0.2 : 2;
+    public double ThroughputSeconds => Quick ? 0.15 : 2;
 
     /// <summary>Parse <c>64,4K,64KiB,1MiB,16M</c> (suffixes K/KiB, M/MiB are binary).</summary>
     public static bool TryParseSizes(string text, out int[] sizes, out string error)

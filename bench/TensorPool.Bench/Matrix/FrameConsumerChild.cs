@@ -7,15 +7,13 @@ using TensorPool.Frames;
 namespace TensorPool.Bench.Matrix;
 
 /// <summary>
-/// A consumer process of a tp:ipc cell: <c>frame-consumer DIR CPU PAGE NAMESPACE INDEX YIELD</c>. Polls on its CPU,
+/// The consumer of a tp:ipc cell (the first life of a <see cref="CellPeers"/> child: <c>NAMESPACE INDEX YIELD</c>). Polls on its CPU,
 /// times every latency-phase frame from the producer's claim (SlotHeader.timestamp_ns, CLOCK_MONOTONIC) to delivery,
 /// and publishes the last sequence it accepted in its word of the shared page (-1 once mapped) so the producer can
 /// pace the throughput phase. Prints <c>ready</c>, runs until <c>stop</c>, then <c>result accepted= drops= hist=</c>.
 /// </summary>
 public static unsafe class FrameConsumerChild
 {
-    public const string Measure = "frame-consumer";
-
     /// <summary>The word value meaning "mapped, nothing accepted yet"; the parent starts the words below it.</summary>
     public const long Mapped = -1;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using TensorPool.Client;
 using TensorPool.Producers;
 
@@ -11,76 +10,54 @@ namespace TensorPool.Bench.Matrix;
 /// </summary>
 public static unsafe class IpcCell
 {
-    public static TransportResult Run(Session session, CpuPlan plan, BenchSettings settings, int size, int consumers, LatencyPlan latency)
+    /// <summary>Measure the cell with <paramref name="peers"/> as consumers; stops them as consumers when done.</summary>
+    public static TransportResult Run(Session session, CellPeers peers, BenchSettings settings, int size, LatencyPlan latency)
     {
-        string nameSpace = string.Create(CultureInfo.InvariantCulture, $"ipc-{size}-{consumers}");
-        (SharedPage page, string pagePath) = session.NewPage();
-        var children = new List<ChildProcess>();
-        try
+        int consumers = peers.Count;
+        SharedPage page = peers.Page;
+        (int slots, uint stride) = Geometry(size);
+        var source = new FrameSource(size);
+        long published;
+        double framesPerSecond;
+        using (TensorPoolClient client = BenchClient.Connect(session.Directory, peers.NameSpace))
+        using (Producer producer = client.AddProducer(new ProducerOptions
         {
-            for (int i = 0; i < consumers; i++)
-            {
-                *page.ConsumerWord(i) = long.MinValue;
-            }
-            string yield = plan.Oversubscribed(consumers) ? "1" : "0";
-            for (int i = 0; i < consumers; i++)
-            {
-                children.Add(session.StartChildOn(session.ChildCpuOf(i), FrameConsumerChild.Measure, pagePath,
-                    nameSpace, i.ToString(CultureInfo.InvariantCulture), yield));
-            }
-            foreach (ChildProcess child in children)
-            {
-                child.WaitReady(Session.ChildTimeout);
-            }
-            (int slots, uint stride) = Geometry(size);
-            var source = new FrameSource(size);
-            long published;
-            double framesPerSecond;
-            using (TensorPoolClient client = BenchClient.Connect(session.Directory, nameSpace))
-            using (Producer producer = client.AddProducer(new ProducerOptions
-            {
-                StreamId = BenchClient.StreamId,
-                HeaderNslots = slots,
-                Pools = [new PayloadPoolOptions(1, stride)],
-            }))
-            {
-                WaitAll(page, consumers, FrameConsumerChild.Mapped, client, "map the producer's regions");
-                LatencyPhase(producer, client, source, latency, page, consumers, slots);
-                (published, framesPerSecond) = ThroughputPhase(producer, client, source, page, consumers, slots, settings.ThroughputSeconds);
-                WaitAll(page, consumers, published - 1, client, "take the last frame");
-            }
-            long delivered = 0, drops = 0, torn = 0;
-            var merged = new LatencyRecorder();
-            foreach (ChildProcess child in children)
-            {
-                child.Stop();
-            }
-            foreach (ChildProcess child in children)
-            {
-                string result = child.Result(Session.ChildTimeout);
-                delivered += ChildProcess.Field(result, "accepted");
-                drops += ChildProcess.Field(result, "drops");
-                torn += ChildProcess.Field(result, "torn");
-                merged.Add(LatencyRecorder.Decode(ChildProcess.Text(result, "hist")));
-            }
-            return new TransportResult(merged.Percentiles(), framesPerSecond, framesPerSecond * size / 1e9, delivered, drops, torn);
-        }
-        finally
+            StreamId = BenchClient.StreamId,
+            HeaderNslots = slots,
+            Pools = [new PayloadPoolOptions(1, stride)],
+        }))
         {
-            foreach (ChildProcess child in children)
-            {
-                child.Dispose();
-            }
-            page.Dispose();
+            WaitAll(page, consumers, FrameConsumerChild.Mapped, client, "map the producer's regions");
+            LatencyPhase(producer, client, source, latency, page, consumers, slots);
+            (published, framesPerSecond) = ThroughputPhase(producer, client, source, page, consumers, slots, settings.ThroughputSeconds);
+            WaitAll(page, consumers, published - 1, client, "take the last frame");
         }
+        long delivered = 0, drops = 0, torn = 0;
+        var merged = new LatencyRecorder();
+        foreach (ChildProcess child in peers.Children)
+        {
+            child.Stop();
+        }
+        foreach (ChildProcess child in peers.Children)
+        {
+            string result = child.NextResult(Session.ChildTimeout);
+            delivered += ChildProcess.Field(result, "accepted");
+            drops += ChildProcess.Field(result, "drops");
+            torn += ChildProcess.Field(result, "torn");
+            merged.Add(LatencyRecorder.Decode(ChildProcess.Text(result, "hist")));
+        }
+        return new TransportResult(merged.Percentiles(), framesPerSecond, framesPerSecond * size / 1e9, delivered, drops, torn);
     }
 
-    /// <summary>Ring and pool: enough slots to absorb a consumer's hiccup, at most ~256 MiB of payload.</summary>
+    /// <summary>
+    /// Ring and pool: up to 256 slots to absorb a consumer's hiccup, at most 64 MiB of payload but never fewer than 4
+    /// slots (creating, populating and removing a larger pool costs seconds per cell on a loaded machine).
+    /// </summary>
     public static (int Slots, uint Stride) Geometry(int size)
     {
         uint stride = (uint)((size + 63) & ~63);
         int slots = 256;
-        while (slots > 8 && (long)slots * stride > 256L << 20)
+        while (slots > 4 && (long)slots * stride > 64L << 20)
         {
             slots >>= 1;
         }

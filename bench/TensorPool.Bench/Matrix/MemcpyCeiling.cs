@@ -10,7 +10,7 @@ public static unsafe class MemcpyCeiling
 {
     public static double BytesPerSecond(int size, double secondsPerRound)
     {
-        int destinations = (int)Math.Clamp((256L << 20) / size, 2, 64);
+        int destinations = (int)Math.Clamp((64L << 20) / size, 2, 64);
         byte* source = (byte*)NativeMemory.Alloc((nuint)size);
         byte* target = (byte*)NativeMemory.Alloc((nuint)size * (nuint)destinations);
         try

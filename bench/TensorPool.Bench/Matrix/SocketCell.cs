@@ -10,21 +10,16 @@ namespace TensorPool.Bench.Matrix;
 /// </summary>
 public static class SocketCell
 {
-    public const string Measure = "socket-receiver";
-
-    public static TransportResult Run(Session session, int size, int consumers, LatencyPlan latency, double throughputSeconds)
+    /// <summary>Measure the cell with <paramref name="peers"/>, once they stopped consuming, as receivers; they exit after.</summary>
+    public static TransportResult Run(CellPeers peers, int size, LatencyPlan latency, double throughputSeconds)
     {
-        (SharedPage page, string pagePath) = session.NewPage();
-        var children = new List<ChildProcess>();
         var sockets = new List<Socket>();
         try
         {
-            for (int i = 0; i < consumers; i++)
+            peers.WaitReady(); // listening
+            foreach (string path in peers.SocketPaths)
             {
-                string socketPath = session.NewPath("sock");
-                children.Add(session.StartChildOn(session.ChildCpuOf(i), Measure, pagePath, socketPath, size.ToString(CultureInfo.InvariantCulture)));
-                children[i].WaitReady(Session.ChildTimeout);
-                sockets.Add(UnixSockets.Connect(socketPath));
+                sockets.Add(UnixSockets.Connect(path));
             }
             byte[] frame = new byte[FrameFormat.SocketHeaderLength + size];
             new FrameSource(size).Bytes.CopyTo(frame.AsSpan(FrameFormat.SocketHeaderLength));
@@ -32,8 +27,7 @@ public static class SocketCell
             int total = latency.Warmup + latency.Frames;
             for (int i = 0; i < total; i++)
             {
-                long due = t0 + (i * latency.PeriodNs);
-                Clock.SpinUntil(due);
+                Clock.SpinUntil(t0 + (i * latency.PeriodNs));
                 Send(sockets, frame, size, i < latency.Warmup ? FrameFormat.Warmup : FrameFormat.Latency);
             }
             long deadline = Clock.NowNs() + (long)(throughputSeconds * 1e9);
@@ -45,7 +39,7 @@ public static class SocketCell
             long delivered = 0;
             double slowestRate = double.MaxValue;
             var merged = new LatencyRecorder();
-            foreach (ChildProcess child in children)
+            foreach (ChildProcess child in peers.Children)
             {
                 string result = child.Result(Session.ChildTimeout);
                 delivered += ChildProcess.Field(result, "received");
@@ -60,11 +54,6 @@ public static class SocketCell
             {
                 socket.Dispose();
             }
-            foreach (ChildProcess child in children)
-            {
-                child.Dispose();
-            }
-            page.Dispose();
         }
     }
 
@@ -78,7 +67,7 @@ public static class SocketCell
     }
 
     /// <summary>
-    /// The receiver: <c>socket-receiver DIR CPU PAGE SOCKET SIZE</c>. Listens, prints <c>ready</c>, accepts one
+    /// The receiver (the second life of a <see cref="CellPeers"/> child): <c>SOCKET SIZE</c>. Listens, prints <c>ready</c>, accepts one
     /// connection and reads whole frames (blocking reads) until the end frame; prints <c>result received= rate_mhz= hist=</c>.
     /// </summary>
     public static int Child(string[] args)
