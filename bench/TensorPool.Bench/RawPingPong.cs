@@ -41,15 +41,17 @@ public static unsafe class RawPingPong
         }
     }
 
-    /// <summary>The child side: <c>total</c>.</summary>
+    /// <summary>The child side: <c>total</c>. Gives up (exit 1) when the parent sends nothing for 60 s (it died).</summary>
     public static int Child(SharedPage page, string[] args)
     {
         long total = long.Parse(args[0], CultureInfo.InvariantCulture);
         Volatile.Write(ref *page.ReadyWord, 1);
         for (long i = 1; i <= total; i++)
         {
-            while (Volatile.Read(ref *page.PingWord) != i)
+            if (Volatile.Read(ref *page.PingWord) != i && !SharedPage.SpinUntil(page.PingWord, i, TimeSpan.FromSeconds(60)))
             {
+                Console.Error.WriteLine($"raw ping-pong child: no ping {i} within 60 s");
+                return 1;
             }
             Volatile.Write(ref *page.PongWord, i);
         }

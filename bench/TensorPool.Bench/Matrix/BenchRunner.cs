@@ -21,6 +21,10 @@ public sealed class BenchRunner(BenchSettings settings, string version, TextWrit
         CpuPlan plan = CpuPlan.Choose(allowed);
         Cpu.Pin(plan.ParentCpu);
         using var session = Session.Create("tp-bench", plan.ParentCpu, plan.ChildCpus, childPrefix);
+        // Ctrl-C or SIGTERM ends the process without unwinding: remove the shared memory first. The children end
+        // by themselves (their stdin closes, their socket closes, or the ping-pong peer times out).
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => session.Dispose());
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => session.Dispose());
         Progress($"{plan.Describe()}; load average {loadBefore}");
 
         LatencyRecorder rtt = RawPingPong.Run(session, settings.PingPongWarmup, settings.PingPongRoundTrips);

@@ -77,6 +77,11 @@ public static class SocketCell
         using (Socket listener = UnixSockets.Listen(args[0]))
         {
             Console.WriteLine("ready");
+            if (!listener.Poll(TimeSpan.FromSeconds(60), SelectMode.SelectRead))
+            {
+                Console.Error.WriteLine("socket receiver: nobody connected within 60 s");
+                return 1;
+            }
             socket = listener.Accept();
         }
         using (socket)

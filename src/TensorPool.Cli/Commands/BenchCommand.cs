@@ -32,9 +32,13 @@ internal static class BenchCommand
             string dir = parse.GetValue(outDir) ?? "bench-results";
             bool ok = (parse.GetValue(sizes) is not { } s || BenchSettings.TryParseSizes(s, out sizeList, out error)) &&
                       (parse.GetValue(consumers) is not { } c || BenchSettings.TryParseConsumers(c, out consumerList, out error));
-            if (ok && (dir.Length == 0 || File.Exists(dir)))
+            if (ok && File.Exists(dir))
             {
                 (ok, error) = (false, $"--out '{dir}' is a file, not a directory");
+            }
+            else if (ok && string.IsNullOrWhiteSpace(dir))
+            {
+                (ok, error) = (false, "--out needs a directory");
             }
             if (!ok)
             {
@@ -50,7 +54,8 @@ internal static class BenchCommand
                 report = runner.Run();
                 runner.Write(report);
             }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or UnauthorizedAccessException
+                                           or FormatException or KeyNotFoundException or System.Net.Sockets.SocketException)
             {
                 progress.WriteLine($"tp bench: failed: {e.Message}".ReplaceLineEndings(" "));
                 return TpCommand.ExitFailure;
