@@ -155,6 +155,10 @@ internal sealed class ProducerRun
             w.WriteNumber("drops_no_pool", producer.Counters.DropsNoPool);
             w.WriteNumber("descriptor_offer_failures", producer.Counters.DescriptorOfferFailures);
             w.WriteNumber("epoch", producer.Epoch);
+            if (producer.DriverLease?.Grant is { } lease)
+            {
+                w.WriteNumber("lease_id", lease.LeaseId);
+            }
             w.WriteNumber("seconds", Math.Round(seconds, 3));
         }, indented: false);
         if (_settings.Report)

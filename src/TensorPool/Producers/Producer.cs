@@ -22,16 +22,16 @@ namespace TensorPool.Producers;
 /// schedule; it never touches slots.</para>
 /// <para>Overwrite is lossy by design (§15.4): the producer never waits for consumers.</para>
 /// </remarks>
-public sealed unsafe class Producer : IDisposable
+public sealed unsafe partial class Producer : IDisposable
 {
     private readonly ClientConductor _conductor;
-    private readonly ProducerAttachment _attachment;
+    private ProducerAttachment _attachment; // replaced only on a driver re-grant (Producer.Driver.cs)
     private readonly IPublication _descriptors;
     private readonly IClock _clock;
-    private readonly ProducerMessages _messages;
-    private readonly AttachedPool[] _pools;
-    private readonly byte* _headerBase;
-    private readonly ulong _mask;
+    private ProducerMessages _messages;
+    private AttachedPool[] _pools;
+    private byte* _headerBase;
+    private ulong _mask;
     private readonly uint _metaVersion;
     private readonly bool _publishTimestamp;
     // Byte ranges of tp_slot_fields_t the tensor rules read: values_len_bytes, and progress_stride_bytes through strides
@@ -63,8 +63,9 @@ public sealed unsafe class Producer : IDisposable
         _metaVersion = options.MetaVersion;
         _publishTimestamp = options.PublishDescriptorTimestamp;
         _messages = new ProducerMessages(attachment, producerId, options);
-        Pools = [.. attachment.Pools.Select(p => new PayloadPoolInfo(p.PoolId, p.StrideBytes, p.Nslots, Encoding.ASCII.GetString(p.RegionUri)))];
+        Pools = PoolInfos(attachment);
         HeaderRegionUri = Encoding.ASCII.GetString(attachment.HeaderRegionUri);
+        BindDriver(options);
     }
 
     /// <summary>The data source (pool stream id).</summary>
@@ -79,10 +80,10 @@ public sealed unsafe class Producer : IDisposable
     public int HeaderNslots => (int)_attachment.HeaderNslots;
 
     /// <summary>The pools, smallest stride first.</summary>
-    public IReadOnlyList<PayloadPoolInfo> Pools { get; }
+    public IReadOnlyList<PayloadPoolInfo> Pools { get; private set; }
 
     /// <summary>The shm:file URI of the header ring.</summary>
-    public string HeaderRegionUri { get; }
+    public string HeaderRegionUri { get; private set; }
 
     /// <summary>The largest frame any pool holds.</summary>
     public int MaxFrameLength => (int)_pools[^1].StrideBytes;
@@ -117,6 +118,11 @@ public sealed unsafe class Producer : IDisposable
             ThrowClaimMisuse();
         }
         ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (_driverLink is not null && !DriverLeaseUsable())
+        {
+            claim = default;
+            return false;
+        }
         AttachedPool? pool = null;
         AttachedPool[] pools = _pools;
         for (int i = 0; i < pools.Length; i++)
@@ -266,6 +272,7 @@ public sealed unsafe class Producer : IDisposable
         _conductor.Remove(this);
         _descriptors.Dispose();
         _attachment.Dispose();
+        _driverLink?.Dispose();
     }
 
     /// <summary>
