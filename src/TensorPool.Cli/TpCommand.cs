@@ -29,6 +29,7 @@ internal static class TpCommand
         root.Subcommands.Add(Commands.ProduceCommand.Build());
         root.Subcommands.Add(Commands.ConsumeCommand.Build());
         root.Subcommands.Add(Commands.ShmInspectCommand.Build());
+        foreach (Command bench in Commands.BenchCommand.Build()) { root.Subcommands.Add(bench); }
         return root;
     }
 
