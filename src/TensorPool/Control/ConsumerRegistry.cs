@@ -386,7 +386,9 @@ internal sealed class ConsumerRegistry
         r.CorrelationId = consumerId;
         r.Code = code;
         int max = _response.Length - ControlResponseEncoder.MinEncodedLength;
-        r.PutErrorMessage(why.Length > max ? why.AsSpan(0, max) : why.AsSpan());
+        // varAscii on the wire: the spec's section sign becomes "s.", anything else non-ASCII '?'.
+        string ascii = string.Concat(why.Replace("§", "s.", StringComparison.Ordinal).Select(ch => char.IsAscii(ch) ? ch : '?'));
+        r.PutErrorMessage(ascii.Length > max ? ascii.AsSpan(0, max) : ascii.AsSpan());
         _responseLength = r.EncodedLength;
     }
 }
