@@ -7,8 +7,11 @@
 #   pwsh build.ps1 tp [args]     run the `tp` command line
 #   pwsh build.ps1 bindings      regenerate the P/Invoke bindings and the ABI probe (--check: only compare)
 #   pwsh build.ps1 bench [args]  run the benchmarks
-#   pwsh build.ps1 pack          produce the NuGet packages under artifacts/packages
+#   pwsh build.ps1 pack          produce the NuGet packages under artifacts/packages (TensorPool, TensorPool.Cli)
 #   pwsh build.ps1 clean         remove build output
+#
+# Environment: CONFIGURATION (Release), TP_VERSION_SUFFIX replaces the pre-release label of Version.props
+# ("dev"; set it empty for a release version).
 #
 # build.sh test runs `pwsh build.ps1 build` so this script cannot silently rot.
 param(
@@ -25,6 +28,9 @@ $NativeBuild = Join-Path $Root 'build/native'
 $NativeSanBuild = Join-Path $Root 'build/native-san'
 $Results = Join-Path $Root 'build/test-results'
 $TpDll = Join-Path $Root "src/TensorPool.Cli/bin/$Configuration/net10.0/tp.dll"
+# The version comes from Version.props; TP_VERSION_SUFFIX (even empty) overrides its VersionSuffix everywhere.
+$VersionSuffix = [Environment]::GetEnvironmentVariable('TP_VERSION_SUFFIX')
+$VersionArgs = if ($null -ne $VersionSuffix) { @("-p:VersionSuffix=$VersionSuffix") } else { @() }
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
 
@@ -49,8 +55,8 @@ function Build-Native {
 function Build-Dotnet {
     Assert-Tool dotnet '.NET SDK 10'
     Write-Step "dotnet: build TensorPool.sln ($Configuration)"
-    Invoke-Checked dotnet @('build', (Join-Path $Root 'TensorPool.sln'), '-c', $Configuration,
-        '-p:TensorPoolSkipNativeBuild=true', '-nologo', '-clp:ErrorsOnly')
+    Invoke-Checked dotnet (@('build', (Join-Path $Root 'TensorPool.sln'), '-c', $Configuration,
+        '-p:TensorPoolSkipNativeBuild=true', '-nologo', '-clp:ErrorsOnly') + $VersionArgs)
 }
 
 function Build-All { Build-Native; Build-Dotnet }
@@ -154,13 +160,17 @@ switch ($Command) {
     }
     'pack' {
         Build-All
-        Invoke-Checked dotnet @('pack', (Join-Path $Root 'TensorPool.sln'), '-c', $Configuration, '--no-build',
-            '-p:TensorPoolSkipNativeBuild=true', '-o', (Join-Path $Root 'artifacts/packages'))
+        Write-Step 'dotnet: pack into artifacts/packages'
+        $Packages = Join-Path $Root 'artifacts/packages'
+        if (Test-Path $Packages) { Remove-Item -Recurse -Force $Packages }
+        Invoke-Checked dotnet (@('pack', (Join-Path $Root 'TensorPool.sln'), '-c', $Configuration, '--no-build',
+            '-p:TensorPoolSkipNativeBuild=true', '-nologo', '-clp:ErrorsOnly', '-o', $Packages) + $VersionArgs)
+        Get-ChildItem $Packages | ForEach-Object { $_.Name }
     }
     'clean' {
         foreach ($d in @('build', 'artifacts')) { $p = Join-Path $Root $d; if (Test-Path $p) { Remove-Item -Recurse -Force $p } }
         & dotnet clean (Join-Path $Root 'TensorPool.sln') -nologo -v q | Out-Null
     }
-    { $_ -in @('help', '-h', '--help') } { Get-Content $PSCommandPath | Select-Object -Skip 1 -First 13 | ForEach-Object { $_ -replace '^# ?', '' } }
+    { $_ -in @('help', '-h', '--help') } { Get-Content $PSCommandPath | Select-Object -Skip 1 -First 15 | ForEach-Object { $_ -replace '^# ?', '' } }
     default { Write-Error "build.ps1: unknown command '$Command' (try pwsh build.ps1 help)"; exit 2 }
 }

@@ -9,11 +9,12 @@
 #   ./build.sh bindings      regenerate bindings/TensorPool.Native/Generated and native/abi from native/include
 #                            (./build.sh bindings --check only compares; exit 1 when they are stale)
 #   ./build.sh bench [args]  run the BenchmarkDotNet suite (pass BenchmarkDotNet arguments)
-#   ./build.sh pack          produce the NuGet packages under artifacts/packages
+#   ./build.sh pack          produce the NuGet packages under artifacts/packages (TensorPool, TensorPool.Cli)
 #   ./build.sh clean         remove build output
 #
 # Environment: CONFIGURATION (Release), TP_SKIP_SANITIZERS=1 to skip the sanitizer ctest run,
-# TP_SKIP_PWSH=1 to skip the build.ps1 parity check.
+# TP_SKIP_PWSH=1 to skip the build.ps1 parity check, TP_VERSION_SUFFIX to replace the pre-release label of
+# Version.props ("dev"; set it empty for a release version).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,6 +27,10 @@ RESULTS="$ROOT/build/test-results"
 PWSH_VERSION="7.6.9"
 PWSH_DIR="$ROOT/.tools/pwsh"
 TP_DLL="$ROOT/src/TensorPool.Cli/bin/$CONFIGURATION/net10.0/tp.dll"
+
+# The version comes from Version.props; TP_VERSION_SUFFIX (even empty) overrides its VersionSuffix everywhere.
+VERSION_ARGS=()
+if [[ -n "${TP_VERSION_SUFFIX+set}" ]]; then VERSION_ARGS=("-p:VersionSuffix=$TP_VERSION_SUFFIX"); fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -46,7 +51,7 @@ native_build() {
 dotnet_build() {
     require dotnet ".NET SDK 10"
     log "dotnet: build TensorPool.sln ($CONFIGURATION)"
-    dotnet build "$ROOT/TensorPool.sln" -c "$CONFIGURATION" -p:TensorPoolSkipNativeBuild=true -nologo -clp:ErrorsOnly
+    dotnet build "$ROOT/TensorPool.sln" -c "$CONFIGURATION" -p:TensorPoolSkipNativeBuild=true "${VERSION_ARGS[@]}" -nologo -clp:ErrorsOnly
 }
 
 build() {
@@ -188,9 +193,13 @@ case "$cmd" in
         ;;
     pack)
         build
-        dotnet pack "$ROOT/TensorPool.sln" -c "$CONFIGURATION" --no-build -p:TensorPoolSkipNativeBuild=true -o "$ROOT/artifacts/packages"
+        log "dotnet: pack into artifacts/packages"
+        rm -rf "$ROOT/artifacts/packages"
+        dotnet pack "$ROOT/TensorPool.sln" -c "$CONFIGURATION" --no-build -p:TensorPoolSkipNativeBuild=true "${VERSION_ARGS[@]}" \
+            -nologo -clp:ErrorsOnly -o "$ROOT/artifacts/packages"
+        ls -1 "$ROOT/artifacts/packages"
         ;;
     clean) rm -rf "$ROOT/build" "$ROOT/artifacts"; dotnet clean "$ROOT/TensorPool.sln" -nologo -v q >/dev/null ;;
-    -h|--help|help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' ;;
+    -h|--help|help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' ;;
     *) echo "build.sh: unknown command '$cmd' (try ./build.sh help)" >&2; exit 2 ;;
 esac

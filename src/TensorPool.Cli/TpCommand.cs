@@ -27,6 +27,7 @@ internal static class TpCommand
         root.Subcommands.Add(Commands.DemoCommand.Build());
         root.Subcommands.Add(Commands.ProduceCommand.Build());
         root.Subcommands.Add(Commands.ConsumeCommand.Build());
+        root.Subcommands.Add(Commands.ShmInspectCommand.Build());
         return root;
     }
 
