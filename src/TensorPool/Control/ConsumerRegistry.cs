@@ -22,6 +22,7 @@ internal sealed class ConsumerRegistry
     private readonly byte[] _config = new byte[ConsumerConfigEncoder.MinEncodedLength + (3 * (ChannelUri.MaxLength + 4))];
     private readonly byte[] _response = new byte[ControlResponseEncoder.MinEncodedLength + 512];
     private readonly StringBuilder _why = new();
+    private readonly List<IDisposable> _retiredScratch = [];
     private int _configLength;
     private int _responseLength;
     private long _hellos;
@@ -84,13 +85,16 @@ internal sealed class ConsumerRegistry
                 $"ConsumerHello.expected_layout_version {hello.ExpectedLayoutVersion} is not this producer's layout_version {_settings.LayoutVersion} (§15.1)");
             return;
         }
+        bool isNew = false;
         if (!_consumers.TryGetValue(id, out TrackedConsumer? c))
         {
+            isNew = true;
             c = new TrackedConsumer(id);
             _consumers.Add(id, c);
             _tracked = _consumers.Count;
         }
         c.LastSeenNs = nowNs;
+        var before = (c.Mode, c.MaxRateHz, c.SupportsProgress, c.ProgressIntervalUs, c.ProgressBytesDelta, c.ProgressMajorDeltaUnits, c.Descriptor, c.Control);
         c.Mode = mode;
         c.MaxRateHz = hello.MaxRateHz;
         c.SupportsProgress = supportsProgress == Bool.True;
@@ -98,10 +102,14 @@ internal sealed class ConsumerRegistry
         c.ProgressBytesDelta = hello.ProgressBytesDelta;
         c.ProgressMajorDeltaUnits = hello.ProgressMajorDeltaUnits;
         _why.Clear();
-        var retired = new List<IDisposable>();
-        UpdateDescriptorStream(c, hello.DescriptorChannel, hello.DescriptorStreamId, retired);
-        UpdateControlStream(c, hello.ControlChannel, hello.ControlStreamId, retired);
-        Publish(retired);
+        _retiredScratch.Clear();
+        UpdateDescriptorStream(c, hello.DescriptorChannel, hello.DescriptorStreamId, _retiredScratch);
+        UpdateControlStream(c, hello.ControlChannel, hello.ControlStreamId, _retiredScratch);
+        var after = (c.Mode, c.MaxRateHz, c.SupportsProgress, c.ProgressIntervalUs, c.ProgressBytesDelta, c.ProgressMajorDeltaUnits, c.Descriptor, c.Control);
+        if (isNew || before != after || _retiredScratch.Count > 0)
+        {
+            Publish(_retiredScratch); // the periodic hello of an unchanged consumer allocates nothing
+        }
 
         bool useShm = supportsShm == Bool.True;
         var config = ConsumerConfigEncoder.WrapAndApplyHeader(_config);
