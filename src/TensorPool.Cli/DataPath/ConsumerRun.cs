@@ -18,10 +18,14 @@ internal sealed class ConsumerRun
     private readonly IIdleStrategy _idle;
     private readonly TextWriter _out;
     private readonly TextWriter _err;
+    private readonly ConsumerControlSettings _control;
+    private readonly ProgressTally? _progress;
 
-    public ConsumerRun(RunSettings settings, IIdleStrategy idle, TextWriter output, TextWriter error)
+    public ConsumerRun(RunSettings settings, IIdleStrategy idle, TextWriter output, TextWriter error, ConsumerControlSettings? control = null)
     {
         _settings = settings;
+        _control = control ?? ConsumerControlSettings.Default;
+        _progress = _control.Progress ? new ProgressTally(settings.Json || settings.Report ? null : output) : null;
         _idle = idle;
         _out = output;
         _err = error;
@@ -31,7 +35,7 @@ internal sealed class ConsumerRun
     {
         using var stop = new StopSignal(_settings.Report);
         using TensorPoolClient client = TensorPoolClient.Connect(_settings.CreateClientOptions());
-        using Consumer consumer = client.AddConsumer(_settings.StreamId);
+        using Consumer consumer = client.AddConsumer(BuildConsumerOptions());
         var stats = new ConsumerStats();
         var handler = new VerifyingHandler(stats);
         if (_settings.Report)
@@ -77,6 +81,23 @@ internal sealed class ConsumerRun
         return stats.Corrupt == 0 ? TpCommand.ExitOk : TpCommand.ExitFailure;
     }
 
+    /// <summary>The hello's requests (§10.1.2): mode, rate cap, a per-consumer descriptor stream, progress.</summary>
+    private ConsumerOptions BuildConsumerOptions()
+    {
+        var options = new ConsumerOptions { StreamId = _settings.StreamId, Mode = _control.Mode, MaxRateHz = _control.MaxRateHz };
+        if (_control.PerConsumerStream)
+        {
+            // STREAM_ID_CONVENTIONS §3 range; two consumers that pick the same id: the producer declines the second (§10.1.3).
+            options.DescriptorChannel = ClientOptions.DefaultChannel;
+            options.DescriptorStreamId = ControlOptions.PerConsumerDescriptorStreamBase + (uint)(Environment.ProcessId % 1000);
+        }
+        if (_progress is { } tally)
+        {
+            options.ProgressHandler = tally.OnProgress;
+        }
+        return options;
+    }
+
     private static long Accounted(ConsumerCounters c) => c.FramesAccepted + c.DropsTotal;
 
     /// <summary>
@@ -104,7 +125,11 @@ internal sealed class ConsumerRun
         double fps = JsonText.Rate(Math.Max(0, accepted - 1), seconds);
         double bps = accepted > 0 ? fps * stats.Bytes / accepted : 0;
         long gaps = c.DropsGap + c.DropsResync + Unseen(c, published);
-        string json = JsonText.Object(w => Write(w, consumer, c, stats, gaps, fps, bps, seconds));
+        string json = JsonText.Object(w =>
+        {
+            Write(w, consumer, c, stats, gaps, fps, bps, seconds);
+            _progress?.Write(w, consumer.ControlCounters);
+        });
         if (_settings.Report)
         {
             _out.WriteLine(kind + " " + json);
@@ -149,6 +174,8 @@ internal sealed class ConsumerRun
         w.WriteNumber("frames_per_s", Math.Round(fps, 1));
         w.WriteNumber("bytes_per_s", Math.Round(bps));
         w.WriteNumber("seconds", Math.Round(seconds, 3));
+        w.WriteString("mode", consumer.Mode == Sbe.Wire.Mode.RateLimited ? "rate-limited" : "stream");
+        w.WriteBoolean("per_consumer_stream", consumer.OnPerConsumerStream);
     }
 
     private static long Percentile(ConsumerStats stats, double p) =>
