@@ -5,6 +5,7 @@ using HdrHistogram;
 using TensorPool.Agents;
 using TensorPool.Client;
 using TensorPool.Consumers;
+using TensorPool.Control;
 
 namespace TensorPool.Cli.DataPath;
 
@@ -66,14 +67,14 @@ internal sealed class ConsumerRun
             if (now >= nextReport)
             {
                 nextReport = now + (_settings.Report ? Stopwatch.Frequency / 2 : Stopwatch.Frequency);
-                Report("progress", consumer, stats, -1);
+                Report("progress", client, consumer, stats, -1);
             }
         }
         // Whatever arrived before the stop is still read (the producer has finished; nothing overwrites it now).
         while (consumer.Poll(ref handler, 64) > 0)
         {
         }
-        Report("result", consumer, stats, stop.Published);
+        Report("result", client, consumer, stats, stop.Published);
         if (consumer.Counters.DescriptorsReceived == 0 && !_settings.Report)
         {
             Log("no frame arrived" + (consumer.LastAnnounceRejection is { } r ? "; last announce rejected: " + r : ""));
@@ -117,7 +118,7 @@ internal sealed class ConsumerRun
         return (long)first + Math.Max(0, published - 1 - (long)last);
     }
 
-    private void Report(string kind, Consumer consumer, ConsumerStats stats, long published)
+    private void Report(string kind, TensorPoolClient client, Consumer consumer, ConsumerStats stats, long published)
     {
         ConsumerCounters c = consumer.Counters;
         double seconds = stats.FirstTicks == 0 ? 0 : (double)(stats.LastTicks - stats.FirstTicks) / Stopwatch.Frequency;
@@ -129,6 +130,7 @@ internal sealed class ConsumerRun
         {
             Write(w, consumer, c, stats, gaps, fps, bps, seconds);
             _progress?.Write(w, consumer.ControlCounters);
+            WriteSource(w, client.Metadata, consumer.StreamId);
         });
         if (_settings.Report)
         {
@@ -176,6 +178,29 @@ internal sealed class ConsumerRun
         w.WriteNumber("seconds", Math.Round(seconds, 3));
         w.WriteString("mode", consumer.Mode == Sbe.Wire.Mode.RateLimited ? "rate-limited" : "stream");
         w.WriteBoolean("per_consumer_stream", consumer.OnPerConsumerStream);
+    }
+
+    /// <summary>The data source as announced (§10.3.1) and its current metadata attributes (§10.3.2), once known.</summary>
+    private static void WriteSource(Utf8JsonWriter w, MetadataCache cache, uint streamId)
+    {
+        if (!cache.TryGetSource(streamId, out DataSourceInfo? source))
+        {
+            return;
+        }
+        w.WriteStartObject("source");
+        w.WriteString("name", source.Name);
+        w.WriteString("summary", source.Summary);
+        w.WriteNumber("meta_version", source.MetaVersion);
+        if (cache.TryGetMetadata(streamId, source.MetaVersion, out DataSourceMetadata? meta))
+        {
+            w.WriteStartObject("meta");
+            foreach (MetaAttribute a in meta.Attributes)
+            {
+                w.WriteString(a.Key, a.ValueText);
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
     }
 
     private static long Percentile(ConsumerStats stats, double p) =>
