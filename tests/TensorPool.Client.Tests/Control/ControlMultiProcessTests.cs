@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using TensorPool.Client.Tests.DataPath;
 using TensorPool.Control;
 using TensorPool.Testing;
 
@@ -62,19 +63,9 @@ public class ControlMultiProcessTests
             return s;
         }
 
-        public static JsonElement Result(ChildProcess c)
-        {
-            c.WriteLine("stop");
-            string line = c.WaitForLine("result ", Timeout);
-            Assert.That(c.WaitForExit(Timeout), Is.Zero, c.StandardError);
-            return JsonDocument.Parse(line["result ".Length..]).RootElement.Clone();
-        }
+        public static JsonElement Result(ChildProcess child) => ScenarioLines.Result(child, Timeout);
 
-        public static void Stop(ChildProcess c)
-        {
-            c.WriteLine("stop");
-            Assert.That(c.WaitForExit(Timeout), Is.Zero, c.StandardError);
-        }
+        public static void Stop(ChildProcess child) => ScenarioLines.Stop(child, Timeout);
 
         public void Dispose()
         {

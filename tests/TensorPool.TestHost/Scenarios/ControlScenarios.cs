@@ -156,12 +156,13 @@ public static class ControlScenarios
             options.ProgressBytesDelta = progressDelta;
         }
         using Consumer consumer = client.AddConsumer(options);
-        var tally = new FrameTally();
+        var tally = new DataPathScenarios.Tally();
+        var verifier = new DataPathScenarios.SlowVerifier(tally, 0);
         Console.WriteLine("ready " + consumer.ConsumerId.ToString(CultureInfo.InvariantCulture));
         var clock = Stopwatch.StartNew();
         while (!commands.Stopped)
         {
-            if (consumer.Poll(ref tally, 64) == 0)
+            if (consumer.Poll(ref verifier, 64) == 0)
             {
                 Thread.Sleep(0);
             }
@@ -171,7 +172,7 @@ public static class ControlScenarios
                 return 3;
             }
         }
-        while (consumer.Poll(ref tally, 64) > 0)
+        while (consumer.Poll(ref verifier, 64) > 0)
         {
         }
         ConsumerCounters c = consumer.Counters;
@@ -179,8 +180,8 @@ public static class ControlScenarios
         var result = new Dictionary<string, object?>
         {
             ["accepted"] = c.FramesAccepted,
-            ["verified"] = tally.Box.Verified,
-            ["corrupt"] = tally.Box.Corrupt,
+            ["verified"] = tally.Verified,
+            ["corrupt"] = tally.Corrupt,
             ["drops_total"] = c.DropsTotal,
             ["first_seq"] = c.FirstSeqSeen,
             ["last_seq"] = c.LastSeqSeen,
@@ -326,35 +327,6 @@ public static class ControlScenarios
 
         public void Dispose()
         {
-        }
-    }
-
-    /// <summary>Counts verified and corrupt frames (content checked, then the seqlock).</summary>
-    private readonly struct FrameTally() : IFrameHandler
-    {
-        public Counts Box { get; } = new();
-
-        public void OnFrame(in Frame frame)
-        {
-            bool intact = SyntheticPayload.Verify(frame.Payload, frame.Seq);
-            if (!frame.IsStillValid())
-            {
-                return;
-            }
-            if (intact)
-            {
-                Box.Verified++;
-            }
-            else
-            {
-                Box.Corrupt++;
-            }
-        }
-
-        public sealed class Counts
-        {
-            public long Verified;
-            public long Corrupt;
         }
     }
 

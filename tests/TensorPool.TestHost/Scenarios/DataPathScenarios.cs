@@ -160,7 +160,7 @@ public static class DataPathScenarios
         return 0;
     }
 
-    private sealed class Tally
+    internal sealed class Tally
     {
         public long Verified;
         public long Corrupt;
@@ -170,7 +170,7 @@ public static class DataPathScenarios
         public HashSet<ulong> Epochs { get; } = [];
     }
 
-    private readonly struct SlowVerifier(Tally tally, long delayTicks) : IFrameHandler
+    internal readonly struct SlowVerifier(Tally tally, long delayTicks) : IFrameHandler
     {
         public void OnFrame(in Frame frame)
         {
