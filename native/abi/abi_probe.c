@@ -161,6 +161,7 @@ int main(void)
     printf("enum tp_log_layout_t TP_LOG_TAIL_POSITION_OFFSET %lld\n", (long long)TP_LOG_TAIL_POSITION_OFFSET);
     printf("enum tp_log_layout_t TP_LOG_TAIL_INDEX_OFFSET %lld\n", (long long)TP_LOG_TAIL_INDEX_OFFSET);
     printf("enum tp_log_layout_t TP_LOG_FUTEX_OFFSET %lld\n", (long long)TP_LOG_FUTEX_OFFSET);
+    printf("enum tp_log_layout_t TP_LOG_CLAIM_LIMIT_OFFSET %lld\n", (long long)TP_LOG_CLAIM_LIMIT_OFFSET);
     printf("enum tp_log_layout_t TP_LOG_RECORD_ALIGNMENT %lld\n", (long long)TP_LOG_RECORD_ALIGNMENT);
     printf("enum tp_log_layout_t TP_LOG_RECORD_HEADER_LENGTH %lld\n", (long long)TP_LOG_RECORD_HEADER_LENGTH);
     printf("enum tp_log_layout_t TP_LOG_RECORD_STATE_OFFSET %lld\n", (long long)TP_LOG_RECORD_STATE_OFFSET);
@@ -176,6 +177,7 @@ int main(void)
     printf("enum tp_log_layout_t TP_LOG_MAX_CAPACITY %lld\n", (long long)TP_LOG_MAX_CAPACITY);
     printf("enum tp_log_layout_t TP_LOG_DEFAULT_CAPACITY %lld\n", (long long)TP_LOG_DEFAULT_CAPACITY);
     printf("enum tp_log_layout_t TP_LOG_MAX_MESSAGE_DIVISOR %lld\n", (long long)TP_LOG_MAX_MESSAGE_DIVISOR);
+    printf("enum tp_log_layout_t TP_LOG_CLAIM_LIMIT_STEP_DIVISOR %lld\n", (long long)TP_LOG_CLAIM_LIMIT_STEP_DIVISOR);
     /* native/include/tensorpool/path.h */
     printf("const TP_SHM_NAME_MAX %lld\n", (long long)TP_SHM_NAME_MAX);
     printf("const TP_SHM_PATH_POLICY_MAX_DIRS %lld\n", (long long)TP_SHM_PATH_POLICY_MAX_DIRS);

@@ -11,6 +11,7 @@
 #include "tensorpool/error.h"
 #include "tensorpool/log.h"
 #include "log_test_hooks.h"
+#include "log_tuning.h"
 
 #if !defined(__GCC_HAVE_SYNC_COMPARE_AND_SWAP_16)
 /* The claim needs an inline, lock-free 16-byte CAS that works across processes
@@ -40,6 +41,7 @@ struct tp_log_publication_stct
     uint64_t claim_record;    /* position of the record header */
     uint64_t claim_frame;     /* aligned record length */
     int32_t claim_length;     /* payload length */
+    int claim_sleepers;       /* the futex word flagged a sleeper right after the claim: commit by CAS and wake */
 };
 
 typedef struct tp_log_entry_stct
@@ -61,6 +63,9 @@ struct tp_log_subscription_stct
     int stall_active;         /* the record at stall_position is claimed but not committed */
     uint64_t stall_position;
     int64_t stall_deadline_ns; /* 0 until the second sighting of the stall */
+    uint64_t empty_polls;     /* polls that found nothing at the cursor (the clock is read every 16th) */
+    int64_t next_tail_check_ns; /* an empty poll reads the tail no earlier than this */
+    int64_t tail_check_interval_ns;
     uint8_t *scratch;
     uint32_t scratch_capacity;
     int batch_count;          /* validated copies in scratch ... */
@@ -82,6 +87,11 @@ static inline uint64_t *tp_log_tail_position_ptr(const tp_log_t *log)
 static inline uint32_t *tp_log_futex_ptr(const tp_log_t *log)
 {
     return (uint32_t *)(log->map + TP_LOG_FUTEX_OFFSET);
+}
+
+static inline uint64_t *tp_log_claim_limit_ptr(const tp_log_t *log)
+{
+    return (uint64_t *)(log->map + TP_LOG_CLAIM_LIMIT_OFFSET);
 }
 
 static inline uint64_t tp_log_tail_load_position(const tp_log_t *log)
@@ -112,6 +122,34 @@ static inline int tp_log_tail_cas(tp_log_t *log, uint64_t *position, uint64_t *i
     *position = (uint64_t)seen;
     *index = (uint64_t)(seen >> 64);
     return 0;
+}
+
+/* Outcomes of tp_log_lap_check. */
+enum { TP_LOG_LAP_CLEAR = 0, TP_LOG_LAP_OVERRUN = 1, TP_LOG_LAP_TAIL_BEHIND = 2 };
+
+/*
+ * May a newer lap have written any byte read from `start` on? Call after the
+ * reads and a TP_FENCE_ACQUIRE, which pairs with the publishers' release fence
+ * after their claim and limit CASes: whoever wrote a byte we read has, before
+ * it, made the limit and the tail cover its claim. No claim ends past the
+ * limit, so while the limit is within a ring of `start` nothing can have been
+ * overwritten, and the tail's line (the publishers' hot word) is left alone.
+ * Otherwise the tail decides exactly, as it always did: CLEAR, OVERRUN (more
+ * than a ring ahead), or TAIL_BEHIND (a tail before `start`: written by
+ * someone hostile). A limit behind `start` is never trusted.
+ */
+static inline int tp_log_lap_check(const tp_log_t *log, uint64_t start)
+{
+    if (TP_LOAD_RELAXED(tp_log_claim_limit_ptr(log)) - start <= log->capacity)
+    {
+        return TP_LOG_LAP_CLEAR;
+    }
+    int64_t ahead = (int64_t)(TP_LOAD_RELAXED(tp_log_tail_position_ptr(log)) - start);
+    if (ahead < 0)
+    {
+        return TP_LOG_LAP_TAIL_BEHIND;
+    }
+    return ahead > (int64_t)log->capacity ? TP_LOG_LAP_OVERRUN : TP_LOG_LAP_CLEAR;
 }
 
 /* ---- Records ---- */

@@ -111,9 +111,30 @@ static int tp_log_abandon(tp_log_publication_t *pub, uint64_t position)
 }
 
 /*
- * Claim a record with one 16-byte CAS of the tail {position, index}, then
- * write its header as CLAIMED (and the padding before it, if the lap's end
- * is too close). Fills the publication's claim fields.
+ * Make the claim limit cover `end` (log.h "Claim"): raise it to end plus a
+ * quarter ring, so it moves about four times a lap and otherwise stays in
+ * every subscriber's cache. Returns a limit >= end. A limit that someone
+ * hostile set far ahead is left alone (it still covers every claim); one set
+ * behind is repaired here.
+ */
+static uint64_t tp_log_claim_limit_cover(tp_log_t *log, uint64_t limit, uint64_t end)
+{
+    uint64_t *word = tp_log_claim_limit_ptr(log);
+    uint64_t raised = end + log->capacity / TP_LOG_CLAIM_LIMIT_STEP_DIVISOR;
+    while (limit < end)
+    {
+        if (__atomic_compare_exchange_n(word, &limit, raised, false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+        {
+            return raised;
+        }
+    }
+    return limit;
+}
+
+/*
+ * Claim a record with one 16-byte CAS of the tail {position, index}, within
+ * the claim limit, then write its header as CLAIMED (and the padding before
+ * it, if the lap's end is too close). Fills the publication's claim fields.
  */
 static int tp_log_claim(tp_log_publication_t *pub, int32_t length, int32_t msg_type, uint64_t *index_out)
 {
@@ -123,19 +144,30 @@ static int tp_log_claim(tp_log_publication_t *pub, int32_t length, int32_t msg_t
     /* Two plain loads may tear; the CAS then fails and hands back the true pair. */
     uint64_t position = TP_LOAD_RELAXED(tail);
     uint64_t index = TP_LOAD_RELAXED(tail + 1);
+    /* The limit only grows, so a value read before the CAS still bounds the claim it makes. */
+    uint64_t limit = TP_LOAD_RELAXED(tp_log_claim_limit_ptr(log));
     uint64_t padding;
     for (;;)
     {
         uint64_t offset = position & log->mask;
         padding = offset + frame > log->capacity ? log->capacity - offset : 0;
-        if (tp_log_tail_cas(log, &position, &index, position + padding + frame, index + 1))
+        uint64_t end = position + padding + frame;
+        if (end > limit)
+        {
+            limit = tp_log_claim_limit_cover(log, limit, end);
+        }
+        if (tp_log_tail_cas(log, &position, &index, end, index + 1))
         {
             break;
         }
     }
-    /* Pairs with the subscribers' acquire fence before their tail check:
-     * a subscriber that read any byte we write below also sees our claim. */
+    /* Pairs with the subscribers' acquire fence before their limit (and tail)
+     * check: a subscriber that read any byte we write below also sees a limit
+     * and a tail that cover our claim. */
     TP_FENCE_RELEASE();
+    /* After the claim CAS in one total order with a sleeper's flag-then-check (log.h "Futex"):
+     * either we see its flag here, or it sees our claim in the tail and does not sleep on it. */
+    pub->claim_sleepers = (__atomic_load_n(tp_log_futex_ptr(log), __ATOMIC_SEQ_CST) & 1u) != 0;
     TP_LOG_HOOK(TP_LOG_HOOK_AFTER_CLAIM);
     if (!tp_log_claim_still_ours(log, position))
     {
@@ -197,22 +229,44 @@ static void tp_log_wake_if_flagged(tp_log_publication_t *pub)
     }
 }
 
-/* CLAIMED -> COMMITTED by CAS: fails, writing nothing, if a newer lap owns the header's bytes. */
+/*
+ * CLAIMED -> COMMITTED (log.h "Commit"). Within the guard distance nothing
+ * newer can own the header's bytes: a plain release store, which drains
+ * through the store buffer while the publisher goes on. Past the guard, or
+ * when a sleeper flagged the futex word before our claim, a CAS: it fails,
+ * writing nothing, if a newer lap owns the bytes, and orders the commit
+ * before the futex-word load so that sleeper is woken for sure. After a
+ * store the word is still looked at (a cached line while nobody sleeps): a
+ * sleeper that flagged it after our claim is then woken at once instead of
+ * at the end of its pending-claim slice (log_wait.c).
+ */
 static int64_t tp_log_commit_open_claim(tp_log_publication_t *pub)
 {
     tp_log_t *log = pub->log;
     uint64_t record = pub->claim_record;
-    uint64_t expected = record | TP_LOG_RECORD_CLAIMED;
-    /* Sequentially consistent: ordered against the futex-word load below (log.h "Futex"). */
-    if (!__atomic_compare_exchange_n(tp_log_record_state_ptr(tp_log_record_at(log, record)), &expected,
-            record | TP_LOG_RECORD_COMMITTED, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+    uint64_t *state = tp_log_record_state_ptr(tp_log_record_at(log, record));
+    if (TP_LIKELY(!pub->claim_sleepers && tp_log_claim_still_ours(log, pub->claim_start)))
     {
-        return tp_log_abandon(pub, pub->claim_start);
+        TP_LOG_HOOK(TP_LOG_HOOK_COMMIT_BY_STORE);
+        TP_STORE_RELEASE(state, record | TP_LOG_RECORD_COMMITTED);
+    }
+    else
+    {
+        TP_LOG_HOOK(TP_LOG_HOOK_COMMIT_BY_CAS);
+        uint64_t expected = record | TP_LOG_RECORD_CLAIMED;
+        if (!__atomic_compare_exchange_n(state, &expected, record | TP_LOG_RECORD_COMMITTED, false,
+                __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+        {
+            return tp_log_abandon(pub, pub->claim_start);
+        }
     }
     pub->claim_open = 0;
     TP_LOG_COUNTER_ADD(pub->counters.offers, 1);
     TP_LOG_COUNTER_ADD(pub->counters.bytes_offered, pub->claim_length);
-    tp_log_wake_if_flagged(pub);
+    if (pub->claim_sleepers || (TP_LOAD_RELAXED(tp_log_futex_ptr(log)) & 1u) != 0)
+    {
+        tp_log_wake_if_flagged(pub);
+    }
     return (int64_t)(record + pub->claim_frame);
 }
 

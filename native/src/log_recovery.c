@@ -50,7 +50,7 @@ static int tp_log_self_describing(const tp_log_subscription_t *sub, uint64_t q, 
         return 0;
     }
     TP_FENCE_ACQUIRE();
-    if (TP_LOAD_RELAXED(tp_log_tail_position_ptr(log)) - q > log->capacity)
+    if (tp_log_lap_check(log, q) != TP_LOG_LAP_CLEAR)
     {
         return 0;
     }

@@ -1,7 +1,8 @@
 /*
  * log_subscription.c - join at the tail, copy committed records into the
- * private scratch buffer, validate the copies against the tail, then hand
- * them over (log.h "Read"). No allocation after create, no lock, no syscall.
+ * private scratch buffer, validate the copies against the claim limit, then
+ * hand them over (log.h "Read", "Idle"). No allocation after create, no
+ * lock, no syscall.
  */
 #include "log_internal.h"
 
@@ -39,6 +40,8 @@ int tp_log_subscription_create(tp_log_subscription_t **subscription, tp_log_t *l
     }
     sub->log = log;
     sub->stall_timeout_ns = stall_timeout_ns != 0 ? stall_timeout_ns : (int64_t)TP_LOG_DEFAULT_STALL_TIMEOUT_MS * 1000000;
+    int64_t interval = sub->stall_timeout_ns / TP_LOG_STALL_CHECKS_PER_TIMEOUT;
+    sub->tail_check_interval_ns = interval < TP_LOG_TAIL_CHECK_INTERVAL_NS ? interval : TP_LOG_TAIL_CHECK_INTERVAL_NS;
     /* Join at the live tail: the next record claimed will carry exactly this position and index. */
     tp_log_tail_load_pair(log, &sub->cursor, &sub->next_index);
     sub->position = sub->cursor;
@@ -80,16 +83,16 @@ void tp_log_subscription_counters(const tp_log_subscription_t *subscription, tp_
     counters->invalid_records = TP_LOAD_RELAXED(&c->invalid_records);
 }
 
-/* The record at the cursor is claimed but not committed: time it, skip it when too old. */
-static int tp_log_stalled(tp_log_subscription_t *sub)
+/* The record at the cursor is claimed but not committed: time it, skip it when too old. `now` may be 0 (not read). */
+static int tp_log_stalled(tp_log_subscription_t *sub, int64_t now)
 {
     if (!sub->stall_active || sub->stall_position != sub->cursor)
     {
         /* First sighting costs no clock read: most stalls are a publisher mid-copy. */
-        (void)tp_log_stall_track(sub, 0);
+        (void)tp_log_stall_track(sub, now);
         return TP_LOG_READ_IDLE;
     }
-    int64_t now = tp_log_now_ns();
+    now = now != 0 ? now : tp_log_now_ns();
     if (now < tp_log_stall_track(sub, now))
     {
         return TP_LOG_READ_IDLE;
@@ -99,8 +102,57 @@ static int tp_log_stalled(tp_log_subscription_t *sub)
 }
 
 /*
+ * Nothing to read at the cursor (log.h "Idle"). A CLAIMED header there is a
+ * claim in progress: time it. Otherwise the tail tells whether a publisher
+ * claimed the record and stopped before writing its header; reading it is a
+ * cache-line transfer that the next claim pays back, so it happens at most
+ * once per tail-check interval, the clock being read every 16th empty poll.
+ * A stall already timed at the cursor (by an earlier tail check, or by
+ * tp_log_subscription_wait) only needs the clock: it is skipped on the first
+ * poll past its deadline, not 16 polls later.
+ */
+static int tp_log_idle(tp_log_subscription_t *sub, uint64_t state)
+{
+    const uint64_t cursor = sub->cursor;
+    if (state == (cursor | TP_LOG_RECORD_CLAIMED) ||
+        (sub->stall_active && sub->stall_position == cursor && sub->stall_deadline_ns != 0))
+    {
+        return tp_log_stalled(sub, 0);
+    }
+    if (++sub->empty_polls % TP_LOG_IDLE_CLOCK_POLLS != 0)
+    {
+        return TP_LOG_READ_IDLE;
+    }
+    int64_t now = tp_log_now_ns();
+    if (now < sub->next_tail_check_ns)
+    {
+        return TP_LOG_READ_IDLE;
+    }
+    sub->next_tail_check_ns = now + sub->tail_check_interval_ns;
+    int64_t ahead = (int64_t)(TP_LOAD_ACQUIRE(tp_log_tail_position_ptr(sub->log)) - cursor);
+    if (ahead < 0)
+    {
+        /* The tail never moves back: someone wrote garbage into the descriptor. */
+        TP_LOG_COUNTER_ADD(sub->counters.invalid_records, 1);
+        return TP_LOG_READ_IDLE;
+    }
+    if (ahead == 0)
+    {
+        tp_log_stall_clear(sub);
+        return TP_LOG_READ_IDLE;
+    }
+    if (ahead > (int64_t)sub->log->capacity)
+    {
+        /* Lapped although the limit vouched for the cursor: the limit was written by someone hostile. */
+        tp_log_recover_lapped(sub);
+        return TP_LOG_READ_AGAIN;
+    }
+    return tp_log_stalled(sub, now);
+}
+
+/*
  * Copy up to TP_LOG_POLL_BATCH committed records from the cursor into
- * scratch, then validate them all with one tail load (log.h "Read").
+ * scratch, then validate them all with one look at the claim limit (log.h "Read").
  */
 static int tp_log_fill(tp_log_subscription_t *sub)
 {
@@ -108,13 +160,15 @@ static int tp_log_fill(tp_log_subscription_t *sub)
     const uint64_t start = sub->cursor;
     uint64_t cursor = start;
     uint64_t index = sub->next_index;
+    uint64_t state = 0;
     uint32_t used = 0;
     int count = 0;
     int invalid = 0;
     while (count < TP_LOG_POLL_BATCH)
     {
         uint8_t *record = tp_log_record_at(log, cursor);
-        if (TP_LOAD_ACQUIRE(tp_log_record_state_ptr(record)) != (cursor | TP_LOG_RECORD_COMMITTED))
+        state = TP_LOAD_ACQUIRE(tp_log_record_state_ptr(record));
+        if (state != (cursor | TP_LOG_RECORD_COMMITTED))
         {
             break;
         }
@@ -147,16 +201,15 @@ static int tp_log_fill(tp_log_subscription_t *sub)
         index++;
     }
     /* Pairs with the publishers' release fence after their claim: if any byte
-     * copied above was written by a newer claim, this load sees that claim. */
+     * copied above was written by a newer claim, the limit (or the tail) covers it. */
     TP_FENCE_ACQUIRE();
-    uint64_t tail = TP_LOAD_RELAXED(tp_log_tail_position_ptr(log));
-    int64_t ahead = (int64_t)(tail - start);
-    if (ahead > (int64_t)log->capacity)
+    int lap = tp_log_lap_check(log, start);
+    if (lap == TP_LOG_LAP_OVERRUN)
     {
         tp_log_recover_lapped(sub);
         return TP_LOG_READ_AGAIN;
     }
-    if (ahead < 0)
+    if (lap == TP_LOG_LAP_TAIL_BEHIND)
     {
         /* The tail never moves back: someone wrote garbage into the descriptor. */
         TP_LOG_COUNTER_ADD(sub->counters.invalid_records, 1);
@@ -177,12 +230,7 @@ static int tp_log_fill(tp_log_subscription_t *sub)
         tp_log_skip_invalid(sub);
         return TP_LOG_READ_AGAIN;
     }
-    if (ahead == 0)
-    {
-        tp_log_stall_clear(sub);
-        return TP_LOG_READ_IDLE;
-    }
-    return tp_log_stalled(sub);
+    return tp_log_idle(sub, state);
 }
 
 /* Make sure a validated copy is waiting in the batch. Returns 1 when one is, 0 when none is ready. */

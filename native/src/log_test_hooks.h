@@ -11,7 +11,9 @@ typedef enum tp_log_hook_stage_en
 {
     TP_LOG_HOOK_AFTER_CLAIM = 1,   /* tail claimed, nothing written yet */
     TP_LOG_HOOK_AFTER_HEADER = 2,  /* header stored CLAIMED, payload not copied */
-    TP_LOG_HOOK_BEFORE_COMMIT = 3  /* payload copied, commit not done (offer only) */
+    TP_LOG_HOOK_BEFORE_COMMIT = 3, /* payload copied, commit not done (offer only) */
+    TP_LOG_HOOK_COMMIT_BY_STORE = 4, /* committing with a plain store (within the guard, no sleeper) */
+    TP_LOG_HOOK_COMMIT_BY_CAS = 5    /* committing with a CAS (past the guard, or a sleeper to wake) */
 } tp_log_hook_stage_t;
 
 typedef void (*tp_log_test_hook_t)(int stage);

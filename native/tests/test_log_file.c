@@ -146,10 +146,12 @@ static int expect_patched(const char *dir, off_t offset, const void *value, size
 TP_TEST(bad_descriptor_fields_are_rejected_with_their_code)
 {
     const char *dir = tlu_dir();
-    uint32_t bad_magic = 0x12345678, bad_version = 2, bad_u32 = 33;
+    /* Version 1 logs had no claim limit: their publishers would not keep it, so they are refused too. */
+    uint32_t bad_magic = 0x12345678, bad_version = TP_LOG_LAYOUT_VERSION + 1, old_version = 1, bad_u32 = 33;
     uint64_t not_pow2 = CAP + 32, too_small = 512, other_pow2 = CAP * 2;
     TP_CHECK_EQ_INT(0, expect_patched(dir, TP_LOG_MAGIC_OFFSET, &bad_magic, 4, TP_LOG_ERR_MAGIC));
     TP_CHECK_EQ_INT(0, expect_patched(dir, TP_LOG_VERSION_OFFSET, &bad_version, 4, TP_LOG_ERR_VERSION));
+    TP_CHECK_EQ_INT(0, expect_patched(dir, TP_LOG_VERSION_OFFSET, &old_version, 4, TP_LOG_ERR_VERSION));
     TP_CHECK_EQ_INT(0, expect_patched(dir, TP_LOG_CAPACITY_OFFSET, &not_pow2, 8, TP_LOG_ERR_CAPACITY));
     TP_CHECK_EQ_INT(0, expect_patched(dir, TP_LOG_CAPACITY_OFFSET, &too_small, 8, TP_LOG_ERR_CAPACITY));
     TP_CHECK_EQ_INT(0, expect_patched(dir, TP_LOG_RECORD_ALIGNMENT_OFFSET, &bad_u32, 4, TP_LOG_ERR_DESCRIPTOR));

@@ -24,6 +24,7 @@ internal static class TpCommand
         var root = new RootCommand("tp - TensorPool.NET: zero-copy shared-memory tensor exchange (SHM Tensor Pool protocols).");
         root.Subcommands.Add(Commands.DecodeCommand.Build());
         root.Subcommands.Add(Commands.EncodeCommand.Build());
+        root.Subcommands.Add(Commands.DriverCommand.Build());
         root.Subcommands.Add(Commands.DemoCommand.Build());
         root.Subcommands.Add(Commands.ProduceCommand.Build());
         root.Subcommands.Add(Commands.ConsumeCommand.Build());

@@ -14,8 +14,9 @@ internal enum TpLogLayout : int
     [NativeName("TP_LOG_MAGIC")]
     Magic = 1196183636, // 0x474C5054
 
+    /// <summary>2: claim_limit (docs/DECISIONS.md "tp:ipc claim limit")</summary>
     [NativeName("TP_LOG_LAYOUT_VERSION")]
-    LayoutVersion = 1,
+    LayoutVersion = 2,
 
     /// <summary>Descriptor page</summary>
     [NativeName("TP_LOG_DESCRIPTOR_LENGTH")]
@@ -56,6 +57,9 @@ internal enum TpLogLayout : int
 
     [NativeName("TP_LOG_FUTEX_OFFSET")]
     FutexOffset = 256,
+
+    [NativeName("TP_LOG_CLAIM_LIMIT_OFFSET")]
+    ClaimLimitOffset = 384,
 
     /// <summary>Ring and records</summary>
     [NativeName("TP_LOG_RECORD_ALIGNMENT")]
@@ -106,4 +110,8 @@ internal enum TpLogLayout : int
     /// <summary>max payload = capacity / 8 - record header</summary>
     [NativeName("TP_LOG_MAX_MESSAGE_DIVISOR")]
     MaxMessageDivisor = 8,
+
+    /// <summary>the claim limit is raised to claim end + capacity / 4</summary>
+    [NativeName("TP_LOG_CLAIM_LIMIT_STEP_DIVISOR")]
+    ClaimLimitStepDivisor = 4,
 }

@@ -9,44 +9,72 @@
  *
  * Algorithm
  * ---------
+ * A keeping-up subscriber reads right behind the publisher, so every line
+ * both touch costs a cross-core transfer. The algorithm keeps the lines a
+ * busy subscriber reads per message to the records themselves, and the
+ * publisher's per-message locked instructions to lines no subscriber reads.
+ *
  * Claim. The tail is one 16-byte word {position, index}. A publisher reads it
  * and swaps in {position + padding + frame, index + 1} with a 16-byte CAS
  * (lock cmpxchg16b, inline; see CMakeLists -mcx16), retrying on contention.
  * The record's position and its dense index are thus assigned atomically, so
  * record indices are in position order with no holes. `padding` is the rest
- * of the lap when the record would straddle the ring end.
+ * of the lap when the record would straddle the ring end. No claim may end
+ * past the claim limit (its own word, see log_layout.h): a claim that would
+ * first raises the limit by CAS to its end + capacity/4, so the limit moves
+ * about four times a lap. The limit only grows and always covers the tail.
  *
- * Write. Right after the claim the publisher writes the header fields
- * (index, length, msg_type, check) and stores state = position|CLAIMED with
- * release; a padding record, if any, is written whole and stored COMMITTED.
- * Then the payload is copied. Before writing anything, and again before each
- * 64 KiB chunk of a large payload, the publisher checks that its claim is
- * still less than half a ring behind the tail; a publisher
+ * Write. Right after the claim the publisher issues a release fence (it
+ * pairs with the subscribers' acquire fence, see Read), writes the header
+ * fields (index, length, msg_type, check) and stores state =
+ * position|CLAIMED with release; a padding record, if any, is written whole
+ * and stored COMMITTED. Then the payload is copied. Before writing anything,
+ * and again before each 64 KiB chunk of a large payload, the publisher checks
+ * that its claim is still less than half a ring behind the tail; a publisher
  * stopped for so long that others have written half the ring since its claim
  * abandons the record (TP_LOG_ERR_PUBLICATION_LAPPED) instead of writing into
  * bytes that a newer lap may own.
  *
- * Commit. A CAS of state from position|CLAIMED to position|COMMITTED. A CAS,
- * not a store: a publisher that resumes after the ring has lapped its record
- * finds the word changed and fails instead of corrupting the newer record
- * that now lives there.
+ * Commit. state = position|COMMITTED. While the tail is within half a ring
+ * of the claim (the same guard as Write) nothing newer can own the header's
+ * bytes, so it is a plain release store that drains through the store buffer
+ * (no locked instruction on the line the subscriber spins on). Past the
+ * guard it is a CAS from position|CLAIMED: a publisher that resumes after the
+ * ring has lapped its record finds the word changed and fails instead of
+ * corrupting the newer record that now lives there. It is also a CAS when a
+ * sleeper was flagged at claim time (see Futex).
  *
  * Read. A subscriber keeps {cursor, next index}. It copies committed records
  * (state == cursor|COMMITTED, index == next index, sane length and type) into
  * its private scratch buffer, up to 64 at a time, then issues an acquire
- * fence and loads the tail position once: if tail - batch start <= capacity no
- * claim has reached any byte it copied, so the copies are exact (Agrona's
- * CopyBroadcastReceiver validates the same way against the transmitter's
- * tail intent). Only then are the copies handed to the handler. The fast
- * path uses 8-byte loads only; 16-byte loads are for joining and recovery.
+ * fence and loads the claim limit: if limit - batch start <= capacity no
+ * claim has reached any byte it copied (a newer lap's claim over those bytes
+ * would end past batch start + capacity, and its writer raised the limit
+ * there before its release fence), so the copies are exact. The limit is
+ * rarely written, so this load hits the subscriber's own cache. Only when the
+ * limit is further ahead (the subscriber is about 3/4 of a ring behind, or
+ * the limit was written by someone hostile) does it load the tail, which
+ * decides exactly as before: within a ring, the copies are exact; beyond, the
+ * subscriber is lapped. Only then are the copies handed to the handler. The
+ * fast path uses 8-byte loads only; 16-byte loads are for joining and
+ * recovery.
  *
- * Lapped. When tail - cursor > capacity (before or after a copy) the
- * subscriber reads {tail, tail index}, scans aligned positions from
- * tail - capacity/2 for the first self-describing header (state position ==
- * where it is read, valid check, plausible index) and lands there, or at the
- * tail if none. Lost messages = landing index - next index and lost bytes =
- * landing position - cursor: exact with any number of publishers because
- * indices are dense and in position order.
+ * Lapped. When the tail is more than a ring past the cursor (found by the
+ * check above, before or after a copy) the subscriber reads {tail, tail
+ * index}, scans aligned positions from tail - capacity/2 for the first
+ * self-describing header (state position == where it is read, valid check,
+ * plausible index) and lands there, or at the tail if none. Lost messages =
+ * landing index - next index and lost bytes = landing position - cursor:
+ * exact with any number of publishers because indices are dense and in
+ * position order.
+ *
+ * Idle. An empty poll looks only at the record at the cursor and the limit.
+ * A publisher that claimed and stopped before writing its header is visible
+ * only in the tail, the publishers' hot line, so the clock is read on every
+ * 16th empty poll and the tail at most once per tail-check interval (1 ms, or
+ * a quarter of a shorter stall timeout); a CLAIMED header at the cursor, or a
+ * stall already being timed, needs only the clock. A dead claim is thus
+ * skipped after its stall timeout plus at most one interval and 16 polls.
  *
  * Stalled record. When the record at the cursor is claimed (tail > cursor)
  * but not committed for longer than the subscription's stall timeout, the
@@ -59,18 +87,26 @@
  * any more, or fails its commit CAS if the ring has lapped it.
  *
  * Futex. Subscribers that want to sleep set bit 0 of the futex word (CAS),
- * re-check for data, then FUTEX_WAIT (shared, not private: other processes
- * wake it). A publisher, after its sequentially consistent commit CAS, loads
- * the word and only when bit 0 is set swaps in the next sequence with bit 0
- * clear and issues FUTEX_WAKE; with no sleeper, offer makes no system call.
- * Commit-then-load against set-flag-then-load in one total order means a
- * sleeper never misses a commit. A sleeper that dies leaves the bit set until
- * the next commit clears it: one wasted wake, then none.
+ * re-check for data and for a pending claim (tail > cursor), then FUTEX_WAIT
+ * (shared, not private: other processes wake it). A publisher loads the word
+ * right after its claim CAS; claim-then-load against flag-then-load in one
+ * total order means either the publisher sees the flag, or the sleeper sees
+ * the claim. A publisher that saw the flag commits by CAS (ordered before its
+ * second load of the word), swaps in the next sequence with bit 0 clear and
+ * issues FUTEX_WAKE. A sleeper that saw a pending claim cannot count on a
+ * wake for it: it watches the record for a few microseconds, then sleeps in
+ * slices (50 us doubling to 5 ms) until it is committed or its stall deadline
+ * passes. A publisher that committed by store still loads the word once more
+ * and wakes a sleeper flagged after its claim at once, so the slices are a
+ * rarely used backstop. With no sleeper, offer makes no system call and no
+ * locked instruction besides the claim. A sleeper that dies leaves the bit
+ * set until the next commit clears it: one wasted wake, then none.
  *
- * Residual risk: a publisher stopped between its guard check and a store,
- * for as long as it takes the others to write half a ring, could still write
- * into a newer lap. Claims held by callers of tp_log_publication_try_claim
- * are written without per-store checks; keep them short.
+ * Residual risk: a publisher stopped between its guard check and a store
+ * (of payload, header or the commit's state word), for as long as it takes
+ * the others to write half a ring, could still write into a newer lap.
+ * Claims held by callers of tp_log_publication_try_claim are written without
+ * per-store checks; keep them short.
  *
  * Threads: a tp_log_t is shared by any number of threads. A publication or a
  * subscription is used by one thread at a time (their counters are

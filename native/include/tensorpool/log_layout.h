@@ -19,10 +19,18 @@
  *   +-----------------+-----------------+-------------------------------+
  *   | tail_position   | tail_index      | alone on its 128-byte pair    |  <- one 16-byte word,
  *   +-----------------+-----------------+-------------------------------+     changed only by a
- *   256      260 ........................................................ 4096 16-byte CAS
+ *   256      260 ........................................................ 384  16-byte CAS
  *   +--------+-----------------------------------------------------------+
  *   | futex  | reserved, zero                                            |
  *   +--------+-----------------------------------------------------------+
+ *   384               392 ........................................... 512
+ *   +-----------------+-------------------------------------------------+
+ *   | claim_limit     | alone on its 128-byte pair                      |  <- raised by CAS,
+ *   +-----------------+-------------------------------------------------+     about 4 times a lap
+ *   512 .............................................................. 4096
+ *   +-------------------------------------------------------------------+
+ *   | reserved, zero                                                    |
+ *   +-------------------------------------------------------------------+
  *   4096 ............................................... 4096 + capacity
  *   +-------------------------------------------------------------------+
  *   | ring: records, each aligned to 32 bytes                           |
@@ -40,6 +48,10 @@
  *               will be claimed and the dense index it will get. Both only grow.
  *   futex       bit 0: a subscriber sleeps (or is about to) in FUTEX_WAIT on this word;
  *               bits 1..31: wake sequence, bumped by every wake.
+ *   claim_limit no claim ends beyond it: a publisher whose claim would end past the limit
+ *               first raises it to that end + capacity / TP_LOG_CLAIM_LIMIT_STEP_DIVISOR.
+ *               Only grows. Subscribers validate their copies against it instead of the
+ *               tail, so the tail's line stays with the publishers (log.h "Read").
  *
  * Record header (at every record start; position = absolute log position):
  *
@@ -75,7 +87,7 @@ extern "C" {
 typedef enum tp_log_layout_en
 {
     TP_LOG_MAGIC = 0x474C5054, /* "TPLG" */
-    TP_LOG_LAYOUT_VERSION = 1,
+    TP_LOG_LAYOUT_VERSION = 2, /* 2: claim_limit (docs/DECISIONS.md "tp:ipc claim limit") */
 
     /* Descriptor page */
     TP_LOG_DESCRIPTOR_LENGTH = 4096,
@@ -91,6 +103,7 @@ typedef enum tp_log_layout_en
     TP_LOG_TAIL_POSITION_OFFSET = 128,
     TP_LOG_TAIL_INDEX_OFFSET = 136,
     TP_LOG_FUTEX_OFFSET = 256,
+    TP_LOG_CLAIM_LIMIT_OFFSET = 384,
 
     /* Ring and records */
     TP_LOG_RECORD_ALIGNMENT = 32,
@@ -109,7 +122,8 @@ typedef enum tp_log_layout_en
     TP_LOG_MIN_CAPACITY = 1024,
     TP_LOG_MAX_CAPACITY = 1 << 30,
     TP_LOG_DEFAULT_CAPACITY = 4 << 20, /* docs/DECISIONS.md "tp:ipc log: ... 4 MiB default ring" */
-    TP_LOG_MAX_MESSAGE_DIVISOR = 8     /* max payload = capacity / 8 - record header */
+    TP_LOG_MAX_MESSAGE_DIVISOR = 8,    /* max payload = capacity / 8 - record header */
+    TP_LOG_CLAIM_LIMIT_STEP_DIVISOR = 4 /* the claim limit is raised to claim end + capacity / 4 */
 } tp_log_layout_t;
 
 TP_STATIC_ASSERT(TP_LOG_TAIL_POSITION_OFFSET % 128 == 0, "the tail is alone on a 128-byte line pair");
@@ -117,7 +131,9 @@ TP_STATIC_ASSERT(TP_LOG_TAIL_INDEX_OFFSET == TP_LOG_TAIL_POSITION_OFFSET + 8, "t
 TP_STATIC_ASSERT(TP_LOG_FUTEX_OFFSET >= TP_LOG_TAIL_POSITION_OFFSET + 128, "the futex word does not share the tail's line pair");
 TP_STATIC_ASSERT(TP_LOG_FUTEX_OFFSET % 64 == 0, "the futex word starts a cache line");
 TP_STATIC_ASSERT(TP_LOG_CREATED_NS_OFFSET + 8 <= TP_LOG_TAIL_POSITION_OFFSET, "identity fields precede the tail");
-TP_STATIC_ASSERT(TP_LOG_FUTEX_OFFSET + 4 <= TP_LOG_DESCRIPTOR_LENGTH, "the descriptor page holds every field");
+TP_STATIC_ASSERT(TP_LOG_CLAIM_LIMIT_OFFSET % 128 == 0 && TP_LOG_CLAIM_LIMIT_OFFSET >= TP_LOG_FUTEX_OFFSET + 128,
+    "the claim limit is alone on a 128-byte line pair, away from the tail and the futex word");
+TP_STATIC_ASSERT(TP_LOG_CLAIM_LIMIT_OFFSET + 128 <= TP_LOG_DESCRIPTOR_LENGTH, "the descriptor page holds every field");
 TP_STATIC_ASSERT(TP_LOG_DESCRIPTOR_LENGTH % 4096 == 0, "the ring starts on a page boundary");
 TP_STATIC_ASSERT(TP_LOG_RECORD_HEADER_LENGTH == TP_LOG_RECORD_ALIGNMENT, "a padding record always fits the space left at the ring end");
 TP_STATIC_ASSERT(TP_LOG_RECORD_CHECK_OFFSET + 8 == TP_LOG_RECORD_HEADER_LENGTH, "check and reserved end the record header");

@@ -14,12 +14,14 @@ internal static class ConsumeCommand
     public static Command Build()
     {
         var o = new DataPathOptions();
+        var driver = new DriverArguments();
         var idle = new Option<string>("--idle") { Description = "When no frame is waiting: spin, yield (default) or backoff.", DefaultValueFactory = _ => "yield" };
         var command = new Command("consume", "Read a stream's frames in place and verify them (the consuming half of tp demo).");
         var control = new ControlOptions();
         o.AddCommon(command);
         command.Options.Add(idle);
         control.AddConsumer(command);
+        driver.AddTo(command);
         command.SetAction(parse =>
         {
             RunSettings? settings = o.Settings(parse, out string error);
@@ -28,6 +30,7 @@ internal static class ConsumeCommand
             {
                 return CliErrors.BadInput(parse, "consume", "arguments", error);
             }
+            settings = driver.Apply(parse, settings);
             IIdleStrategy? strategy = parse.GetValue(idle) switch
             {
                 "spin" => BusySpinIdleStrategy.Instance,

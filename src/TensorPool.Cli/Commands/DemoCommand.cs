@@ -17,6 +17,8 @@ internal static class DemoCommand
     public static Command Build()
     {
         var o = new DataPathOptions();
+        var noDriver = new Option<bool>("--no-driver") { Description = "No driver: the producer creates and owns its regions (the wire spec's no-driver deployment)." };
+        var config = new Option<string?>("--config") { Description = "Attach through the external `tp driver` this driver.toml describes (its control channel, namespace and first stream)." };
         var consumers = new Option<int>("--consumers") { Description = "Consumer processes.", DefaultValueFactory = _ => 2 };
         var command = new Command("demo", "Run a producer and consumers as processes over shared memory and report throughput, latency and drops.");
         command.Options.Add(o.Stream);
@@ -29,6 +31,8 @@ internal static class DemoCommand
         o.Rate.DefaultValueFactory = _ => DefaultRateHz;
         o.Rate.Description = $"Frames per second (default {DefaultRateHz}); 0 = as fast as possible.";
         command.Options.Add(consumers);
+        command.Options.Add(noDriver);
+        command.Options.Add(config);
         command.SetAction(parse =>
         {
             RunSettings? settings = o.Settings(parse, out string error);
@@ -50,7 +54,31 @@ internal static class DemoCommand
                 Namespace = "demo-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
                 Duration = settings.Duration ?? (settings.Frames is null ? TimeSpan.FromSeconds(10) : null),
             };
-            return new DemoRun(settings, frame, rate, k, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error).Run();
+            string? configPath = parse.GetValue(config);
+            if (configPath is not null && parse.GetValue(noDriver))
+            {
+                return CliErrors.BadInput(parse, "demo", "arguments", "--config and --no-driver exclude each other");
+            }
+            DemoDriver? driver;
+            try
+            {
+                driver = configPath is not null ? DemoDriver.External(configPath, frame, out error)
+                    : parse.GetValue(noDriver) ? DemoDriver.None()
+                    : DemoDriver.Embedded(settings, frame);
+            }
+            catch (Exception e) when (e is Driver.Configuration.DriverConfigurationException or TensorPoolException)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"tp demo: the embedded driver did not start: {e.Message}");
+                return TpCommand.ExitFailure;
+            }
+            if (driver is null)
+            {
+                return CliErrors.BadInput(parse, "demo", "--config", error);
+            }
+            using (driver)
+            {
+                return new DemoRun(driver.Apply(settings), frame, rate, k, driver, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error).Run();
+            }
         });
         return command;
     }

@@ -13,6 +13,7 @@ internal static class ProduceCommand
     public static Command Build()
     {
         var o = new DataPathOptions();
+        var driver = new DriverArguments();
         var wait = new Option<int>("--wait-consumers") { Description = "Start once this many consumers have mapped the stream (seen in their QoS).", DefaultValueFactory = _ => 0 };
         var command = new Command("produce", "Publish synthetic frames on a stream (the producing half of tp demo).");
         var control = new ControlOptions();
@@ -21,6 +22,7 @@ internal static class ProduceCommand
         control.AddProducer(command);
         command.Options.Add(o.Slots);
         command.Options.Add(wait);
+        driver.AddTo(command);
         command.SetAction(parse =>
         {
             RunSettings? settings = o.Settings(parse, out string error);
@@ -32,6 +34,7 @@ internal static class ProduceCommand
             {
                 return CliErrors.BadInput(parse, "produce", "arguments", error);
             }
+            settings = driver.Apply(parse, settings);
             int waitFor = parse.GetValue(wait);
             if (waitFor < 0)
             {

@@ -152,6 +152,10 @@ internal sealed class ConsumerRun
     private static void Write(Utf8JsonWriter w, Consumer consumer, ConsumerCounters c, ConsumerStats stats, long gaps, double fps, double bps, double seconds)
     {
         w.WriteNumber("consumer_id", consumer.ConsumerId);
+        if ((consumer.Tracker?.Lease as DriverClient.DriverLease)?.Grant is { } lease)
+        {
+            w.WriteNumber("lease_id", lease.LeaseId);
+        }
         w.WriteNumber("accepted", c.FramesAccepted);
         w.WriteNumber("verified", stats.Verified);
         w.WriteNumber("corrupt", stats.Corrupt);

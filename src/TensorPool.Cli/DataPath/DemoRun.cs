@@ -21,9 +21,11 @@ internal sealed class DemoRun
     private readonly int _consumers;
     private readonly TextWriter _out;
     private readonly TextWriter _err;
+    private readonly DemoDriver _driver;
 
-    public DemoRun(RunSettings settings, FrameSpec frame, double rate, int consumers, TextWriter output, TextWriter error)
+    public DemoRun(RunSettings settings, FrameSpec frame, double rate, int consumers, DemoDriver driver, TextWriter output, TextWriter error)
     {
+        _driver = driver;
         _settings = settings;
         _frame = frame;
         _rate = rate;
@@ -46,9 +48,11 @@ internal sealed class DemoRun
             "--namespace", nameSpace,
             "--shm-dir", _settings.ShmDir,
             "--report",
+            .. DriverArguments.For(_settings),
         ];
         Human.WriteLine($"tp demo: 1 producer and {_consumers} consumer processes, {_frame.Describe()} frames, " +
-            (_rate > 0 ? string.Create(CultureInfo.InvariantCulture, $"{_rate} Hz") : "as fast as possible") + ", " + Limits() + $"; shared memory in {namespaceDir}");
+            (_rate > 0 ? string.Create(CultureInfo.InvariantCulture, $"{_rate} Hz") : "as fast as possible") + ", " + Limits() + $"; shared memory in {namespaceDir}" +
+            (_driver.Mode == "none" ? "; no driver" : $"; {_driver.Mode} driver on {_settings.DriverChannel} stream {_settings.DriverStreamId}"));
 
         var children = new List<DemoChild>();
         int exit = TpCommand.ExitOk;
@@ -132,7 +136,11 @@ internal sealed class DemoRun
             {
                 c.Dispose();
             }
-            RemoveNamespace(namespaceDir);
+            _driver.Dispose(); // an embedded driver removes its epochs first
+            if (_driver.OwnsSharedMemory)
+            {
+                RemoveNamespace(namespaceDir);
+            }
         }
     }
 
@@ -235,6 +243,20 @@ internal sealed class DemoRun
                 w.WriteNumber("frames_per_s", p.GetProperty("frames_per_s").GetDouble());
                 w.WriteNumber("bytes_per_s", p.GetProperty("bytes_per_s").GetDouble());
                 w.WriteNumber("frame_bytes", p.GetProperty("frame_bytes").GetInt64());
+                w.WriteString("driver", _driver.Mode);
+                w.WriteNumber("epoch", p.GetProperty("epoch").GetUInt64());
+                w.WriteStartArray("leases");
+                foreach (DemoChild c in consumers.Prepend(producer))
+                {
+                    if (c.Result!.Value.TryGetProperty("lease_id", out JsonElement lease))
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("holder", c.Name);
+                        w.WriteNumber("lease_id", lease.GetUInt64());
+                        w.WriteEndObject();
+                    }
+                }
+                w.WriteEndArray();
                 w.WriteStartArray("consumers");
                 foreach (DemoChild c in consumers)
                 {
@@ -255,7 +277,11 @@ internal sealed class DemoRun
         }
         h.WriteLine("  drops: gap = never received, late = overwritten before or while read (counted, never torn), other = epoch/unmapped/invalid.");
         h.WriteLine($"  corrupt = accepted frames whose content failed its check: {(consumers.All(c => c.Result!.Value.GetProperty("corrupt").GetInt64() == 0) ? "none" : "SOME (a bug)")}.");
-        h.WriteLine($"  shared memory removed: {namespaceDir}");
+        int leases = consumers.Prepend(producer).Count(c => c.Result!.Value.TryGetProperty("lease_id", out _));
+        h.WriteLine(_driver.Mode == "none"
+            ? $"  no driver: the producer owned its regions (epoch {p.GetProperty("epoch").GetUInt64()})"
+            : $"  {_driver.Mode} driver: epoch {p.GetProperty("epoch").GetUInt64()}, {leases} leases (1 producer, {leases - 1} consumers)");
+        h.WriteLine(_driver.OwnsSharedMemory ? $"  shared memory removed: {namespaceDir}" : $"  shared memory left to the external driver: {namespaceDir}");
         h.Flush();
     }
 

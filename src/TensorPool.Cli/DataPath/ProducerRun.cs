@@ -195,6 +195,10 @@ internal sealed class ProducerRun
             w.WriteNumber("epoch", producer.Epoch);
             w.WriteNumber("meta_version", producer.MetaVersion);
             w.WriteNumber("progress_sent", producer.ControlCounters.ProgressSent);
+            if (producer.DriverLease?.Grant is { } lease)
+            {
+                w.WriteNumber("lease_id", lease.LeaseId);
+            }
             w.WriteNumber("seconds", Math.Round(seconds, 3));
         }, indented: false);
         if (_settings.Report)

@@ -24,6 +24,14 @@ internal sealed record RunSettings
     /// <summary>One final JSON object on stdout.</summary>
     public bool Json { get; init; }
 
+    /// <summary>The control channel of the driver to attach through (UseDriver mode); null: the regions are owned.</summary>
+    public string? DriverChannel { get; init; }
+
+    public int DriverStreamId { get; init; } = DriverClient.DriverClientOptions.DefaultControlStreamId;
+
+    /// <summary>The driver's shared-memory base dir when it is not <see cref="ShmDir"/>.</summary>
+    public string? DriverShmDir { get; init; }
+
     public ClientOptions CreateClientOptions(Action<ClientOptions>? configure = null)
     {
         var options = new ClientOptions
@@ -32,6 +40,11 @@ internal sealed record RunSettings
             Namespace = Namespace,
             ConductorIdleStrategy = new BackoffIdleStrategy(),
         };
+        if (DriverChannel is not null)
+        {
+            options.Driver = new DriverClient.DriverClientOptions { ControlChannel = DriverChannel, ControlStreamId = DriverStreamId };
+            options.AllowedBaseDirs = DriverShmDir is null ? [] : [DriverShmDir];
+        }
         configure?.Invoke(options);
         return options;
     }

@@ -78,6 +78,9 @@ internal sealed class ClientConductor : IAgent
 
     public string RoleName => "tensorpool-client-conductor";
 
+    /// <summary>The driver connection whose duty cycle (attach, keepalives, revocations) runs in this one; null without a driver.</summary>
+    public DriverClient.DriverConnection? Driver { get; init; }
+
     public ClientTiming Timing => _timing;
 
     /// <summary>Control-stream messages of schema 900 that claimed to be announces but did not decode.</summary>
@@ -119,7 +122,7 @@ internal sealed class ClientConductor : IAgent
     public int DoWork()
     {
         DrainRetired();
-        int work = 0;
+        int work = Driver?.DoWork() ?? 0;
         var control = new ControlHandler(this);
         work += _control.Poll(ref control, PollLimit);
         var qos = new QosHandler(this);
@@ -194,9 +197,13 @@ internal sealed class ClientConductor : IAgent
         {
             return 0;
         }
-        producer.Attachment.StoreActivity((ulong)now);
         ProducerMessages messages = producer.Messages;
-        Offer(_controlOut, messages.Announce((ulong)now));
+        if (!producer.UsesDriver)
+        {
+            // Driver model: the driver is the only source of ShmPoolAnnounce and refreshes activity (driver spec §3, §8).
+            producer.Attachment.StoreActivity((ulong)now);
+            Offer(_controlOut, messages.Announce((ulong)now));
+        }
         Offer(_qosOut, messages.Qos(producer.Counters.NextSeq));
         Offer(_metadataOut, messages.DataSource(producer.MetaVersion));
         if (producer.CurrentMeta is { } meta)

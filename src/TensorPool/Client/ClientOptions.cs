@@ -102,10 +102,18 @@ public sealed class ClientOptions
     /// <summary>Called on the conductor's thread with every message of the metadata stream.</summary>
     public MessageHandler? MetadataHandler { get; set; }
 
+    /// <summary>
+    /// The driver model (driver spec §4): when set, producers lease their regions from the driver these options describe
+    /// and consumers hold consumer leases (the UseDriver mode); null is the no-driver deployment (producers own their
+    /// regions). Its <see cref="DriverClient.DriverClientOptions.Transport"/> defaults to the client's transport.
+    /// </summary>
+    public DriverClient.DriverClientOptions? Driver { get; set; }
+
     public ClientOptions Clone()
     {
         var copy = (ClientOptions)MemberwiseClone();
         copy.AllowedBaseDirs = [.. AllowedBaseDirs];
+        copy.Driver = Driver?.Clone();
         return copy;
     }
 
@@ -157,6 +165,7 @@ public sealed class ClientOptions
         {
             throw Invalid(Clock is null ? nameof(Clock) : nameof(RealtimeClock), "null", "must be set");
         }
+        Driver?.Validate();
     }
 
     private static void CheckStream(string option, int id)

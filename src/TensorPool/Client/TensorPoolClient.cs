@@ -21,7 +21,7 @@ namespace TensorPool.Client;
 /// <see cref="ClientOptions.ErrorHandler"/> and never escape it.</para>
 /// <para>Adding and disposing producers and consumers is thread-safe (not meant for hot paths).</para>
 /// </remarks>
-public sealed unsafe class TensorPoolClient : IDisposable
+public sealed unsafe partial class TensorPoolClient : IDisposable
 {
     private readonly ClientOptions _options;
     private readonly ITransport _transport;
@@ -44,9 +44,12 @@ public sealed unsafe class TensorPoolClient : IDisposable
             long joinTime = options.Clock.NanoTime();
             var timing = new ClientTiming(options.Clock, options.RealtimeClock, joinTime,
                 Nanos(options.AnnouncePeriod), Nanos(options.QosPeriod), Nanos(options.EffectiveFreshnessWindow), Nanos(options.EffectiveLivenessTimeout));
-            _conductor = new ClientConductor(_transport, options, timing);
-            // The no-driver deployment by default; the driver model supplies its own provider.
-            _regions = regions ?? new OwnedRegionProvider(options.ShmBaseDir, options.Namespace, options.User);
+            _driver = options.Driver is { } driverOptions ? new DriverClient.DriverConnection(driverOptions.Transport ?? _transport, driverOptions) : null;
+            _conductor = new ClientConductor(_transport, options, timing) { Driver = _driver };
+            // The no-driver deployment by default; the driver model leases regions from the driver.
+            _regions = regions ?? (_driver is not null
+                ? new DriverClient.DriverRegionProvider(_driver, _policy, WaitForDriver)
+                : new OwnedRegionProvider(options.ShmBaseDir, options.Namespace, options.User));
             Action<Exception> errors = options.ErrorHandler ?? (e => Console.Error.WriteLine($"tensorpool conductor: {e}"));
             if (options.ConductorMode == ConductorMode.DedicatedThread)
             {
@@ -60,6 +63,7 @@ public sealed unsafe class TensorPoolClient : IDisposable
         }
         catch
         {
+            _driver?.Dispose();
             _policy?.Dispose();
             if (_ownsTransport)
             {
@@ -127,6 +131,7 @@ public sealed unsafe class TensorPoolClient : IDisposable
         ProducerOptions copy = options.Clone();
         copy.Validate();
         uint producerId = copy.ProducerId != 0 ? copy.ProducerId : RandomId();
+        copy.ProducerId = producerId;
         ProducerAttachment attachment = _regions.Attach(copy);
         IPublication? descriptors = null;
         IPublication? progress = null;
@@ -178,6 +183,10 @@ public sealed unsafe class TensorPoolClient : IDisposable
         {
             consumer.SetProgressSubscription(_transport.AddSubscription(_options.Channel, _options.ControlStreamId));
         }
+        if (_driver is not null)
+        {
+            AttachConsumerLease(consumer);
+        }
         _conductor.Add(consumer);
         return consumer;
     }
@@ -200,6 +209,7 @@ public sealed unsafe class TensorPoolClient : IDisposable
             c.Dispose();
         }
         _conductor.Close();
+        _driver?.Dispose(); // after the producers and consumers: their detaches are sent here
         _policy.Dispose();
         if (_ownsTransport)
         {

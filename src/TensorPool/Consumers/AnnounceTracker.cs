@@ -37,6 +37,7 @@ internal sealed unsafe class AnnounceTracker
     private long _mappings;
     private long _livenessTimeouts;
     private string? _lastRejection;
+    private ulong _minEpoch;
 
     public AnnounceTracker(Consumer consumer, MappingMailbox mailbox, PathPolicyHandle policy, ClientTiming timing)
     {
@@ -105,6 +106,11 @@ internal sealed unsafe class AnnounceTracker
             return;
         }
         ulong epoch = announce.Epoch;
+        if (epoch < _minEpoch)
+        {
+            Reject(AnnounceRejectReason.LowerEpoch, $"epoch {epoch}: the driver lease requires epoch {_minEpoch} or higher (driver spec §4.9)");
+            return;
+        }
         if (_current.IsMapped)
         {
             if (epoch < _current.Epoch)
@@ -155,9 +161,29 @@ internal sealed unsafe class AnnounceTracker
         }
     }
 
+    /// <summary>
+    /// Driver model (driver spec §4.9): accept only announces of <paramref name="minEpoch"/> or higher from now on, and
+    /// unmap a lower epoch at once; <see cref="ulong.MaxValue"/> suspends mapping (the consumer's lease is lost).
+    /// </summary>
+    public void RequireEpoch(ulong minEpoch)
+    {
+        _minEpoch = minEpoch;
+        if (_current.IsMapped && _current.Epoch < minEpoch)
+        {
+            Unmap();
+        }
+    }
+
+    /// <summary>The epoch mapped now, or 0.</summary>
+    public ulong MappedEpoch => _current.IsMapped ? _current.Epoch : 0;
+
+    /// <summary>Released with the tracker: the consumer's driver lease, when it has one.</summary>
+    public IDisposable? Lease { get; set; }
+
     /// <summary>The consumer is gone: release the mapping and refuse further posts.</summary>
     public void Close()
     {
+        Lease?.Dispose();
         _mailbox.Close();
         ConsumerMapping old = _current;
         _current = ConsumerMapping.Unmapped;

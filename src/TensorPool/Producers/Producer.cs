@@ -26,13 +26,13 @@ namespace TensorPool.Producers;
 public sealed unsafe partial class Producer : IDisposable, IRegistryOwner
 {
     private readonly ClientConductor _conductor;
-    private readonly ProducerAttachment _attachment;
+    private ProducerAttachment _attachment; // replaced only on a driver re-grant (Producer.Driver.cs)
     private readonly IPublication _descriptors;
     private readonly IClock _clock;
-    private readonly ProducerMessages _messages;
-    private readonly AttachedPool[] _pools;
-    private readonly byte* _headerBase;
-    private readonly ulong _mask;
+    private ProducerMessages _messages;
+    private AttachedPool[] _pools;
+    private byte* _headerBase;
+    private ulong _mask;
     private uint _metaVersion;
     private readonly bool _publishTimestamp;
     // Byte ranges of tp_slot_fields_t the tensor rules read: values_len_bytes, and progress_stride_bytes through strides
@@ -69,8 +69,9 @@ public sealed unsafe partial class Producer : IDisposable, IRegistryOwner
         _metaBlobs = new MetaBlobSender(control.MetadataOut);
         Registry = new ConsumerRegistry(this, control.Transport, control.Settings);
         _pendingMeta = options.Metadata.Count > 0 ? MetaBlobSender.EncodeMeta(attachment.StreamId, _metaVersion, 0, [.. options.Metadata]) : null;
-        Pools = [.. attachment.Pools.Select(p => new PayloadPoolInfo(p.PoolId, p.StrideBytes, p.Nslots, Encoding.ASCII.GetString(p.RegionUri)))];
+        Pools = PoolInfos(attachment);
         HeaderRegionUri = Encoding.ASCII.GetString(attachment.HeaderRegionUri);
+        BindDriver(options);
     }
 
     /// <summary>The data source (pool stream id).</summary>
@@ -85,10 +86,10 @@ public sealed unsafe partial class Producer : IDisposable, IRegistryOwner
     public int HeaderNslots => (int)_attachment.HeaderNslots;
 
     /// <summary>The pools, smallest stride first.</summary>
-    public IReadOnlyList<PayloadPoolInfo> Pools { get; }
+    public IReadOnlyList<PayloadPoolInfo> Pools { get; private set; }
 
     /// <summary>The shm:file URI of the header ring.</summary>
-    public string HeaderRegionUri { get; }
+    public string HeaderRegionUri { get; private set; }
 
     /// <summary>The largest frame any pool holds.</summary>
     public int MaxFrameLength => (int)_pools[^1].StrideBytes;
@@ -123,6 +124,11 @@ public sealed unsafe partial class Producer : IDisposable, IRegistryOwner
             ThrowClaimMisuse();
         }
         ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (_driverLink is not null && !DriverLeaseUsable())
+        {
+            claim = default;
+            return false;
+        }
         AttachedPool? pool = null;
         AttachedPool[] pools = _pools;
         for (int i = 0; i < pools.Length; i++)
@@ -271,6 +277,7 @@ public sealed unsafe partial class Producer : IDisposable, IRegistryOwner
         _conductor.Remove(this);
         _descriptors.Dispose();
         _attachment.Dispose();
+        _driverLink?.Dispose();
     }
 
     /// <summary>

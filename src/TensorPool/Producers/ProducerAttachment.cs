@@ -41,6 +41,9 @@ internal sealed unsafe class ProducerAttachment : IDisposable
     /// <summary>Start of the header ring mapping (superblock); slot i at HeaderBase + 64 + i × 256 (§8.1).</summary>
     public byte* HeaderBase { get; }
 
+    /// <summary>Set when a driver leased these regions (driver spec §4): the lease that follows the producer.</summary>
+    public DriverClient.DriverProducerLink? DriverLink { get; init; }
+
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
     /// <summary>

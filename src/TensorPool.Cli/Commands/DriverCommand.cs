@@ -1,0 +1,86 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TensorPool.Driver;
+using TensorPool.Driver.Configuration;
+using TensorPool.Driver.Hosting;
+using TensorPool.Interop;
+
+namespace TensorPool.Cli.Commands;
+
+/// <summary>
+/// <c>tp driver --config driver.toml</c>: the SHM driver as a long-running service (driver model spec v1.0). Logs
+/// go to stdout (in systemd's format under systemd); SIGTERM or Ctrl-C shut it down cleanly (ShmDriverShutdown,
+/// files removed), as does a ShmDriverShutdownRequest with the configured token.
+/// </summary>
+/// <remarks>
+/// Exit codes: 0 after a clean shutdown (or a successful <c>--check</c>); 2 for bad arguments or an invalid
+/// configuration (one line naming the key, its value and the rule); 1 when the driver cannot start (the shared-memory
+/// base directory or the transport cannot be set up) or fails.
+/// </remarks>
+internal static class DriverCommand
+{
+    public static Command Build()
+    {
+        var config = new Option<string>("--config") { Description = "The driver's TOML configuration (driver spec §17 keys; environment variables override it).", Required = true };
+        var check = new Option<bool>("--check") { Description = "Validate the configuration, print a summary and exit." };
+        var command = new Command("driver", "Run the SHM driver: shared-memory regions, epochs and leases for producers and consumers.");
+        command.Options.Add(config);
+        command.Options.Add(check);
+        command.SetAction(parse =>
+        {
+            string path = parse.GetValue(config)!;
+            DriverOptions options;
+            try
+            {
+                options = DriverOptions.FromToml(path);
+            }
+            catch (DriverConfigurationException e)
+            {
+                return CliErrors.BadInput(parse, "driver", "configuration", e.Message);
+            }
+            TextWriter output = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(check))
+            {
+                output.WriteLine($"tp driver: {path} is valid: {options.Profiles.Count} profile(s), {options.Streams.Count} stream(s), " +
+                    $"control {options.ControlChannel}:{options.ControlStreamId}, shm {options.ShmBaseDir}");
+                return TpCommand.ExitOk;
+            }
+            return Run(options, path, output, parse.InvocationConfiguration.Error, parse);
+        });
+        return command;
+    }
+
+    private static int Run(DriverOptions options, string path, TextWriter output, TextWriter error, ParseResult parse)
+    {
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddSystemd();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.Services.AddTensorPoolDriver(options);
+        try
+        {
+            using IHost host = builder.Build();
+            host.StartAsync().GetAwaiter().GetResult();
+            output.WriteLine($"tp driver: {options.InstanceId} ready (config {path}, control {options.ControlChannel}:{options.ControlStreamId}, " +
+                $"announces {options.EffectiveAnnounceChannel}:{options.EffectiveAnnounceStreamId}, shm {options.ShmBaseDir}, pid {Environment.ProcessId})");
+            output.Flush();
+            host.WaitForShutdownAsync().GetAwaiter().GetResult();
+            output.WriteLine($"tp driver: {options.InstanceId} stopped");
+            return TpCommand.ExitOk;
+        }
+        catch (DriverConfigurationException e)
+        {
+            return CliErrors.BadInput(parse, "driver", "configuration", e.Message);
+        }
+        catch (TensorPoolException e)
+        {
+            error.WriteLine($"tp driver: cannot start: {e.Message}".ReplaceLineEndings(" "));
+            return TpCommand.ExitFailure;
+        }
+    }
+}
