@@ -6,7 +6,8 @@
 #   pwsh build.ps1 demo [args]   run `tp demo`
 #   pwsh build.ps1 tp [args]     run the `tp` command line
 #   pwsh build.ps1 bindings      regenerate the P/Invoke bindings and the ABI probe (--check: only compare)
-#   pwsh build.ps1 bench [args]  run the benchmarks
+#   pwsh build.ps1 bench [args]  run `tp bench`, the benchmark matrix with same-run baselines
+#   pwsh build.ps1 bench-micro [args]  run the BenchmarkDotNet suites
 #   pwsh build.ps1 pack          produce the NuGet packages under artifacts/packages (TensorPool, TensorPool.Cli)
 #   pwsh build.ps1 clean         remove build output
 #
@@ -154,7 +155,8 @@ switch ($Command) {
         # Rebuild so tp_abi_probe matches the regenerated native/abi/abi_probe.c.
         if ($Rest -notcontains '--check') { Build-Native }
     }
-    'bench' {
+    'bench' { Invoke-Tp (@('bench') + $Rest) }
+    'bench-micro' {
         Build-All
         Invoke-Checked dotnet (@('run', '--project', (Join-Path $Root 'bench/TensorPool.Benchmarks'), '-c', 'Release', '--no-build', '--') + $Rest)
     }
@@ -171,6 +173,6 @@ switch ($Command) {
         foreach ($d in @('build', 'artifacts')) { $p = Join-Path $Root $d; if (Test-Path $p) { Remove-Item -Recurse -Force $p } }
         & dotnet clean (Join-Path $Root 'TensorPool.sln') -nologo -v q | Out-Null
     }
-    { $_ -in @('help', '-h', '--help') } { Get-Content $PSCommandPath | Select-Object -Skip 1 -First 15 | ForEach-Object { $_ -replace '^# ?', '' } }
+    { $_ -in @('help', '-h', '--help') } { Get-Content $PSCommandPath | Select-Object -Skip 1 -First 16 | ForEach-Object { $_ -replace '^# ?', '' } }
     default { Write-Error "build.ps1: unknown command '$Command' (try pwsh build.ps1 help)"; exit 2 }
 }

@@ -8,7 +8,8 @@
 #   ./build.sh tp [args]     run the `tp` command line
 #   ./build.sh bindings      regenerate bindings/TensorPool.Native/Generated and native/abi from native/include
 #                            (./build.sh bindings --check only compares; exit 1 when they are stale)
-#   ./build.sh bench [args]  run the BenchmarkDotNet suite (pass BenchmarkDotNet arguments)
+#   ./build.sh bench [args]  run `tp bench`, the benchmark matrix with same-run baselines (--quick, --out DIR, ...)
+#   ./build.sh bench-micro [args]  run the BenchmarkDotNet suites (pass BenchmarkDotNet arguments, e.g. --filter)
 #   ./build.sh pack          produce the NuGet packages under artifacts/packages (TensorPool, TensorPool.Cli)
 #   ./build.sh clean         remove build output
 #
@@ -187,7 +188,8 @@ case "$cmd" in
         # Rebuild so tp_abi_probe matches the regenerated native/abi/abi_probe.c.
         [[ " $* " == *" --check "* ]] || native_build
         ;;
-    bench)
+    bench) run_tp bench "$@" ;;
+    bench-micro)
         build
         dotnet run --project "$ROOT/bench/TensorPool.Benchmarks" -c Release --no-build -- "$@"
         ;;
@@ -200,6 +202,6 @@ case "$cmd" in
         ls -1 "$ROOT/artifacts/packages"
         ;;
     clean) rm -rf "$ROOT/build" "$ROOT/artifacts"; dotnet clean "$ROOT/TensorPool.sln" -nologo -v q >/dev/null ;;
-    -h|--help|help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' ;;
+    -h|--help|help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' ;;
     *) echo "build.sh: unknown command '$cmd' (try ./build.sh help)" >&2; exit 2 ;;
 esac

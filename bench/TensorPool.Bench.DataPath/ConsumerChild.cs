@@ -22,7 +22,7 @@ internal static unsafe class ConsumerChild
     {
         string baseDir = args[0];
         string nameSpace = args[1];
-        Harness.Pin(int.Parse(args[2], CultureInfo.InvariantCulture));
+        Cpu.Pin(Cpu.Parse(args[2]));
         int idleSpin = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 0;
         using var positionFile = MemoryMappedFile.CreateFromFile(args[3], FileMode.Open, null, 4096, MemoryMappedFileAccess.ReadWrite);
         using MemoryMappedViewAccessor view = positionFile.CreateViewAccessor(0, 4096);
@@ -40,15 +40,7 @@ internal static unsafe class ConsumerChild
 
     private static int Consume(string baseDir, string nameSpace, long* position, int idleSpin)
     {
-        var stopped = new ManualResetEventSlim();
-        new Thread(() =>
-        {
-            while (Console.In.ReadLine() is { } line && line != "stop")
-            {
-            }
-            stopped.Set();
-        })
-        { IsBackground = true }.Start();
+        TensorPool.Bench.Matrix.StopLine stopped = TensorPool.Bench.Matrix.StopLine.Watch();
 
         using TensorPoolClient client = Harness.Connect(baseDir, nameSpace);
         using Consumer consumer = client.AddConsumer(Harness.StreamId);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using TensorPool.Client;
 
@@ -7,38 +6,27 @@ namespace TensorPool.Bench.DataPath;
 /// <summary>What both processes share: where the shared memory lives, the CPUs, and the client settings.</summary>
 internal static class Harness
 {
-    public const uint StreamId = 10000;
+    public const uint StreamId = BenchClient.StreamId;
 
     /// <summary>A client whose conductor the measuring thread invokes itself (no second thread on the pinned CPU).</summary>
-    public static TensorPoolClient Connect(string baseDir, string nameSpace) => TensorPoolClient.Connect(new ClientOptions
-    {
-        ShmBaseDir = baseDir,
-        Namespace = nameSpace,
-        ConductorMode = ConductorMode.Invoker,
-        AnnouncePeriod = TimeSpan.FromMilliseconds(50),
-        QosPeriod = TimeSpan.FromMilliseconds(50),
-        FreshnessWindow = TimeSpan.FromSeconds(30),
-        LivenessTimeout = TimeSpan.FromSeconds(30),
-    });
+    public static TensorPoolClient Connect(string baseDir, string nameSpace) => BenchClient.Connect(baseDir, nameSpace);
 
-    /// <summary>The first two CPUs this process may use, or null.</summary>
-    public static (int First, int Second)? PickCpus()
+    /// <summary>This program again as <c>child… args</c>, once it printed <c>ready</c>.</summary>
+    public static ChildProcess StartChild(params string[] args)
     {
-        long mask = (long)Process.GetCurrentProcess().ProcessorAffinity;
-        var cpus = Enumerable.Range(0, 63).Where(c => (mask & (1L << c)) != 0).Take(2).ToArray();
-        return cpus.Length == 2 ? (cpus[0], cpus[1]) : null;
+        var child = new ChildProcess(args);
+        child.WaitReady(Session.ChildTimeout);
+        return child;
     }
 
-    public static void Pin(int cpu)
+    /// <summary>Tell the child to stop and return its <c>result …</c> line (without the word).</summary>
+    public static string StopChild(ChildProcess child)
     {
-        if (cpu >= 0)
-        {
-            Process.GetCurrentProcess().ProcessorAffinity = (nint)(1L << cpu);
-        }
+        child.Stop();
+        return child.Result(Session.ChildTimeout);
     }
 
-    public static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+    public static string LoadAverage() => TensorPool.Bench.Matrix.BenchRunner.LoadAverage();
 
     public static string F(double value, string format = "F0") => value.ToString(format, CultureInfo.InvariantCulture);
 }

@@ -14,15 +14,7 @@ internal sealed class ProducerSide : IDisposable
 
     public ProducerSide(string baseDir, string nameSpace, int slots, uint stride, bool waitForConsumer)
     {
-        Client = TensorPoolClient.Connect(new ClientOptions
-        {
-            ShmBaseDir = baseDir,
-            Namespace = nameSpace,
-            ConductorMode = ConductorMode.Invoker,
-            AnnouncePeriod = TimeSpan.FromMilliseconds(50),
-            QosPeriod = TimeSpan.FromMilliseconds(50),
-            QosHandler = OnQos,
-        });
+        Client = BenchClient.Connect(baseDir, nameSpace, OnQos);
         Producer = Client.AddProducer(new ProducerOptions
         {
             StreamId = Harness.StreamId,

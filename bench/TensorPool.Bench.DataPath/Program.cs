@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
+using TensorPool.Bench;
 using TensorPool.Bench.DataPath;
 using TensorPool.Producers;
 using TensorPool.Transport;
@@ -26,8 +27,8 @@ int copies = Arg("--copies", 2_000);
 int[] sizes = Value("--sizes") is { } list ? [.. list.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))] : [64, 4096, 65536, 1 << 20, 16 << 20];
 string[] only = Value("--only")?.Split(',') ?? ["transport", "latency", "throughput", "copy"];
 
-(int First, int Second) cpus = PickCpus() ?? (-1, -1);
-Pin(cpus.First);
+(int First, int Second) cpus = Cpu.PickTwo() ?? (-1, -1);
+Cpu.Pin(cpus.First);
 string baseDir = Path.Combine("/dev/shm", $"tp-bench-dp-{Environment.ProcessId}");
 Directory.CreateDirectory(baseDir);
 string positionPath = Path.Combine(baseDir, "position");
@@ -68,7 +69,7 @@ return 0;
 // tp:ipc alone, 48-byte messages stamped at send, same pacing as the latency runs: the floor under a frame's latency.
 void TransportBaseline()
 {
-    using var child = new Child("child-transport", baseDir, "transport", cpus.Second.ToString(CultureInfo.InvariantCulture));
+    using ChildProcess child = StartChild("child-transport", baseDir, "transport", Cpu.Format(cpus.Second));
     using var transport = new TpIpcTransport(new TpIpcOptions { BaseDir = baseDir, Namespace = "transport" });
     using TpIpcPublication publication = transport.AddPublication("tp:ipc", TransportChild.StreamId);
     byte[] message = new byte[48];
@@ -85,14 +86,14 @@ void TransportBaseline()
         MemoryMarshal.Write(message, TensorPool.Time.MonotonicClock.Instance.NanoTime());
         publication.Offer(message);
     }
-    string result = child.Stop();
+    string result = StopChild(child);
     Console.WriteLine($"{"transport-48B",-22} one-way ns {Percentiles(result)}");
 }
 
 // Frames of `size` bytes written in place (only their first word), one every 1/rate s; claim time to acceptance.
 void Latency(int size)
 {
-    using var child = new Child("child", baseDir, "latency" + size, cpus.Second.ToString(CultureInfo.InvariantCulture), positionPath);
+    using ChildProcess child = StartChild("child", baseDir, "latency" + size, Cpu.Format(cpus.Second), positionPath);
     uint stride = (uint)((size + 63) & ~63);
     using var side = new ProducerSide(baseDir, "latency" + size, size >= 4 << 20 ? 8 : 64, stride, waitForConsumer: true);
     Producer producer = side.Producer;
@@ -121,10 +122,10 @@ void Latency(int size)
         }
     }
     allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
-    string result = child.Stop();
-    Console.WriteLine($"{"frame-" + Size(size),-22} claim->accepted ns {Percentiles(result)} accepted={Child.Field(result, "accepted")} " +
-        $"drops={Child.Field(result, "gap") + Child.Field(result, "late") + Child.Field(result, "other")} " +
-        $"alloc/frame producer={F((double)allocated / (latencyFrames - 1000), "F2")} consumer={F((double)Child.Field(result, "alloc") / Math.Max(1, Child.Field(result, "measured")), "F2")}");
+    string result = StopChild(child);
+    Console.WriteLine($"{"frame-" + Size(size),-22} claim->accepted ns {Percentiles(result)} accepted={ChildProcess.Field(result, "accepted")} " +
+        $"drops={ChildProcess.Field(result, "gap") + ChildProcess.Field(result, "late") + ChildProcess.Field(result, "other")} " +
+        $"alloc/frame producer={F((double)allocated / (latencyFrames - 1000), "F2")} consumer={F((double)ChildProcess.Field(result, "alloc") / Math.Max(1, ChildProcess.Field(result, "measured")), "F2")}");
 }
 
 // 64-byte frames; paced: the producer stays within half the ring of what the consumer accepted (lossless rate);
@@ -132,7 +133,7 @@ void Latency(int size)
 unsafe void Throughput(bool paced, int idleSpin)
 {
     string ns = (paced ? "paced" : "flat") + (idleSpin > 0 ? "-batching" : "");
-    using var child = new Child("child", baseDir, ns, cpus.Second.ToString(CultureInfo.InvariantCulture), positionPath,
+    using ChildProcess child = StartChild("child", baseDir, ns, Cpu.Format(cpus.Second), positionPath,
         idleSpin.ToString(CultureInfo.InvariantCulture));
     using var side = new ProducerSide(baseDir, ns, 1024, 64, waitForConsumer: true);
     using var positionFile = MemoryMappedFile.CreateFromFile(positionPath, FileMode.Open, null, 4096, MemoryMappedFileAccess.ReadWrite);
@@ -161,9 +162,9 @@ unsafe void Throughput(bool paced, int idleSpin)
     side.Client.DoWork();
     Thread.Sleep(200);
     view.SafeMemoryMappedViewHandle.ReleasePointer();
-    string result = child.Stop();
-    Console.WriteLine($"{"throughput-64B-" + ns,-22} producer {F(throughputFrames / seconds / 1e6, "F2")} M frames/s; consumer accepted {F(Child.Field(result, "accepted") / 1e6, "F2")} M " +
-        $"at {F(Child.Field(result, "rate") / 1e6, "F2")} M/s, drops gap {Child.Field(result, "gap")} late {Child.Field(result, "late")}; producer alloc {allocated} bytes");
+    string result = StopChild(child);
+    Console.WriteLine($"{"throughput-64B-" + ns,-22} producer {F(throughputFrames / seconds / 1e6, "F2")} M frames/s; consumer accepted {F(ChildProcess.Field(result, "accepted") / 1e6, "F2")} M " +
+        $"at {F(ChildProcess.Field(result, "rate") / 1e6, "F2")} M/s, drops gap {ChildProcess.Field(result, "gap")} late {ChildProcess.Field(result, "late")}; producer alloc {allocated} bytes");
 }
 
 // One copy into shared memory: Producer.Offer of 1 MiB and 640 KiB frames against memcpy into 64 rotating 1 MiB buffers.
@@ -214,7 +215,7 @@ unsafe void Copy()
 }
 
 string Percentiles(string result) =>
-    $"p50={Child.Field(result, "p50")} p90={Child.Field(result, "p90")} p99={Child.Field(result, "p99")} p99.9={Child.Field(result, "p999")} max={Child.Field(result, "max")}";
+    $"p50={ChildProcess.Field(result, "p50")} p90={ChildProcess.Field(result, "p90")} p99={ChildProcess.Field(result, "p99")} p99.9={ChildProcess.Field(result, "p999")} max={ChildProcess.Field(result, "max")}";
 
 static string Size(int bytes) => bytes >= 1 << 20 ? $"{bytes >> 20}MiB" : bytes >= 1024 ? $"{bytes >> 10}KiB" : $"{bytes}B";
 

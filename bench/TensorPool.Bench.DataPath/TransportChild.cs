@@ -14,16 +14,8 @@ internal static class TransportChild
 
     public static int Run(string[] args)
     {
-        Harness.Pin(int.Parse(args[2], CultureInfo.InvariantCulture));
-        var stopped = new ManualResetEventSlim();
-        new Thread(() =>
-        {
-            while (Console.In.ReadLine() is { } line && line != "stop")
-            {
-            }
-            stopped.Set();
-        })
-        { IsBackground = true }.Start();
+        Cpu.Pin(Cpu.Parse(args[2]));
+        TensorPool.Bench.Matrix.StopLine stopped = TensorPool.Bench.Matrix.StopLine.Watch();
         using var transport = new TpIpcTransport(new TpIpcOptions { BaseDir = args[0], Namespace = args[1] });
         using TpIpcSubscription subscription = transport.AddSubscription("tp:ipc", StreamId);
         var handler = new Stamps(new LongHistogram(10_000_000_000L, 3));

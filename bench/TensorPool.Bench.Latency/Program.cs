@@ -1,4 +1,4 @@
-using System.Globalization;
+using TensorPool.Bench;
 using TensorPool.Bench.Latency;
 
 // Cross-process latency and throughput of the tp:ipc transport against same-run baselines (docs/benchmarks.md).
@@ -11,9 +11,7 @@ if (args.Length > 0 && args[0] == "child")
 
 Settings settings = Settings.Parse(args);
 (int First, int Second) cpus = Cpu.PickTwo() ?? (-1, -1);
-string directory = Path.Combine(Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath(), $"tp-bench-{Environment.ProcessId}");
-Directory.CreateDirectory(directory);
-using var session = new Session(directory, cpus.First, cpus.Second);
+using var session = Session.Create("tp-bench", cpus.First, [cpus.Second], "child");
 Cpu.Pin(session.ParentCpu);
 Console.WriteLine($"# tp:ipc latency harness: CPUs {session.ParentCpu} (parent) and {session.ChildCpu} (child), " +
                   $"{Settings.MessageLength}-byte messages, {Settings.LogCapacity >> 20} MiB logs, load average {LoadAverage()}");
@@ -27,7 +25,7 @@ void Measure(string name, Func<string> run)
     }
 }
 
-Measure("raw-pingpong", () => RawPingPong.Run(session, settings.RoundTrips));
+Measure(RawPingPong.Measure, () => RawPingPong.Run(session, Settings.Warmup, settings.RoundTrips).Summary(scale: 0.5));
 Measure("ipc-pingpong", () => IpcPingPong.Run(session, settings.RoundTrips));
 Measure("socket-pingpong", () => SocketBaseline.RunPingPong(session, settings.RoundTrips));
 Measure("ipc-oneway", () => IpcOneWay.Run(session, settings.Messages, settings.Rate));
@@ -47,12 +45,12 @@ static int RunChild(string[] args)
     // child <measure> <directory> <cpu> <page> args…
     string measure = args[0];
     string directory = args[1];
-    Cpu.Pin(int.Parse(args[2], CultureInfo.InvariantCulture));
+    Cpu.Pin(Cpu.Parse(args[2]));
     using var page = new SharedPage(args[3], create: false);
     string[] rest = args[4..];
     return measure switch
     {
-        "raw-pingpong" => RawPingPong.Child(page, rest),
+        RawPingPong.Measure => RawPingPong.Child(page, rest),
         "ipc-pingpong" => IpcPingPong.Child(directory, page, rest),
         "ipc-oneway" => IpcOneWay.Child(directory, page, rest),
         "ipc-throughput" => IpcThroughput.Child(directory, page, rest),

@@ -51,6 +51,10 @@ internal static class TpCommand
         root.Subcommands.Add(ShmInspectCommand.Build());
         root.Subcommands.Add(ListenCommand.Build());
         root.Subcommands.Add(StatusCommand.Build());
+        foreach (Command bench in BenchCommand.Build())
+        {
+            root.Subcommands.Add(bench);
+        }
         return root;
     }
 

@@ -6,7 +6,8 @@ namespace TensorPool.Cli.Commands;
 
 /// <summary>
 /// <c>tp consume</c>: the consuming half of the demo: reads a stream's frames in place, verifies each one's content,
-/// and reports accepted frames, drops by cause and latency (<c>--json</c>: one object).
+/// and reports accepted frames, drops by cause and latency (<c>--json</c>: one object). <c>--mode</c>, <c>--max-rate</c>,
+/// <c>--per-consumer-stream</c> and <c>--progress</c> go into its ConsumerHello (§10.1.2).
 /// </summary>
 internal static class ConsumeCommand
 {
@@ -29,13 +30,16 @@ internal static class ConsumeCommand
         var driver = new DriverArguments();
         var idle = new Option<string>("--idle") { Description = "When no frame is waiting: spin, yield (default) or backoff.", DefaultValueFactory = _ => "yield" };
         var command = new Command("consume", "Read a stream's frames in place and verify them (the consuming half of tp demo).\n" + Help);
+        var control = new ControlOptions();
         o.AddCommon(command);
         command.Options.Add(idle);
+        control.AddConsumer(command);
         driver.AddTo(command);
         command.SetAction(parse =>
         {
             RunSettings? settings = o.Settings(parse, out string error);
-            if (settings is null)
+            ConsumerControlSettings? requests = settings is null ? null : control.ParseConsumer(parse, out error);
+            if (settings is null || requests is null)
             {
                 return CliErrors.BadInput(parse, "consume", "arguments", error);
             }
@@ -51,7 +55,7 @@ internal static class ConsumeCommand
             {
                 return CliErrors.BadInput(parse, "consume", "arguments", $"--idle '{parse.GetValue(idle)}' must be spin, yield or backoff");
             }
-            return new ConsumerRun(settings, strategy, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error).Run();
+            return new ConsumerRun(settings, strategy, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, requests).Run();
         });
         return command;
     }

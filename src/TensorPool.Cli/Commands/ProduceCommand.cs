@@ -5,7 +5,8 @@ namespace TensorPool.Cli.Commands;
 
 /// <summary>
 /// <c>tp produce</c>: the producing half of the demo: synthetic self-checking frames on a stream until
-/// <c>--frames</c> or <c>--seconds</c> (or Ctrl-C); cleans its shared memory up on exit.
+/// <c>--frames</c> or <c>--seconds</c> (or Ctrl-C); cleans its shared memory up on exit. <c>--meta</c> and <c>--name</c>
+/// go into DataSourceMeta/DataSourceAnnounce (§10.3); <c>--progress-rows</c> writes frames in row blocks with FrameProgress (§10.2.2).
 /// </summary>
 internal static class ProduceCommand
 {
@@ -29,8 +30,10 @@ internal static class ProduceCommand
         var driver = new DriverArguments();
         var wait = new Option<int>("--wait-consumers") { Description = "Start once this many consumers have mapped the stream (seen in their QoS).", DefaultValueFactory = _ => 0 };
         var command = new Command("produce", "Publish synthetic frames on a stream (the producing half of tp demo).\n" + Help);
+        var control = new ControlOptions();
         o.AddCommon(command);
         o.AddFrameShape(command);
+        control.AddProducer(command);
         command.Options.Add(o.Slots);
         command.Options.Add(wait);
         driver.AddTo(command);
@@ -40,7 +43,8 @@ internal static class ProduceCommand
             double rate = 0;
             int? slots = null;
             FrameSpec? frame = settings is null ? null : o.ParseFrame(parse, out rate, out slots, out error);
-            if (settings is null || frame is null)
+            ProducerControlSettings? published = frame is null ? null : control.ParseProducer(parse, frame, out error);
+            if (settings is null || frame is null || published is null)
             {
                 return CliErrors.BadInput(parse, "produce", "arguments", error);
             }
@@ -50,7 +54,7 @@ internal static class ProduceCommand
             {
                 return CliErrors.BadInput(parse, "produce", "arguments", $"--wait-consumers {waitFor} must not be negative");
             }
-            return new ProducerRun(settings, frame, rate, slots, waitFor, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error).Run();
+            return new ProducerRun(settings, frame, rate, slots, waitFor, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, published).Run();
         });
         return command;
     }

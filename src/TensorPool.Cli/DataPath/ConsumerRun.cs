@@ -5,6 +5,7 @@ using HdrHistogram;
 using TensorPool.Agents;
 using TensorPool.Client;
 using TensorPool.Consumers;
+using TensorPool.Control;
 
 namespace TensorPool.Cli.DataPath;
 
@@ -18,10 +19,14 @@ internal sealed class ConsumerRun
     private readonly IIdleStrategy _idle;
     private readonly TextWriter _out;
     private readonly TextWriter _err;
+    private readonly ConsumerControlSettings _control;
+    private readonly ProgressTally? _progress;
 
-    public ConsumerRun(RunSettings settings, IIdleStrategy idle, TextWriter output, TextWriter error)
+    public ConsumerRun(RunSettings settings, IIdleStrategy idle, TextWriter output, TextWriter error, ConsumerControlSettings? control = null)
     {
         _settings = settings;
+        _control = control ?? ConsumerControlSettings.Default;
+        _progress = _control.Progress ? new ProgressTally(settings.Json || settings.Report ? null : output) : null;
         _idle = idle;
         _out = output;
         _err = error;
@@ -31,7 +36,7 @@ internal sealed class ConsumerRun
     {
         using var stop = new StopSignal(_settings.Report);
         using TensorPoolClient client = TensorPoolClient.Connect(_settings.CreateClientOptions());
-        using Consumer consumer = client.AddConsumer(_settings.StreamId);
+        using Consumer consumer = client.AddConsumer(BuildConsumerOptions());
         var stats = new ConsumerStats();
         var handler = new VerifyingHandler(stats);
         if (_settings.Report)
@@ -62,19 +67,36 @@ internal sealed class ConsumerRun
             if (now >= nextReport)
             {
                 nextReport = now + (_settings.Report ? Stopwatch.Frequency / 2 : Stopwatch.Frequency);
-                Report("progress", consumer, stats, -1);
+                Report("progress", client, consumer, stats, -1);
             }
         }
         // Whatever arrived before the stop is still read (the producer has finished; nothing overwrites it now).
         while (consumer.Poll(ref handler, 64) > 0)
         {
         }
-        Report("result", consumer, stats, stop.Published);
+        Report("result", client, consumer, stats, stop.Published);
         if (consumer.Counters.DescriptorsReceived == 0 && !_settings.Report)
         {
             Log("no frame arrived" + (consumer.LastAnnounceRejection is { } r ? "; last announce rejected: " + r : ""));
         }
         return stats.Corrupt == 0 ? TpCommand.ExitOk : TpCommand.ExitFailure;
+    }
+
+    /// <summary>The hello's requests (§10.1.2): mode, rate cap, a per-consumer descriptor stream, progress.</summary>
+    private ConsumerOptions BuildConsumerOptions()
+    {
+        var options = new ConsumerOptions { StreamId = _settings.StreamId, Mode = _control.Mode, MaxRateHz = _control.MaxRateHz };
+        if (_control.PerConsumerStream)
+        {
+            // STREAM_ID_CONVENTIONS §3 range; two consumers that pick the same id: the producer declines the second (§10.1.3).
+            options.DescriptorChannel = ClientOptions.DefaultChannel;
+            options.DescriptorStreamId = ControlOptions.PerConsumerDescriptorStreamBase + (uint)(Environment.ProcessId % 1000);
+        }
+        if (_progress is { } tally)
+        {
+            options.ProgressHandler = tally.OnProgress;
+        }
+        return options;
     }
 
     private static long Accounted(ConsumerCounters c) => c.FramesAccepted + c.DropsTotal;
@@ -96,7 +118,7 @@ internal sealed class ConsumerRun
         return (long)first + Math.Max(0, published - 1 - (long)last);
     }
 
-    private void Report(string kind, Consumer consumer, ConsumerStats stats, long published)
+    private void Report(string kind, TensorPoolClient client, Consumer consumer, ConsumerStats stats, long published)
     {
         ConsumerCounters c = consumer.Counters;
         double seconds = stats.FirstTicks == 0 ? 0 : (double)(stats.LastTicks - stats.FirstTicks) / Stopwatch.Frequency;
@@ -104,7 +126,12 @@ internal sealed class ConsumerRun
         double fps = JsonText.Rate(Math.Max(0, accepted - 1), seconds);
         double bps = accepted > 0 ? fps * stats.Bytes / accepted : 0;
         long gaps = c.DropsGap + c.DropsResync + Unseen(c, published);
-        string json = JsonText.Object(w => Write(w, consumer, c, stats, gaps, fps, bps, seconds));
+        string json = JsonText.Object(w =>
+        {
+            Write(w, consumer, c, stats, gaps, fps, bps, seconds);
+            _progress?.Write(w, consumer.ControlCounters);
+            WriteSource(w, client.Metadata, consumer.StreamId);
+        });
         if (_settings.Report)
         {
             _out.WriteLine(kind + " " + json);
@@ -153,6 +180,31 @@ internal sealed class ConsumerRun
         w.WriteNumber("frames_per_s", Math.Round(fps, 1));
         w.WriteNumber("bytes_per_s", Math.Round(bps));
         w.WriteNumber("seconds", Math.Round(seconds, 3));
+        w.WriteString("mode", consumer.Mode == Sbe.Wire.Mode.RateLimited ? "rate-limited" : "stream");
+        w.WriteBoolean("per_consumer_stream", consumer.OnPerConsumerStream);
+    }
+
+    /// <summary>The data source as announced (§10.3.1) and its current metadata attributes (§10.3.2), once known.</summary>
+    private static void WriteSource(Utf8JsonWriter w, MetadataCache cache, uint streamId)
+    {
+        if (!cache.TryGetSource(streamId, out DataSourceInfo? source))
+        {
+            return;
+        }
+        w.WriteStartObject("source");
+        w.WriteString("name", source.Name);
+        w.WriteString("summary", source.Summary);
+        w.WriteNumber("meta_version", source.MetaVersion);
+        if (cache.TryGetMetadata(streamId, source.MetaVersion, out DataSourceMetadata? meta))
+        {
+            w.WriteStartObject("meta");
+            foreach (MetaAttribute a in meta.Attributes)
+            {
+                w.WriteString(a.Key, a.ValueText);
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
     }
 
     private static long Percentile(ConsumerStats stats, double p) =>

@@ -26,9 +26,14 @@ internal sealed class ProducerRun
     private readonly int _waitConsumers;
     private readonly TextWriter _out;
     private readonly TextWriter _err;
+    private readonly ProducerControlSettings _control;
+    private readonly byte[] _scratch;
 
-    public ProducerRun(RunSettings settings, FrameSpec frame, double rateHz, int? slots, int waitConsumers, TextWriter output, TextWriter error)
+    public ProducerRun(RunSettings settings, FrameSpec frame, double rateHz, int? slots, int waitConsumers, TextWriter output, TextWriter error,
+        ProducerControlSettings? control = null)
     {
+        _control = control ?? ProducerControlSettings.Default;
+        _scratch = _control.ProgressRows > 0 ? new byte[frame.Bytes] : [];
         _settings = settings;
         _frame = frame;
         _rateHz = rateHz;
@@ -67,8 +72,9 @@ internal sealed class ProducerRun
             StreamId = _settings.StreamId,
             HeaderNslots = _slots,
             Pools = [new PayloadPoolOptions(1, Stride(_frame.Bytes))],
-            Name = "tp produce",
+            Name = _control.Name,
             Summary = _frame.Describe(),
+            Metadata = [.. _control.Metadata],
         });
         Volatile.Write(ref epoch, producer.Epoch);
         Log($"producing {_frame.Describe()} on stream {_settings.StreamId}, epoch {producer.Epoch}, {_slots} slots, " +
@@ -121,8 +127,15 @@ internal sealed class ProducerRun
             }
             if (producer.TryClaim(_frame.Bytes, out FrameClaim claim))
             {
-                SyntheticPayload.Fill(claim.Payload, claim.Seq);
                 claim.SetTensor(_frame.Dtype, _frame.Dims.AsSpan(0, ndims));
+                if (_control.ProgressRows > 0)
+                {
+                    WriteInRowBlocks(producer, ref claim);
+                }
+                else
+                {
+                    SyntheticPayload.Fill(claim.Payload, claim.Seq);
+                }
                 claim.TimestampNs = (ulong)Time.MonotonicClock.Instance.NanoTime(); // capture complete: latency runs from here
                 producer.Commit(ref claim);
                 published++;
@@ -142,6 +155,31 @@ internal sealed class ProducerRun
         return TpCommand.ExitOk;
     }
 
+    /// <summary>
+    /// --progress-rows: the frame is composed aside, then copied into the slot in row blocks (as a camera or decoder
+    /// delivers it), with ReportProgress after each block; the producer throttles what goes out (§10.2.2).
+    /// </summary>
+    private void WriteInRowBlocks(Producer producer, ref FrameClaim claim)
+    {
+        SyntheticPayload.Fill(_scratch, claim.Seq);
+        int rows = _frame.Dims[0];
+        int rowBytes = _frame.Bytes / rows;
+        if (_frame.Dims.Length > 1)
+        {
+            claim.SetProgress(ProgressUnit.Rows, (uint)rowBytes); // §8.2: a prefix of whole rows is layout-safe
+        }
+        int rowsPerBlock = (rows + _control.ProgressRows - 1) / _control.ProgressRows;
+        Span<byte> payload = claim.Payload;
+        int written = 0;
+        for (int row = 0; row < rows; row += rowsPerBlock)
+        {
+            int end = row + rowsPerBlock >= rows ? _frame.Bytes : (row + rowsPerBlock) * rowBytes;
+            _scratch.AsSpan(written, end - written).CopyTo(payload[written..]);
+            written = end;
+            producer.ReportProgress(ref claim, written);
+        }
+    }
+
     private void Report(string kind, long published, long firstTicks, long lastTicks, Producer producer)
     {
         double seconds = firstTicks == 0 ? 0 : (double)(lastTicks - firstTicks) / Stopwatch.Frequency;
@@ -155,6 +193,8 @@ internal sealed class ProducerRun
             w.WriteNumber("drops_no_pool", producer.Counters.DropsNoPool);
             w.WriteNumber("descriptor_offer_failures", producer.Counters.DescriptorOfferFailures);
             w.WriteNumber("epoch", producer.Epoch);
+            w.WriteNumber("meta_version", producer.MetaVersion);
+            w.WriteNumber("progress_sent", producer.ControlCounters.ProgressSent);
             if (producer.DriverLease?.Grant is { } lease)
             {
                 w.WriteNumber("lease_id", lease.LeaseId);

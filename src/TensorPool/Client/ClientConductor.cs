@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using TensorPool.Agents;
 using TensorPool.Consumers;
+using TensorPool.Control;
 using TensorPool.Producers;
 using TensorPool.Sbe;
 using TensorPool.Sbe.Wire;
@@ -40,6 +41,9 @@ internal sealed class ClientConductor : IAgent
     private readonly SnapshotList<Producer> _producers = new();
     private readonly SnapshotList<Consumer> _consumers = new();
     private readonly ConcurrentQueue<AnnounceTracker> _retired = new();
+    private readonly ConcurrentQueue<Producer> _retiredProducers = new();
+    private readonly MetadataCache _metadataCache = new();
+    private readonly long _helloPeriodNs;
     private readonly byte[] _qosConsumerBuffer = new byte[QosConsumerEncoder.MinEncodedLength];
     private long _malformedControl;
     private long _offerFailures;
@@ -48,6 +52,7 @@ internal sealed class ClientConductor : IAgent
     public ClientConductor(ITransport transport, ClientOptions options, ClientTiming timing)
     {
         _timing = timing;
+        _helloPeriodNs = options.HelloPeriod.Ticks * 100;
         _userControl = options.ControlHandler;
         _userQos = options.QosHandler;
         _userMetadata = options.MetadataHandler;
@@ -89,7 +94,15 @@ internal sealed class ClientConductor : IAgent
 
     public void Add(Producer producer) => _producers.Add(producer);
 
-    public void Remove(Producer producer) => _producers.Remove(producer);
+    /// <summary>Take the producer out of the duty cycle; its per-consumer streams are closed on the conductor's thread.</summary>
+    public void Remove(Producer producer)
+    {
+        _producers.Remove(producer);
+        _retiredProducers.Enqueue(producer);
+    }
+
+    /// <summary>DataSourceAnnounce, DataSourceMeta and meta blobs received on the metadata stream (§10.3).</summary>
+    public MetadataCache Metadata => _metadataCache;
 
     public void Add(Consumer consumer) => _consumers.Add(consumer);
 
@@ -112,9 +125,9 @@ internal sealed class ClientConductor : IAgent
         int work = Driver?.DoWork() ?? 0;
         var control = new ControlHandler(this);
         work += _control.Poll(ref control, PollLimit);
-        var qos = new ForwardHandler(_userQos);
+        var qos = new QosHandler(this);
         work += _qos.Poll(ref qos, PollLimit);
-        var metadata = new ForwardHandler(_userMetadata);
+        var metadata = new MetadataHandler(this);
         work += _metadata.Poll(ref metadata, PollLimit);
 
         long now = _timing.Clock.NanoTime();
@@ -127,6 +140,13 @@ internal sealed class ClientConductor : IAgent
                 p.NextAnnounceNs = now + _timing.AnnouncePeriodNs;
                 work += Announce(p, now);
             }
+            if (p.TakePendingMeta() is { } meta)
+            {
+                Offer(_metadataOut, meta); // §10.3.2: on change
+                work++;
+            }
+            p.Registry.Sweep(now);
+            p.DrainRetiredPublications();
         }
         Consumer[] consumers = _consumers.Items;
         for (int i = 0; i < consumers.Length; i++)
@@ -137,6 +157,13 @@ internal sealed class ClientConductor : IAgent
             {
                 c.NextQosNs = now + _timing.QosPeriodNs;
                 work += SendQos(c);
+            }
+            if (c.Control is { } cc && now >= cc.NextHelloNs && !c.IsDisposed)
+            {
+                cc.NextHelloNs = now + _helloPeriodNs; // §10.1.2: at start, then periodically
+                Offer(_controlOut, cc.Hello);
+                cc.NoteHelloSent();
+                work++;
             }
         }
         Volatile.Write(ref _dutyCycles, _dutyCycles + 1);
@@ -178,7 +205,11 @@ internal sealed class ClientConductor : IAgent
             Offer(_controlOut, messages.Announce((ulong)now));
         }
         Offer(_qosOut, messages.Qos(producer.Counters.NextSeq));
-        Offer(_metadataOut, messages.DataSource);
+        Offer(_metadataOut, messages.DataSource(producer.MetaVersion));
+        if (producer.CurrentMeta is { } meta)
+        {
+            Offer(_metadataOut, meta); // §10.3.2: and periodically
+        }
         return 1;
     }
 
@@ -197,8 +228,10 @@ internal sealed class ClientConductor : IAgent
         q.LastSeqSeen = lastSeq;
         q.DropsGap = dropsGap;
         q.DropsLate = dropsLate;
-        q.Mode = Mode.Stream;
-        Offer(_qosOut, _qosConsumerBuffer.AsSpan(0, q.EncodedLength));
+        q.Mode = consumer.Mode;
+        ReadOnlySpan<byte> message = _qosConsumerBuffer.AsSpan(0, q.EncodedLength);
+        consumer.Control?.RememberQos(message);
+        Offer(_qosOut, message);
         return 1;
     }
 
@@ -216,6 +249,14 @@ internal sealed class ClientConductor : IAgent
             header.SchemaId == ShmPoolAnnounceDecoder.SchemaId && header.TemplateId == ShmPoolAnnounceDecoder.TemplateId)
         {
             OnAnnounce(message);
+        }
+        else if (header.SchemaId == ConsumerHelloDecoder.SchemaId && header.TemplateId == ConsumerHelloDecoder.TemplateId)
+        {
+            OnHello(message);
+        }
+        else if (header.SchemaId == ConsumerConfigDecoder.SchemaId && header.TemplateId == ConsumerConfigDecoder.TemplateId)
+        {
+            OnConfig(message);
         }
         _userControl?.Invoke(message);
     }
@@ -250,11 +291,90 @@ internal sealed class ClientConductor : IAgent
         }
     }
 
+    /// <summary>ConsumerHello (§10.1.2) to the producers of its stream, each answering with ConsumerConfig (§10.1.3).</summary>
+    private void OnHello(ReadOnlySpan<byte> message)
+    {
+        if (!ConsumerHelloDecoder.TryWrap(message, out ConsumerHelloDecoder hello, out _))
+        {
+            _malformedControl++;
+            return;
+        }
+        long now = _timing.Clock.NanoTime();
+        Producer[] producers = _producers.Items;
+        for (int i = 0; i < producers.Length; i++)
+        {
+            Producer p = producers[i];
+            if (p.StreamId != hello.StreamId || p.IsDisposed)
+            {
+                continue;
+            }
+            p.Registry.OnHello(hello, now);
+            if (!p.Registry.Config.IsEmpty)
+            {
+                Offer(_controlOut, p.Registry.Config);
+                p.Registry.NoteConfigSent();
+            }
+            if (!p.Registry.Response.IsEmpty)
+            {
+                Offer(_controlOut, p.Registry.Response); // §15.17
+            }
+        }
+    }
+
+    private void OnConfig(ReadOnlySpan<byte> message)
+    {
+        if (!ConsumerConfigDecoder.TryWrap(message, out ConsumerConfigDecoder config, out _))
+        {
+            _malformedControl++;
+            return;
+        }
+        Consumer[] consumers = _consumers.Items;
+        for (int i = 0; i < consumers.Length; i++)
+        {
+            consumers[i].Control?.OnConfig(config);
+        }
+    }
+
+    /// <summary>QosConsumer: liveness for producers (§5) and id collisions for consumers (§10.1.2).</summary>
+    private void OnQos(ReadOnlySpan<byte> message)
+    {
+        if (SbeMessageHeader.TryRead(message, out SbeMessageHeader header) &&
+            header.SchemaId == QosConsumerDecoder.SchemaId && header.TemplateId == QosConsumerDecoder.TemplateId &&
+            QosConsumerDecoder.TryWrap(message, out QosConsumerDecoder qos, out _))
+        {
+            long now = _timing.Clock.NanoTime();
+            Producer[] producers = _producers.Items;
+            for (int i = 0; i < producers.Length; i++)
+            {
+                if (producers[i].StreamId == qos.StreamId)
+                {
+                    producers[i].Registry.OnQosConsumer(qos.ConsumerId, now);
+                }
+            }
+            Consumer[] consumers = _consumers.Items;
+            for (int i = 0; i < consumers.Length; i++)
+            {
+                consumers[i].Control?.OnQosConsumer(message, qos);
+            }
+        }
+        _userQos?.Invoke(message);
+    }
+
+    private void OnMetadata(ReadOnlySpan<byte> message)
+    {
+        _metadataCache.OnMessage(message);
+        _userMetadata?.Invoke(message);
+    }
+
     private void DrainRetired()
     {
         while (_retired.TryDequeue(out AnnounceTracker? tracker))
         {
             tracker.Close();
+        }
+        while (_retiredProducers.TryDequeue(out Producer? producer))
+        {
+            producer.CloseControl();
         }
     }
 
@@ -270,9 +390,15 @@ internal sealed class ClientConductor : IAgent
         public void OnMessage(ReadOnlySpan<byte> message) => conductor.OnControl(message);
     }
 
-    private readonly struct ForwardHandler(MessageHandler? handler) : IMessageHandler
+    private readonly struct QosHandler(ClientConductor conductor) : IMessageHandler
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void OnMessage(ReadOnlySpan<byte> message) => handler?.Invoke(message);
+        public void OnMessage(ReadOnlySpan<byte> message) => conductor.OnQos(message);
+    }
+
+    private readonly struct MetadataHandler(ClientConductor conductor) : IMessageHandler
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void OnMessage(ReadOnlySpan<byte> message) => conductor.OnMetadata(message);
     }
 }

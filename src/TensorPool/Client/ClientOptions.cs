@@ -60,6 +60,19 @@ public sealed class ClientOptions
     /// <summary>QosProducer / QosConsumer period (§10.4: 1 Hz).</summary>
     public TimeSpan QosPeriod { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>ConsumerHello period (§10.1.2: at start, then periodically; default 1 s).</summary>
+    public TimeSpan HelloPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A producer treats a consumer as stale, and closes its per-consumer streams, when neither ConsumerHello nor
+    /// QosConsumer arrived for this long (§5, §10.1.3: 3–5× the hello/QoS interval); null is 3 × the longer of
+    /// <see cref="HelloPeriod"/> and <see cref="QosPeriod"/>.
+    /// </summary>
+    public TimeSpan? ConsumerStaleTimeout { get; set; }
+
+    /// <summary>The consumer stale timeout in force.</summary>
+    public TimeSpan EffectiveConsumerStaleTimeout => ConsumerStaleTimeout ?? (HelloPeriod > QosPeriod ? HelloPeriod : QosPeriod) * 3;
+
     /// <summary>Announces older than this are ignored (§10.1.1); null is 3 × <see cref="AnnouncePeriod"/> (the spec's recommendation).</summary>
     public TimeSpan? FreshnessWindow { get; set; }
 
@@ -139,6 +152,13 @@ public sealed class ClientOptions
         }
         CheckPeriod(nameof(AnnouncePeriod), AnnouncePeriod);
         CheckPeriod(nameof(QosPeriod), QosPeriod);
+        CheckPeriod(nameof(HelloPeriod), HelloPeriod);
+        CheckPeriod(nameof(ConsumerStaleTimeout), EffectiveConsumerStaleTimeout);
+        if (EffectiveConsumerStaleTimeout < (HelloPeriod > QosPeriod ? HelloPeriod : QosPeriod) * 3)
+        {
+            throw Invalid(nameof(ConsumerStaleTimeout), EffectiveConsumerStaleTimeout.ToString(),
+                "must be at least 3 × the longer of HelloPeriod and QosPeriod (§5: stale only after 3–5 intervals)");
+        }
         CheckPeriod(nameof(FreshnessWindow), EffectiveFreshnessWindow);
         CheckPeriod(nameof(LivenessTimeout), EffectiveLivenessTimeout);
         if (Clock is null || RealtimeClock is null)

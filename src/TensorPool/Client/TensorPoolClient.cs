@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using TensorPool.Agents;
 using TensorPool.Consumers;
+using TensorPool.Control;
 using TensorPool.Interop;
 using TensorPool.Native;
 using TensorPool.Producers;
@@ -98,6 +99,9 @@ public sealed unsafe partial class TensorPoolClient : IDisposable
 
     internal ClientConductor Conductor => _conductor;
 
+    /// <summary>DataSourceAnnounce, DataSourceMeta by (stream, meta_version) and meta blobs received (§10.3).</summary>
+    public MetadataCache Metadata => _conductor.Metadata;
+
     /// <summary>
     /// Run one conductor duty cycle on this thread (<see cref="ConductorMode.Invoker"/> only); returns the work done.
     /// </summary>
@@ -130,16 +134,27 @@ public sealed unsafe partial class TensorPoolClient : IDisposable
         copy.ProducerId = producerId;
         ProducerAttachment attachment = _regions.Attach(copy);
         IPublication? descriptors = null;
+        IPublication? progress = null;
+        IPublication? metadata = null;
         try
         {
             descriptors = _transport.AddPublication(_options.Channel, _options.DescriptorStreamId);
-            var producer = new Producer(_conductor, attachment, descriptors, copy, producerId, _options.Clock);
+            progress = _transport.AddPublication(_options.Channel, _options.ControlStreamId);
+            metadata = _transport.AddPublication(_options.Channel, _options.MetadataStreamId);
+            var settings = new RegistrySettings(copy.StreamId, TpSuperblockConstants.LayoutVersion, _options.Channel,
+                [_options.ControlStreamId, _options.DescriptorStreamId, _options.QosStreamId, _options.MetadataStreamId],
+                Nanos(_options.EffectiveConsumerStaleTimeout), copy.MaxPerConsumerStreams, copy.PayloadFallbackUri,
+                Nanos(copy.ProgressIntervalFloor), copy.ProgressBytesDeltaFloor);
+            var control = new ProducerControl(_transport, progress, metadata, settings);
+            var producer = new Producer(_conductor, attachment, descriptors, copy, producerId, _options.Clock, control);
             _conductor.Add(producer);
             return producer;
         }
         catch
         {
             descriptors?.Dispose();
+            progress?.Dispose();
+            metadata?.Dispose();
             attachment.Dispose();
             throw;
         }
@@ -163,6 +178,11 @@ public sealed unsafe partial class TensorPoolClient : IDisposable
         ISubscription descriptors = _transport.AddSubscription(_options.Channel, _options.DescriptorStreamId);
         var consumer = new Consumer(_conductor, descriptors, copy, consumerId);
         consumer.Tracker = new AnnounceTracker(consumer, consumer.Mailbox, _policy, _conductor.Timing);
+        consumer.Control = new ConsumerControl(consumer, _transport, _options.Channel, _options.DescriptorStreamId, _options.ControlStreamId, copy);
+        if (copy.ProgressHandler is not null)
+        {
+            consumer.SetProgressSubscription(_transport.AddSubscription(_options.Channel, _options.ControlStreamId));
+        }
         if (_driver is not null)
         {
             AttachConsumerLease(consumer);

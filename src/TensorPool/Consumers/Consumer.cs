@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TensorPool.Client;
+using TensorPool.Control;
 using TensorPool.Frames;
 using TensorPool.Native;
 using TensorPool.Sbe;
@@ -22,12 +23,12 @@ namespace TensorPool.Consumers;
 /// <para>Frames are accepted only once their slot passed every rule and the seqlock re-check after the handler
 /// (<see cref="Frame.IsStillValid"/>). Nothing waits or retries (§15.21 rule 5).</para>
 /// </remarks>
-public sealed unsafe class Consumer : IDisposable
+public sealed unsafe partial class Consumer : IDisposable
 {
     private const ulong NoSeq = ulong.MaxValue;
 
     private readonly ClientConductor _conductor;
-    private readonly ISubscription _descriptors;
+    private ISubscription _descriptors;
     private readonly MappingMailbox _mailbox = new();
     private readonly TpFrame* _frame;
     private readonly ulong _maxGap;
@@ -61,7 +62,12 @@ public sealed unsafe class Consumer : IDisposable
         _conductor = conductor;
         _descriptors = descriptors;
         StreamId = options.StreamId;
-        ConsumerId = consumerId;
+        _consumerId = consumerId;
+        _clock = conductor.Timing.Clock;
+        if (options.ProgressHandler is not null)
+        {
+            _progressReader = new ProgressReader(options.StreamId, options.ProgressHandler);
+        }
         _maxGap = (ulong)options.MaxOutstandingSeqGap;
         _frame = (TpFrame*)NativeMemory.AllocZeroed((nuint)sizeof(TpFrame));
     }
@@ -69,11 +75,25 @@ public sealed unsafe class Consumer : IDisposable
     /// <summary>The data source (pool stream id) this consumer reads.</summary>
     public uint StreamId { get; }
 
-    /// <summary>The id this consumer reports in QosConsumer.</summary>
-    public uint ConsumerId { get; }
+    /// <summary>The id this consumer reports in ConsumerHello and QosConsumer; a new random one after a collision (§10.1.2).</summary>
+    public uint ConsumerId => Volatile.Read(ref _consumerId);
 
-    /// <summary>UNMAPPED or MAPPED as this consumer's polling thread last saw it (§15.12).</summary>
-    public MappingState State => Volatile.Read(ref _mapping).IsMapped ? MappingState.Mapped : MappingState.Unmapped;
+    /// <summary>
+    /// UNMAPPED or MAPPED as this consumer's polling thread last saw it, or FALLBACK / FAILED when the producer said
+    /// use_shm=0 (§15.12).
+    /// </summary>
+    public MappingState State
+    {
+        get
+        {
+            var control = (MappingState)Volatile.Read(ref _controlState);
+            if (control is MappingState.Fallback or MappingState.Failed)
+            {
+                return control;
+            }
+            return Volatile.Read(ref _mapping).IsMapped ? MappingState.Mapped : MappingState.Unmapped;
+        }
+    }
 
     /// <summary>The epoch of the mapped regions, or null when unmapped.</summary>
     public ulong? Epoch
@@ -105,6 +125,7 @@ public sealed unsafe class Consumer : IDisposable
                 Volatile.Read(ref _dropsRegressed),
                 Volatile.Read(ref _dropsResync),
                 Volatile.Read(ref _resyncs),
+                Volatile.Read(ref _rateLimited),
                 Volatile.Read(ref _descriptorsReceived),
                 Volatile.Read(ref _malformed),
                 first == NoSeq ? null : first,
@@ -162,9 +183,18 @@ public sealed unsafe class Consumer : IDisposable
             {
                 SwitchMapping();
             }
+            if (Volatile.Read(ref _pendingSwitch) is not null)
+            {
+                TakeSwitch();
+            }
             var dispatcher = new Dispatcher<THandler> { Owner = this, Handler = handler };
             int work = _descriptors.Poll(ref dispatcher, limit);
             handler = dispatcher.Handler;
+            if (_progress is not null)
+            {
+                var progress = new ProgressDispatcher(this);
+                work += _progress.Poll(ref progress, limit);
+            }
             return work;
         }
         finally
@@ -206,6 +236,9 @@ public sealed unsafe class Consumer : IDisposable
         }
         _conductor.Remove(this);
         _descriptors.Dispose();
+        _progress?.Dispose();
+        Interlocked.Exchange(ref _pendingSwitch, null)?.Dispose();
+        _progressReader?.Dispose();
         _mailbox.Close();
         ConsumerMapping m = _mapping;
         _mapping = ConsumerMapping.Unmapped;
@@ -288,10 +321,15 @@ public sealed unsafe class Consumer : IDisposable
             return;
         }
         ConsumerMapping mapping = _mapping;
-        if (!mapping.IsMapped)
+        if (!mapping.IsMapped || _controlState != 0)
         {
-            _dropsUnmapped++; // §15.21: M0 drops every frame
+            _dropsUnmapped++; // §15.21: M0 drops every frame; so do FALLBACK and FAILED (§15.12: shared memory not used)
             return;
+        }
+        long gate = Control?.GateIntervalNs ?? 0;
+        if (gate != 0 && timestampNs != FrameDescriptorDecoder.TimestampNsNullValue && RateGateSkips((long)timestampNs, gate))
+        {
+            return; // §11: gated on FrameDescriptor.timestamp_ns when present
         }
         if (epoch != mapping.Epoch)
         {
@@ -303,6 +341,11 @@ public sealed unsafe class Consumer : IDisposable
         {
             CountSlotDrop(status, seq);
             return;
+        }
+        if (gate != 0 && timestampNs == FrameDescriptorDecoder.TimestampNsNullValue &&
+            RateGateSkips(_frame->Header.TimestampNs != 0 ? (long)_frame->Header.TimestampNs : _clock.NanoTime(), gate))
+        {
+            return; // §11: else SlotHeader.timestamp_ns, else the local monotonic clock
         }
         _frameCheck = 0;
         bool accepted = false;
@@ -367,7 +410,14 @@ public sealed unsafe class Consumer : IDisposable
             old.Release();
             return false;
         }
-        _dropsGap += (long)(seq - _expectedSeq);
+        if (Control is { GapsAreRateLimited: true })
+        {
+            _rateLimited += (long)(seq - _expectedSeq); // the producer's max_rate_hz cap at work, not a loss (§5)
+        }
+        else
+        {
+            _dropsGap += (long)(seq - _expectedSeq);
+        }
         _expectedSeq = seq + 1;
         Volatile.Write(ref _lastSeq, seq);
         if (seq > _latestKnownSeq)

@@ -2,9 +2,9 @@ namespace TensorPool.Consumers;
 
 /// <summary>
 /// A snapshot of a consumer's counters. Every FrameDescriptor of the consumer's stream that it receives ends in
-/// exactly one of: accepted, late, epoch, unmapped, invalid, regressed, resync; sequences it never received a descriptor
+/// exactly one of: accepted, late, epoch, unmapped, invalid, regressed, resync, rate-limited; sequences it never received a descriptor
 /// for are counted in <see cref="DropsGap"/>. So for a consumer that saw sequences <c>first..last</c>:
-/// <c>FramesAccepted + DropsGap + DropsLate + DropsOther + DropsResync = last - first + 1</c>.
+/// <c>FramesAccepted + DropsGap + DropsLate + DropsOther + DropsResync + RateLimited = last - first + 1</c>.
 /// </summary>
 /// <param name="FramesAccepted">Frames delivered and still valid after the handler read them.</param>
 /// <param name="DropsGap">Sequences never received (§15.4 drops_gap).</param>
@@ -15,6 +15,7 @@ namespace TensorPool.Consumers;
 /// <param name="DropsRegressed">Descriptors whose sequence went backwards within an epoch (§15.2: a remap requirement).</param>
 /// <param name="DropsResync">Descriptors skipped unread by a resync (§15.4 max_outstanding_seq_gap); reported in QoS as drops_gap.</param>
 /// <param name="Resyncs">Times the consumer resynced.</param>
+/// <param name="RateLimited">Sequences skipped on purpose in RATE_LIMITED mode (§11): gated locally, or left out by the producer's max_rate_hz cap on a per-consumer stream. Not drops.</param>
 /// <param name="DescriptorsReceived">FrameDescriptors of this stream received.</param>
 /// <param name="MalformedDescriptors">Messages on the descriptor stream that did not decode (counted, never thrown).</param>
 /// <param name="FirstSeqSeen">The first sequence received, or null before any.</param>
@@ -33,6 +34,7 @@ public readonly record struct ConsumerCounters(
     long DropsRegressed,
     long DropsResync,
     long Resyncs,
+    long RateLimited,
     long DescriptorsReceived,
     long MalformedDescriptors,
     ulong? FirstSeqSeen,

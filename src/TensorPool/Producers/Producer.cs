@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using TensorPool.Client;
+using TensorPool.Control;
 using TensorPool.Frames;
 using TensorPool.Native;
 using TensorPool.Sbe.Wire;
@@ -22,7 +23,7 @@ namespace TensorPool.Producers;
 /// schedule; it never touches slots.</para>
 /// <para>Overwrite is lossy by design (§15.4): the producer never waits for consumers.</para>
 /// </remarks>
-public sealed unsafe partial class Producer : IDisposable
+public sealed unsafe partial class Producer : IDisposable, IRegistryOwner
 {
     private readonly ClientConductor _conductor;
     private ProducerAttachment _attachment; // replaced only on a driver re-grant (Producer.Driver.cs)
@@ -32,7 +33,7 @@ public sealed unsafe partial class Producer : IDisposable
     private AttachedPool[] _pools;
     private byte* _headerBase;
     private ulong _mask;
-    private readonly uint _metaVersion;
+    private uint _metaVersion;
     private readonly bool _publishTimestamp;
     // Byte ranges of tp_slot_fields_t the tensor rules read: values_len_bytes, and progress_stride_bytes through strides
     // (pool_id lies between them; it follows from values_len_bytes, so including it costs nothing).
@@ -50,7 +51,7 @@ public sealed unsafe partial class Producer : IDisposable
     private int _disposed;
 
     internal Producer(ClientConductor conductor, ProducerAttachment attachment, IPublication descriptors, ProducerOptions options,
-        uint producerId, IClock clock)
+        uint producerId, IClock clock, ProducerControl control)
     {
         _conductor = conductor;
         _attachment = attachment;
@@ -63,6 +64,11 @@ public sealed unsafe partial class Producer : IDisposable
         _metaVersion = options.MetaVersion;
         _publishTimestamp = options.PublishDescriptorTimestamp;
         _messages = new ProducerMessages(attachment, producerId, options);
+        _control = control;
+        _progressOut = control.ProgressOut;
+        _metaBlobs = new MetaBlobSender(control.MetadataOut);
+        Registry = new ConsumerRegistry(this, control.Transport, control.Settings);
+        _pendingMeta = options.Metadata.Count > 0 ? MetaBlobSender.EncodeMeta(attachment.StreamId, _metaVersion, 0, [.. options.Metadata]) : null;
         Pools = PoolInfos(attachment);
         HeaderRegionUri = Encoding.ASCII.GetString(attachment.HeaderRegionUri);
         BindDriver(options);
@@ -145,7 +151,8 @@ public sealed unsafe partial class Producer : IDisposable
         NativeMethods.tp_seqlock_write_begin((ulong*)slot, seq); // §15.18 step 3: in progress before any payload byte
         byte* payload = pool.Base + TpSuperblockConstants.SuperblockSize + ((nuint)index * pool.StrideBytes);
         _claimOpen = true;
-        claim = new FrameClaim(this, seq, slot, new Span<byte>(payload, length), index, pool.PoolId, (ulong)_clock.NanoTime(), _metaVersion);
+        _progressStarted = false;
+        claim = new FrameClaim(this, seq, slot, new Span<byte>(payload, length), index, pool.PoolId, (ulong)_clock.NanoTime(), Volatile.Read(ref _metaVersion));
         return true;
     }
 
@@ -159,14 +166,7 @@ public sealed unsafe partial class Producer : IDisposable
     public void Commit(ref FrameClaim claim)
     {
         CheckClaim(ref claim);
-        if (!claim.TensorSet)
-        {
-            // The default description: the payload as a 1-D UINT8 tensor.
-            claim.Fields.Dtype = (short)Dtype.Uint8;
-            claim.Fields.MajorOrder = (short)MajorOrder.Row;
-            claim.Fields.Ndims = 1;
-            claim.Fields.Dims[0] = (int)claim.Fields.ValuesLenBytes;
-        }
+        ApplyDefaultTensor(ref claim);
         int status = (int)TpFrameStatus.Ok;
         fixed (TpSlotFields* fields = &claim.Fields)
         {
@@ -192,10 +192,15 @@ public sealed unsafe partial class Producer : IDisposable
         ulong seq = claim.Seq;
         NativeMethods.tp_seqlock_write_commit((ulong*)claim.Slot, seq);
         ulong publishTime = _publishTimestamp ? (ulong)_clock.NanoTime() : FrameDescriptorEncoder.TimestampNsNullValue;
-        long position = _descriptors.Offer(_messages.Descriptor(seq, claim.Fields.MetaVersion, publishTime));
+        ReadOnlySpan<byte> descriptor = _messages.Descriptor(seq, claim.Fields.MetaVersion, publishTime);
+        long position = _descriptors.Offer(descriptor);
         if (position < 0)
         {
             _offerFailures++;
+        }
+        if (!Volatile.Read(ref _fanout).IsEmpty)
+        {
+            FanOut(descriptor, (long)claim.Fields.TimestampNs, seq, claim.Fields.ValuesLenBytes);
         }
         _framesPublished++;
         Volatile.Write(ref _nextSeq, seq + 1);

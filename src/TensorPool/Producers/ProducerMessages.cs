@@ -17,6 +17,7 @@ internal sealed class ProducerMessages
     private readonly byte[] _qos;
     private readonly byte[] _dataSource;
     private readonly byte[] _descriptor;
+    private readonly byte[] _progress;
 
     public ProducerMessages(ProducerAttachment attachment, uint producerId, ProducerOptions options)
     {
@@ -66,6 +67,11 @@ internal sealed class ProducerMessages
         var f = FrameDescriptorEncoder.WrapAndApplyHeader(_descriptor);
         f.StreamId = attachment.StreamId;
         f.Epoch = attachment.Epoch;
+
+        _progress = new byte[FrameProgressEncoder.MinEncodedLength];
+        var p = FrameProgressEncoder.WrapAndApplyHeader(_progress);
+        p.StreamId = attachment.StreamId;
+        p.Epoch = attachment.Epoch;
     }
 
     /// <summary>ShmPoolAnnounce stamped with <paramref name="nowNs"/> (announce_timestamp_ns).</summary>
@@ -82,8 +88,22 @@ internal sealed class ProducerMessages
         return _qos;
     }
 
-    /// <summary>DataSourceAnnounce (§10.3.1): fixed for the epoch.</summary>
-    public ReadOnlySpan<byte> DataSource => _dataSource;
+    /// <summary>DataSourceAnnounce (§10.3.1) with the current meta_version (conductor thread).</summary>
+    public ReadOnlySpan<byte> DataSource(uint metaVersion)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(_dataSource.AsSpan(Header + DataSourceAnnounceDecoder.MetaVersionOffset), metaVersion);
+        return _dataSource;
+    }
+
+    /// <summary>FrameProgress (§10.2.2) for frame <paramref name="seq"/> (producer thread).</summary>
+    public ReadOnlySpan<byte> Progress(ulong seq, ulong bytesFilled, FrameProgressState state)
+    {
+        Span<byte> block = _progress.AsSpan(Header);
+        BinaryPrimitives.WriteUInt64LittleEndian(block[FrameProgressDecoder.SeqOffset..], seq);
+        BinaryPrimitives.WriteUInt64LittleEndian(block[FrameProgressDecoder.PayloadBytesFilledOffset..], bytesFilled);
+        block[FrameProgressDecoder.StateOffset] = (byte)state;
+        return _progress;
+    }
 
     /// <summary>FrameDescriptor for one committed frame (§10.2.1); the timestamp is the null value unless given.</summary>
     public ReadOnlySpan<byte> Descriptor(ulong seq, uint metaVersion, ulong timestampNs)

@@ -60,11 +60,39 @@ public sealed class ProducerOptions
     /// </summary>
     public bool PublishDescriptorTimestamp { get; set; }
 
-    /// <summary>A copy (the pool list is copied too).</summary>
+    /// <summary>§10.2.2 recommended default progress interval, also the floor: 250 µs.</summary>
+    public static readonly TimeSpan DefaultProgressIntervalFloor = TimeSpan.FromTicks(2500);
+
+    /// <summary>§10.2.2 recommended default progress byte delta, also the floor: 64 KiB.</summary>
+    public const uint DefaultProgressBytesDeltaFloor = 64 * 1024;
+
+    /// <summary>DataSourceMeta attributes published when the producer starts (§10.3.2); <see cref="Producer.SetMetadata"/> replaces them.</summary>
+    public IList<Control.MetaAttribute> Metadata { get; set; } = [];
+
+    /// <summary>
+    /// Smallest interval between FrameProgress PROGRESS messages whatever consumers ask (§10.2.2 producer minimum); also the
+    /// interval when no consumer gives a hint.
+    /// </summary>
+    public TimeSpan ProgressIntervalFloor { get; set; } = DefaultProgressIntervalFloor;
+
+    /// <summary>Smallest payload advance between PROGRESS messages whatever consumers ask (§10.2.2); also the default.</summary>
+    public uint ProgressBytesDeltaFloor { get; set; } = DefaultProgressBytesDeltaFloor;
+
+    /// <summary>The most per-consumer publications (descriptor and control) this producer opens (§5); further requests are REJECTED.</summary>
+    public int MaxPerConsumerStreams { get; set; } = Control.ConsumerRegistry.DefaultMaxPerConsumerStreams;
+
+    /// <summary>
+    /// payload_fallback_uri sent in ConsumerConfig to consumers that cannot use shared memory (§10.1.3, §15.12), e.g.
+    /// <c>aeron:udp?endpoint=...</c> or <c>bridge://id</c>; empty when this deployment has no fallback.
+    /// </summary>
+    public string PayloadFallbackUri { get; set; } = "";
+
+    /// <summary>A copy (the pool and metadata lists are copied too).</summary>
     public ProducerOptions Clone()
     {
         var copy = (ProducerOptions)MemberwiseClone();
         copy.Pools = [.. Pools];
+        copy.Metadata = [.. Metadata];
         return copy;
     }
 
@@ -106,6 +134,38 @@ public sealed class ProducerOptions
         }
         CheckText(nameof(Name), Name);
         CheckText(nameof(Summary), Summary);
+        CheckText(nameof(PayloadFallbackUri), PayloadFallbackUri);
+        if (ProgressIntervalFloor < TimeSpan.Zero || ProgressIntervalFloor > TimeSpan.FromSeconds(10))
+        {
+            throw Invalid(nameof(ProgressIntervalFloor), ProgressIntervalFloor.ToString(), "must be from 0 to 10 s");
+        }
+        if (MaxPerConsumerStreams < 0)
+        {
+            throw Invalid(nameof(MaxPerConsumerStreams), MaxPerConsumerStreams.ToString(CultureInfo.InvariantCulture), "must not be negative");
+        }
+        if (Metadata is null)
+        {
+            throw Invalid(nameof(Metadata), "null", "must be a list (empty for none)");
+        }
+        CheckAttributes([.. Metadata]);
+    }
+
+    /// <summary>Keys and formats are ASCII (varAscii, §10.3.2); values are bytes.</summary>
+    internal static void CheckAttributes(IReadOnlyList<Control.MetaAttribute> attributes)
+    {
+        foreach (Control.MetaAttribute? m in attributes)
+        {
+            if (m is null || m.Value is null)
+            {
+                throw Invalid(nameof(Metadata), "null", "must not contain null attributes or values");
+            }
+            CheckText(nameof(Metadata), m.Key);
+            CheckText(nameof(Metadata), m.Format);
+            if (m.Key.Length == 0)
+            {
+                throw Invalid(nameof(Metadata), m.Key, "keys must not be empty");
+            }
+        }
     }
 
     private static void CheckText(string option, string? value)

@@ -10,7 +10,7 @@ public class DemoCommandTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
 
-    private static ProcessStartInfo Tp(params string[] args)
+    internal static ProcessStartInfo Tp(params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardInput = true };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tp.dll"));

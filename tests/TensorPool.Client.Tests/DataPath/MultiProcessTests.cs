@@ -52,19 +52,9 @@ public class MultiProcessTests
             return (long.Parse(done[1], CultureInfo.InvariantCulture), ulong.Parse(done[2], CultureInfo.InvariantCulture));
         }
 
-        public static JsonElement Result(ChildProcess consumer)
-        {
-            consumer.WriteLine("stop");
-            string line = consumer.WaitForLine("result ", Timeout);
-            Assert.That(consumer.WaitForExit(Timeout), Is.Zero, consumer.StandardError);
-            return JsonDocument.Parse(line["result ".Length..]).RootElement.Clone();
-        }
+        public static JsonElement Result(ChildProcess child) => ScenarioLines.Result(child, Timeout);
 
-        public static void Stop(ChildProcess producer)
-        {
-            producer.WriteLine("stop");
-            Assert.That(producer.WaitForExit(Timeout), Is.Zero, producer.StandardError);
-        }
+        public static void Stop(ChildProcess child) => ScenarioLines.Stop(child, Timeout);
 
         public void Dispose()
         {

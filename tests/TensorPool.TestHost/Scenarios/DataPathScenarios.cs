@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -7,8 +6,6 @@ using TensorPool.Client;
 using TensorPool.Consumers;
 using TensorPool.Frames;
 using TensorPool.Producers;
-using TensorPool.Sbe;
-using TensorPool.Sbe.Wire;
 
 namespace TensorPool.TestHost.Scenarios;
 
@@ -24,7 +21,7 @@ public static class DataPathScenarios
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(4);
 
-    private static ClientOptions Options(string baseDir, string nameSpace, Action<ClientOptions>? configure = null)
+    internal static ClientOptions Options(string baseDir, string nameSpace, Action<ClientOptions>? configure = null)
     {
         var options = new ClientOptions
         {
@@ -56,18 +53,10 @@ public static class DataPathScenarios
         int waitFor = int.Parse(args[6], CultureInfo.InvariantCulture);
         int burst = int.Parse(args[7], CultureInfo.InvariantCulture);
         int pauseMs = int.Parse(args[8], CultureInfo.InvariantCulture);
-        var stop = StdinStop.Start();
+        var stop = StdinCommands.Start();
 
-        var mapped = new ConcurrentDictionary<uint, bool>();
-        long epoch = 0;
-        using TensorPoolClient client = TensorPoolClient.Connect(Options(baseDir, nameSpace, o => o.QosHandler = m =>
-        {
-            if (SbeMessageHeader.TryRead(m, out SbeMessageHeader h) && h.SchemaId == 900 && h.TemplateId == QosConsumerDecoder.TemplateId &&
-                QosConsumerDecoder.TryWrap(m, out QosConsumerDecoder q) && q.StreamId == stream && q.Epoch != 0 && (long)q.Epoch == Interlocked.Read(ref epoch))
-            {
-                mapped.TryAdd(q.ConsumerId, true);
-            }
-        }));
+        var mapped = new MappedConsumers(stream);
+        using TensorPoolClient client = TensorPoolClient.Connect(Options(baseDir, nameSpace, o => o.QosHandler = mapped.OnQos));
         using Producer producer = client.AddProducer(new ProducerOptions
         {
             StreamId = stream,
@@ -76,20 +65,13 @@ public static class DataPathScenarios
                 ? [new PayloadPoolOptions(1, 256), new PayloadPoolOptions(2, 1024), new PayloadPoolOptions(3, 4096)]
                 : [new PayloadPoolOptions(1, (uint)((fixedBytes + 63) & ~63))],
         });
-        Interlocked.Exchange(ref epoch, (long)producer.Epoch);
-        var clock = Stopwatch.StartNew();
-        while (mapped.Count < waitFor)
+        if (!mapped.Wait(producer.Epoch, waitFor, Deadline, () => stop.Stopped))
         {
-            if (clock.Elapsed > Deadline || stop.IsSet)
-            {
-                Console.Error.WriteLine($"only {mapped.Count} of {waitFor} consumers mapped epoch {producer.Epoch}");
-                return 3;
-            }
-            Thread.Sleep(10);
+            return 3;
         }
         Console.WriteLine(FormattableString.Invariant($"producing {producer.Epoch}"));
         long published = 0;
-        for (ulong seq = 0; seq < (ulong)frames && !stop.IsSet; seq++)
+        for (ulong seq = 0; seq < (ulong)frames && !stop.Stopped; seq++)
         {
             int length = mixed ? MixedLength(seq) : fixedBytes;
             if (!producer.TryClaim(length, out FrameClaim claim))
@@ -107,7 +89,7 @@ public static class DataPathScenarios
             }
         }
         Console.WriteLine(FormattableString.Invariant($"done {published} {producer.Epoch}"));
-        stop.Wait(Deadline);
+        stop.WaitStop(Deadline);
         return 0;
     }
 
@@ -132,14 +114,14 @@ public static class DataPathScenarios
         string nameSpace = args[1];
         uint stream = uint.Parse(args[2], CultureInfo.InvariantCulture);
         long delayTicks = (long)(double.Parse(args[3], CultureInfo.InvariantCulture) * Stopwatch.Frequency / 1e6);
-        var stop = StdinStop.Start();
+        var stop = StdinCommands.Start();
         using TensorPoolClient client = TensorPoolClient.Connect(Options(baseDir, nameSpace, o => o.LivenessTimeout = TimeSpan.FromSeconds(30)));
         using Consumer consumer = client.AddConsumer(stream);
         var tally = new Tally();
         var handler = new SlowVerifier(tally, delayTicks);
         Console.WriteLine("ready");
         var clock = Stopwatch.StartNew();
-        while (!stop.IsSet)
+        while (!stop.Stopped)
         {
             if (consumer.Poll(ref handler, 64) == 0)
             {
@@ -178,7 +160,7 @@ public static class DataPathScenarios
         return 0;
     }
 
-    private sealed class Tally
+    internal sealed class Tally
     {
         public long Verified;
         public long Corrupt;
@@ -188,7 +170,7 @@ public static class DataPathScenarios
         public HashSet<ulong> Epochs { get; } = [];
     }
 
-    private readonly struct SlowVerifier(Tally tally, long delayTicks) : IFrameHandler
+    internal readonly struct SlowVerifier(Tally tally, long delayTicks) : IFrameHandler
     {
         public void OnFrame(in Frame frame)
         {
@@ -245,37 +227,5 @@ public static class DataPathScenarios
                 Thread.SpinWait(10);
             }
         }
-    }
-
-    /// <summary>Watches stdin for a <c>stop</c> line (or its end: the test went away).</summary>
-    private sealed class StdinStop
-    {
-        private readonly ManualResetEventSlim _stopped = new();
-
-        public bool IsSet => _stopped.IsSet;
-
-        public static StdinStop Start()
-        {
-            var s = new StdinStop();
-            var thread = new Thread(() =>
-            {
-                try
-                {
-                    string? line;
-                    while ((line = Console.In.ReadLine()) is not null && !line.StartsWith("stop", StringComparison.Ordinal))
-                    {
-                    }
-                }
-                catch (IOException)
-                {
-                }
-                s._stopped.Set();
-            })
-            { IsBackground = true };
-            thread.Start();
-            return s;
-        }
-
-        public void Wait(TimeSpan timeout) => _stopped.Wait(timeout);
     }
 }

@@ -1,9 +1,9 @@
 using System.Net.Sockets;
 
-namespace TensorPool.Bench.Latency;
+namespace TensorPool.Bench;
 
 /// <summary>The Unix-domain stream socket pair of the socket baselines (the way two local processes usually talk).</summary>
-internal static class UnixSockets
+public static class UnixSockets
 {
     public static Socket Listen(string path)
     {

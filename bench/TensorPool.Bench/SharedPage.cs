@@ -1,19 +1,24 @@
 using System.IO.MemoryMappedFiles;
 
-namespace TensorPool.Bench.Latency;
+namespace TensorPool.Bench;
 
 /// <summary>
-/// A 4 KiB file in /dev/shm mapped by the harness and its child: the raw ping-pong words (the latency floor) and a
-/// few control words (start signal, subscriber progress), each on its own 128-byte line pair.
+/// A 4 KiB file in /dev/shm mapped by a harness and its children: the raw ping-pong words (the latency floor) and a
+/// few control words (start signal, progress of each subscriber or consumer), each on its own 128-byte line pair.
 /// </summary>
-internal sealed unsafe class SharedPage : IDisposable
+public sealed unsafe class SharedPage : IDisposable
 {
     public const int Size = 4096;
+
+    /// <summary>How many per-consumer progress words the page holds (<see cref="ConsumerWord"/>).</summary>
+    public const int MaxConsumers = 24;
+
     private const int Ping = 0;
     private const int Pong = 128;
     private const int Ready = 256;
     private const int Go = 384;
     private const int Progress = 512;
+    private const int Consumers = 640;
 
     private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _view;
@@ -42,6 +47,14 @@ internal sealed unsafe class SharedPage : IDisposable
     public long* GoWord => (long*)(_base + Go);
 
     public long* ProgressWord => (long*)(_base + Progress);
+
+    /// <summary>The progress word of consumer <paramref name="index"/> (0 ≤ index &lt; <see cref="MaxConsumers"/>).</summary>
+    public long* ConsumerWord(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, MaxConsumers);
+        return (long*)(_base + Consumers + (index * 128));
+    }
 
     /// <summary>Spin until <paramref name="word"/> holds at least <paramref name="value"/>; false after <paramref name="timeout"/>.</summary>
     public static bool SpinUntil(long* word, long value, TimeSpan timeout)

@@ -1,13 +1,11 @@
-using System.Diagnostics;
+using TensorPool.Time;
 
-namespace TensorPool.Bench.Latency;
+namespace TensorPool.Bench;
 
 /// <summary>CLOCK_MONOTONIC in nanoseconds: the same clock in every process of the host, so one-way latencies are exact.</summary>
-internal static class Clock
+public static class Clock
 {
-    private static readonly double TicksToNs = 1e9 / Stopwatch.Frequency;
-
-    public static long NowNs() => (long)(Stopwatch.GetTimestamp() * TicksToNs);
+    public static long NowNs() => MonotonicClock.Instance.NanoTime();
 
     /// <summary>Busy-wait until <paramref name="ns"/> (the intended send time of a fixed-rate sender).</summary>
     public static void SpinUntil(long ns)

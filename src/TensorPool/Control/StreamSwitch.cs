@@ -1,0 +1,19 @@
+using TensorPool.Transport;
+
+namespace TensorPool.Control;
+
+/// <summary>Subscriptions the conductor opened for a consumer, handed to its polling thread (which disposes the ones replaced).</summary>
+internal sealed class StreamSwitch(ISubscription? descriptors, ISubscription? progress)
+{
+    /// <summary>The new descriptor subscription (per-consumer or back to shared), or null for no change.</summary>
+    public ISubscription? Descriptors { get; } = descriptors;
+
+    /// <summary>The new FrameProgress subscription, or null for no change.</summary>
+    public ISubscription? Progress { get; } = progress;
+
+    public void Dispose()
+    {
+        Descriptors?.Dispose();
+        Progress?.Dispose();
+    }
+}

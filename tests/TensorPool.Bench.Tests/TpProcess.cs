@@ -1,0 +1,20 @@
+using System.Diagnostics;
+
+namespace TensorPool.Bench.Tests;
+
+/// <summary><c>dotnet tp.dll args…</c> as a real process, to its exit.</summary>
+internal static class TpProcess
+{
+    public static (int Exit, string Out, string Err) Run(TimeSpan timeout, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet");
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tp.dll"));
+        foreach (string a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using TensorPool.Testing.ChildProcess tp = TensorPool.Testing.ChildProcess.Start(psi);
+        int exit = tp.WaitForExit(timeout);
+        return (exit, tp.StandardOutput, tp.StandardError);
+    }
+}
