@@ -15,6 +15,10 @@ public class CommandConventionTests
         var found = new List<string>();
         void Walk(Command c, string prefix)
         {
+            if (c.Hidden)
+            {
+                return; // internal commands (tp bench-child) are not for users
+            }
             if (c.Subcommands.Count == 0)
             {
                 found.Add(prefix.Trim());
