@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using TensorPool.Testing;
@@ -8,11 +7,12 @@ namespace TensorPool.Cli.Tests;
 /// <summary>Runs <c>tp</c> in process (the command root with captured output) or as a real process.</summary>
 internal static class Tp
 {
+    /// <summary>In process, through the same parse and error path as the program (TpCommand.Run).</summary>
     public static (int Exit, string Out, string Err) Run(params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int exit = TpCommand.Build().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        int exit = TpCommand.Run(args, output, error);
         return (exit, output.ToString(), error.ToString());
     }
 
@@ -26,9 +26,18 @@ internal static class Tp
     }
 
     /// <summary><c>dotnet tp.dll args…</c> in a child process.</summary>
-    public static ChildProcess Start(params string[] args)
+    public static ChildProcess Start(params string[] args) => Start(redirectInput: false, args);
+
+    /// <summary>
+    /// <c>dotnet tp.dll args… --shm-dir DIR --namespace NS</c> in a child process whose standard input is a pipe the test
+    /// holds (closing it stops <c>tp listen</c> and <c>tp status --watch</c>).
+    /// </summary>
+    public static ChildProcess StartIn(TempDirectory dir, string ns, params string[] args) =>
+        Start(redirectInput: true, [.. args, "--shm-dir", dir.Path, "--namespace", ns]);
+
+    private static ChildProcess Start(bool redirectInput, string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardInput = redirectInput };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tp.dll"));
         foreach (string a in args)
         {

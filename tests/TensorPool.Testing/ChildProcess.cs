@@ -135,6 +135,39 @@ public sealed class ChildProcess : IDisposable
         _process.StandardInput.Flush();
     }
 
+    /// <summary>Close the child's standard input (when it was redirected): the end of input it may be waiting for.</summary>
+    public void CloseStandardInput() => _process.StandardInput.Close();
+
+    /// <summary>Wait until the child's standard error contains <paramref name="text"/>; fails with its output on timeout or exit.</summary>
+    public void WaitForError(string text, TimeSpan timeout)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (!StandardError.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited)
+            {
+                _process.WaitForExit();
+                if (StandardError.Contains(text, StringComparison.Ordinal))
+                {
+                    return;
+                }
+                throw new InvalidOperationException($"child {_process.Id} exited ({_process.ExitCode}) before writing '{text}' to stderr.\nstdout:\n{StandardOutput}\nstderr:\n{StandardError}");
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"child {_process.Id} wrote no '{text}' to stderr within {timeout}.\nstdout:\n{StandardOutput}\nstderr:\n{StandardError}");
+            }
+            Thread.Sleep(20);
+        }
+    }
+
+    /// <summary>Send a POSIX signal (SIGINT, SIGTERM) to the child, as a user's Ctrl-C or <c>kill</c> would.</summary>
+    public void Signal(string name)
+    {
+        using Process kill = Process.Start("kill", ["-" + name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+    }
+
     /// <summary>Wait until the child prints a line starting with <paramref name="prefix"/>; returns that line.</summary>
     public string WaitForLine(string prefix, TimeSpan timeout)
     {

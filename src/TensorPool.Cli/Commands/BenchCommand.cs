@@ -11,6 +11,20 @@ internal static class BenchCommand
 {
     public const string ChildCommand = "bench-child";
 
+    private const string Help = """
+
+        Runs every payload size against 1 and 3 consumers over tp:ipc, with the baselines measured in the same run,
+        and prints the ratios; writes bench.json and PNG plots under --out (docs/benchmarks.md).
+
+        Examples:
+          tp bench --quick
+          tp bench --sizes 64,1MiB --consumers 1 --out /tmp/bench
+          tp bench --quick --json | jq '.cells[0]'
+
+        Exit codes: 0 measured and written; 1 a measure failed (a child process, a timeout, an output file);
+        2 bad arguments (one line on standard error).
+        """;
+
     public static IEnumerable<Command> Build()
     {
         var quick = new Option<bool>("--quick") { Description = "A short run of every measure (under a minute on 2 cores)." };
@@ -18,7 +32,7 @@ internal static class BenchCommand
         var sizes = new Option<string>("--sizes") { Description = "Payload sizes, e.g. 64,4KiB,64KiB,1MiB,16MiB (the default)." };
         var consumers = new Option<string>("--consumers") { Description = "Consumer counts, e.g. 1,3 (the default)." };
         var json = new Option<bool>("--json") { Description = "Print bench.json instead of the table (progress goes to stderr either way)." };
-        var command = new Command("bench", "Measure tp:ipc frames by payload size and consumer count against same-run baselines (ping-pong floor, memcpy ceiling, Unix sockets).");
+        var command = new Command("bench", "Measure tp:ipc frames by payload size and consumer count against same-run baselines (ping-pong floor, memcpy ceiling, Unix sockets).\n" + Help);
         command.Options.Add(quick);
         command.Options.Add(outDir);
         command.Options.Add(sizes);

@@ -2,14 +2,60 @@ using System.CommandLine;
 
 namespace TensorPool.Cli.Commands;
 
-/// <summary>The one-line error every command prints for bad input, with exit code 2.</summary>
+/// <summary>
+/// The one error path of every command: one line on standard error, <c>tp &lt;command&gt;: &lt;subject&gt;: &lt;why&gt;</c>,
+/// exit code 2 for bad input and 1 for a failed operation; stack traces only with <c>--verbose</c>.
+/// </summary>
 internal static class CliErrors
 {
+    /// <summary>"tp shm inspect": the command a parse result names.</summary>
+    public static string CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (System.CommandLine.Parsing.CommandResult? c = parse.CommandResult; c is not null; c = c.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Add(c.Command is RootCommand ? "tp" : c.Command.Name);
+        }
+        names.Reverse();
+        return string.Join(' ', names);
+    }
+
+    /// <summary>
+    /// An exception a command did not handle: one line naming its type and message (and the inner exception's),
+    /// the stack trace after it with <c>--verbose</c>. Exit 2 when it is about input (an argument, a path, a file
+    /// format), else 1.
+    /// </summary>
+    public static int Unexpected(ParseResult parse, TextWriter error, Exception e)
+    {
+        string line = $"{CommandPath(parse)}: {e.GetType().Name}: {e.Message}";
+        if (e.InnerException is { } inner)
+        {
+            line += $" ({inner.GetType().Name}: {inner.Message})";
+        }
+        bool verbose = parse.GetValue(TpCommand.Verbose);
+        error.WriteLine((line + (verbose ? "" : " (--verbose: stack trace)")).ReplaceLineEndings(" "));
+        if (verbose)
+        {
+            error.WriteLine(e.ToString());
+        }
+        return e is ArgumentException or TensorPoolPathException or TensorPoolFileFormatException
+            ? TpCommand.ExitBadInput
+            : TpCommand.ExitFailure;
+    }
+
     public static int BadInput(ParseResult parse, string command, string subject, string message)
     {
         string line = $"tp {command}: {subject}: {message}".ReplaceLineEndings(" ");
         parse.InvocationConfiguration.Error.WriteLine(line);
         return TpCommand.ExitBadInput;
+    }
+
+    /// <summary>The one-line error of an operation that failed (exit code 1).</summary>
+    public static int Failure(ParseResult parse, string command, string subject, string message)
+    {
+        string line = $"tp {command}: {subject}: {message}".ReplaceLineEndings(" ");
+        parse.InvocationConfiguration.Error.WriteLine(line);
+        return TpCommand.ExitFailure;
     }
 
     /// <summary>Reads a whole input file, or returns an error line (missing, unreadable, a directory).</summary>

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
+using TensorPool.Cli.Messages;
 using TensorPool.Sbe;
 
 namespace TensorPool.Cli.Commands;
@@ -11,11 +11,22 @@ namespace TensorPool.Cli.Commands;
 /// </summary>
 internal static class DecodeCommand
 {
+    private const string Help = """
+
+        Examples:
+          tp decode ../shared/reference/messages/shm_pool_announce.bin
+          tp decode frame.bin --json > frame.json
+          tp listen --stream 1100 --count 1 --json > one.json   # then: tp encode one.json | tp decode /dev/stdin
+
+        Exit codes: 0 decoded; 2 a file that is missing, empty, too short, of an unknown schema or template, not a
+        valid message, or with bytes after the message (one line on standard error).
+        """;
+
     public static Command Build()
     {
         var file = new Argument<string>("FILE") { Description = "A file holding one SBE message (message header first)." };
         var json = new Option<bool>("--json") { Description = "Print JSON (keys sorted, as the reference .json files)." };
-        var command = new Command("decode", "Decode one SBE message of the TensorPool schemas (900, 901, 903, 904, 910).") { file, json };
+        var command = new Command("decode", "Decode one SBE message of the TensorPool schemas (900, 901, 903, 904, 910).\n" + Help) { file, json };
         command.SetAction(parse => Run(parse, parse.GetValue(file)!, parse.GetValue(json)));
         return command;
     }
@@ -36,7 +47,7 @@ internal static class DecodeCommand
         }
         if (!SbeJsonCodec.TryDecode(bytes, out string text, out int length, out SbeRejectReason reason))
         {
-            return CliErrors.BadInput(parse, "decode", path, Describe(header, reason));
+            return CliErrors.BadInput(parse, "decode", path, MessageText.Describe(header, reason));
         }
         if (length != bytes.Length)
         {
@@ -56,47 +67,9 @@ internal static class DecodeCommand
         return TpCommand.ExitOk;
     }
 
-    private static string Describe(SbeMessageHeader header, SbeRejectReason reason) => reason switch
-    {
-        SbeRejectReason.UnknownSchema => $"unknown schemaId {header.SchemaId} (known: {string.Join(", ", SbeSchemas.Ids.ToArray())})",
-        SbeRejectReason.UnknownTemplate => $"schema {header.SchemaId} has no templateId {header.TemplateId}",
-        _ => $"not a valid {SbeSchemas.MessageName(header.SchemaId, header.TemplateId)} message ({header}): {reason}",
-    };
-
     private static void WriteReadable(TextWriter output, JsonElement root)
     {
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{root.GetProperty("message").GetString()} (schemaId {root.GetProperty("schemaId")}, templateId {root.GetProperty("templateId")}, " +
-            $"version {root.GetProperty("version")}, blockLength {root.GetProperty("blockLength")}, {root.GetProperty("length")} bytes)"));
-        WriteObject(output, root.GetProperty("fields"), "  ");
+        output.WriteLine(MessageText.Title(root));
+        MessageText.WriteFields(output, root, "  ");
     }
-
-    private static void WriteObject(TextWriter output, JsonElement obj, string indent)
-    {
-        foreach (JsonProperty p in obj.EnumerateObject())
-        {
-            if (p.Value.ValueKind == JsonValueKind.Array && p.Value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.Object))
-            {
-                int n = p.Value.GetArrayLength();
-                output.WriteLine($"{indent}{p.Name}: {n} {(n == 1 ? "entry" : "entries")}");
-                int i = 0;
-                foreach (JsonElement entry in p.Value.EnumerateArray())
-                {
-                    output.WriteLine($"{indent}  [{i++}]");
-                    WriteObject(output, entry, indent + "    ");
-                }
-            }
-            else
-            {
-                output.WriteLine($"{indent}{p.Name}: {Scalar(p.Value)}");
-            }
-        }
-    }
-
-    private static string Scalar(JsonElement v) => v.ValueKind switch
-    {
-        JsonValueKind.Null => "(absent)",
-        JsonValueKind.String => JsonSerializer.Serialize(v.GetString()),
-        _ => v.GetRawText().ReplaceLineEndings("").Replace(" ", "", StringComparison.Ordinal),
-    };
 }

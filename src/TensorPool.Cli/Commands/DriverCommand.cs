@@ -21,11 +21,26 @@ namespace TensorPool.Cli.Commands;
 /// </remarks>
 internal static class DriverCommand
 {
+    private const string Help = """
+
+        Runs until SIGTERM or Ctrl-C (or a ShmDriverShutdownRequest with the configured token), then announces
+        ShmDriverShutdown and removes its files. Logs go to standard output (systemd's format under systemd).
+
+        Examples:
+          tp driver --config driver.toml --check
+          tp driver --config driver.toml
+          SHM_BASE_DIR=/dev/hugepages tp driver --config driver.toml   # an environment variable overrides a key
+
+        Exit codes: 0 after a clean shutdown or a successful --check; 1 the driver could not start (shared-memory base
+        directory, transport) or failed; 2 bad arguments or an invalid configuration (one line naming the key, its
+        value and the rule).
+        """;
+
     public static Command Build()
     {
         var config = new Option<string>("--config") { Description = "The driver's TOML configuration (driver spec §17 keys; environment variables override it).", Required = true };
         var check = new Option<bool>("--check") { Description = "Validate the configuration, print a summary and exit." };
-        var command = new Command("driver", "Run the SHM driver: shared-memory regions, epochs and leases for producers and consumers.");
+        var command = new Command("driver", "Run the SHM driver: shared-memory regions, epochs and leases for producers and consumers.\n" + Help);
         command.Options.Add(config);
         command.Options.Add(check);
         command.SetAction(parse =>

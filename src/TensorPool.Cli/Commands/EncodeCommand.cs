@@ -10,11 +10,22 @@ namespace TensorPool.Cli.Commands;
 /// </summary>
 internal static class EncodeCommand
 {
+    private const string Help = """
+
+        Examples:
+          tp encode frame.json -o frame.bin
+          tp decode frame.bin --json | sed 's/"seq": 42/"seq": 43/' > next.json && tp encode next.json -o next.bin
+
+        Exit codes: 0 written; 2 a file that is missing, empty or not UTF-8, JSON that is not a message of the
+        schemas (unknown name, schemaId or templateId, unknown key, out-of-range value), or an output that cannot
+        be written (one line on standard error).
+        """;
+
     public static Command Build()
     {
         var file = new Argument<string>("FILE") { Description = "A JSON file in the form `tp decode --json` prints." };
         var output = new Option<string?>("--output", "-o") { Description = "Write the message to this file (default: standard output)." };
-        var command = new Command("encode", "Encode one SBE message of the TensorPool schemas from JSON.") { file, output };
+        var command = new Command("encode", "Encode one SBE message of the TensorPool schemas from JSON.\n" + Help) { file, output };
         command.SetAction(parse => Run(parse, parse.GetValue(file)!, parse.GetValue(output)));
         return command;
     }

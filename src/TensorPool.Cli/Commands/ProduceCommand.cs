@@ -10,12 +10,26 @@ namespace TensorPool.Cli.Commands;
 /// </summary>
 internal static class ProduceCommand
 {
+    private const string Help = """
+
+        Publishes self-checking synthetic frames (every byte derived from the sequence number) that `tp consume`
+        verifies; announces its regions every second on the control stream (1000). Stops after --frames or
+        --seconds, or on Ctrl-C/SIGTERM, and removes its epoch directory.
+
+        Examples:
+          tp produce --stream 10000 --rate 500 --seconds 30 --shape 1080x1920 --dtype uint8
+          tp produce --bytes 64 --rate 0 --frames 1000000 --wait-consumers 2 --json
+
+        Exit codes: 0 done; 1 the producer failed, or --wait-consumers consumers did not map the stream within
+        60 s; 2 bad arguments or a shared-memory location that is refused (one line on standard error).
+        """;
+
     public static Command Build()
     {
         var o = new DataPathOptions();
         var driver = new DriverArguments();
         var wait = new Option<int>("--wait-consumers") { Description = "Start once this many consumers have mapped the stream (seen in their QoS).", DefaultValueFactory = _ => 0 };
-        var command = new Command("produce", "Publish synthetic frames on a stream (the producing half of tp demo).");
+        var command = new Command("produce", "Publish synthetic frames on a stream (the producing half of tp demo).\n" + Help);
         var control = new ControlOptions();
         o.AddCommon(command);
         o.AddFrameShape(command);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using TensorPool.Cli.Commands;
 using TensorPool.Client;
 
 namespace TensorPool.Cli.DataPath;
@@ -13,9 +14,9 @@ internal sealed class DataPathOptions
 
     public Option<double?> Seconds { get; } = new("--seconds") { Description = "Stop after this many seconds." };
 
-    public Option<string> Namespace { get; } = new("--namespace") { Description = "Shared-memory namespace (§15.21a.3).", DefaultValueFactory = _ => "default" };
+    public ShmLocationOptions Location { get; } = new();
 
-    public Option<string> ShmDir { get; } = new("--shm-dir") { Description = "Shared-memory base directory.", DefaultValueFactory = _ => "/dev/shm" };
+    public Option<string> ShmDir => Location.ShmDir;
 
     public Option<bool> Json { get; } = new("--json") { Description = "Print one JSON object with the results on stdout." };
 
@@ -36,8 +37,7 @@ internal sealed class DataPathOptions
         command.Options.Add(Stream);
         command.Options.Add(Frames);
         command.Options.Add(Seconds);
-        command.Options.Add(Namespace);
-        command.Options.Add(ShmDir);
+        Location.AddTo(command);
         command.Options.Add(Json);
         command.Options.Add(Report);
     }
@@ -56,23 +56,19 @@ internal sealed class DataPathOptions
         error = "";
         long? frames = parse.GetValue(Frames);
         double? seconds = parse.GetValue(Seconds);
-        string ns = parse.GetValue(Namespace) ?? ClientOptions.DefaultNamespace; // tp demo picks its own
-        string dir = parse.GetValue(ShmDir) ?? ClientOptions.DefaultShmBaseDir;
+        string ns = parse.GetValue(Location.Namespace) ?? ClientOptions.DefaultNamespace; // tp demo picks its own
+        string dir = parse.GetValue(Location.ShmDir) ?? ClientOptions.DefaultShmBaseDir;
         if (frames is < 1)
         {
             error = $"--frames {frames} must be at least 1";
         }
-        else if (seconds is { } s && (!(s > 0) || s > 31_536_000))
+        else if (CliChecks.Seconds("--seconds", seconds) is { } secondsError)
         {
-            error = string.Create(CultureInfo.InvariantCulture, $"--seconds {s} must be positive (at most a year)");
+            error = secondsError;
         }
-        else if (ns.Length is 0 or > 255 || ns[0] == '.' || !ns.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+        else
         {
-            error = $"--namespace '{ns}' must be 1 to 255 of [A-Za-z0-9._-], not starting with '.'";
-        }
-        else if (dir.Length == 0 || dir[0] != '/')
-        {
-            error = $"--shm-dir '{dir}' must be an absolute path";
+            error = ShmLocationOptions.Check(ns, dir) ?? "";
         }
         if (error.Length > 0)
         {

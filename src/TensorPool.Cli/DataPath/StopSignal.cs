@@ -33,6 +33,27 @@ internal sealed class StopSignal : IDisposable
 
     public bool IsSet => _set;
 
+    /// <summary>
+    /// Whether standard input is a pipe or a socket: a parent process that can close it to stop a long-running command.
+    /// A terminal, /dev/null (a background job's stdin) or a file never stops one.
+    /// </summary>
+    public static bool StandardInputIsPipe()
+    {
+        try
+        {
+            string? target = new FileInfo("/proc/self/fd/0").LinkTarget;
+            return target is not null && (target.StartsWith("pipe:", StringComparison.Ordinal) || target.StartsWith("socket:", StringComparison.Ordinal));
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The signal that stopped the run, if any.</summary>
     public PosixSignal? Signal { get; private set; }
 
@@ -45,8 +66,11 @@ internal sealed class StopSignal : IDisposable
     {
         try
         {
+            // The raw stream, not Console.In: a blocked Console.In.ReadLine holds the console's lock, and a live
+            // view (tp status) asking the console for its size on another thread would wait for it forever.
+            using var input = new StreamReader(Console.OpenStandardInput());
             string? line;
-            while ((line = Console.In.ReadLine()) is not null)
+            while ((line = input.ReadLine()) is not null)
             {
                 string[] words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 if (words.Length > 0 && words[0] == "stop")
