@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using TensorPool.Sbe;
 using TensorPool.Sbe.Driver;
+using TensorPool.Sbe.Wire;
 using TensorPool.Transport;
 using ResponseCode = TensorPool.Sbe.Driver.ResponseCode;
 
@@ -61,6 +62,50 @@ internal sealed class RawClient : IDisposable
             Thread.Sleep(10);
         }
         throw new TimeoutException($"no response to correlation id {correlationId}");
+    }
+
+    /// <summary>A ConsumerHello asking for per-consumer streams with any channel/id combination (wire §10.1.2).</summary>
+    public byte[] Hello(uint consumerId, uint stream, string descriptorChannel, uint descriptorId, string controlChannel, uint controlId)
+    {
+        var e = ConsumerHelloEncoder.WrapAndApplyHeader(_buffer);
+        e.StreamId = stream;
+        e.ConsumerId = consumerId;
+        e.SupportsShm = Bool.True;
+        e.SupportsProgress = Bool.False;
+        e.Mode = Mode.Stream;
+        e.DescriptorStreamId = descriptorId;
+        e.ControlStreamId = controlId;
+        e.PutDescriptorChannel(descriptorChannel.AsSpan());
+        e.PutControlChannel(controlChannel.AsSpan());
+        return _buffer.AsSpan(0, e.EncodedLength).ToArray();
+    }
+
+    /// <summary>
+    /// Send <paramref name="hello"/> (retransmitted each second) until a ConsumerConfig for <paramref name="consumerId"/>
+    /// arrives; returns its per-consumer assignment.
+    /// </summary>
+    public (uint DescriptorId, string DescriptorChannel, uint ControlId, string ControlChannel) ConsumerConfig(byte[] hello, uint consumerId)
+    {
+        var clock = Stopwatch.StartNew();
+        TimeSpan nextSend = TimeSpan.Zero;
+        while (clock.Elapsed < Wait.Patience)
+        {
+            if (clock.Elapsed >= nextSend)
+            {
+                _ = _requests.Offer(hello);
+                nextSend = clock.Elapsed + TimeSpan.FromSeconds(1);
+            }
+            Poll();
+            foreach (byte[] m in _received)
+            {
+                if (ConsumerConfigDecoder.TryWrap(m, out ConsumerConfigDecoder c, out _) && c.ConsumerId == consumerId)
+                {
+                    return (c.DescriptorStreamId, c.GetDescriptorChannelString(), c.ControlStreamId, c.GetControlChannelString());
+                }
+            }
+            Thread.Sleep(10);
+        }
+        throw new TimeoutException($"no ConsumerConfig for consumer {consumerId}");
     }
 
     public void Shutdown(string token)
