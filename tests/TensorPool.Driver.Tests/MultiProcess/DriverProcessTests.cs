@@ -172,9 +172,9 @@ public sealed class DriverProcessTests
         {
             Assert.That(raw.Request(raw.Attach(++id, consumer, 10000, role: (byte)Role.Consumer), id).Code, Is.EqualTo(ResponseCode.Ok));
         }
-        var descriptorHalf = raw.ConsumerConfig(raw.Hello(21, 10000, "", 31000, "", 0), 21);
-        var controlHalf = raw.ConsumerConfig(raw.Hello(22, 10000, "", 0, "", 32000), 22);
-        var complete = raw.ConsumerConfig(raw.Hello(23, 10000, "tp:ipc", 31000, "tp:ipc", 32000), 23);
+        var descriptorHalf = raw.ConsumerConfig(ConsumerHellos.Encode(10000, 21, "", 31000), 21);
+        var controlHalf = raw.ConsumerConfig(ConsumerHellos.Encode(10000, 22, "", 0, "", 32000), 22);
+        var complete = raw.ConsumerConfig(ConsumerHellos.Encode(10000, 23, "tp:ipc", 31000, "tp:ipc", 32000), 23);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(descriptorHalf, Is.EqualTo((0u, "", 0u, "")), "descriptor id without channel: declined");
