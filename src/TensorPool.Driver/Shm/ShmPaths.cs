@@ -23,18 +23,6 @@ internal static unsafe class ShmPaths
     public static string PoolPath(ShmPolicy p, uint streamId, ulong epoch, ushort poolId) =>
         Build((o, c) => NativeMethods.tp_shm_pool_path(o, c, p.BaseDir, null!, p.Namespace, streamId, epoch, poolId), "pool path");
 
-    /// <summary>The shm:file URI of a created region: its canonical path and whether it is hugetlbfs-backed (§15.22).</summary>
-    public static byte[] UriOf(RegionHandle region)
-    {
-        using NativeHandleLease<TpRegion> lease = region.Lease();
-        string path = NativeMethods.tp_region_path_string(lease.Pointer) ?? throw new InvalidOperationException("a created region has no path");
-        uint huge = NativeMethods.tp_region_is_hugetlbfs(lease.Pointer);
-        byte* buffer = stackalloc byte[TpUriConstants.ShmUriMaxLength + 1];
-        int length = NativeError.Check(NativeMethods.tp_shm_uri_format(buffer, TpUriConstants.ShmUriMaxLength + 1, path, huge),
-            $"formatting the URI of {path}");
-        return new ReadOnlySpan<byte>(buffer, length).ToArray();
-    }
-
     private static string Build(Writer writer, string what)
     {
         byte* buffer = stackalloc byte[TpUriConstants.ShmPathMax];

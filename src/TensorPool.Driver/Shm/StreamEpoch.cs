@@ -79,14 +79,14 @@ internal sealed unsafe class StreamEpoch
                     pool.StrideBytes), $"initialising the superblock of pool {pool.PoolId}");
                 RegionHandle region = CreateRegion(policy.BaseDir, ShmPaths.PoolPath(policy, streamId, epoch, pool.PoolId), &sb, &create);
                 created.Add(region);
-                poolUris[i] = ShmPaths.UriOf(region);
+                poolUris[i] = ShmRegionUri.Of(region);
             }
             bool huge;
             using (NativeHandleLease<TpRegion> lease = header.Lease())
             {
                 huge = NativeMethods.tp_region_is_hugetlbfs(lease.Pointer) != 0;
             }
-            return new StreamEpoch(streamId, epoch, dir, profile, [.. created], ShmPaths.UriOf(header), poolUris, huge);
+            return new StreamEpoch(streamId, epoch, dir, profile, [.. created], ShmRegionUri.Of(header), poolUris, huge);
         }
         catch
         {

@@ -74,10 +74,10 @@ internal sealed unsafe class OwnedRegionProvider : IRegionProvider
                     $"initialising the superblock of pool {p.PoolId}");
                 RegionHandle region = CreateRegion(poolPath, &sb, &create);
                 created.Add(region);
-                pools[i] = new AttachedPool(p.PoolId, nslots, p.StrideBytes, region, UriOf(region));
+                pools[i] = new AttachedPool(p.PoolId, nslots, p.StrideBytes, region, ShmRegionUri.Of(region));
             }
             string baseDir = _baseDir;
-            return new ProducerAttachment(stream, epoch, nslots, header, UriOf(header), pools,
+            return new ProducerAttachment(stream, epoch, nslots, header, ShmRegionUri.Of(header), pools,
                 () => NativeError.Check(NativeMethods.tp_region_remove_epoch_dir(baseDir, epochDir), $"removing epoch directory {epochDir}"));
         }
         catch
@@ -101,18 +101,6 @@ internal sealed unsafe class OwnedRegionProvider : IRegionProvider
         var handle = new RegionHandle();
         handle.Adopt(raw);
         return handle;
-    }
-
-    /// <summary>The shm:file URI announced for a region: its canonical path, require_hugepages as created (§15.22).</summary>
-    private static byte[] UriOf(RegionHandle region)
-    {
-        using NativeHandleLease<TpRegion> lease = region.Lease();
-        string path = NativeMethods.tp_region_path_string(lease.Pointer) ?? throw new InvalidOperationException("region has no path");
-        uint huge = NativeMethods.tp_region_is_hugetlbfs(lease.Pointer);
-        byte* buffer = stackalloc byte[TpUriConstants.ShmUriMaxLength + 1];
-        int length = NativeError.Check(NativeMethods.tp_shm_uri_format(buffer, TpUriConstants.ShmUriMaxLength + 1, path, huge),
-            $"formatting the URI of {path}");
-        return new ReadOnlySpan<byte>(buffer, length).ToArray();
     }
 
     private delegate int PathWriter(byte* output, uint capacity);

@@ -150,6 +150,11 @@ public sealed class DriverProcessTests
     {
         using var dir = new TempDirectory();
         using var driver = new DriverProcess(dir);
+        // Per-consumer ranges configured, so a per-consumer request is declined only for its shape (§11); the raw
+        // consumers send no keepalives, so their leases get a minute rather than 3 s (a loaded machine may be slow).
+        File.WriteAllText(driver.ConfigPath, File.ReadAllText(driver.ConfigPath)
+            .Replace("[driver]\n", "[driver]\ndescriptor_stream_id_range = \"31000-31001\"\ncontrol_stream_id_range = \"32000-32001\"\n", StringComparison.Ordinal)
+            .Replace("lease_expiry_grace_intervals = 3", "lease_expiry_grace_intervals = 60", StringComparison.Ordinal));
         driver.Start();
         using var raw = new RawClient(driver);
         long id = 1000;
@@ -158,6 +163,23 @@ public sealed class DriverProcessTests
             (ResponseCode got, string text) = raw.Request(request(raw, ++id), id);
             Assert.That(got, Is.EqualTo(code), name);
             Assert.That(text, Does.Contain(message), name);
+        }
+
+        // Half-specified per-consumer streams (wire §10.1.2, §10.1.3): a non-zero stream id with an empty channel is
+        // rejected; the answer the spec gives is a ConsumerConfig with an empty channel and stream id 0 (§11), and the
+        // consumer stays on the shared streams. (A channel with id 0 is not half-specified for a driver: §11 allocates.)
+        foreach (uint consumer in (uint[])[21, 22, 23])
+        {
+            Assert.That(raw.Request(raw.Attach(++id, consumer, 10000, role: (byte)Role.Consumer), id).Code, Is.EqualTo(ResponseCode.Ok));
+        }
+        var descriptorHalf = raw.ConsumerConfig(ConsumerHellos.Encode(10000, 21, "", 31000), 21);
+        var controlHalf = raw.ConsumerConfig(ConsumerHellos.Encode(10000, 22, "", 0, "", 32000), 22);
+        var complete = raw.ConsumerConfig(ConsumerHellos.Encode(10000, 23, "tp:ipc", 31000, "tp:ipc", 32000), 23);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(descriptorHalf, Is.EqualTo((0u, "", 0u, "")), "descriptor id without channel: declined");
+            Assert.That(controlHalf, Is.EqualTo((0u, "", 0u, "")), "control id without channel: declined");
+            Assert.That(complete, Is.EqualTo((31000u, "tp:ipc", 32000u, "tp:ipc")), "the same ids fully specified are granted");
         }
     }
 

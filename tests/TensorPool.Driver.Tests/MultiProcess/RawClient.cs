@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using TensorPool.Sbe;
 using TensorPool.Sbe.Driver;
+using TensorPool.Sbe.Wire;
 using TensorPool.Transport;
 using ResponseCode = TensorPool.Sbe.Driver.ResponseCode;
 
@@ -38,8 +39,22 @@ internal sealed class RawClient : IDisposable
         return _buffer.AsSpan(0, e.EncodedLength).ToArray();
     }
 
-    /// <summary>Send <paramref name="request"/> (retransmitted each second) until the response with its id arrives.</summary>
-    public (ResponseCode Code, string Message) Request(byte[] request, long correlationId)
+    /// <summary>Send <paramref name="request"/> until the attach response with its id arrives.</summary>
+    public (ResponseCode Code, string Message) Request(byte[] request, long correlationId) =>
+        Exchange<(ResponseCode, string)>(request, m => ShmAttachResponseDecoder.TryWrap(m, out ShmAttachResponseDecoder r, out _) && r.CorrelationId == correlationId &&
+            r.TryGetCode(out ResponseCode code) ? (code, Encoding.ASCII.GetString(r.ErrorMessage)) : null, $"correlation id {correlationId}");
+
+    /// <summary>
+    /// Send <paramref name="hello"/> (from <see cref="ConsumerHellos"/>) until a ConsumerConfig for
+    /// <paramref name="consumerId"/> arrives; returns its per-consumer assignment.
+    /// </summary>
+    public (uint DescriptorId, string DescriptorChannel, uint ControlId, string ControlChannel) ConsumerConfig(byte[] hello, uint consumerId) =>
+        Exchange<(uint, string, uint, string)>(hello, m => ConsumerConfigDecoder.TryWrap(m, out ConsumerConfigDecoder c, out _) && c.ConsumerId == consumerId
+            ? (c.DescriptorStreamId, c.GetDescriptorChannelString(), c.ControlStreamId, c.GetControlChannelString()) : null,
+            $"ConsumerConfig for consumer {consumerId}");
+
+    /// <summary>Send <paramref name="request"/> (retransmitted each second) until a received message matches.</summary>
+    private T Exchange<T>(byte[] request, Func<byte[], T?> match, string what) where T : struct
     {
         var clock = Stopwatch.StartNew();
         TimeSpan nextSend = TimeSpan.Zero;
@@ -53,14 +68,14 @@ internal sealed class RawClient : IDisposable
             Poll();
             foreach (byte[] m in _received)
             {
-                if (ShmAttachResponseDecoder.TryWrap(m, out ShmAttachResponseDecoder r, out _) && r.CorrelationId == correlationId && r.TryGetCode(out ResponseCode code))
+                if (match(m) is T found)
                 {
-                    return (code, Encoding.ASCII.GetString(r.ErrorMessage));
+                    return found;
                 }
             }
             Thread.Sleep(10);
         }
-        throw new TimeoutException($"no response to correlation id {correlationId}");
+        throw new TimeoutException("no answer: " + what);
     }
 
     public void Shutdown(string token)

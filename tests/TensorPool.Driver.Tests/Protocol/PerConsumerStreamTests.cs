@@ -19,19 +19,8 @@ public sealed class PerConsumerStreamTests
     private static ConsumerConfigDecoder Hello(DriverHarness h, uint consumer, string descriptorChannel, uint descriptorId,
         string controlChannel = "", uint controlId = 0)
     {
-        byte[] buffer = new byte[512];
-        var e = ConsumerHelloEncoder.WrapAndApplyHeader(buffer);
-        e.StreamId = DriverHarness.Stream;
-        e.ConsumerId = consumer;
-        e.SupportsShm = Bool.True;
-        e.SupportsProgress = Bool.False;
-        e.Mode = Mode.Stream;
-        e.DescriptorStreamId = descriptorId;
-        e.ControlStreamId = controlId;
-        e.PutDescriptorChannel(descriptorChannel.AsSpan());
-        e.PutControlChannel(controlChannel.AsSpan());
         int before = h.OfType(900, ConsumerConfigDecoder.TemplateId).Count;
-        h.Send(buffer.AsSpan(0, e.EncodedLength));
+        h.Send(ConsumerHellos.Encode(DriverHarness.Stream, consumer, descriptorChannel, descriptorId, controlChannel, controlId));
         h.Pump();
         List<byte[]> configs = h.OfType(900, ConsumerConfigDecoder.TemplateId);
         Assert.That(configs, Has.Count.EqualTo(before + 1), "one ConsumerConfig per hello that asks");
