@@ -59,12 +59,14 @@ public class StatusProcessTests
             Assert.That(stream.GetProperty("pools").GetArrayLength(), Is.EqualTo(1));
             Assert.That(stream.GetProperty("framesPerSecond").GetDouble(), Is.GreaterThan(0));
             Assert.That(stream.GetProperty("announceAgeMs").GetDouble(), Is.GreaterThanOrEqualTo(0));
+            Assert.That(stream.GetProperty("producerStale").ValueKind, Is.AnyOf(JsonValueKind.True, JsonValueKind.False));
             JsonElement c = stream.GetProperty("consumers")[0];
             Assert.That(c.GetProperty("mode").GetString(), Is.EqualTo("STREAM"));
             Assert.That(c.GetProperty("epoch").GetUInt64(), Is.EqualTo(stream.GetProperty("epoch").GetUInt64()));
             Assert.That(c.GetProperty("lag").GetInt64(), Is.GreaterThanOrEqualTo(0));
             Assert.That(c.TryGetProperty("dropsGap", out _) && c.TryGetProperty("dropsLate", out _), Is.True);
             Assert.That(c.GetProperty("framesPerSecond").GetDouble(), Is.GreaterThan(0));
+            Assert.That(c.GetProperty("stale").ValueKind, Is.AnyOf(JsonValueKind.True, JsonValueKind.False));
         }
         finally
         {

@@ -38,6 +38,7 @@ internal static class StatusJson
                 w.WriteEndArray();
                 WriteOrNull(w, "currentSeq", s.CurrentSeq);
                 WriteRate(w, s.FramesPerSecond);
+                w.WriteBoolean("producerStale", s.ProducerStale);
                 WriteAge(w, "announceAgeMs", s.LastAnnounceNs, nowNs);
                 WriteAge(w, "lastSeenAgeMs", s.LastSeenNs, nowNs);
                 w.WriteStartArray("consumers");
@@ -53,6 +54,7 @@ internal static class StatusJson
                     w.WriteNumber("dropsLate", c.DropsLate);
                     WriteRate(w, c.FramesPerSecond);
                     WriteAge(w, "lastSeenAgeMs", c.LastSeenNs, nowNs);
+                    w.WriteBoolean("stale", c.Stale);
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();

@@ -9,13 +9,13 @@ namespace TensorPool.Cli.Status;
 
 /// <summary>
 /// The loop of <c>tp status</c>: subscribes to the control, QoS and metadata streams, feeds every message to a
-/// <see cref="StreamStatusTable"/>, and shows the table once after <c>--wait</c>, or every <c>--interval</c> with
+/// <see cref="QosMonitor"/>, and shows the table once after <c>--wait</c>, or every <c>--interval</c> with
 /// <c>--watch</c> (a live view on a terminal, one table or JSON line per refresh otherwise) until Ctrl-C/SIGTERM, the end
 /// of a piped standard input, or <c>--seconds</c>.
 /// </summary>
 internal sealed class StatusRun(StatusSettings settings, TextWriter output, TextWriter error, bool interactive)
 {
-    private readonly StreamStatusTable _table = new();
+    private readonly QosMonitor _monitor = new();
     private readonly List<TpIpcSubscription> _subscriptions = [];
 
     public int Run()
@@ -73,7 +73,7 @@ internal sealed class StatusRun(StatusSettings settings, TextWriter output, Text
     /// <summary>Feeds every message that arrives within <paramref name="period"/> to the table.</summary>
     private void Pump(TimeSpan period, StopSignal stop)
     {
-        MessageHandler offer = message => _table.Offer(message);
+        MessageHandler offer = message => _monitor.Offer(message);
         var idle = new BackoffIdleStrategy();
         long end = Stopwatch.GetTimestamp() + (long)(period.TotalSeconds * Stopwatch.Frequency);
         while (!stop.IsSet && Stopwatch.GetTimestamp() < end)
@@ -85,19 +85,19 @@ internal sealed class StatusRun(StatusSettings settings, TextWriter output, Text
             }
             idle.Idle(work);
         }
-        _table.Prune(settings.Forget);
+        _monitor.Prune(settings.Forget);
     }
 
-    private StatusCounts Counts() => new(_table.Applied, _table.Ignored, _table.Malformed, _table.Overflowed,
+    private StatusCounts Counts() => new(_monitor.Applied, _monitor.Ignored, _monitor.Malformed, _monitor.Overflowed,
         _subscriptions.Sum(s => s.Counters.LostMessages));
 
-    private Spectre.Console.Rendering.IRenderable View() => StatusTableView.Build(_table.Snapshot(), Counts(), _table.NowNs);
+    private Spectre.Console.Rendering.IRenderable View() => StatusTableView.Build(_monitor.Snapshot(), Counts(), _monitor.NowNs);
 
     private void Show(IAnsiConsole console)
     {
         if (settings.Json)
         {
-            output.WriteLine(StatusJson.Write(_table.Snapshot(), Counts(), _table.NowNs));
+            output.WriteLine(StatusJson.Write(_monitor.Snapshot(), Counts(), _monitor.NowNs));
         }
         else
         {

@@ -10,8 +10,9 @@ namespace TensorPool.Control;
 /// <param name="DropsGap">Frames it never received a descriptor for (§15.4).</param>
 /// <param name="DropsLate">Frames overwritten before or while it read them (§15.4).</param>
 /// <param name="FramesPerSecond">LastSeqSeen's growth per second between its last two reports of one epoch; null until there are two.</param>
-/// <param name="Lag">How far LastSeqSeen is behind the producer's current sequence, when both are of one epoch (0 when the consumer's report is the newer); else null.</param>
-/// <param name="LastSeenNs">When its last QosConsumer arrived, on the table's clock.</param>
+/// <param name="Lag">Frames published after LastSeqSeen (currentSeq - 1 - LastSeqSeen, currentSeq being the producer's next sequence), when both are of one epoch (0 when the consumer's report is the newer); else null.</param>
+/// <param name="LastSeenNs">When its last QosConsumer or ConsumerHello arrived, on the monitor's clock.</param>
+/// <param name="Stale">Nothing heard of it within the monitor's stale window.</param>
 public readonly record struct ConsumerStatus(
     uint ConsumerId,
     Mode Mode,
@@ -21,4 +22,5 @@ public readonly record struct ConsumerStatus(
     ulong DropsLate,
     double? FramesPerSecond,
     long? Lag,
-    long LastSeenNs);
+    long LastSeenNs,
+    bool Stale);

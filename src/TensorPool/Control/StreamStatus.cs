@@ -1,7 +1,7 @@
 namespace TensorPool.Control;
 
 /// <summary>
-/// One stream as its announces and QoS describe it, at a moment (<see cref="StreamStatusTable.Snapshot"/>). Fields a
+/// One stream as its announces and QoS describe it, at a moment (<see cref="QosMonitor.Snapshot"/>). Fields a
 /// message has not reported yet are null.
 /// </summary>
 public sealed record StreamStatus
@@ -26,10 +26,16 @@ public sealed record StreamStatus
     /// <summary>currentSeq's growth per second between the producer's last two QosProducer reports of one epoch.</summary>
     public double? FramesPerSecond { get; init; }
 
-    /// <summary>When the last ShmPoolAnnounce arrived, on the table's clock.</summary>
+    /// <summary>When the last ShmPoolAnnounce arrived, on the monitor's clock.</summary>
     public long? LastAnnounceNs { get; init; }
 
-    /// <summary>When the last message about the stream arrived, on the table's clock.</summary>
+    /// <summary>When the last QosProducer arrived, on the monitor's clock.</summary>
+    public long? LastProducerQosNs { get; init; }
+
+    /// <summary>No QosProducer within the monitor's stale window, or none ever (§10.4.2: producers report every QoS period).</summary>
+    public bool ProducerStale { get; init; }
+
+    /// <summary>When the last message about the stream arrived, on the monitor's clock.</summary>
     public long LastSeenNs { get; init; }
 
     public IReadOnlyList<ConsumerStatus> Consumers { get; init; } = [];
