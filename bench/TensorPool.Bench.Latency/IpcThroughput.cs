@@ -72,10 +72,9 @@ internal static unsafe class IpcThroughput
             int n = subscription.Poll(ref counter, 256);
             if (n > 0)
             {
-                last = Clock.NowNs();
                 if (first == 0)
                 {
-                    first = last;
+                    first = Clock.NowNs();
                 }
                 Volatile.Write(ref *page.ProgressWord, subscription.Position);
             }
@@ -91,6 +90,7 @@ internal static unsafe class IpcThroughput
                 }
             }
         }
+        last = Clock.NowNs();
         long elapsed = last - first;
         long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         SubscriptionCounters c = subscription.Counters;

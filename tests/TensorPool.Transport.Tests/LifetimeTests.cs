@@ -81,6 +81,106 @@ public class LifetimeTests
     }
 
     [Test]
+    public void Disposing_a_publication_while_another_thread_offers_stops_the_offers_and_unmaps_the_log()
+    {
+        // Offers take no lease (ExclusiveUse): a Dispose racing with them must neither free the native publication
+        // under a running offer nor leave it open. 200 races with the dispose landing at varied points.
+        using var f = new TransportFixture();
+        using TpIpcSubscription keepMapped = f.Subscription();
+        for (int round = 0; round < 200; round++)
+        {
+            TpIpcPublication pub = f.Publication();
+            using var started = new ManualResetEventSlim();
+            long closedSeen = 0;
+            var offerer = new Thread(() =>
+            {
+                byte[] message = Payloads.Make(round, 48);
+                started.Set();
+                while (pub.Offer(message) != PublicationStatus.Closed)
+                {
+                }
+                closedSeen = 1;
+            });
+            offerer.Start();
+            started.Wait();
+            Thread.SpinWait(round * 50);
+            pub.Dispose();
+            Assert.That(offerer.Join(TimeSpan.FromSeconds(30)), "the offering thread saw Closed");
+            Assert.That(Interlocked.Read(ref closedSeen), Is.EqualTo(1));
+            Assert.That(pub.IsClosed);
+            Assert.Throws<ObjectDisposedException>(() => _ = pub.Counters, "the native publication was closed");
+        }
+        var collector = new Collector();
+        Assert.That(keepMapped.Poll(ref collector, int.MaxValue), Is.GreaterThan(0), "the offers before each dispose arrived");
+        Assert.That(keepMapped.Counters.InvalidRecords, Is.Zero);
+    }
+
+    [Test]
+    public void A_handler_that_disposes_its_subscription_ends_the_poll_and_the_close_happens_when_the_poll_returns()
+    {
+        using var f = new TransportFixture();
+        TpIpcPublication pub = f.Publication();
+        TpIpcSubscription sub = f.Subscription();
+        string path = sub.LogPath;
+        for (int i = 0; i < 5; i++)
+        {
+            pub.Offer(Payloads.Make(i, 16));
+        }
+        pub.Dispose();
+        int seen = 0;
+        int delivered = sub.Poll(_ =>
+        {
+            seen++;
+            sub.Dispose();
+            Assert.That(sub.IsClosed);
+        }, 10);
+        Assert.That(delivered, Is.EqualTo(1), "no message after the dispose");
+        Assert.That(seen, Is.EqualTo(1));
+        Assert.Throws<ObjectDisposedException>(() => _ = sub.Counters, "closed once the poll returned");
+        Assert.That(Mappings(path), Is.Zero, "the last user of the log is gone, so is the mapping");
+    }
+
+    [Test]
+    public void Disposing_a_subscription_while_another_thread_polls_ends_the_polling_without_a_fault()
+    {
+        using var f = new TransportFixture();
+        using TpIpcPublication pub = f.Publication();
+        for (int round = 0; round < 200; round++)
+        {
+            TpIpcSubscription sub = f.Subscription();
+            pub.Offer(Payloads.Make(round, 32));
+            using var started = new ManualResetEventSlim();
+            Exception? failure = null;
+            var poller = new Thread(() =>
+            {
+                var collector = new Collector();
+                started.Set();
+                try
+                {
+                    while (true)
+                    {
+                        sub.Poll(ref collector, 4);
+                    }
+                }
+                catch (ObjectDisposedException)
+                {
+                }
+                catch (Exception e)
+                {
+                    failure = e;
+                }
+            });
+            poller.Start();
+            started.Wait();
+            Thread.SpinWait(round * 50);
+            sub.Dispose();
+            Assert.That(poller.Join(TimeSpan.FromSeconds(30)), "the polling thread saw the dispose");
+            Assert.That(failure, Is.Null);
+            Assert.Throws<ObjectDisposedException>(() => _ = sub.Position);
+        }
+    }
+
+    [Test]
     public void Handles_left_to_the_finalizer_release_the_log_in_any_order()
     {
         // A transport, publication and subscription nobody disposes: their SafeHandles are finalized in an order the

@@ -18,9 +18,10 @@ public sealed unsafe class TpIpcPublication : IPublication
     private readonly TpIpcTransport _transport;
     private readonly TpIpcLog _log;
     private readonly LogPublicationHandle _handle;
+    // Offers, claims and commits come from one thread at a time: they need no SafeHandle lease (two locked instructions).
+    private ExclusiveUse _use;
     private TpLogClaim _claim;
     private bool _claimOpen;
-    private int _disposed;
 
     internal TpIpcPublication(TpIpcTransport transport, TpIpcLog log, LogPublicationHandle handle, string channel, int streamId)
     {
@@ -39,7 +40,7 @@ public sealed unsafe class TpIpcPublication : IPublication
     /// <summary>The largest message: an eighth of the log's capacity less the 32-byte record header.</summary>
     public int MaxMessageLength { get; }
 
-    public bool IsClosed => _handle.IsClosed;
+    public bool IsClosed => _use.IsClosed;
 
     /// <summary>The log file this publication appends to.</summary>
     public string LogPath => _log.Path;
@@ -79,12 +80,7 @@ public sealed unsafe class TpIpcPublication : IPublication
     /// <exception cref="InvalidOperationException">A claim from <see cref="TryClaim"/> is open.</exception>
     public long Offer(ReadOnlySpan<byte> message)
     {
-        bool added = false;
-        try
-        {
-            _handle.DangerousAddRef(ref added);
-        }
-        catch (ObjectDisposedException)
+        if (!_use.TryEnter(_handle))
         {
             return PublicationStatus.Closed;
         }
@@ -92,14 +88,13 @@ public sealed unsafe class TpIpcPublication : IPublication
         {
             fixed (byte* bytes = message)
             {
-                long result = NativeMethods.tp_log_publication_offer(
-                    (TpLogPublication*)_handle.DangerousGetHandle(), bytes, message.Length, 0);
+                long result = NativeMethods.tp_log_publication_offer(Pointer, bytes, message.Length, 0);
                 return result >= 0 ? result : Failed(result, "offering a message");
             }
         }
         finally
         {
-            _handle.DangerousRelease();
+            _use.Exit(_handle);
         }
     }
 
@@ -125,9 +120,14 @@ public sealed unsafe class TpIpcPublication : IPublication
         }
         TpLogClaim claim;
         long result;
-        using (NativeHandleLease<TpLogPublication> lease = _handle.Lease())
+        EnterOrThrow();
+        try
         {
-            result = NativeMethods.tp_log_publication_try_claim(lease.Pointer, length, 0, &claim);
+            result = NativeMethods.tp_log_publication_try_claim(Pointer, length, 0, &claim);
+        }
+        finally
+        {
+            _use.Exit(_handle);
         }
         if (result < 0)
         {
@@ -153,13 +153,23 @@ public sealed unsafe class TpIpcPublication : IPublication
         }
         long result;
         TpLogClaim claim = _claim;
-        using (NativeHandleLease<TpLogPublication> lease = _handle.Lease())
+        EnterOrThrow();
+        try
         {
-            result = NativeMethods.tp_log_publication_commit(lease.Pointer, &claim);
+            result = NativeMethods.tp_log_publication_commit(Pointer, &claim);
+        }
+        finally
+        {
+            _use.Exit(_handle);
         }
         _claimOpen = false;
         return result >= 0 ? result : Failed(result, "committing a claimed message");
     }
+
+    // Valid between a successful TryEnter and its Exit: the handle is not disposed before that Exit.
+    private TpLogPublication* Pointer => (TpLogPublication*)_handle.DangerousGetHandle();
+
+    private void EnterOrThrow() => ObjectDisposedException.ThrowIf(!_use.TryEnter(_handle), this);
 
     private long Failed(long result, string operation) => result switch
     {
@@ -175,12 +185,11 @@ public sealed unsafe class TpIpcPublication : IPublication
     /// </summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        // The handle is disposed now, or by an offer still running on the publishing thread when it returns.
+        if (_use.Close(_handle))
         {
-            return;
+            _transport.Release(this, _log);
         }
-        _handle.Dispose();
-        _transport.Release(this, _log);
     }
 
     public override string ToString() => $"TpIpcPublication({Channel}, stream {StreamId})";

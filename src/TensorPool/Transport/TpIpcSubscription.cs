@@ -24,7 +24,8 @@ public sealed unsafe class TpIpcSubscription : ISubscription
     private readonly LogSubscriptionHandle _handle;
     // The copy-out buffer handlers see: pinned for the subscription's lifetime, so a handler never sees freed memory.
     private readonly byte[] _buffer;
-    private int _disposed;
+    // Polls come from one thread at a time: they need no SafeHandle lease (two locked instructions per poll).
+    private ExclusiveUse _use;
 
     internal TpIpcSubscription(TpIpcTransport transport, TpIpcLog log, LogSubscriptionHandle handle, string channel, int streamId)
     {
@@ -40,7 +41,7 @@ public sealed unsafe class TpIpcSubscription : ISubscription
 
     public int StreamId { get; }
 
-    public bool IsClosed => _handle.IsClosed;
+    public bool IsClosed => _use.IsClosed;
 
     /// <summary>The log file this subscription reads.</summary>
     public string LogPath => _log.Path;
@@ -78,21 +79,31 @@ public sealed unsafe class TpIpcSubscription : ISubscription
         where THandler : struct, IMessageHandler
     {
         ArgumentOutOfRangeException.ThrowIfNegative(messageLimit);
-        using NativeHandleLease<TpLogSubscription> lease = _handle.Lease();
+        ObjectDisposedException.ThrowIf(!_use.TryEnter(_handle), this);
         TpLogMessageInfo info;
         int delivered = 0;
-        fixed (byte* buffer = _buffer)
+        try
         {
-            while (delivered < messageLimit)
+            // Valid until the Exit below: a Dispose meanwhile (even from the handler) defers the close to it.
+            var subscription = (TpLogSubscription*)_handle.DangerousGetHandle();
+            fixed (byte* buffer = _buffer)
             {
-                int rc = NativeMethods.tp_log_subscription_receive(lease.Pointer, buffer, _buffer.Length, &info);
-                if (rc <= 0)
+                // A handler that disposed the subscription ends the poll at once.
+                while (delivered < messageLimit && !_use.IsClosed)
                 {
-                    return rc == 0 ? delivered : throw NativeError.Create(rc, $"receiving from {_log.Path}");
+                    int rc = NativeMethods.tp_log_subscription_receive(subscription, buffer, _buffer.Length, &info);
+                    if (rc <= 0)
+                    {
+                        return rc == 0 ? delivered : throw NativeError.Create(rc, $"receiving from {_log.Path}");
+                    }
+                    delivered++;
+                    handler.OnMessage(new ReadOnlySpan<byte>(buffer, info.Length));
                 }
-                delivered++;
-                handler.OnMessage(new ReadOnlySpan<byte>(buffer, info.Length));
             }
+        }
+        finally
+        {
+            _use.Exit(_handle);
         }
         return delivered;
     }
@@ -166,11 +177,11 @@ public sealed unsafe class TpIpcSubscription : ISubscription
     /// <summary>Close the subscription; a thread blocked in <see cref="WaitForMessages"/> returns false promptly.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        // The handle is disposed now, or by a poll still running on the polling thread when it returns.
+        if (!_use.Close(_handle))
         {
             return;
         }
-        _handle.Dispose();
         // After closing (so a waiter sees IsClosed): wakes every waiter of the log, which re-check and carry on.
         _log.WakeWaiters();
         _transport.Release(this, _log);
