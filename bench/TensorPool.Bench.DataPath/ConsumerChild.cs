@@ -11,8 +11,9 @@ namespace TensorPool.Bench.DataPath;
 /// <summary>
 /// The consumer process: a busy-spinning poll loop on its own CPU that records, for every accepted frame, the time
 /// from the producer's claim (SlotHeader.timestamp_ns) to acceptance, and publishes the last sequence it accepted in
-/// a shared page (the throughput run's pacing). <c>child base namespace cpu positionFile [idleSpin]</c>; prints <c>ready</c>,
-/// runs until a <c>stop</c> line, then prints <c>result key=value…</c>.
+/// a shared page (the throughput run's pacing). <c>child base namespace cpu positionFile latency|throughput [idleSpin]</c>;
+/// prints <c>ready</c>, runs until a <c>stop</c> line, then prints <c>result key=value…</c>. A throughput run reads no
+/// clock per frame and publishes its position once per poll: it measures the data path, not the harness.
 /// </summary>
 internal static unsafe class ConsumerChild
 {
@@ -23,14 +24,15 @@ internal static unsafe class ConsumerChild
         string baseDir = args[0];
         string nameSpace = args[1];
         Cpu.Pin(Cpu.Parse(args[2]));
-        int idleSpin = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 0;
+        bool latency = args[4] == "latency";
+        int idleSpin = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 0;
         using var positionFile = MemoryMappedFile.CreateFromFile(args[3], FileMode.Open, null, 4096, MemoryMappedFileAccess.ReadWrite);
         using MemoryMappedViewAccessor view = positionFile.CreateViewAccessor(0, 4096);
         byte* page = null;
         view.SafeMemoryMappedViewHandle.AcquirePointer(ref page);
         try
         {
-            return Consume(baseDir, nameSpace, (long*)page, idleSpin);
+            return Consume(baseDir, nameSpace, (long*)page, latency, idleSpin);
         }
         finally
         {
@@ -38,13 +40,13 @@ internal static unsafe class ConsumerChild
         }
     }
 
-    private static int Consume(string baseDir, string nameSpace, long* position, int idleSpin)
+    private static int Consume(string baseDir, string nameSpace, long* position, bool latency, int idleSpin)
     {
         TensorPool.Bench.Matrix.StopLine stopped = TensorPool.Bench.Matrix.StopLine.Watch();
 
         using TensorPoolClient client = Harness.Connect(baseDir, nameSpace);
         using Consumer consumer = client.AddConsumer(Harness.StreamId);
-        var state = new State(position);
+        var state = new State(position) { RecordLatency = latency };
         var handler = new Recorder(state);
         Console.WriteLine("ready");
         long allocatedAtWarmup = -1;
@@ -53,6 +55,11 @@ internal static unsafe class ConsumerChild
         while (!stopped.IsSet)
         {
             int work = consumer.Poll(ref handler, 64);
+            if (work > 0 && !latency)
+            {
+                state.LastTicks = Stopwatch.GetTimestamp();
+                Volatile.Write(ref *position, state.LastSeq);
+            }
             if (work == 0)
             {
                 if ((++loops & 255) == 0)
@@ -94,6 +101,9 @@ internal static unsafe class ConsumerChild
 
         public long* Position { get; } = position;
 
+        public bool RecordLatency;
+        public long LastSeq;
+
         public long Accepted;
         public long AcceptedAtStart;
         public long FirstTicks;
@@ -111,9 +121,14 @@ internal static unsafe class ConsumerChild
             {
                 return;
             }
+            state.Accepted++;
+            if (!state.RecordLatency)
+            {
+                state.LastSeq = (long)seq; // published once per poll by the loop
+                return;
+            }
             long now = Time.MonotonicClock.Instance.NanoTime();
             state.Latency.RecordValue(Math.Clamp(now - (long)frame.TimestampNs, 1, 10_000_000_000L));
-            state.Accepted++;
             state.LastTicks = Stopwatch.GetTimestamp();
             Volatile.Write(ref *state.Position, (long)seq);
         }

@@ -93,7 +93,7 @@ void TransportBaseline()
 // Frames of `size` bytes written in place (only their first word), one every 1/rate s; claim time to acceptance.
 void Latency(int size)
 {
-    using ChildProcess child = StartChild("child", baseDir, "latency" + size, Cpu.Format(cpus.Second), positionPath);
+    using ChildProcess child = StartChild("child", baseDir, "latency" + size, Cpu.Format(cpus.Second), positionPath, "latency");
     uint stride = (uint)((size + 63) & ~63);
     using var side = new ProducerSide(baseDir, "latency" + size, size >= 4 << 20 ? 8 : 64, stride, waitForConsumer: true);
     Producer producer = side.Producer;
@@ -128,12 +128,12 @@ void Latency(int size)
         $"alloc/frame producer={F((double)allocated / (latencyFrames - 1000), "F2")} consumer={F((double)ChildProcess.Field(result, "alloc") / Math.Max(1, ChildProcess.Field(result, "measured")), "F2")}");
 }
 
-// 64-byte frames; paced: the producer stays within half the ring of what the consumer accepted (lossless rate);
+// 64-byte frames; paced: the producer stays within about half the ring of what the consumer accepted (lossless rate);
 // batching: the consumer spins idleSpin iterations when a poll finds nothing, so it reads in batches.
 unsafe void Throughput(bool paced, int idleSpin)
 {
     string ns = (paced ? "paced" : "flat") + (idleSpin > 0 ? "-batching" : "");
-    using ChildProcess child = StartChild("child", baseDir, ns, Cpu.Format(cpus.Second), positionPath,
+    using ChildProcess child = StartChild("child", baseDir, ns, Cpu.Format(cpus.Second), positionPath, "throughput",
         idleSpin.ToString(CultureInfo.InvariantCulture));
     using var side = new ProducerSide(baseDir, ns, 1024, 64, waitForConsumer: true);
     using var positionFile = MemoryMappedFile.CreateFromFile(positionPath, FileMode.Open, null, 4096, MemoryMappedFileAccess.ReadWrite);
@@ -147,7 +147,8 @@ unsafe void Throughput(bool paced, int idleSpin)
     long start = Stopwatch.GetTimestamp();
     for (long i = 0; i < throughputFrames; i++)
     {
-        while (paced && i - Volatile.Read(ref *consumed) > 512)
+        // Every 64 frames, so the pacing does not pull the consumer's position line across once per frame.
+        while (paced && (i & 63) == 0 && i - Volatile.Read(ref *consumed) > 512)
         {
             Thread.SpinWait(1);
         }

@@ -26,6 +26,8 @@ public sealed unsafe class TpIpcSubscription : ISubscription
     private readonly byte[] _buffer;
     // Polls come from one thread at a time: they need no SafeHandle lease (two locked instructions per poll).
     private ExclusiveUse _use;
+    // The native position as of the last poll: Position reads it from any thread without a lease.
+    private long _position;
 
     internal TpIpcSubscription(TpIpcTransport transport, TpIpcLog log, LogSubscriptionHandle handle, string channel, int streamId)
     {
@@ -35,6 +37,8 @@ public sealed unsafe class TpIpcSubscription : ISubscription
         Channel = channel;
         StreamId = streamId;
         _buffer = GC.AllocateUninitializedArray<byte>(Math.Max(log.MaxMessageLength, 1), pinned: true);
+        using NativeHandleLease<TpLogSubscription> lease = handle.Lease();
+        _position = NativeMethods.tp_log_subscription_position(lease.Pointer);
     }
 
     public string Channel { get; }
@@ -60,13 +64,16 @@ public sealed unsafe class TpIpcSubscription : ISubscription
         }
     }
 
-    /// <summary>Stream position of the next message this subscription will deliver (everything before it was delivered or counted lost).</summary>
+    /// <summary>
+    /// Stream position of the next message this subscription will deliver (everything before it was delivered or
+    /// counted lost), as of the end of the last <see cref="Poll{THandler}"/>; a cheap read from any thread.
+    /// </summary>
     public long Position
     {
         get
         {
-            using NativeHandleLease<TpLogSubscription> lease = _handle.Lease();
-            return NativeMethods.tp_log_subscription_position(lease.Pointer);
+            ObjectDisposedException.ThrowIf(IsClosed, this);
+            return Volatile.Read(ref _position);
         }
     }
 
@@ -103,6 +110,8 @@ public sealed unsafe class TpIpcSubscription : ISubscription
         }
         finally
         {
+            // Also after an empty poll: lapping and stalled records move the position without a delivery.
+            Volatile.Write(ref _position, NativeMethods.tp_log_subscription_position((TpLogSubscription*)_handle.DangerousGetHandle()));
             _use.Exit(_handle);
         }
         return delivered;
