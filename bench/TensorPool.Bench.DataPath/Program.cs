@@ -10,7 +10,7 @@ using static TensorPool.Bench.DataPath.Harness;
 
 // End-to-end data path measurements with same-run baselines (docs/benchmarks.md, "Data path"):
 //   dotnet bench/TensorPool.Bench.DataPath/bin/Release/net10.0/TensorPool.Bench.DataPath.dll
-//       [--frames N] [--rate HZ] [--sizes 64,4096,...] [--throughput N] [--copies N] [--only transport,latency,throughput,copy]
+//       [--frames N] [--rate HZ] [--sizes 64,4096,...] [--throughput N] [--copies N] [--only hiccups,transport,latency,throughput,copy]
 if (args.Length > 0 && args[0] == "child")
 {
     return ConsumerChild.Run(args[1..]);
@@ -25,7 +25,7 @@ int rate = Arg("--rate", 10_000);
 long throughputFrames = Arg("--throughput", 5_000_000);
 int copies = Arg("--copies", 2_000);
 int[] sizes = Value("--sizes") is { } list ? [.. list.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))] : [64, 4096, 65536, 1 << 20, 16 << 20];
-string[] only = Value("--only")?.Split(',') ?? ["transport", "latency", "throughput", "copy"];
+string[] only = Value("--only")?.Split(',') ?? ["hiccups", "transport", "latency", "throughput", "copy"];
 
 (int First, int Second) cpus = Cpu.PickTwo() ?? (-1, -1);
 Cpu.Pin(cpus.First);
@@ -36,6 +36,15 @@ File.WriteAllBytes(positionPath, new byte[4096]);
 Console.WriteLine($"# data path harness: producer on CPU {cpus.First}, consumer process on CPU {cpus.Second}, load average {LoadAverage()}");
 try
 {
+    if (only.Contains("hiccups"))
+    {
+        // The environment's share of the tail: time a pinned spinner alone spends off its CPU.
+        foreach (int cpu in new[] { cpus.First, cpus.Second }.Where(c => c >= 0))
+        {
+            Console.WriteLine($"{"hiccups",-22} {Hiccups.Measure(cpu, TimeSpan.FromSeconds(2))}");
+        }
+        Cpu.Pin(cpus.First);
+    }
     if (only.Contains("transport"))
     {
         TransportBaseline();

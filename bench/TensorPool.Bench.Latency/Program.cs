@@ -3,7 +3,8 @@ using TensorPool.Bench.Latency;
 
 // Cross-process latency and throughput of the tp:ipc transport against same-run baselines (docs/benchmarks.md).
 //   dotnet bench/TensorPool.Bench.Latency/bin/Release/net10.0/TensorPool.Bench.Latency.dll
-//       [--round-trips N] [--messages N] [--rate msgs/s] [--throughput N] [--idle-spin N] [--only raw-pingpong,ipc-pingpong,...]
+//       [--round-trips N] [--messages N] [--rate msgs/s] [--throughput N] [--idle-spin N]
+//       [--only hiccups,raw-pingpong,raw-oneway,ipc-pingpong,socket-pingpong,ipc-oneway,socket-oneway,ipc-throughput-paced,...]
 if (args.Length > 0 && args[0] == "child")
 {
     return RunChild(args[1..]);
@@ -25,7 +26,17 @@ void Measure(string name, Func<string> run)
     }
 }
 
+if (settings.Runs("hiccups"))
+{
+    // The environment's share: a fixed-rate stream cannot show percentiles above 1 - (time lost here) below these gaps.
+    foreach (int cpu in new[] { session.ParentCpu, session.ChildCpu }.Where(c => c >= 0))
+    {
+        Console.WriteLine($"{"hiccups",-30} {Hiccups.Measure(cpu, TimeSpan.FromSeconds(2))}");
+    }
+    Cpu.Pin(session.ParentCpu);
+}
 Measure(RawPingPong.Measure, () => RawPingPong.Run(session, Settings.Warmup, settings.RoundTrips).Summary(scale: 0.5));
+Measure(RawOneWay.Measure, () => RawOneWay.Run(session, Settings.Warmup + settings.Messages, settings.Rate, Settings.Warmup));
 Measure("ipc-pingpong", () => IpcPingPong.Run(session, settings.RoundTrips));
 Measure("socket-pingpong", () => SocketBaseline.RunPingPong(session, settings.RoundTrips));
 Measure("ipc-oneway", () => IpcOneWay.Run(session, settings.Messages, settings.Rate));
@@ -51,6 +62,7 @@ static int RunChild(string[] args)
     return measure switch
     {
         RawPingPong.Measure => RawPingPong.Child(page, rest),
+        RawOneWay.Measure => RawOneWay.Child(page, rest),
         "ipc-pingpong" => IpcPingPong.Child(directory, page, rest),
         "ipc-oneway" => IpcOneWay.Child(directory, page, rest),
         "ipc-throughput" => IpcThroughput.Child(directory, page, rest),

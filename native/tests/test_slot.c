@@ -4,6 +4,9 @@
 
 #include "tensorpool/slot.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 static uint32_t rd32(const uint8_t *p)
 {
     uint32_t v;
@@ -120,6 +123,51 @@ TP_TEST(decode_returns_what_write_wrote)
         f.strides[i] = 0;
     }
     TP_CHECK(memcmp(&f, &back, sizeof(f)) == 0);
+    return 0;
+}
+
+/*
+ * A steady stream rewrites a slot with the same tensor description: the
+ * embedded TensorHeader (bytes 64..255) must then not be stored to at all,
+ * so its cache lines stay shared with consumers. The slot is placed so those
+ * bytes sit on their own page, made read-only: any store there would fault.
+ * A changed description (fewer dims) is stored and re-zeroes what it left.
+ */
+TP_TEST(write_leaves_an_unchanged_tensor_header_untouched)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    uint8_t *pages = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    TP_CHECK(pages != MAP_FAILED);
+    uint8_t *slot = pages + page - TP_SLOT_OFFSET_TENSOR_MESSAGE_HEADER;
+    memset(slot, 0x5A, 256);
+    tp_slot_fields_t f = sample_fields();
+    TP_CHECK_OK(tp_header_slot_write(slot, &f));
+    TP_CHECK_EQ_INT(0, mprotect(pages + page, (size_t)page, PROT_READ));
+
+    f.timestamp_ns++;
+    f.payload_slot++;
+    f.values_len_bytes = 17;
+    TP_CHECK_OK(tp_header_slot_write(slot, &f)); /* faults if it stores into the read-only page */
+    TP_CHECK_EQ_U64(17, rd32(slot + TP_SLOT_OFFSET_VALUES_LEN_BYTES));
+
+    TP_CHECK_EQ_INT(0, mprotect(pages + page, (size_t)page, PROT_READ | PROT_WRITE));
+    f.ndims = 1;
+    TP_CHECK_OK(tp_header_slot_write(slot, &f));
+    tp_slot_fields_t back;
+    TP_CHECK_OK(tp_header_slot_decode(&back, slot));
+    TP_CHECK_EQ_INT(1, back.ndims);
+    TP_CHECK_EQ_INT(100, back.dims[0]);
+    const uint8_t *t = slot + TP_SLOT_OFFSET_TENSOR_HEADER;
+    for (int i = 1; i < TP_MAX_DIMS; i++)
+    {
+        TP_CHECK_EQ_U64(0, rd32(t + TP_TENSOR_OFFSET_DIMS + 4 * i));
+        TP_CHECK_EQ_U64(0, rd32(t + TP_TENSOR_OFFSET_STRIDES + 4 * i));
+    }
+    for (int i = 0; i < TP_TENSOR_PAD_LENGTH; i++)
+    {
+        TP_CHECK_EQ_INT(0, t[TP_TENSOR_OFFSET_PAD + i]);
+    }
+    munmap(pages, (size_t)page * 2);
     return 0;
 }
 

@@ -372,12 +372,25 @@ internal static unsafe partial class NativeMethods
     /// 1} and the TensorHeader with dims/strides beyond ndims zero-filled.
     /// seq_commit (bytes 0..7) is left to the seqlock: call this between
     /// tp_seqlock_write_begin and tp_seqlock_write_commit, which order its plain
-    /// stores for concurrent readers.
+    /// stores for concurrent readers. Bytes 64..255 are stored only where the
+    /// slot holds something else (their cache lines stay shared with readers).
     /// TP_ERR_INVALID_ARGUMENT when ndims &gt; TP_MAX_DIMS.
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     internal static partial int tp_header_slot_write(byte* slot, TpSlotFields* fields);
+
+    /// <summary>
+    /// Write only bytes 8..63 of a slot (the SlotHeader fields and headerBytes
+    /// length, pads zeroed), for a producer that knows bytes 64..255 already hold
+    /// this frame's tensor description: it wrote that description with
+    /// tp_header_slot_write into every slot of the ring since it last changed.
+    /// Same seqlock rules as tp_header_slot_write; never fails.
+    /// </summary>
+    [LibraryImport(LibraryName)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    [SuppressGCTransition]
+    internal static partial void tp_header_slot_write_frame(byte* slot, TpSlotFields* fields);
 
     /// <summary>
     /// Decode the fields of a slot. No validation (see frame.h); on a slot the

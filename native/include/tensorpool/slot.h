@@ -230,10 +230,20 @@ TP_EXPORT TP_TRIVIAL uint8_t *tp_payload_pool_slot(const tp_payload_pool_t *pool
  * 1} and the TensorHeader with dims/strides beyond ndims zero-filled.
  * seq_commit (bytes 0..7) is left to the seqlock: call this between
  * tp_seqlock_write_begin and tp_seqlock_write_commit, which order its plain
- * stores for concurrent readers.
+ * stores for concurrent readers. Bytes 64..255 are stored only where the
+ * slot holds something else (their cache lines stay shared with readers).
  * TP_ERR_INVALID_ARGUMENT when ndims > TP_MAX_DIMS.
  */
 TP_EXPORT int tp_header_slot_write(uint8_t *slot, const tp_slot_fields_t *fields);
+
+/*
+ * Write only bytes 8..63 of a slot (the SlotHeader fields and headerBytes
+ * length, pads zeroed), for a producer that knows bytes 64..255 already hold
+ * this frame's tensor description: it wrote that description with
+ * tp_header_slot_write into every slot of the ring since it last changed.
+ * Same seqlock rules as tp_header_slot_write; never fails.
+ */
+TP_EXPORT TP_TRIVIAL void tp_header_slot_write_frame(uint8_t *slot, const tp_slot_fields_t *fields);
 
 /*
  * Decode the fields of a slot. No validation (see frame.h); on a slot the

@@ -109,6 +109,11 @@ public sealed unsafe partial class Producer
             ApplyDefaultTensor(ref claim);
             fixed (Native.TpSlotFields* fields = &claim.Fields)
             {
+                if (!SameTensorAsLastResolved(fields))
+                {
+                    // This slot now holds another description than the ring's steady one: Commit writes whole headers again.
+                    _wholeHeadersLeft = _mask + 1UL;
+                }
                 if (Native.NativeMethods.tp_header_slot_write(claim.Slot, fields) < 0)
                 {
                     ThrowTensorRule((int)Native.TpFrameStatus.DropNdims);

@@ -42,6 +42,10 @@ public sealed unsafe partial class Producer : IDisposable, IRegistryOwner
     private static readonly int TensorEndOffset = (int)Marshal.OffsetOf<TpSlotFields>(nameof(TpSlotFields.Reserved));
     private readonly byte[] _lastResolved = new byte[sizeof(TpSlotFields)];
     private bool _haveResolved;
+    // Commits left before every slot of the ring holds the last resolved tensor description in its bytes 64..255; until
+    // then headers are written whole, after that only their per-frame part, so those three cache lines of each slot are
+    // never invalidated under the consumers while the description stays the same.
+    private ulong _wholeHeadersLeft;
     private ulong _nextSeq;
     private bool _claimOpen;
     private long _framesPublished;
@@ -181,7 +185,15 @@ public sealed unsafe partial class Producer : IDisposable, IRegistryOwner
             }
             if (status == (int)TpFrameStatus.Ok)
             {
-                status = NativeMethods.tp_header_slot_write(claim.Slot, fields);
+                if (_wholeHeadersLeft == 0)
+                {
+                    NativeMethods.tp_header_slot_write_frame(claim.Slot, fields);
+                }
+                else
+                {
+                    status = NativeMethods.tp_header_slot_write(claim.Slot, fields);
+                    _wholeHeadersLeft--;
+                }
             }
         }
         if (status != (int)TpFrameStatus.Ok)
@@ -301,6 +313,8 @@ public sealed unsafe partial class Producer : IDisposable, IRegistryOwner
     {
         new ReadOnlySpan<byte>(fields, sizeof(TpSlotFields)).CopyTo(_lastResolved);
         _haveResolved = true;
+        _wholeHeadersLeft = _mask + 1UL; // a new description (or a new ring): one whole lap first
+
     }
 
     private void CheckClaim(ref FrameClaim claim)

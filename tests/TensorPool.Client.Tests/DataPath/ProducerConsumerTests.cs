@@ -129,6 +129,37 @@ public class ProducerConsumerTests
     }
 
     [Test]
+    public void Every_frame_carries_its_own_tensor_description_across_laps_and_changes()
+    {
+        // After a lap of one description the producer writes only the per-frame part of each header (the rest of the
+        // slot already holds it); a change of description, mid-lap and back again, must reach every later frame.
+        using var h = new Harness();
+        using Producer producer = h.Client.AddProducer(SmallPools(nslots: 4));
+        using Consumer consumer = h.Client.AddConsumer(producer.StreamId);
+        h.Work();
+        Harness.PollAll(consumer);
+        int[][] shapes = [[2, 3], [3, 2], [6], [1, 2, 3]];
+        // Runs of 9 (over two laps), 1, 2, 9 and 3 frames: steady laps, single-frame changes, returns to a shape.
+        (int Shape, int Count)[] runs = [(0, 9), (1, 1), (0, 2), (2, 9), (3, 3), (0, 5)];
+        int sent = 0;
+        foreach ((int shapeIndex, int count) in runs)
+        {
+            for (int i = 0; i < count; i++, sent++)
+            {
+                int[] shape = shapes[shapeIndex];
+                float[] values = [.. Enumerable.Range(sent, 6).Select(v => (float)v)];
+                Assert.That(producer.Offer<float>(values, shape), Is.True);
+                List<Harness.SeenFrame> frames = Harness.PollAll(consumer);
+                // Accepted at all only when dims and strides beyond ndims are zero (a drop rule, §8.2).
+                Assert.That(frames, Has.Count.EqualTo(1), $"frame {sent} accepted");
+                Assert.That(frames[0].Dims, Is.EqualTo(shape), $"frame {sent}");
+                Assert.That(BitConverter.ToSingle(frames[0].Payload), Is.EqualTo((float)sent));
+            }
+        }
+        Assert.That(consumer.Counters.FramesAccepted, Is.EqualTo(sent));
+    }
+
+    [Test]
     public void Second_claim_while_one_is_open_is_misuse()
     {
         using var h = new Harness();
