@@ -64,6 +64,34 @@ public class ProgressTests
     }
 
     [Test]
+    public void A_frame_committed_with_another_description_than_its_progress_reports_carries_the_committed_one()
+    {
+        // After a steady lap the producer writes only the per-frame part of a header (D80). A progress report writes
+        // the whole header early; if the frame is then committed with the steady description again, the slot must not
+        // keep the description the report wrote.
+        using var h = new Harness();
+        using Producer producer = h.Client.AddProducer(Big());
+        using Consumer consumer = h.Client.AddConsumer(new ConsumerOptions { StreamId = producer.StreamId, ProgressHandler = static (in FrameProgress _) => { } });
+        h.Work();
+        Harness.PollAll(consumer);
+        for (int i = 0; i < 20; i++) // more than a lap of 8 slots with [4, 1024]
+        {
+            Assert.That(producer.TryClaim(4096, out FrameClaim steady), Is.True);
+            steady.SetTensor(Dtype.Uint8, [4, 1024]);
+            producer.Commit(ref steady);
+        }
+        Harness.PollAll(consumer);
+        Assert.That(producer.TryClaim(4096, out FrameClaim claim), Is.True);
+        claim.SetTensor(Dtype.Uint8, [2, 2048]);
+        Assert.That(producer.ReportProgress(ref claim, 1024), Is.True); // the header now says [2, 2048]
+        claim.SetTensor(Dtype.Uint8, [4, 1024]);
+        producer.Commit(ref claim);
+        List<Harness.SeenFrame> frames = Harness.PollAll(consumer);
+        Assert.That(frames, Has.Count.EqualTo(1));
+        Assert.That(frames[0].Dims, Is.EqualTo(new[] { 4, 1024 }));
+    }
+
+    [Test]
     public void No_progress_is_sent_while_no_consumer_supports_it_10_2_2()
     {
         using var h = new Harness();
