@@ -124,8 +124,53 @@ public sealed class ChildProcess : IDisposable
         psi.RedirectStandardOutput = true;
         psi.RedirectStandardError = true;
         psi.UseShellExecute = false;
+        RestoreDefaultSignals(psi);
         Process process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {psi.FileName}");
         return new ChildProcess(process);
+    }
+
+    /// <summary>
+    /// A test runner started from a background job of a non-interactive shell ignores SIGINT and SIGQUIT, and a
+    /// child inherits that: our commands then rightly keep ignoring them (a background job is not stopped by the
+    /// terminal's Ctrl-C), and every test that sends SIGINT would fail for the environment's sake. In that case the
+    /// child is started through coreutils <c>env --default-signal</c>, which restores the default and execs the
+    /// program (same process id), as an interactive shell or a CI runner would have started it.
+    /// </summary>
+    private static void RestoreDefaultSignals(ProcessStartInfo psi)
+    {
+        const ulong sigInt = 1UL << 1;
+        const ulong sigQuit = 1UL << 2;
+        if ((IgnoredSignals() & (sigInt | sigQuit)) == 0 || !File.Exists("/usr/bin/env"))
+        {
+            return;
+        }
+        string[] original = [psi.FileName, .. psi.ArgumentList];
+        psi.FileName = "/usr/bin/env";
+        psi.ArgumentList.Clear();
+        psi.ArgumentList.Add("--default-signal=INT,QUIT");
+        foreach (string a in original)
+        {
+            psi.ArgumentList.Add(a);
+        }
+    }
+
+    /// <summary>The SigIgn mask of this process (bit n-1 = signal n ignored); 0 where /proc is not there.</summary>
+    private static ulong IgnoredSignals()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith("SigIgn:", StringComparison.Ordinal))
+                {
+                    return ulong.Parse(line.AsSpan(7).Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        return 0;
     }
 
     /// <summary>Write a line to the child's standard input (when it was redirected).</summary>
