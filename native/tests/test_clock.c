@@ -30,11 +30,15 @@ TP_TEST(monotonic_is_clock_monotonic_in_nanoseconds)
 
 TP_TEST(realtime_is_unix_time_in_nanoseconds)
 {
-    time_t before = time(NULL);
+    /* Bracketed by CLOCK_REALTIME itself: time() reads the coarse clock, which
+     * can still be in the previous second when the fine one has moved on. */
+    struct timespec before;
+    struct timespec after;
+    clock_gettime(CLOCK_REALTIME, &before);
     uint64_t ns = tp_clock_realtime_ns();
-    time_t after = time(NULL);
-    TP_CHECK(ns / 1000000000ULL >= (uint64_t)before);
-    TP_CHECK(ns / 1000000000ULL <= (uint64_t)after);
+    clock_gettime(CLOCK_REALTIME, &after);
+    TP_CHECK(ns >= (uint64_t)before.tv_sec * 1000000000ULL + (uint64_t)before.tv_nsec);
+    TP_CHECK(ns <= (uint64_t)after.tv_sec * 1000000000ULL + (uint64_t)after.tv_nsec);
     return 0;
 }
 
