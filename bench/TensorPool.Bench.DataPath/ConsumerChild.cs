@@ -58,7 +58,7 @@ internal static unsafe class ConsumerChild
             if (work > 0 && !latency)
             {
                 state.LastTicks = Stopwatch.GetTimestamp();
-                Volatile.Write(ref *position, state.LastSeq);
+                Volatile.Write(ref *state.Position, state.LastSeq);
             }
             if (work == 0)
             {

@@ -314,7 +314,6 @@ public sealed unsafe partial class Producer : IDisposable, IRegistryOwner
         new ReadOnlySpan<byte>(fields, sizeof(TpSlotFields)).CopyTo(_lastResolved);
         _haveResolved = true;
         _wholeHeadersLeft = _mask + 1UL; // a new description (or a new ring): one whole lap first
-
     }
 
     private void CheckClaim(ref FrameClaim claim)

@@ -20,6 +20,38 @@ public class ProgressTests
         public void On(in FrameProgress p) => Items.Add((p.State, p.PayloadBytesFilled, p.IsPrefixLayoutSafe, p.Prefix.Length));
     }
 
+    /// <summary>A harness, a producer with one 1 MiB pool and a consumer taking progress into <see cref="Seen"/>, mapped.</summary>
+    private sealed class Rig : IDisposable
+    {
+        private readonly Harness _h = new();
+        private readonly Seen _seen = new();
+        private readonly Producer _producer;
+        private readonly Consumer _consumer;
+
+        public Rig(uint? progressIntervalUs = null)
+        {
+            _producer = _h.Client.AddProducer(Big());
+            _consumer = _h.Client.AddConsumer(new ConsumerOptions
+            {
+                StreamId = _producer.StreamId,
+                ProgressHandler = _seen.On,
+                ProgressIntervalUs = progressIntervalUs,
+            });
+            _h.Work();
+            Harness.PollAll(_consumer);
+        }
+
+        public void Deconstruct(out Seen seen, out Harness h, out Producer producer, out Consumer consumer) =>
+            (seen, h, producer, consumer) = (_seen, _h, _producer, _consumer);
+
+        public void Dispose()
+        {
+            _consumer.Dispose();
+            _producer.Dispose();
+            _h.Dispose();
+        }
+    }
+
     private static byte[] Progress(uint stream, ulong epoch, ulong seq, ulong bytes, byte state)
     {
         byte[] buffer = new byte[FrameProgressEncoder.MinEncodedLength];
@@ -35,12 +67,8 @@ public class ProgressTests
     [Test]
     public void Producer_sends_started_throttled_progress_and_complete_within_its_floors_10_2_2()
     {
-        var seen = new Seen();
-        using var h = new Harness();
-        using Producer producer = h.Client.AddProducer(Big());
-        using Consumer consumer = h.Client.AddConsumer(new ConsumerOptions { StreamId = producer.StreamId, ProgressHandler = seen.On, ProgressIntervalUs = 10 });
-        h.Work();
-        Harness.PollAll(consumer);
+        using var rig = new Rig(progressIntervalUs: 10);
+        (Seen seen, Harness h, Producer producer, Consumer consumer) = rig;
         Assert.That(producer.TryClaim(Rows * RowBytes, out FrameClaim claim), Is.True);
         claim.SetTensor(Dtype.Uint8, [Rows, RowBytes]);
         claim.SetProgress(ProgressUnit.Rows, RowBytes);
@@ -69,11 +97,8 @@ public class ProgressTests
         // After a steady lap the producer writes only the per-frame part of a header (D80). A progress report writes
         // the whole header early; if the frame is then committed with the steady description again, the slot must not
         // keep the description the report wrote.
-        using var h = new Harness();
-        using Producer producer = h.Client.AddProducer(Big());
-        using Consumer consumer = h.Client.AddConsumer(new ConsumerOptions { StreamId = producer.StreamId, ProgressHandler = static (in FrameProgress _) => { } });
-        h.Work();
-        Harness.PollAll(consumer);
+        using var rig = new Rig();
+        (_, _, Producer producer, Consumer consumer) = rig;
         for (int i = 0; i < 20; i++) // more than a lap of 8 slots with [4, 1024]
         {
             Assert.That(producer.TryClaim(4096, out FrameClaim steady), Is.True);
@@ -160,12 +185,8 @@ public class ProgressTests
     [Test]
     public void Consumer_drops_progress_whose_unit_has_a_stride_inconsistent_with_the_tensor_10_2_2()
     {
-        var seen = new Seen();
-        using var h = new Harness();
-        using Producer producer = h.Client.AddProducer(Big());
-        using Consumer consumer = h.Client.AddConsumer(new ConsumerOptions { StreamId = producer.StreamId, ProgressHandler = seen.On });
-        h.Work();
-        Harness.PollAll(consumer);
+        using var rig = new Rig();
+        (Seen seen, _, Producer producer, Consumer consumer) = rig;
         Assert.That(producer.TryClaim(4096, out FrameClaim claim), Is.True);
         claim.SetTensor(Dtype.Uint8, [16, 256]);
         claim.SetProgress(ProgressUnit.Rows, 100); // the row stride is 256
@@ -179,12 +200,8 @@ public class ProgressTests
     [Test]
     public void Explicit_strides_make_the_prefix_safe_only_in_whole_rows_10_2_2()
     {
-        var seen = new Seen();
-        using var h = new Harness();
-        using Producer producer = h.Client.AddProducer(Big());
-        using Consumer consumer = h.Client.AddConsumer(new ConsumerOptions { StreamId = producer.StreamId, ProgressHandler = seen.On });
-        h.Work();
-        Harness.PollAll(consumer);
+        using var rig = new Rig();
+        (Seen seen, _, Producer producer, Consumer consumer) = rig;
         Assert.That(producer.TryClaim(4096, out FrameClaim claim), Is.True);
         claim.SetTensor(Dtype.Uint8, [16, 256], [256, 1]);
         claim.SetProgress(ProgressUnit.Rows, 256);

@@ -24,6 +24,38 @@ public sealed class DriverProcessTests
         return JsonDocument.Parse(line["result ".Length..]).RootElement.Clone();
     }
 
+    /// <summary>A consumer process on stream 10000 whose lease the driver granted.</summary>
+    private static ChildProcess AttachedConsumer(DriverProcess driver) =>
+        Started(ChildProcess.StartScenario("driver-consume", driver.ClientArgs("10000")), c => c.WaitForLine("attached ", Long));
+
+    /// <summary>A producer process on stream 10000 whose epoch <paramref name="consumer"/> has received.</summary>
+    private static ChildProcess FlowingProducer(DriverProcess driver, ChildProcess consumer, out ulong epoch)
+    {
+        ulong attached = 0;
+        ChildProcess producer = Started(ChildProcess.StartScenario("driver-produce", driver.ClientArgs("10000")), p =>
+        {
+            attached = AttachedEpoch(p);
+            WaitForEpoch(consumer, attached);
+        });
+        epoch = attached;
+        return producer;
+    }
+
+    /// <summary><paramref name="child"/> once <paramref name="ready"/> returned; killed and disposed if it threw.</summary>
+    private static ChildProcess Started(ChildProcess child, Action<ChildProcess> ready)
+    {
+        try
+        {
+            ready(child);
+            return child;
+        }
+        catch
+        {
+            child.Dispose();
+            throw;
+        }
+    }
+
     private static ulong AttachedEpoch(ChildProcess producer) =>
         ulong.Parse(producer.WaitForLine("attached ", Long).Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
 
@@ -36,11 +68,8 @@ public sealed class DriverProcessTests
         using var dir = new TempDirectory();
         using var driver = new DriverProcess(dir);
         driver.Start();
-        using ChildProcess consumer = ChildProcess.StartScenario("driver-consume", driver.ClientArgs("10000"));
-        consumer.WaitForLine("attached ", Long);
-        using ChildProcess producer = ChildProcess.StartScenario("driver-produce", driver.ClientArgs("10000"));
-        ulong epoch = AttachedEpoch(producer);
-        WaitForEpoch(consumer, epoch);
+        using ChildProcess consumer = AttachedConsumer(driver);
+        using ChildProcess producer = FlowingProducer(driver, consumer, out ulong epoch);
 
         using ChildProcess second = ChildProcess.StartScenario("driver-produce", driver.ClientArgs("10000"));
         Assert.That(second.WaitForExit(Long), Is.EqualTo(3), second.StandardError);
@@ -68,8 +97,7 @@ public sealed class DriverProcessTests
         using var dir = new TempDirectory();
         using var driver = new DriverProcess(dir);
         driver.Start();
-        using ChildProcess consumer = ChildProcess.StartScenario("driver-consume", driver.ClientArgs("10000"));
-        consumer.WaitForLine("attached ", Long);
+        using ChildProcess consumer = AttachedConsumer(driver);
         ulong first;
         using (ChildProcess producer = ChildProcess.StartScenario("driver-produce", driver.ClientArgs("10000")))
         {
@@ -95,11 +123,8 @@ public sealed class DriverProcessTests
         using var dir = new TempDirectory();
         using var driver = new DriverProcess(dir);
         driver.Start();
-        using ChildProcess consumer = ChildProcess.StartScenario("driver-consume", driver.ClientArgs("10000"));
-        consumer.WaitForLine("attached ", Long);
-        using ChildProcess producer = ChildProcess.StartScenario("driver-produce", driver.ClientArgs("10000"));
-        ulong first = AttachedEpoch(producer);
-        WaitForEpoch(consumer, first);
+        using ChildProcess consumer = AttachedConsumer(driver);
+        using ChildProcess producer = FlowingProducer(driver, consumer, out ulong first);
 
         driver.Process!.Kill(); // SIGKILL: no ShmDriverShutdown
         driver.Start();
