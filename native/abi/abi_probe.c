@@ -140,6 +140,8 @@ int main(void)
     printf("field tp_log_subscription_counters_t times_lapped %zu\n", offsetof(tp_log_subscription_counters_t, times_lapped));
     printf("field tp_log_subscription_counters_t stalled_skips %zu\n", offsetof(tp_log_subscription_counters_t, stalled_skips));
     printf("field tp_log_subscription_counters_t invalid_records %zu\n", offsetof(tp_log_subscription_counters_t, invalid_records));
+    printf("field tp_log_subscription_counters_t messages_skipped %zu\n", offsetof(tp_log_subscription_counters_t, messages_skipped));
+    printf("field tp_log_subscription_counters_t bytes_skipped %zu\n", offsetof(tp_log_subscription_counters_t, bytes_skipped));
     printf("struct tp_log_message_info_t %zu\n", sizeof(tp_log_message_info_t));
     printf("field tp_log_message_info_t position %zu\n", offsetof(tp_log_message_info_t, position));
     printf("field tp_log_message_info_t index %zu\n", offsetof(tp_log_message_info_t, index));

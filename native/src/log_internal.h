@@ -257,6 +257,7 @@ int tp_log_futex_wake_all(tp_log_t *log);
 void tp_log_recover_lapped(tp_log_subscription_t *sub);
 void tp_log_skip_stalled(tp_log_subscription_t *sub);
 void tp_log_skip_invalid(tp_log_subscription_t *sub);
+int64_t tp_log_skip_backlog(tp_log_subscription_t *sub, uint64_t keep_bytes);
 
 /* The position callers see: behind the cursor while validated copies wait in the batch. */
 static inline void tp_log_position_update(tp_log_subscription_t *sub)

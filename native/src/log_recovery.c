@@ -9,12 +9,24 @@
  */
 #include "log_internal.h"
 
-static void tp_log_land(tp_log_subscription_t *sub, uint64_t position, uint64_t index)
+/* Where a landing counts what lay between the cursor and the landing point: lost, or skipped on request. */
+typedef struct tp_log_skip_count_stct
+{
+    uint64_t *messages;
+    uint64_t *bytes;
+} tp_log_skip_count_t;
+
+static tp_log_skip_count_t tp_log_count_lost(tp_log_subscription_t *sub)
+{
+    return (tp_log_skip_count_t){ &sub->counters.messages_lost, &sub->counters.bytes_lost };
+}
+
+static void tp_log_land_counted(tp_log_subscription_t *sub, uint64_t position, uint64_t index, tp_log_skip_count_t count)
 {
     if (position >= sub->cursor && index >= sub->next_index)
     {
-        TP_LOG_COUNTER_ADD(sub->counters.messages_lost, index - sub->next_index);
-        TP_LOG_COUNTER_ADD(sub->counters.bytes_lost, position - sub->cursor);
+        TP_LOG_COUNTER_ADD(*count.messages, index - sub->next_index);
+        TP_LOG_COUNTER_ADD(*count.bytes, position - sub->cursor);
     }
     else
     {
@@ -27,6 +39,11 @@ static void tp_log_land(tp_log_subscription_t *sub, uint64_t position, uint64_t 
     sub->batch_next = 0;
     tp_log_position_update(sub);
     tp_log_stall_clear(sub);
+}
+
+static void tp_log_land(tp_log_subscription_t *sub, uint64_t position, uint64_t index)
+{
+    tp_log_land_counted(sub, position, index, tp_log_count_lost(sub));
 }
 
 /*
@@ -59,18 +76,24 @@ static int tp_log_self_describing(const tp_log_subscription_t *sub, uint64_t q, 
 }
 
 /* Land on the first real header in [from, tail_position), else on the tail pair itself. */
-static void tp_log_scan_and_land(tp_log_subscription_t *sub, uint64_t from, uint64_t tail_position, uint64_t tail_index)
+static void tp_log_scan_and_land_counted(tp_log_subscription_t *sub, uint64_t from, uint64_t tail_position,
+    uint64_t tail_index, tp_log_skip_count_t count)
 {
     for (uint64_t q = tp_log_align(from); q < tail_position; q += TP_LOG_RECORD_ALIGNMENT)
     {
         uint64_t index;
         if (tp_log_self_describing(sub, q, &index))
         {
-            tp_log_land(sub, q, index);
+            tp_log_land_counted(sub, q, index, count);
             return;
         }
     }
-    tp_log_land(sub, tail_position, tail_index);
+    tp_log_land_counted(sub, tail_position, tail_index, count);
+}
+
+static void tp_log_scan_and_land(tp_log_subscription_t *sub, uint64_t from, uint64_t tail_position, uint64_t tail_index)
+{
+    tp_log_scan_and_land_counted(sub, from, tail_position, tail_index, tp_log_count_lost(sub));
 }
 
 static int tp_log_is_lapped(const tp_log_subscription_t *sub, uint64_t tail_position)
@@ -142,4 +165,43 @@ void tp_log_skip_invalid(tp_log_subscription_t *sub)
         return;
     }
     tp_log_scan_and_land(sub, sub->cursor + TP_LOG_RECORD_ALIGNMENT, tail_position, tail_index);
+}
+
+/*
+ * Skip on request (log.h tp_log_subscription_skip_backlog). Copies waiting in
+ * the batch before the keep window are passed over first; when the window
+ * starts beyond the cursor, the ring is scanned from there for the first real
+ * header, exactly as a lapped subscriber resumes, but counted as skipped.
+ */
+int64_t tp_log_skip_backlog(tp_log_subscription_t *sub, uint64_t keep_bytes)
+{
+    uint64_t tail_position, tail_index;
+    tp_log_tail_load_pair(sub->log, &tail_position, &tail_index);
+    if (tail_position < sub->cursor || tail_index < sub->next_index)
+    {
+        /* The tail never moves back: someone wrote garbage into the descriptor. Stay put. */
+        TP_LOG_COUNTER_ADD(sub->counters.invalid_records, 1);
+        return 0;
+    }
+    const uint64_t before = TP_LOAD_RELAXED(&sub->counters.messages_skipped);
+    /* Never keep more than the ring holds: older bytes are being overwritten. */
+    const uint64_t keep = keep_bytes < sub->log->capacity / 2 ? keep_bytes : sub->log->capacity / 2;
+    const uint64_t window = tail_position > keep ? tail_position - keep : 0; /* keep what starts at or after it */
+    while (sub->batch_next < sub->batch_count && sub->batch[sub->batch_next].position < window)
+    {
+        const tp_log_entry_t *e = &sub->batch[sub->batch_next++];
+        uint64_t end = sub->batch_next < sub->batch_count ? sub->batch[sub->batch_next].position : sub->cursor;
+        TP_LOG_COUNTER_ADD(sub->counters.messages_skipped, 1);
+        TP_LOG_COUNTER_ADD(sub->counters.bytes_skipped, end - e->position);
+    }
+    if (window > sub->cursor)
+    {
+        tp_log_skip_count_t skipped = { &sub->counters.messages_skipped, &sub->counters.bytes_skipped };
+        tp_log_scan_and_land_counted(sub, window, tail_position, tail_index, skipped);
+    }
+    else
+    {
+        tp_log_position_update(sub);
+    }
+    return (int64_t)(TP_LOAD_RELAXED(&sub->counters.messages_skipped) - before);
 }

@@ -81,6 +81,17 @@ void tp_log_subscription_counters(const tp_log_subscription_t *subscription, tp_
     counters->times_lapped = TP_LOAD_RELAXED(&c->times_lapped);
     counters->stalled_skips = TP_LOAD_RELAXED(&c->stalled_skips);
     counters->invalid_records = TP_LOAD_RELAXED(&c->invalid_records);
+    counters->messages_skipped = TP_LOAD_RELAXED(&c->messages_skipped);
+    counters->bytes_skipped = TP_LOAD_RELAXED(&c->bytes_skipped);
+}
+
+int64_t tp_log_subscription_skip_backlog(tp_log_subscription_t *subscription, uint64_t keep_bytes)
+{
+    if (subscription == NULL)
+    {
+        return TP_ERR_SET(TP_ERR_INVALID_ARGUMENT, "subscription must not be NULL");
+    }
+    return tp_log_skip_backlog(subscription, keep_bytes);
 }
 
 /* The record at the cursor is claimed but not committed: time it, skip it when too old. `now` may be 0 (not read). */

@@ -15,6 +15,7 @@ public sealed class LoopbackSubscription : ISubscription
     private long _received;
     private long _lost;
     private long _lapped;
+    private long _skipped;
     private bool _closed;
 
     internal LoopbackSubscription(LoopbackTransport transport, string channel, int streamId)
@@ -43,7 +44,10 @@ public sealed class LoopbackSubscription : ISubscription
         {
             lock (_gate)
             {
-                return default(SubscriptionCounters) with { Received = _received, LostMessages = _lost, Lapped = _lapped };
+                return default(SubscriptionCounters) with
+                {
+                    Received = _received, LostMessages = _lost, Lapped = _lapped, SkippedMessages = _skipped,
+                };
             }
         }
     }
@@ -111,6 +115,18 @@ public sealed class LoopbackSubscription : ISubscription
     {
         var adapter = new DelegateHandler(handler);
         return Poll(ref adapter, messageLimit);
+    }
+
+    public long SkipBacklog(int keepMessages, int messageLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(keepMessages);
+        lock (_gate)
+        {
+            long skipped = Math.Max(0, _tail - _head - keepMessages);
+            _head += skipped;
+            _skipped += skipped;
+            return skipped;
+        }
     }
 
     public void Dispose()

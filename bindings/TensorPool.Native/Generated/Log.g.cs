@@ -165,7 +165,7 @@ internal struct TpLogPublicationCounters
     public ulong Wakes;
 }
 
-/// <remarks>C layout (clang, linux-x64): 56 bytes, alignment 8.</remarks>
+/// <remarks>C layout (clang, linux-x64): 72 bytes, alignment 8.</remarks>
 [NativeName("tp_log_subscription_counters_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 8)]
 internal struct TpLogSubscriptionCounters
@@ -197,6 +197,14 @@ internal struct TpLogSubscriptionCounters
     /// <summary>committed headers that failed validation (corrupt or hostile bytes)</summary>
     [NativeName("invalid_records")]
     public ulong InvalidRecords;
+
+    /// <summary>messages passed over on request by tp_log_subscription_skip_backlog (exact)</summary>
+    [NativeName("messages_skipped")]
+    public ulong MessagesSkipped;
+
+    /// <summary>log bytes those skips passed over</summary>
+    [NativeName("bytes_skipped")]
+    public ulong BytesSkipped;
 }
 
 /// <summary>Information about a message copied out by tp_log_subscription_receive.</summary>
@@ -380,7 +388,24 @@ internal static unsafe partial class NativeMethods
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     internal static partial int tp_log_subscription_wait(TpLogSubscription* subscription, long timeoutNs);
 
-    /// <summary>Log position of the next message this subscription will hand over (everything before it was delivered or counted lost).</summary>
+    /// <summary>
+    /// Give up the backlog: pass over the messages not yet handed over (copies
+    /// waiting in the batch included) except those in the last `keep_bytes` of
+    /// log before the tail, and continue with the first record there (0: at the
+    /// tail itself, the next message claimed). For a reader too far behind to
+    /// want old messages: a consumer resyncing to its newest frames. Passed-over
+    /// messages are counted in messages_skipped / bytes_skipped, not as lost:
+    /// with messages_received and messages_lost they still add up to every
+    /// message claimed since the subscription joined. A tail behind the cursor (a
+    /// corrupted descriptor) moves nothing and counts an invalid record. Returns
+    /// the number of messages passed over (&gt;= 0), or TP_ERR_INVALID_ARGUMENT.
+    /// Not from inside this subscription's poll handler (between receives is fine).
+    /// </summary>
+    [LibraryImport(LibraryName)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    internal static partial long tp_log_subscription_skip_backlog(TpLogSubscription* subscription, ulong keepBytes);
+
+    /// <summary>Log position of the next message this subscription will hand over (everything before it was delivered, counted lost or skipped).</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]

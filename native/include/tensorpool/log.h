@@ -199,6 +199,8 @@ typedef struct tp_log_subscription_counters_stct
     uint64_t times_lapped;       /* recoveries from being overrun by publishers */
     uint64_t stalled_skips;      /* claimed records skipped after the stall timeout */
     uint64_t invalid_records;    /* committed headers that failed validation (corrupt or hostile bytes) */
+    uint64_t messages_skipped;   /* messages passed over on request by tp_log_subscription_skip_backlog (exact) */
+    uint64_t bytes_skipped;      /* log bytes those skips passed over */
 } tp_log_subscription_counters_t;
 
 /* Information about a message copied out by tp_log_subscription_receive. */
@@ -215,7 +217,7 @@ TP_STATIC_ASSERT(sizeof(tp_log_claim_t) == 32, "tp_log_claim_t is 32 bytes");
 TP_STATIC_ASSERT(offsetof(tp_log_claim_t, position) == 8 && offsetof(tp_log_claim_t, index) == 16 &&
     offsetof(tp_log_claim_t, length) == 24 && offsetof(tp_log_claim_t, msg_type) == 28, "tp_log_claim_t offsets");
 TP_STATIC_ASSERT(sizeof(tp_log_publication_counters_t) == 5 * 8, "publication counters are five u64");
-TP_STATIC_ASSERT(sizeof(tp_log_subscription_counters_t) == 7 * 8, "subscription counters are seven u64");
+TP_STATIC_ASSERT(sizeof(tp_log_subscription_counters_t) == 9 * 8, "subscription counters are nine u64");
 TP_STATIC_ASSERT(sizeof(tp_log_message_info_t) == 24, "tp_log_message_info_t is 24 bytes");
 TP_STATIC_ASSERT(offsetof(tp_log_message_info_t, index) == 8 && offsetof(tp_log_message_info_t, length) == 16 &&
     offsetof(tp_log_message_info_t, msg_type) == 20, "tp_log_message_info_t offsets");
@@ -344,7 +346,22 @@ TP_EXPORT int tp_log_subscription_receive(
  */
 TP_EXPORT int tp_log_subscription_wait(tp_log_subscription_t *subscription, int64_t timeout_ns);
 
-/* Log position of the next message this subscription will hand over (everything before it was delivered or counted lost). */
+/*
+ * Give up the backlog: pass over the messages not yet handed over (copies
+ * waiting in the batch included) except those in the last `keep_bytes` of
+ * log before the tail, and continue with the first record there (0: at the
+ * tail itself, the next message claimed). For a reader too far behind to
+ * want old messages: a consumer resyncing to its newest frames. Passed-over
+ * messages are counted in messages_skipped / bytes_skipped, not as lost:
+ * with messages_received and messages_lost they still add up to every
+ * message claimed since the subscription joined. A tail behind the cursor (a
+ * corrupted descriptor) moves nothing and counts an invalid record. Returns
+ * the number of messages passed over (>= 0), or TP_ERR_INVALID_ARGUMENT.
+ * Not from inside this subscription's poll handler (between receives is fine).
+ */
+TP_EXPORT int64_t tp_log_subscription_skip_backlog(tp_log_subscription_t *subscription, uint64_t keep_bytes);
+
+/* Log position of the next message this subscription will hand over (everything before it was delivered, counted lost or skipped). */
 TP_EXPORT TP_TRIVIAL int64_t tp_log_subscription_position(const tp_log_subscription_t *subscription);
 
 TP_EXPORT TP_TRIVIAL void tp_log_subscription_counters(

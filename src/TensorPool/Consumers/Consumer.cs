@@ -39,6 +39,7 @@ public sealed unsafe partial class Consumer : IDisposable
     private ulong _expectedSeq;
     private ulong _latestKnownSeq;
     private ulong _resyncBelow;
+    private bool _resyncSkipped;
     private ulong _firstSeq = NoSeq;
     private ulong _lastSeq = NoSeq;
     private long _descriptorsReceived;
@@ -400,6 +401,7 @@ public sealed unsafe partial class Consumer : IDisposable
             _expectedSeq = 0;
             _latestKnownSeq = 0;
             _resyncBelow = 0;
+            _resyncSkipped = false;
         }
         if (seq < _expectedSeq)
         {
@@ -410,7 +412,12 @@ public sealed unsafe partial class Consumer : IDisposable
             old.Release();
             return false;
         }
-        if (Control is { GapsAreRateLimited: true })
+        if (_resyncSkipped)
+        {
+            _resyncSkipped = false;
+            _dropsResync += (long)(seq - _expectedSeq); // their descriptors were passed over by the resync
+        }
+        else if (Control is { GapsAreRateLimited: true })
         {
             _rateLimited += (long)(seq - _expectedSeq); // the producer's max_rate_hz cap at work, not a loss (§5)
         }
@@ -468,8 +475,26 @@ public sealed unsafe partial class Consumer : IDisposable
         {
             _resyncBelow = _latestKnownSeq;
             _resyncs++;
+            SkipDescriptorBacklog();
         }
         return true;
+    }
+
+    /// <summary>
+    /// A resync also gives up the descriptor backlog: behind by more than the gap, the descriptors waiting on the
+    /// stream mostly name overwritten slots, and reading each one costs about what the producer pays to write it, so a
+    /// consumer that read them all would stay behind for good. The newest half ring (at most max_outstanding_seq_gap)
+    /// is kept: frames that may still be intact, the last ones of a burst among them. Frames whose descriptors were
+    /// passed over are counted as resync drops when the next descriptor shows the gap (docs/DECISIONS.md D84).
+    /// </summary>
+    private void SkipDescriptorBacklog()
+    {
+        uint nslots = _mapping.IsMapped ? _mapping.Ring->Nslots : 0;
+        int keep = (int)Math.Min(nslots / 2, Math.Min(_maxGap, int.MaxValue));
+        if (_descriptors.SkipBacklog(keep, FrameDescriptorEncoder.MinEncodedLength) > 0)
+        {
+            _resyncSkipped = true;
+        }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -25,4 +25,14 @@ public interface ISubscription : IDisposable
 
     /// <summary>Delegate-based convenience for code off the hot path.</summary>
     int Poll(MessageHandler handler, int messageLimit);
+
+    /// <summary>
+    /// Give up the backlog: pass over the messages published so far and not yet delivered, except about the newest
+    /// <paramref name="keepMessages"/> if they were <paramref name="messageLength"/> bytes each (0: keep none and
+    /// continue with the next message published; Aeron: moving an image's position up to its tail). For a reader too
+    /// far behind to want old messages. Returns how many were passed over; they are counted in
+    /// <see cref="SubscriptionCounters.SkippedMessages"/>, not as lost. Call from the polling thread, between polls or
+    /// from inside a handler (the rest of that poll then continues after the skip).
+    /// </summary>
+    long SkipBacklog(int keepMessages, int messageLength);
 }

@@ -2,8 +2,9 @@ namespace TensorPool.Transport;
 
 /// <summary>
 /// A snapshot of a subscription's delivery and loss counters, counted since it joined the stream. Every message
-/// published after the subscription joined is either received or lost: <c>Received + LostMessages</c> equals the
-/// messages published since (on tp:ipc, exactly; docs/DECISIONS.md D18).
+/// published after the subscription joined is received, lost or skipped on request:
+/// <c>Received + LostMessages + SkippedMessages</c> equals the messages published since (on tp:ipc, exactly;
+/// docs/DECISIONS.md D18).
 /// </summary>
 /// <param name="Received">Messages delivered to handlers.</param>
 /// <param name="ReceivedBytes">Their payload bytes.</param>
@@ -12,6 +13,8 @@ namespace TensorPool.Transport;
 /// <param name="Lapped">Times the subscriber was overtaken by publishers and had to skip ahead.</param>
 /// <param name="StalledSkips">Records skipped because their publisher did not commit within the stall timeout.</param>
 /// <param name="InvalidRecords">Records whose header failed validation (corrupt or hostile bytes in shared memory); their messages are in <paramref name="LostMessages"/>.</param>
+/// <param name="SkippedMessages">Messages passed over by <see cref="ISubscription.SkipBacklog"/>.</param>
+/// <param name="SkippedBytes">Bytes of stream those skips passed over (record framing included).</param>
 public readonly record struct SubscriptionCounters(
     long Received,
     long ReceivedBytes,
@@ -19,4 +22,6 @@ public readonly record struct SubscriptionCounters(
     long LostBytes,
     long Lapped,
     long StalledSkips,
-    long InvalidRecords);
+    long InvalidRecords,
+    long SkippedMessages,
+    long SkippedBytes);

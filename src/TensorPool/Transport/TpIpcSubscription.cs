@@ -28,6 +28,8 @@ public sealed unsafe class TpIpcSubscription : ISubscription
     private ExclusiveUse _use;
     // The native position as of the last poll: Position reads it from any thread without a lease.
     private long _position;
+    // True while Poll hands messages to a handler (the polling thread holds the use): SkipBacklog may run inside.
+    private bool _delivering;
 
     internal TpIpcSubscription(TpIpcTransport transport, TpIpcLog log, LogSubscriptionHandle handle, string channel, int streamId)
     {
@@ -60,7 +62,8 @@ public sealed unsafe class TpIpcSubscription : ISubscription
                 NativeMethods.tp_log_subscription_counters(lease.Pointer, &c);
             }
             return new SubscriptionCounters((long)c.MessagesReceived, (long)c.BytesReceived, (long)c.MessagesLost,
-                (long)c.BytesLost, (long)c.TimesLapped, (long)c.StalledSkips, (long)c.InvalidRecords);
+                (long)c.BytesLost, (long)c.TimesLapped, (long)c.StalledSkips, (long)c.InvalidRecords,
+                (long)c.MessagesSkipped, (long)c.BytesSkipped);
         }
     }
 
@@ -95,6 +98,7 @@ public sealed unsafe class TpIpcSubscription : ISubscription
             var subscription = (TpLogSubscription*)_handle.DangerousGetHandle();
             fixed (byte* buffer = _buffer)
             {
+                _delivering = true;
                 // A handler that disposed the subscription ends the poll at once.
                 while (delivered < messageLimit && !_use.IsClosed)
                 {
@@ -110,6 +114,7 @@ public sealed unsafe class TpIpcSubscription : ISubscription
         }
         finally
         {
+            _delivering = false;
             // Also after an empty poll: lapping and stalled records move the position without a delivery.
             Volatile.Write(ref _position, NativeMethods.tp_log_subscription_position((TpLogSubscription*)_handle.DangerousGetHandle()));
             _use.Exit(_handle);
@@ -123,6 +128,44 @@ public sealed unsafe class TpIpcSubscription : ISubscription
         ArgumentNullException.ThrowIfNull(handler);
         var adapter = new DelegateHandler(handler);
         return Poll(ref adapter, messageLimit);
+    }
+
+    /// <summary>
+    /// Pass over the messages not yet delivered except those in the last <paramref name="keepMessages"/> records of
+    /// <paramref name="messageLength"/> bytes before the log's tail (see <see cref="ISubscription.SkipBacklog"/>);
+    /// returns how many were passed over. One read of the tail and a short scan of the kept window; no wait. At most
+    /// half the log is kept (older records are being overwritten).
+    /// </summary>
+    public long SkipBacklog(int keepMessages, int messageLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(keepMessages);
+        ArgumentOutOfRangeException.ThrowIfNegative(messageLength);
+        const int align = (int)TpLogLayout.RecordAlignment;
+        ulong record = ((ulong)(int)TpLogLayout.RecordHeaderLength + (ulong)messageLength + align - 1) & ~(ulong)(align - 1);
+        ulong keepBytes = (ulong)keepMessages * record;
+        if (_delivering)
+        {
+            // Inside this subscription's handler: the poll on this thread holds the use.
+            ObjectDisposedException.ThrowIf(_use.IsClosed, this);
+            return Skip(keepBytes);
+        }
+        ObjectDisposedException.ThrowIf(!_use.TryEnter(_handle), this);
+        try
+        {
+            return Skip(keepBytes);
+        }
+        finally
+        {
+            _use.Exit(_handle);
+        }
+    }
+
+    private long Skip(ulong keepBytes)
+    {
+        var subscription = (TpLogSubscription*)_handle.DangerousGetHandle();
+        long skipped = NativeMethods.tp_log_subscription_skip_backlog(subscription, keepBytes);
+        Volatile.Write(ref _position, NativeMethods.tp_log_subscription_position(subscription));
+        return skipped >= 0 ? skipped : throw NativeError.Create((int)skipped, $"skipping the backlog of {_log.Path}");
     }
 
     /// <summary>

@@ -326,8 +326,9 @@ public unsafe class DropRuleTests : CraftedStreamFixture
         ConsumerCounters c = Reader.Counters;
         Assert.That(c.Resyncs, Is.EqualTo(1));
         Assert.That(c.DropsLate, Is.EqualTo(1), "the first read finds slot 0 holding seq 992, 992 > 256 behind: resync");
-        Assert.That(c.DropsResync, Is.EqualTo(992 - 1), "descriptors 1..991 are skipped unread");
-        Assert.That(seen.Select(f => f.Seq), Is.EqualTo(Enumerable.Range(992, 8).Select(i => (ulong)i)));
+        Assert.That(c.DropsResync, Is.EqualTo(995), "descriptors 1..995 are passed over, the newest half ring kept");
+        Assert.That(c.DescriptorsReceived, Is.EqualTo(5), "the passed-over descriptors are never read");
+        Assert.That(seen.Select(f => f.Seq), Is.EqualTo(Enumerable.Range(996, 4).Select(i => (ulong)i)));
         Assert.That(c.FramesAccepted + c.DropsTotal, Is.EqualTo(frames));
     }
 

@@ -129,6 +129,35 @@ public class ProducerConsumerTests
     }
 
     [Test]
+    public void A_consumer_far_behind_on_tp_ipc_gives_up_the_descriptor_backlog_and_reads_the_newest_frames_15_4()
+    {
+        // 5,000 frames while the consumer does not poll: several laps of the descriptor log and of the 64-slot ring.
+        // Reading the backlog would cost it about what producing it cost; it reads one stale descriptor, resyncs, and
+        // reads only the newest half ring (from the newest frame it saw in a slot on).
+        using var h = new Harness(o => o.Transport = null); // null: the client's own tp:ipc transport
+        using Producer producer = h.Client.AddProducer(SmallPools(nslots: 64));
+        using Consumer consumer = h.Client.AddConsumer(producer.StreamId);
+        h.Work();
+        Harness.PollAll(consumer);
+        producer.Offer(BitConverter.GetBytes(0));
+        Assert.That(Harness.PollAll(consumer), Has.Count.EqualTo(1));
+        const int frames = 5000;
+        for (int i = 1; i <= frames; i++)
+        {
+            producer.Offer(BitConverter.GetBytes(i));
+        }
+        List<Harness.SeenFrame> seen = Harness.PollAll(consumer);
+        ConsumerCounters c = consumer.Counters;
+        Assert.That(c.Resyncs, Is.EqualTo(1));
+        Assert.That(c.DescriptorsReceived, Is.LessThanOrEqualTo(1 + 1 + 32), "frame 0, one stale descriptor, the kept half ring");
+        int[] payloads = [.. seen.Select(f => BitConverter.ToInt32(f.Payload))];
+        Assert.That(payloads, Has.Length.InRange(1, 32));
+        Assert.That(payloads, Is.EqualTo(Enumerable.Range(frames - payloads.Length + 1, payloads.Length)), "the newest frames, in order");
+        Assert.That(c.FramesAccepted + c.DropsTotal, Is.EqualTo(frames + 1), "every frame accepted or counted");
+        Assert.That(c.DropsResync, Is.GreaterThan(0));
+    }
+
+    [Test]
     public void Every_frame_carries_its_own_tensor_description_across_laps_and_changes()
     {
         // After a lap of one description the producer writes only the per-frame part of each header (the rest of the
