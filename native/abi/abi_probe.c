@@ -147,6 +147,12 @@ int main(void)
     printf("field tp_log_message_info_t index %zu\n", offsetof(tp_log_message_info_t, index));
     printf("field tp_log_message_info_t length %zu\n", offsetof(tp_log_message_info_t, length));
     printf("field tp_log_message_info_t msg_type %zu\n", offsetof(tp_log_message_info_t, msg_type));
+    printf("struct tp_log_message_view_t %zu\n", sizeof(tp_log_message_view_t));
+    printf("field tp_log_message_view_t buffer %zu\n", offsetof(tp_log_message_view_t, buffer));
+    printf("field tp_log_message_view_t position %zu\n", offsetof(tp_log_message_view_t, position));
+    printf("field tp_log_message_view_t index %zu\n", offsetof(tp_log_message_view_t, index));
+    printf("field tp_log_message_view_t length %zu\n", offsetof(tp_log_message_view_t, length));
+    printf("field tp_log_message_view_t msg_type %zu\n", offsetof(tp_log_message_view_t, msg_type));
     /* native/include/tensorpool/log_layout.h */
     printf("enum tp_log_layout_t TP_LOG_MAGIC %lld\n", (long long)TP_LOG_MAGIC);
     printf("enum tp_log_layout_t TP_LOG_LAYOUT_VERSION %lld\n", (long long)TP_LOG_LAYOUT_VERSION);

@@ -316,3 +316,41 @@ int tp_log_subscription_receive(tp_log_subscription_t *subscription, uint8_t *bu
     tp_log_delivered(subscription, e);
     return 1;
 }
+
+int32_t tp_log_subscription_peek(tp_log_subscription_t *subscription, tp_log_message_view_t *views, int32_t max)
+{
+    if (subscription == NULL || views == NULL || max <= 0)
+    {
+        return TP_ERR_SET(TP_ERR_INVALID_ARGUMENT, "subscription and views must not be NULL, max must be positive");
+    }
+    if (!tp_log_next_entry(subscription))
+    {
+        return 0;
+    }
+    /* Only the current batch: reading the log again would overwrite the scratch the views point into. */
+    int32_t n = 0;
+    for (int i = subscription->batch_next; i < subscription->batch_count && n < max; i++, n++)
+    {
+        const tp_log_entry_t *e = &subscription->batch[i];
+        tp_log_message_view_t *v = &views[n];
+        v->buffer = subscription->scratch + e->offset;
+        v->position = (int64_t)e->position;
+        v->index = (int64_t)e->index;
+        v->length = e->length;
+        v->msg_type = e->msg_type;
+    }
+    return n;
+}
+
+int tp_log_subscription_consume(tp_log_subscription_t *subscription, int32_t count)
+{
+    if (subscription == NULL || count < 0 || count > subscription->batch_count - subscription->batch_next)
+    {
+        return TP_ERR_SET(TP_ERR_INVALID_ARGUMENT, "subscription must not be NULL and count within the pending messages");
+    }
+    for (int32_t i = 0; i < count; i++)
+    {
+        tp_log_delivered(subscription, &subscription->batch[subscription->batch_next]);
+    }
+    return 0;
+}

@@ -327,4 +327,50 @@ TP_TEST(every_subscription_sees_every_publication)
     return 0;
 }
 
+/* Batched delivery: views in place, nothing delivered until consumed, the same views again until then. */
+TP_TEST(peek_exposes_pending_messages_in_place_until_consumed)
+{
+    const char *dir = tlu_dir();
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, 0));
+    TP_CHECK_EQ_INT(0, tp_log_subscription_peek(f.sub, (tp_log_message_view_t[1]){ { 0 } }, 1));
+    for (uint32_t i = 0; i < 5; i++)
+    {
+        TP_CHECK(tlu_offer(f.pub, 24 + (int32_t)i, 1, i, (int32_t)i) > 0);
+    }
+    tp_log_message_view_t views[8];
+    TP_CHECK_EQ_INT(3, tp_log_subscription_peek(f.sub, views, 3));
+    TP_CHECK_EQ_INT(5, tp_log_subscription_peek(f.sub, views, 8));
+    for (uint32_t i = 0; i < 5; i++)
+    {
+        uint32_t publisher = 0, sequence = 0;
+        TP_CHECK(tlu_verify(views[i].buffer, views[i].length, &publisher, &sequence));
+        TP_CHECK_EQ_INT(i, sequence);
+        TP_CHECK_EQ_INT(24 + (int32_t)i, views[i].length);
+        TP_CHECK_EQ_INT((int32_t)i, views[i].msg_type);
+        TP_CHECK_EQ_INT(i, views[i].index);
+    }
+    TP_CHECK_EQ_INT(0, tp_log_subscription_position(f.sub));
+    tp_log_subscription_counters_t c;
+    tp_log_subscription_counters(f.sub, &c);
+    TP_CHECK_EQ_U64(0, c.messages_received);
+    TP_CHECK_OK(tp_log_subscription_consume(f.sub, 2));
+    TP_CHECK_EQ_INT(views[2].position, tp_log_subscription_position(f.sub));
+    TP_CHECK_ERR(TP_ERR_INVALID_ARGUMENT, tp_log_subscription_consume(f.sub, 4));
+    TP_CHECK_ERR(TP_ERR_INVALID_ARGUMENT, tp_log_subscription_consume(f.sub, -1));
+    TP_CHECK_EQ_INT(3, tp_log_subscription_peek(f.sub, views, 8));
+    uint32_t publisher = 0, sequence = 0;
+    TP_CHECK(tlu_verify(views[0].buffer, views[0].length, &publisher, &sequence));
+    TP_CHECK_EQ_INT(2, sequence);
+    TP_CHECK_OK(tp_log_subscription_consume(f.sub, 3));
+    TP_CHECK_EQ_INT(0, tp_log_subscription_peek(f.sub, views, 8));
+    tp_log_subscription_counters(f.sub, &c);
+    TP_CHECK_EQ_U64(5, c.messages_received);
+    TP_CHECK_EQ_U64(24 + 25 + 26 + 27 + 28, c.bytes_received);
+    TP_CHECK_ERR(TP_ERR_INVALID_ARGUMENT, tp_log_subscription_peek(f.sub, NULL, 1));
+    TP_CHECK_ERR(TP_ERR_INVALID_ARGUMENT, tp_log_subscription_peek(f.sub, views, 0));
+    tlu_fixture_close(&f);
+    return 0;
+}
+
 TP_TEST_MAIN()

@@ -229,6 +229,32 @@ internal struct TpLogMessageInfo
     public int MsgType;
 }
 
+/// <summary>A message ready to hand over, in place in the subscription's private copy (tp_log_subscription_peek).</summary>
+/// <remarks>C layout (clang, linux-x64): 32 bytes, alignment 8.</remarks>
+[NativeName("tp_log_message_view_t")]
+[StructLayout(LayoutKind.Sequential, Pack = 8)]
+internal unsafe struct TpLogMessageView
+{
+    /// <summary>the payload: valid until the next read, skip or close of the subscription</summary>
+    [NativeName("buffer")]
+    public byte* Buffer;
+
+    /// <summary>absolute position of the record header</summary>
+    [NativeName("position")]
+    public long Position;
+
+    /// <summary>dense record index</summary>
+    [NativeName("index")]
+    public long Index;
+
+    /// <summary>payload length</summary>
+    [NativeName("length")]
+    public int Length;
+
+    [NativeName("msg_type")]
+    public int MsgType;
+}
+
 internal static unsafe partial class NativeMethods
 {
     /// <summary>
@@ -377,6 +403,29 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     internal static partial int tp_log_subscription_receive(TpLogSubscription* subscription, byte* buffer, int capacity, TpLogMessageInfo* info);
+
+    /// <summary>
+    /// Batched delivery for callers that hand messages over themselves (one call
+    /// per batch instead of one per message, no copy): expose up to `max` messages
+    /// ready to hand over as views into the subscription's private copy, reading
+    /// the log when none is pending. Nothing is marked delivered until
+    /// tp_log_subscription_consume; the same messages are exposed again until
+    /// then. Views stay valid until the next peek that reads the log, receive,
+    /// poll, skip or close. Returns the number of views filled (0 when none is
+    /// ready), or TP_ERR_INVALID_ARGUMENT.
+    /// </summary>
+    [LibraryImport(LibraryName)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    internal static partial int tp_log_subscription_peek(TpLogSubscription* subscription, TpLogMessageView* views, int max);
+
+    /// <summary>
+    /// Mark the first `count` messages of the last peek delivered (counted as
+    /// received; the position moves past them). Returns 0, or
+    /// TP_ERR_INVALID_ARGUMENT when `count` is negative or more than are pending.
+    /// </summary>
+    [LibraryImport(LibraryName)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    internal static partial int tp_log_subscription_consume(TpLogSubscription* subscription, int count);
 
     /// <summary>
     /// Sleep until poll has work or `timeout_ns` passes (negative: no timeout,

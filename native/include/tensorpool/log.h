@@ -212,6 +212,16 @@ typedef struct tp_log_message_info_stct
     int32_t msg_type;
 } tp_log_message_info_t;
 
+/* A message ready to hand over, in place in the subscription's private copy (tp_log_subscription_peek). */
+typedef struct tp_log_message_view_stct
+{
+    const uint8_t *buffer; /* the payload: valid until the next read, skip or close of the subscription */
+    int64_t position;      /* absolute position of the record header */
+    int64_t index;         /* dense record index */
+    int32_t length;        /* payload length */
+    int32_t msg_type;
+} tp_log_message_view_t;
+
 /* Layouts the C# bindings mirror: no padding, fixed sizes. */
 TP_STATIC_ASSERT(sizeof(tp_log_claim_t) == 32, "tp_log_claim_t is 32 bytes");
 TP_STATIC_ASSERT(offsetof(tp_log_claim_t, position) == 8 && offsetof(tp_log_claim_t, index) == 16 &&
@@ -219,6 +229,9 @@ TP_STATIC_ASSERT(offsetof(tp_log_claim_t, position) == 8 && offsetof(tp_log_clai
 TP_STATIC_ASSERT(sizeof(tp_log_publication_counters_t) == 5 * 8, "publication counters are five u64");
 TP_STATIC_ASSERT(sizeof(tp_log_subscription_counters_t) == 9 * 8, "subscription counters are nine u64");
 TP_STATIC_ASSERT(sizeof(tp_log_message_info_t) == 24, "tp_log_message_info_t is 24 bytes");
+TP_STATIC_ASSERT(sizeof(tp_log_message_view_t) == 32, "tp_log_message_view_t is 32 bytes");
+TP_STATIC_ASSERT(offsetof(tp_log_message_view_t, position) == 8 && offsetof(tp_log_message_view_t, index) == 16 &&
+    offsetof(tp_log_message_view_t, length) == 24 && offsetof(tp_log_message_view_t, msg_type) == 28, "tp_log_message_view_t offsets");
 TP_STATIC_ASSERT(offsetof(tp_log_message_info_t, index) == 8 && offsetof(tp_log_message_info_t, length) == 16 &&
     offsetof(tp_log_message_info_t, msg_type) == 20, "tp_log_message_info_t offsets");
 
@@ -337,6 +350,25 @@ TP_EXPORT int32_t tp_log_subscription_poll(
  */
 TP_EXPORT int tp_log_subscription_receive(
     tp_log_subscription_t *subscription, uint8_t *buffer, int32_t capacity, tp_log_message_info_t *info);
+
+/*
+ * Batched delivery for callers that hand messages over themselves (one call
+ * per batch instead of one per message, no copy): expose up to `max` messages
+ * ready to hand over as views into the subscription's private copy, reading
+ * the log when none is pending. Nothing is marked delivered until
+ * tp_log_subscription_consume; the same messages are exposed again until
+ * then. Views stay valid until the next peek that reads the log, receive,
+ * poll, skip or close. Returns the number of views filled (0 when none is
+ * ready), or TP_ERR_INVALID_ARGUMENT.
+ */
+TP_EXPORT int32_t tp_log_subscription_peek(tp_log_subscription_t *subscription, tp_log_message_view_t *views, int32_t max);
+
+/*
+ * Mark the first `count` messages of the last peek delivered (counted as
+ * received; the position moves past them). Returns 0, or
+ * TP_ERR_INVALID_ARGUMENT when `count` is negative or more than are pending.
+ */
+TP_EXPORT int tp_log_subscription_consume(tp_log_subscription_t *subscription, int32_t count);
 
 /*
  * Sleep until poll has work or `timeout_ns` passes (negative: no timeout,

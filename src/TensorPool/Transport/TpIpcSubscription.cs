@@ -22,14 +22,18 @@ public sealed unsafe class TpIpcSubscription : ISubscription
     private readonly TpIpcTransport _transport;
     private readonly TpIpcLog _log;
     private readonly LogSubscriptionHandle _handle;
-    // The copy-out buffer handlers see: pinned for the subscription's lifetime, so a handler never sees freed memory.
-    private readonly byte[] _buffer;
+    // One batch of messages exposed in place by the native peek (pinned: the native side fills it).
+    private readonly TpLogMessageView[] _views = GC.AllocateArray<TpLogMessageView>((int)TpLogDefaults.PollBatch, pinned: true);
     // Polls come from one thread at a time: they need no SafeHandle lease (two locked instructions per poll).
     private ExclusiveUse _use;
     // The native position as of the last poll: Position reads it from any thread without a lease.
     private long _position;
     // True while Poll hands messages to a handler (the polling thread holds the use): SkipBacklog may run inside.
     private bool _delivering;
+    // Messages of the current peek handed to the handler and not yet consumed natively.
+    private int _handed;
+    // A skip from inside the handler replaced the batch the views point into.
+    private bool _batchReplaced;
 
     internal TpIpcSubscription(TpIpcTransport transport, TpIpcLog log, LogSubscriptionHandle handle, string channel, int streamId)
     {
@@ -38,7 +42,6 @@ public sealed unsafe class TpIpcSubscription : ISubscription
         _handle = handle;
         Channel = channel;
         StreamId = streamId;
-        _buffer = GC.AllocateUninitializedArray<byte>(Math.Max(log.MaxMessageLength, 1), pinned: true);
         using NativeHandleLease<TpLogSubscription> lease = handle.Lease();
         _position = NativeMethods.tp_log_subscription_position(lease.Pointer);
     }
@@ -90,25 +93,38 @@ public sealed unsafe class TpIpcSubscription : ISubscription
     {
         ArgumentOutOfRangeException.ThrowIfNegative(messageLimit);
         ObjectDisposedException.ThrowIf(!_use.TryEnter(_handle), this);
-        TpLogMessageInfo info;
         int delivered = 0;
         try
         {
             // Valid until the Exit below: a Dispose meanwhile (even from the handler) defers the close to it.
             var subscription = (TpLogSubscription*)_handle.DangerousGetHandle();
-            fixed (byte* buffer = _buffer)
+            fixed (TpLogMessageView* views = _views)
             {
                 _delivering = true;
                 // A handler that disposed the subscription ends the poll at once.
                 while (delivered < messageLimit && !_use.IsClosed)
                 {
-                    int rc = NativeMethods.tp_log_subscription_receive(subscription, buffer, _buffer.Length, &info);
-                    if (rc <= 0)
+                    // One native call exposes a batch in place; the handler reads the subscription's own copy.
+                    int n = NativeMethods.tp_log_subscription_peek(subscription, views, Math.Min(messageLimit - delivered, _views.Length));
+                    if (n <= 0)
                     {
-                        return rc == 0 ? delivered : throw NativeError.Create(rc, $"receiving from {_log.Path}");
+                        return n == 0 ? delivered : throw NativeError.Create(n, $"receiving from {_log.Path}");
                     }
-                    delivered++;
-                    handler.OnMessage(new ReadOnlySpan<byte>(buffer, info.Length));
+                    _handed = 0;
+                    _batchReplaced = false;
+                    try
+                    {
+                        for (int i = 0; i < n && !_use.IsClosed && !_batchReplaced; i++)
+                        {
+                            _handed++; // a message given to a handler that throws still counts as received
+                            delivered++;
+                            handler.OnMessage(new ReadOnlySpan<byte>(views[i].Buffer, views[i].Length));
+                        }
+                    }
+                    finally
+                    {
+                        ConsumeHanded(subscription);
+                    }
                 }
             }
         }
@@ -120,6 +136,21 @@ public sealed unsafe class TpIpcSubscription : ISubscription
             _use.Exit(_handle);
         }
         return delivered;
+    }
+
+    // Marks the messages handed over since the last peek (or skip) delivered.
+    private void ConsumeHanded(TpLogSubscription* subscription)
+    {
+        int handed = _handed;
+        _handed = 0;
+        if (handed > 0 && !_batchReplaced)
+        {
+            int rc = NativeMethods.tp_log_subscription_consume(subscription, handed);
+            if (rc < 0)
+            {
+                throw NativeError.Create(rc, $"receiving from {_log.Path}");
+            }
+        }
     }
 
     /// <summary>Delegate form of <see cref="Poll{THandler}"/> (allocation-free too, given a cached delegate).</summary>
@@ -145,8 +176,12 @@ public sealed unsafe class TpIpcSubscription : ISubscription
         ulong keepBytes = (ulong)keepMessages * record;
         if (_delivering)
         {
-            // Inside this subscription's handler: the poll on this thread holds the use.
+            // Inside this subscription's handler: the poll on this thread holds the use. What was handed over so far is
+            // delivered, the rest of the batch is the skip's to pass over, and the poll must not touch the old views.
             ObjectDisposedException.ThrowIf(_use.IsClosed, this);
+            var subscription = (TpLogSubscription*)_handle.DangerousGetHandle();
+            ConsumeHanded(subscription);
+            _batchReplaced = true;
             return Skip(keepBytes);
         }
         ObjectDisposedException.ThrowIf(!_use.TryEnter(_handle), this);
