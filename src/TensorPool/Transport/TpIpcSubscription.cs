@@ -105,7 +105,8 @@ public sealed unsafe class TpIpcSubscription : ISubscription
                 while (delivered < messageLimit && !_use.IsClosed)
                 {
                     // One native call exposes a batch in place; the handler reads the subscription's own copy.
-                    int n = NativeMethods.tp_log_subscription_peek(subscription, views, Math.Min(messageLimit - delivered, _views.Length));
+                    int wanted = Math.Min(messageLimit - delivered, _views.Length);
+                    int n = NativeMethods.tp_log_subscription_peek(subscription, views, wanted);
                     if (n <= 0)
                     {
                         return n == 0 ? delivered : throw NativeError.Create(n, $"receiving from {_log.Path}");
@@ -124,6 +125,12 @@ public sealed unsafe class TpIpcSubscription : ISubscription
                     finally
                     {
                         ConsumeHanded(subscription);
+                    }
+                    if (n < wanted && !_batchReplaced)
+                    {
+                        // A short batch: the log had no more when it was read. Asking again at once would mostly find
+                        // nothing and cost a native call per poll at the live tail; the next poll reads on.
+                        break;
                     }
                 }
             }
