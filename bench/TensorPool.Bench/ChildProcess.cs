@@ -131,7 +131,9 @@ public sealed class ChildProcess : IDisposable
             // Never started or already reaped.
         }
         _process.Dispose();
-        _lines.Dispose();
+        // _lines is left to the GC: the reader thread may still deliver the end of the child's output after this
+        // (WaitForExit with a timeout does not wait for it), and CompleteAdding on a disposed collection would throw on
+        // a thread-pool thread and take the whole process down (seen once in CI: exit 134 in the bench matrix).
     }
 
     private string WaitForLine(Func<string, bool> match, TimeSpan timeout)
