@@ -69,6 +69,24 @@ public class SkipBacklogTests
     }
 
     [Test]
+    public void Skipping_from_another_thread_during_a_poll_is_refused()
+    {
+        using var f = new TransportFixture(Capacity);
+        using TpIpcSubscription sub = f.Subscription();
+        using TpIpcPublication pub = f.Publication();
+        pub.Offer(Payloads.Make(0, Payload));
+        Exception? seen = null;
+        Assert.That(sub.Poll(_ =>
+        {
+            var other = new Thread(() => seen = Assert.Catch(() => sub.SkipBacklog(0, Payload)));
+            other.Start();
+            other.Join();
+        }, 10), Is.EqualTo(1));
+        Assert.That(seen, Is.InstanceOf<InvalidOperationException>());
+        Assert.That(sub.Counters.SkippedMessages, Is.Zero);
+    }
+
+    [Test]
     public void Negative_arguments_and_a_disposed_subscription_are_refused()
     {
         using var f = new TransportFixture(Capacity);

@@ -30,6 +30,7 @@ public sealed unsafe class TpIpcSubscription : ISubscription
     private long _position;
     // True while Poll hands messages to a handler (the polling thread holds the use): SkipBacklog may run inside.
     private bool _delivering;
+    private int _pollingThread;
     // Messages of the current peek handed to the handler and not yet consumed natively.
     private int _handed;
     // A skip from inside the handler replaced the batch the views point into.
@@ -100,6 +101,7 @@ public sealed unsafe class TpIpcSubscription : ISubscription
             var subscription = (TpLogSubscription*)_handle.DangerousGetHandle();
             fixed (TpLogMessageView* views = _views)
             {
+                _pollingThread = Environment.CurrentManagedThreadId;
                 _delivering = true;
                 // A handler that disposed the subscription ends the poll at once.
                 while (delivered < messageLimit && !_use.IsClosed)
@@ -183,6 +185,10 @@ public sealed unsafe class TpIpcSubscription : ISubscription
         ulong keepBytes = (ulong)keepMessages * record;
         if (_delivering)
         {
+            if (_pollingThread != Environment.CurrentManagedThreadId)
+            {
+                throw new InvalidOperationException("SkipBacklog was called from another thread while this subscription was being polled");
+            }
             // Inside this subscription's handler: the poll on this thread holds the use. What was handed over so far is
             // delivered, the rest of the batch is the skip's to pass over, and the poll must not touch the old views.
             ObjectDisposedException.ThrowIf(_use.IsClosed, this);
