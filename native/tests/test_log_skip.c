@@ -28,15 +28,29 @@ static int counters_are(const tp_log_subscription_t *sub, uint64_t received, uin
     return 0;
 }
 
+/* Publish sequences [first, end) as LEN-byte records; 1 when all were offered. */
+static int publish(tp_log_publication_t *pub, uint32_t first, uint32_t end)
+{
+    for (uint32_t i = first; i < end; i++)
+    {
+        if (tlu_offer(pub, LEN, 1, i, 0) <= 0)
+        {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* A fixture whose subscriber has sequences [0, count) waiting. */
+static int open_with_backlog(tlu_fixture_t *f, uint32_t count)
+{
+    return tlu_fixture_open(f, tlu_dir(), CAP, 0) == 0 && publish(f->pub, 0, count);
+}
+
 TP_TEST(skip_passes_over_the_backlog_including_copies_waiting_in_the_batch)
 {
-    const char *dir = tlu_dir();
     tlu_fixture_t f;
-    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, 0));
-    for (uint32_t i = 0; i < 10; i++)
-    {
-        TP_CHECK(tlu_offer(f.pub, LEN, 1, i, 0) > 0);
-    }
+    TP_CHECK(open_with_backlog(&f, 10));
     /* One receive copies all ten into the batch and hands over the first. */
     uint8_t buf[LEN];
     tp_log_message_info_t info;
@@ -86,23 +100,15 @@ static int delivered_are(tp_log_subscription_t *sub, uint32_t first, int count)
 
 TP_TEST(skip_keeps_the_newest_records_within_the_window)
 {
-    const char *dir = tlu_dir();
     tlu_fixture_t f;
-    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, 0));
-    for (uint32_t i = 0; i < 10; i++)
-    {
-        TP_CHECK(tlu_offer(f.pub, LEN, 1, i, 0) > 0);
-    }
+    TP_CHECK(open_with_backlog(&f, 10));
     /* The window starts mid-record (3.5 records): the record straddling it is passed over. */
     TP_CHECK_EQ_INT(7, tp_log_subscription_skip_backlog(f.sub, 3 * FRAME + FRAME / 2));
     TP_CHECK_EQ_INT(7 * FRAME, tp_log_subscription_position(f.sub));
     TP_CHECK(counters_are(f.sub, 0, 7, 7 * FRAME));
     TP_CHECK(delivered_are(f.sub, 7, 3));
     /* A backlog within the window is left alone. */
-    for (uint32_t i = 10; i < 13; i++)
-    {
-        TP_CHECK(tlu_offer(f.pub, LEN, 1, i, 0) > 0);
-    }
+    TP_CHECK(publish(f.pub, 10, 13));
     TP_CHECK_EQ_INT(0, tp_log_subscription_skip_backlog(f.sub, 3 * FRAME));
     TP_CHECK(delivered_are(f.sub, 10, 3));
     TP_CHECK(counters_are(f.sub, 6, 7, 7 * FRAME));
@@ -112,13 +118,8 @@ TP_TEST(skip_keeps_the_newest_records_within_the_window)
 
 TP_TEST(skip_keeps_copies_in_the_batch_that_are_within_the_window)
 {
-    const char *dir = tlu_dir();
     tlu_fixture_t f;
-    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, 0));
-    for (uint32_t i = 0; i < 10; i++)
-    {
-        TP_CHECK(tlu_offer(f.pub, LEN, 1, i, 0) > 0);
-    }
+    TP_CHECK(open_with_backlog(&f, 10));
     uint8_t buf[LEN];
     tp_log_message_info_t info;
     TP_CHECK_EQ_INT(1, tp_log_subscription_receive(f.sub, buf, sizeof(buf), &info)); /* all ten now in the batch */
@@ -133,13 +134,8 @@ TP_TEST(skip_keeps_copies_in_the_batch_that_are_within_the_window)
 /* More than a ring behind: the skip lands on the tail at once, no lap recovery through stale records. */
 TP_TEST(skip_from_a_lapped_position_counts_every_message_once)
 {
-    const char *dir = tlu_dir();
     tlu_fixture_t f;
-    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, 0));
-    for (uint32_t i = 0; i < 200; i++)
-    {
-        TP_CHECK(tlu_offer(f.pub, LEN, 1, i, 0) > 0);
-    }
+    TP_CHECK(open_with_backlog(&f, 200));
     TP_CHECK_EQ_INT(200, tp_log_subscription_skip_backlog(f.sub, 0));
     TP_CHECK_EQ_INT(200 * FRAME, tp_log_subscription_position(f.sub));
     TP_CHECK(counters_are(f.sub, 0, 200, 200 * FRAME));
@@ -150,10 +146,7 @@ TP_TEST(skip_from_a_lapped_position_counts_every_message_once)
     TP_CHECK_EQ_INT(200, seen.sequence[0]);
     TP_CHECK(tlu_losses_are(f.sub, 0, 0, 0, 0, 0));
     /* Lapped again, keeping a window: the newest records are read, not half a ring of older ones. */
-    for (uint32_t i = 201; i < 400; i++)
-    {
-        TP_CHECK(tlu_offer(f.pub, LEN, 1, i, 0) > 0);
-    }
+    TP_CHECK(publish(f.pub, 201, 400));
     TP_CHECK_EQ_INT(196, tp_log_subscription_skip_backlog(f.sub, 3 * FRAME));
     TP_CHECK(delivered_are(f.sub, 397, 3));
     TP_CHECK(counters_are(f.sub, 4, 396, 396 * FRAME));
@@ -195,13 +188,8 @@ TP_TEST(skip_passes_an_open_claim_without_waiting_for_it)
 
 TP_TEST(tail_behind_the_cursor_moves_nothing_and_is_counted)
 {
-    const char *dir = tlu_dir();
     tlu_fixture_t f;
-    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, 0));
-    for (uint32_t i = 0; i < 4; i++)
-    {
-        TP_CHECK(tlu_offer(f.pub, LEN, 1, i, 0) > 0);
-    }
+    TP_CHECK(open_with_backlog(&f, 4));
     tlu_seen_t seen;
     TP_CHECK(tlu_seen_init(&seen, 8));
     TP_CHECK_EQ_INT(4, tp_log_subscription_poll(f.sub, tlu_collect, &seen, 10));
