@@ -342,15 +342,17 @@ int32_t tp_log_subscription_peek(tp_log_subscription_t *subscription, tp_log_mes
     return n;
 }
 
-int tp_log_subscription_consume(tp_log_subscription_t *subscription, int32_t count)
+int32_t tp_log_subscription_consume(tp_log_subscription_t *subscription, int32_t count)
 {
-    if (subscription == NULL || count < 0 || count > subscription->batch_count - subscription->batch_next)
+    if (subscription == NULL || count <= 0)
     {
-        return TP_ERR_SET(TP_ERR_INVALID_ARGUMENT, "subscription must not be NULL and count within the pending messages");
+        return 0;
     }
-    for (int32_t i = 0; i < count; i++)
+    int32_t pending = subscription->batch_count - subscription->batch_next;
+    int32_t marked = count < pending ? count : pending;
+    for (int32_t i = 0; i < marked; i++)
     {
         tp_log_delivered(subscription, &subscription->batch[subscription->batch_next]);
     }
-    return 0;
+    return marked;
 }

@@ -420,11 +420,13 @@ internal static unsafe partial class NativeMethods
 
     /// <summary>
     /// Mark the first `count` messages of the last peek delivered (counted as
-    /// received; the position moves past them). Returns 0, or
-    /// TP_ERR_INVALID_ARGUMENT when `count` is negative or more than are pending.
+    /// received; the position moves past them). Never more than are pending and
+    /// never fails: returns how many were marked (less than `count` only when the
+    /// caller asked for more than the last peek exposed, or `count` &lt; 0: 0).
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    [SuppressGCTransition]
     internal static partial int tp_log_subscription_consume(TpLogSubscription* subscription, int count);
 
     /// <summary>

@@ -365,10 +365,11 @@ TP_EXPORT int32_t tp_log_subscription_peek(tp_log_subscription_t *subscription, 
 
 /*
  * Mark the first `count` messages of the last peek delivered (counted as
- * received; the position moves past them). Returns 0, or
- * TP_ERR_INVALID_ARGUMENT when `count` is negative or more than are pending.
+ * received; the position moves past them). Never more than are pending and
+ * never fails: returns how many were marked (less than `count` only when the
+ * caller asked for more than the last peek exposed, or `count` < 0: 0).
  */
-TP_EXPORT int tp_log_subscription_consume(tp_log_subscription_t *subscription, int32_t count);
+TP_EXPORT TP_TRIVIAL int32_t tp_log_subscription_consume(tp_log_subscription_t *subscription, int32_t count);
 
 /*
  * Sleep until poll has work or `timeout_ns` passes (negative: no timeout,
