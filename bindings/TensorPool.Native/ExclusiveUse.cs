@@ -3,10 +3,11 @@ using System.Runtime.InteropServices;
 namespace TensorPool.Native;
 
 /// <summary>
-/// Guards the hot-path use of a <see cref="SafeHandle"/> by the one thread its owner allows at a time (a publication's
-/// offers, a subscription's polls) without the two locked instructions of a <see cref="SafeHandle.DangerousAddRef"/>
-/// lease, while <see cref="Close"/> may still come from any thread, or from inside the use itself (a handler disposing
-/// its subscription): the handle is disposed only once no use is in progress.
+/// Guards the hot-path use of a <see cref="SafeHandle"/> (or any resource released by one <see cref="IDisposable"/>) by
+/// the one thread its owner allows at a time (a publication's offers, a subscription's or a consumer's polls) without
+/// the two locked instructions of a <see cref="SafeHandle.DangerousAddRef"/> lease, while <see cref="Close"/> may still
+/// come from any thread, or from inside the use itself (a handler disposing its subscription): the handle is disposed
+/// only once no use is in progress.
 /// </summary>
 /// <remarks>
 /// An asymmetric Dekker handshake: the user publishes "in use" and then reads "closed" with plain volatile accesses;
@@ -28,7 +29,7 @@ internal struct ExclusiveUse
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
     /// <summary>Start a use. False when closed: nothing to <see cref="Exit"/> then.</summary>
-    public bool TryEnter(SafeHandle handle)
+    public bool TryEnter(IDisposable handle)
     {
         Volatile.Write(ref _inUse, 1);
         // The JIT keeps volatile accesses in program order; the CPU's store-load reordering is what Close's barrier covers.
@@ -41,7 +42,7 @@ internal struct ExclusiveUse
     }
 
     /// <summary>End the use <see cref="TryEnter"/> started; disposes the handle when a close came meanwhile.</summary>
-    public void Exit(SafeHandle handle)
+    public void Exit(IDisposable handle)
     {
         Volatile.Write(ref _inUse, 0);
         if (Volatile.Read(ref _closed) != 0)
@@ -54,7 +55,7 @@ internal struct ExclusiveUse
     /// Close from any thread: the handle is disposed now when no use is in progress, otherwise when that use exits.
     /// Returns false when already closed.
     /// </summary>
-    public bool Close(SafeHandle handle)
+    public bool Close(IDisposable handle)
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0)
         {
@@ -68,7 +69,7 @@ internal struct ExclusiveUse
         return true;
     }
 
-    private void DisposeOnce(SafeHandle handle)
+    private void DisposeOnce(IDisposable handle)
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {

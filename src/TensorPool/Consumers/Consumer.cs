@@ -57,6 +57,10 @@ public sealed unsafe partial class Consumer : IDisposable
     private int _remapRequested;
     private bool _polling;
     private int _disposed;
+    // Polls hold the frame view and the mapping: a Dispose during one (from a handler or another thread) defers their
+    // release to the end of that poll (D86).
+    private ExclusiveUse _use;
+    private readonly PollResources _pollResources;
 
     internal Consumer(ClientConductor conductor, ISubscription descriptors, ConsumerOptions options, uint consumerId)
     {
@@ -71,6 +75,7 @@ public sealed unsafe partial class Consumer : IDisposable
         }
         _maxGap = (ulong)options.MaxOutstandingSeqGap;
         _frame = (TpFrame*)NativeMemory.AllocZeroed((nuint)sizeof(TpFrame));
+        _pollResources = new PollResources(this);
     }
 
     /// <summary>The data source (pool stream id) this consumer reads.</summary>
@@ -173,10 +178,11 @@ public sealed unsafe partial class Consumer : IDisposable
     public int Poll<THandler>(ref THandler handler, int limit)
         where THandler : struct, IFrameHandler
     {
-        if (_polling || _disposed != 0)
+        if (_polling)
         {
             ThrowPollMisuse();
         }
+        ObjectDisposedException.ThrowIf(!_use.TryEnter(_pollResources), this);
         _polling = true;
         try
         {
@@ -191,7 +197,7 @@ public sealed unsafe partial class Consumer : IDisposable
             var dispatcher = new Dispatcher<THandler> { Owner = this, Handler = handler };
             int work = _descriptors.Poll(ref dispatcher, limit);
             handler = dispatcher.Handler;
-            if (_progress is not null)
+            if (_progress is not null && _disposed == 0)
             {
                 var progress = new ProgressDispatcher(this);
                 work += _progress.Poll(ref progress, limit);
@@ -201,6 +207,7 @@ public sealed unsafe partial class Consumer : IDisposable
         finally
         {
             _polling = false;
+            _use.Exit(_pollResources);
         }
     }
 
@@ -228,7 +235,11 @@ public sealed unsafe partial class Consumer : IDisposable
         }
     }
 
-    /// <summary>Stop receiving: close the descriptor subscription and release the mapping.</summary>
+    /// <summary>
+    /// Stop receiving: close the descriptor subscription and release the mapping. May be called from any thread, or
+    /// from this consumer's own frame handler: a poll in progress ends after its current handler, and the frame view
+    /// and the mapping are released when it returns.
+    /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -238,6 +249,12 @@ public sealed unsafe partial class Consumer : IDisposable
         _conductor.Remove(this);
         _descriptors.Dispose();
         _progress?.Dispose();
+        _use.Close(_pollResources);
+    }
+
+    /// <summary>What polls use, released once no poll is in progress (<see cref="ExclusiveUse"/>).</summary>
+    private void ReleasePollResources()
+    {
         Interlocked.Exchange(ref _pendingSwitch, null)?.Dispose();
         _progressReader?.Dispose();
         _mailbox.Close();
@@ -489,6 +506,10 @@ public sealed unsafe partial class Consumer : IDisposable
     /// </summary>
     private void SkipDescriptorBacklog()
     {
+        if (_disposed != 0)
+        {
+            return; // disposed by the handler of this very poll: the subscription is closing
+        }
         uint nslots = _mapping.IsMapped ? _mapping.Ring->Nslots : 0;
         int keep = (int)Math.Min(nslots / 2, Math.Min(_maxGap, int.MaxValue));
         if (_descriptors.SkipBacklog(keep, FrameDescriptorEncoder.MinEncodedLength) > 0)
@@ -505,6 +526,11 @@ public sealed unsafe partial class Consumer : IDisposable
     }
 
     public override string ToString() => $"Consumer(stream {StreamId}, id {ConsumerId})";
+
+    private sealed class PollResources(Consumer owner) : IDisposable
+    {
+        public void Dispose() => owner.ReleasePollResources();
+    }
 
     private struct Dispatcher<THandler> : IMessageHandler
         where THandler : struct, IFrameHandler

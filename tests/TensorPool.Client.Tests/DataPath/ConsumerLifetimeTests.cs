@@ -1,0 +1,76 @@
+using TensorPool.Consumers;
+using TensorPool.Frames;
+using TensorPool.Producers;
+
+namespace TensorPool.Client.Tests.DataPath;
+
+/// <summary>
+/// Disposing a consumer while it is being polled (from its own frame handler, or from another thread) never frees the
+/// frame view or unmaps the regions under the poll: the release waits for the poll to end (D86).
+/// </summary>
+public class ConsumerLifetimeTests
+{
+    private static ProducerOptions Small => new() { HeaderNslots = 8, Pools = [new PayloadPoolOptions(1, 256)] };
+
+    [Test]
+    public void A_handler_may_dispose_its_consumer()
+    {
+        using var h = new Harness();
+        using Producer producer = h.Client.AddProducer(Small);
+        Consumer consumer = h.Client.AddConsumer(producer.StreamId);
+        h.Work();
+        Harness.PollAll(consumer);
+        producer.Offer(new byte[64]);
+        producer.Offer(new byte[64]);
+        int frames = 0;
+        bool stillValid = false;
+        consumer.Poll((in Frame f) =>
+        {
+            frames++;
+            consumer.Dispose();
+            h.Work(); // the conductor drops its own reference to the mapping now
+            stillValid = f.IsStillValid(); // the slot is still mapped: the consumer's release waits for the poll
+        }, 10);
+        Assert.That(frames, Is.EqualTo(1), "the poll ends after the handler that disposed the consumer");
+        Assert.That(stillValid, Is.True);
+        Assert.That(consumer.IsDisposed, Is.True);
+        Assert.Throws<ObjectDisposedException>(() => consumer.Poll(static (in Frame _) => { }, 10));
+    }
+
+    [Test]
+    public void Dispose_from_another_thread_racing_polls_is_safe()
+    {
+        using var h = new Harness();
+        using Producer producer = h.Client.AddProducer(Small);
+        for (int round = 0; round < 100; round++)
+        {
+            Consumer consumer = h.Client.AddConsumer(producer.StreamId);
+            h.Work();
+            for (int i = 0; i < 4; i++)
+            {
+                producer.Offer(new byte[64]);
+            }
+            using var go = new ManualResetEventSlim();
+            var poller = new Thread(() =>
+            {
+                go.Set();
+                try
+                {
+                    while (true)
+                    {
+                        consumer.Poll(static (in Frame f) => f.IsStillValid(), 1);
+                    }
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The consumer was disposed between polls: the only way out.
+                }
+            });
+            poller.Start();
+            go.Wait();
+            Thread.SpinWait(round * 50);
+            consumer.Dispose();
+            Assert.That(poller.Join(TimeSpan.FromSeconds(10)), Is.True, "the polling thread saw the disposal");
+        }
+    }
+}
