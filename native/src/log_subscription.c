@@ -85,13 +85,13 @@ void tp_log_subscription_counters(const tp_log_subscription_t *subscription, tp_
     counters->bytes_skipped = TP_LOAD_RELAXED(&c->bytes_skipped);
 }
 
-int64_t tp_log_subscription_skip_backlog(tp_log_subscription_t *subscription, uint64_t keep_bytes)
+int64_t tp_log_subscription_skip_backlog(tp_log_subscription_t *subscription, uint32_t keep_messages, int32_t message_length)
 {
-    if (subscription == NULL)
+    if (subscription == NULL || message_length < 0)
     {
-        return TP_ERR_SET(TP_ERR_INVALID_ARGUMENT, "subscription must not be NULL");
+        return TP_ERR_SET(TP_ERR_INVALID_ARGUMENT, "subscription must not be NULL, message length not negative");
     }
-    return tp_log_skip_backlog(subscription, keep_bytes);
+    return tp_log_skip_backlog(subscription, (uint64_t)keep_messages * tp_log_frame_length(message_length));
 }
 
 /* The record at the cursor is claimed but not committed: time it, skip it when too old. `now` may be 0 (not read). */

@@ -57,7 +57,7 @@ TP_TEST(skip_passes_over_the_backlog_including_copies_waiting_in_the_batch)
     TP_CHECK_EQ_INT(1, tp_log_subscription_receive(f.sub, buf, sizeof(buf), &info));
     TP_CHECK_EQ_INT(0, info.index);
     TP_CHECK_EQ_INT(FRAME, tp_log_subscription_position(f.sub));
-    TP_CHECK_EQ_INT(9, tp_log_subscription_skip_backlog(f.sub, 0));
+    TP_CHECK_EQ_INT(9, tp_log_subscription_skip_backlog(f.sub, 0, LEN));
     TP_CHECK_EQ_INT(10 * FRAME, tp_log_subscription_position(f.sub));
     TP_CHECK(counters_are(f.sub, 1, 9, 9 * FRAME));
     /* Nothing of the backlog comes back; the next message published is the next one read. */
@@ -69,7 +69,7 @@ TP_TEST(skip_passes_over_the_backlog_including_copies_waiting_in_the_batch)
     TP_CHECK_EQ_INT(0, seen.corrupt);
     TP_CHECK(counters_are(f.sub, 2, 9, 9 * FRAME));
     /* At the tail already: nothing to skip. */
-    TP_CHECK_EQ_INT(0, tp_log_subscription_skip_backlog(f.sub, 0));
+    TP_CHECK_EQ_INT(0, tp_log_subscription_skip_backlog(f.sub, 0, LEN));
     TP_CHECK(counters_are(f.sub, 2, 9, 9 * FRAME));
     tlu_seen_free(&seen);
     tlu_fixture_close(&f);
@@ -102,16 +102,17 @@ TP_TEST(skip_keeps_the_newest_records_within_the_window)
 {
     tlu_fixture_t f;
     TP_CHECK(open_with_backlog(&f, 10));
-    /* The window starts mid-record (3.5 records): the record straddling it is passed over. */
-    TP_CHECK_EQ_INT(7, tp_log_subscription_skip_backlog(f.sub, 3 * FRAME + FRAME / 2));
-    TP_CHECK_EQ_INT(7 * FRAME, tp_log_subscription_position(f.sub));
-    TP_CHECK(counters_are(f.sub, 0, 7, 7 * FRAME));
-    TP_CHECK(delivered_are(f.sub, 7, 3));
+    /* Room for three 96-byte records is 4.5 of these 64-byte ones: the window starts mid-record, and the record
+     * straddling it is passed over. */
+    TP_CHECK_EQ_INT(6, tp_log_subscription_skip_backlog(f.sub, 3, LEN + 24));
+    TP_CHECK_EQ_INT(6 * FRAME, tp_log_subscription_position(f.sub));
+    TP_CHECK(counters_are(f.sub, 0, 6, 6 * FRAME));
+    TP_CHECK(delivered_are(f.sub, 6, 4));
     /* A backlog within the window is left alone. */
     TP_CHECK(publish(f.pub, 10, 13));
-    TP_CHECK_EQ_INT(0, tp_log_subscription_skip_backlog(f.sub, 3 * FRAME));
+    TP_CHECK_EQ_INT(0, tp_log_subscription_skip_backlog(f.sub, 3, LEN));
     TP_CHECK(delivered_are(f.sub, 10, 3));
-    TP_CHECK(counters_are(f.sub, 6, 7, 7 * FRAME));
+    TP_CHECK(counters_are(f.sub, 7, 6, 6 * FRAME));
     tlu_fixture_close(&f);
     return 0;
 }
@@ -123,7 +124,7 @@ TP_TEST(skip_keeps_copies_in_the_batch_that_are_within_the_window)
     uint8_t buf[LEN];
     tp_log_message_info_t info;
     TP_CHECK_EQ_INT(1, tp_log_subscription_receive(f.sub, buf, sizeof(buf), &info)); /* all ten now in the batch */
-    TP_CHECK_EQ_INT(6, tp_log_subscription_skip_backlog(f.sub, 3 * FRAME));
+    TP_CHECK_EQ_INT(6, tp_log_subscription_skip_backlog(f.sub, 3, LEN));
     TP_CHECK_EQ_INT(7 * FRAME, tp_log_subscription_position(f.sub));
     TP_CHECK(counters_are(f.sub, 1, 6, 6 * FRAME));
     TP_CHECK(delivered_are(f.sub, 7, 3));
@@ -136,7 +137,7 @@ TP_TEST(skip_from_a_lapped_position_counts_every_message_once)
 {
     tlu_fixture_t f;
     TP_CHECK(open_with_backlog(&f, 200));
-    TP_CHECK_EQ_INT(200, tp_log_subscription_skip_backlog(f.sub, 0));
+    TP_CHECK_EQ_INT(200, tp_log_subscription_skip_backlog(f.sub, 0, LEN));
     TP_CHECK_EQ_INT(200 * FRAME, tp_log_subscription_position(f.sub));
     TP_CHECK(counters_are(f.sub, 0, 200, 200 * FRAME));
     TP_CHECK(tlu_offer(f.pub, LEN, 1, 200, 0) > 0);
@@ -147,7 +148,7 @@ TP_TEST(skip_from_a_lapped_position_counts_every_message_once)
     TP_CHECK(tlu_losses_are(f.sub, 0, 0, 0, 0, 0));
     /* Lapped again, keeping a window: the newest records are read, not half a ring of older ones. */
     TP_CHECK(publish(f.pub, 201, 400));
-    TP_CHECK_EQ_INT(196, tp_log_subscription_skip_backlog(f.sub, 3 * FRAME));
+    TP_CHECK_EQ_INT(196, tp_log_subscription_skip_backlog(f.sub, 3, LEN));
     TP_CHECK(delivered_are(f.sub, 397, 3));
     TP_CHECK(counters_are(f.sub, 4, 396, 396 * FRAME));
     TP_CHECK(tlu_losses_are(f.sub, 0, 0, 0, 0, 0));
@@ -170,7 +171,7 @@ TP_TEST(skip_passes_an_open_claim_without_waiting_for_it)
     tlu_seen_t seen;
     TP_CHECK(tlu_seen_init(&seen, 8));
     TP_CHECK_EQ_INT(0, tp_log_subscription_poll(f.sub, tlu_collect, &seen, 10)); /* held by the claim */
-    TP_CHECK_EQ_INT(2, tp_log_subscription_skip_backlog(f.sub, 0));
+    TP_CHECK_EQ_INT(2, tp_log_subscription_skip_backlog(f.sub, 0, LEN));
     TP_CHECK(tlu_offer(f.pub, LEN, 1, 2, 0) > 0);
     TP_CHECK_EQ_INT(1, tp_log_subscription_poll(f.sub, tlu_collect, &seen, 10));
     TP_CHECK_EQ_INT(2, seen.sequence[0]);
@@ -198,7 +199,7 @@ TP_TEST(tail_behind_the_cursor_moves_nothing_and_is_counted)
     uint64_t *tail = (uint64_t *)(raw.map + TP_LOG_TAIL_POSITION_OFFSET);
     uint64_t saved = *tail;
     *tail = FRAME; /* behind the subscriber: impossible unless written by someone hostile */
-    TP_CHECK_EQ_INT(0, tp_log_subscription_skip_backlog(f.sub, 0));
+    TP_CHECK_EQ_INT(0, tp_log_subscription_skip_backlog(f.sub, 0, LEN));
     TP_CHECK_EQ_INT(4 * FRAME, tp_log_subscription_position(f.sub));
     TP_CHECK(tlu_losses_are(f.sub, 0, 0, 0, 0, 1));
     TP_CHECK(counters_are(f.sub, 4, 0, 0));
@@ -212,9 +213,14 @@ TP_TEST(tail_behind_the_cursor_moves_nothing_and_is_counted)
     return 0;
 }
 
-TP_TEST(null_subscription_is_an_invalid_argument)
+TP_TEST(null_subscription_and_negative_length_are_invalid_arguments)
 {
-    TP_CHECK_ERR(TP_ERR_INVALID_ARGUMENT, (int)tp_log_subscription_skip_backlog(NULL, 0));
+    TP_CHECK_ERR(TP_ERR_INVALID_ARGUMENT, (int)tp_log_subscription_skip_backlog(NULL, 0, LEN));
+    tlu_fixture_t f;
+    TP_CHECK(open_with_backlog(&f, 3));
+    TP_CHECK_ERR(TP_ERR_INVALID_ARGUMENT, (int)tp_log_subscription_skip_backlog(f.sub, 1, -1));
+    TP_CHECK(counters_are(f.sub, 0, 0, 0));
+    tlu_fixture_close(&f);
     return 0;
 }
 

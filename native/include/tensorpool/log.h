@@ -381,18 +381,21 @@ TP_EXPORT int tp_log_subscription_wait(tp_log_subscription_t *subscription, int6
 
 /*
  * Give up the backlog: pass over the messages not yet handed over (copies
- * waiting in the batch included) except those in the last `keep_bytes` of
- * log before the tail, and continue with the first record there (0: at the
- * tail itself, the next message claimed). For a reader too far behind to
+ * waiting in the batch included) except those in the room `keep_messages`
+ * records of `message_length` payload bytes take before the tail (at most
+ * half the ring), and continue with the first record there (0: at the tail
+ * itself, the next message claimed). For a reader too far behind to
  * want old messages: a consumer resyncing to its newest frames. Passed-over
  * messages are counted in messages_skipped / bytes_skipped, not as lost:
  * with messages_received and messages_lost they still add up to every
  * message claimed since the subscription joined. A tail behind the cursor (a
  * corrupted descriptor) moves nothing and counts an invalid record. Returns
- * the number of messages passed over (>= 0), or TP_ERR_INVALID_ARGUMENT.
- * Not from inside this subscription's poll handler (between receives is fine).
+ * the number of messages passed over (>= 0), or TP_ERR_INVALID_ARGUMENT (a
+ * NULL subscription, a negative message length). Not from inside this
+ * subscription's poll handler (between receives and peeks is fine).
  */
-TP_EXPORT int64_t tp_log_subscription_skip_backlog(tp_log_subscription_t *subscription, uint64_t keep_bytes);
+TP_EXPORT int64_t tp_log_subscription_skip_backlog(
+    tp_log_subscription_t *subscription, uint32_t keep_messages, int32_t message_length);
 
 /* Log position of the next message this subscription will hand over (everything before it was delivered, counted lost or skipped). */
 TP_EXPORT TP_TRIVIAL int64_t tp_log_subscription_position(const tp_log_subscription_t *subscription);

@@ -177,9 +177,6 @@ public sealed unsafe class TpIpcSubscription : ISubscription
     {
         ArgumentOutOfRangeException.ThrowIfNegative(keepMessages);
         ArgumentOutOfRangeException.ThrowIfNegative(messageLength);
-        const int align = (int)TpLogLayout.RecordAlignment;
-        ulong record = ((ulong)(int)TpLogLayout.RecordHeaderLength + (ulong)messageLength + align - 1) & ~(ulong)(align - 1);
-        ulong keepBytes = (ulong)keepMessages * record;
         if (_delivering)
         {
             if (_pollingThread != Environment.CurrentManagedThreadId)
@@ -192,12 +189,12 @@ public sealed unsafe class TpIpcSubscription : ISubscription
             var subscription = (TpLogSubscription*)_handle.DangerousGetHandle();
             ConsumeHanded(subscription);
             _batchReplaced = true;
-            return Skip(keepBytes);
+            return Skip((uint)keepMessages, messageLength);
         }
         ObjectDisposedException.ThrowIf(!_use.TryEnter(_handle), this);
         try
         {
-            return Skip(keepBytes);
+            return Skip((uint)keepMessages, messageLength);
         }
         finally
         {
@@ -205,10 +202,10 @@ public sealed unsafe class TpIpcSubscription : ISubscription
         }
     }
 
-    private long Skip(ulong keepBytes)
+    private long Skip(uint keepMessages, int messageLength)
     {
         var subscription = (TpLogSubscription*)_handle.DangerousGetHandle();
-        long skipped = NativeMethods.tp_log_subscription_skip_backlog(subscription, keepBytes);
+        long skipped = NativeMethods.tp_log_subscription_skip_backlog(subscription, keepMessages, messageLength);
         Volatile.Write(ref _position, NativeMethods.tp_log_subscription_position(subscription));
         return skipped >= 0 ? skipped : throw NativeError.Create((int)skipped, $"skipping the backlog of {_log.Path}");
     }
