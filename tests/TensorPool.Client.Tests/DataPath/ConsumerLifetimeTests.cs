@@ -1,3 +1,4 @@
+using TensorPool.Control;
 using TensorPool.Consumers;
 using TensorPool.Frames;
 using TensorPool.Producers;
@@ -35,6 +36,21 @@ public class ConsumerLifetimeTests
         Assert.That(stillValid, Is.True);
         Assert.That(consumer.IsDisposed, Is.True);
         Assert.Throws<ObjectDisposedException>(() => consumer.Poll(static (in Frame _) => { }, 10));
+    }
+
+    [Test]
+    public void A_handler_may_dispose_a_consumer_that_also_takes_progress()
+    {
+        // The poll reads the progress subscription after the descriptors: closed by the handler, it is left alone
+        // (a closed tp:ipc subscription refuses polls).
+        using var h = new Harness(o => o.Transport = null);
+        using Producer producer = h.Client.AddProducer(Small);
+        Consumer consumer = h.Client.AddConsumer(new ConsumerOptions { StreamId = producer.StreamId, ProgressHandler = static (in FrameProgress _) => { } });
+        h.Work();
+        Harness.PollAll(consumer);
+        producer.Offer(new byte[64]);
+        Assert.DoesNotThrow(() => consumer.Poll((in Frame _) => consumer.Dispose(), 10));
+        Assert.That(consumer.IsDisposed, Is.True);
     }
 
     [Test]
