@@ -18,8 +18,8 @@ namespace TensorPool.DriverClient;
 /// at once and taken out of the list only at the end of the cycle, so a removal never shifts the list under a loop
 /// that is walking it (every loop skips closed leases).</para>
 /// <para>A lease closed while its attach request is in flight (cancelled, disposed, given up) is remembered by
-/// correlation id for one response timeout: a grant that arrives for it is detached at once instead of being held by
-/// the driver until it expires (§4.9).</para>
+/// correlation id for one response timeout (<see cref="AbandonedAttaches"/>): a grant that arrives for it is detached at
+/// once instead of being held by the driver until it expires (§4.9).</para>
 /// </remarks>
 internal sealed class LeaseConductor : IAgent, IDriverEventsListener
 {
@@ -28,7 +28,7 @@ internal sealed class LeaseConductor : IAgent, IDriverEventsListener
     private readonly DriverEventsAdapter _events;
     private readonly ConcurrentQueue<(DriverLease Lease, bool Close)> _commands = new();
     private readonly List<DriverLease> _leases = [];
-    private readonly List<AbandonedAttach> _abandoned = [];
+    private readonly AbandonedAttaches _abandoned;
     private readonly long _responseTimeoutNs;
     private readonly long _attachTimeoutNs;
     private readonly long _initialBackoffNs;
@@ -59,6 +59,7 @@ internal sealed class LeaseConductor : IAgent, IDriverEventsListener
         _keepaliveNs = Nanos(options.KeepaliveInterval);
         _driverTimeoutNs = Nanos(options.EffectiveDriverTimeout);
         _epochWaitNs = Nanos(options.AnnouncePeriod) * 3;
+        _abandoned = new AbandonedAttaches(_responseTimeoutNs);
     }
 
     public string RoleName => "tensorpool-driver-client";
@@ -106,7 +107,7 @@ internal sealed class LeaseConductor : IAgent, IDriverEventsListener
         {
             work += OnTimer(_leases[i], now);
         }
-        ExpireAbandoned(now);
+        _abandoned.Expire(now);
         SweepClosed();
         return work;
     }
@@ -417,41 +418,16 @@ internal sealed class LeaseConductor : IAgent, IDriverEventsListener
     }
 
     /// <summary>Remember an attach request in flight that nobody waits for, so that a grant for it is detached.</summary>
-    private void Abandon(DriverLease lease, long now) =>
-        _abandoned.Add(new AbandonedAttach(lease.CorrelationId, lease.ClientId, lease.Request.Role, now + _responseTimeoutNs));
+    private void Abandon(DriverLease lease, long now) => _abandoned.Remember(lease.CorrelationId, lease.ClientId, lease.Request.Role, now);
 
     private void ReleaseIfAbandoned(in ShmAttachResponseDecoder response)
     {
-        for (int i = 0; i < _abandoned.Count; i++)
+        if (_abandoned.TryTake(response.CorrelationId, out uint clientId, out Role role) &&
+            response.TryGetCode(out ResponseCode code) && code == ResponseCode.Ok &&
+            response.LeaseId is { } leaseId && response.StreamId is { } streamId)
         {
-            AbandonedAttach a = _abandoned[i];
-            if (a.CorrelationId != response.CorrelationId)
-            {
-                continue;
-            }
-            _abandoned.RemoveAt(i); // the driver answers duplicates the same way: one detach is enough
-            if (response.TryGetCode(out ResponseCode code) && code == ResponseCode.Ok &&
-                response.LeaseId is { } leaseId && response.StreamId is { } streamId)
-            {
-                _ = _proxy.Detach(leaseId, streamId, a.ClientId, a.Role);
-                Interlocked.Increment(ref _abandonedGrantsReleased);
-            }
-            return;
-        }
-    }
-
-    /// <summary>
-    /// After one response timeout an abandoned request's answer counts as lost, like any other; a grant that comes even
-    /// later is never kept alive, so the driver expires it (§4.4).
-    /// </summary>
-    private void ExpireAbandoned(long now)
-    {
-        for (int i = _abandoned.Count - 1; i >= 0; i--)
-        {
-            if (now >= _abandoned[i].ForgetAtNs)
-            {
-                _abandoned.RemoveAt(i);
-            }
+            _ = _proxy.Detach(leaseId, streamId, clientId, role);
+            Interlocked.Increment(ref _abandonedGrantsReleased);
         }
     }
 
