@@ -70,7 +70,7 @@ public class ConsumerAppTests
         for (int i = 0; i < frames; i++)
         {
             float[] values = [i, i + 0.5f, i + 1, i + 1.5f, i + 2, i + 2.5f];
-            if (!producer.Offer<float>(values, [2, 3]))
+            if (!producer.TryOffer<float>(values, [2, 3]))
             {
                 Console.WriteLine("offer failed " + i);
                 return 1;

@@ -105,7 +105,7 @@ public class ConsumerControlTests
         using var own = new ControlProbe(h, (int)PerConsumerStreamId);
         for (int i = 0; i < 5; i++)
         {
-            Assert.That(producer.Offer(new byte[10]), Is.True);
+            Assert.That(producer.TryOffer(new byte[10]), Is.True);
         }
         Assert.That(Harness.PollAll(consumer), Has.Count.EqualTo(5), "frames arrive on the per-consumer stream");
         Assert.That(shared.Drain(), Has.Count.EqualTo(5), "the shared stream still carries every descriptor for everyone else");

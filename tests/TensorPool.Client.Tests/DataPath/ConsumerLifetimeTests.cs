@@ -21,8 +21,8 @@ public class ConsumerLifetimeTests
         Consumer consumer = h.Client.AddConsumer(producer.StreamId);
         h.Work();
         Harness.PollAll(consumer);
-        producer.Offer(new byte[64]);
-        producer.Offer(new byte[64]);
+        producer.TryOffer(new byte[64]);
+        producer.TryOffer(new byte[64]);
         int frames = 0;
         bool stillValid = false;
         consumer.Poll((in Frame f) =>
@@ -48,7 +48,7 @@ public class ConsumerLifetimeTests
         Consumer consumer = h.Client.AddConsumer(new ConsumerOptions { StreamId = producer.StreamId, ProgressHandler = static (in FrameProgress _) => { } });
         h.Work();
         Harness.PollAll(consumer);
-        producer.Offer(new byte[64]);
+        producer.TryOffer(new byte[64]);
         Assert.DoesNotThrow(() => consumer.Poll((in Frame _) => consumer.Dispose(), 10));
         Assert.That(consumer.IsDisposed, Is.True);
     }
@@ -64,7 +64,7 @@ public class ConsumerLifetimeTests
             h.Work();
             for (int i = 0; i < 4; i++)
             {
-                producer.Offer(new byte[64]);
+                producer.TryOffer(new byte[64]);
             }
             using var go = new ManualResetEventSlim();
             var poller = new Thread(() =>
