@@ -211,7 +211,11 @@ public class MergeMapExchangeTests
         int n = SequenceMergeMap.EncodeRequest(request, Out, Epoch);
         bad.Offer(request.AsSpan(0, n - 1));               // truncated
         bad.Offer(request.AsSpan(0, 4));                   // not even a header
-        request[2] = 99;                                   // unknown template of schema 903
+        request[4] = 0x84;                                 // schema 900 (template 2: ConsumerHello): not ours, not counted
+        request[5] = 0x03;
+        bad.Offer(request.AsSpan(0, n));
+        request[4] = 0x87;                                 // back to 903, with an unknown template
+        request[2] = 99;
         bad.Offer(request.AsSpan(0, n));
         Assert.DoesNotThrow(() => authority.DoWork());
         Assert.That(authority.Malformed, Is.EqualTo(2));

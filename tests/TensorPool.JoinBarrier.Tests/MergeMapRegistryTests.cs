@@ -95,7 +95,12 @@ public class MergeMapRegistryTests
         Assert.That(registry.Offer(buffer[..descriptor.EncodedLength]), Is.EqualTo(MergeMapUpdate.Ignored));
         int n = SequenceMergeMap.EncodeRequest(buffer, Maps.Out, Maps.Epoch);
         Assert.That(registry.Offer(buffer[..n]), Is.EqualTo(MergeMapUpdate.Ignored));
-        Assert.That(registry.Ignored, Is.EqualTo(2));
+        byte[] otherSchema = Map.ToArray();
+        otherSchema[4] = 0x84; // schemaId 900, template 1 (ShmPoolAnnounce): not ours, whatever the bytes
+        otherSchema[5] = 0x03;
+        Assert.That(registry.Offer(otherSchema), Is.EqualTo(MergeMapUpdate.Ignored));
+        Assert.That(registry.Ignored, Is.EqualTo(3));
+        Assert.That(registry.Malformed, Is.Zero);
         Assert.That(registry.Version, Is.Zero);
     }
 
