@@ -17,15 +17,17 @@ namespace TensorPool.JoinBarrier;
 /// </remarks>
 public abstract class JoinBarrierBase
 {
-    private readonly JoinInput[] _table;
+    // The inputs known to the barrier; the active map's required inputs are kept at 0.._requiredCount-1, in order,
+    // so a check indexes required input r directly (BindInputs moves them there).
+    private protected readonly JoinInput[] _table;
     private int _tableCount;
     private long _seenVersion = -1;
     private bool _hasOutputEpoch;
     private ulong _outputEpoch;
     private JoinStatus _mapStatus = JoinStatus.NoOutputEpoch;
     private MergeMapRejection _mapRejection;
-    private protected readonly int[] _required;
     private protected readonly JoinInputStatus[] _status;
+    private protected readonly Work[] _work;
     private protected int _requiredCount;
     private protected long _mapAppliedNs;
     private protected ulong? _staleTimeoutNs;
@@ -40,8 +42,8 @@ public abstract class JoinBarrierBase
         RequireProcessed = o.RequireProcessed;
         MaxInputs = o.MaxInputs;
         _table = new JoinInput[o.MaxInputs];
-        _required = new int[o.MaxInputs];
         _status = new JoinInputStatus[o.MaxInputs];
+        _work = new Work[o.MaxInputs];
     }
 
     /// <summary>The registry the barrier takes its MergeMap from.</summary>
@@ -69,8 +71,9 @@ public abstract class JoinBarrierBase
     public JoinBarrierCounters Counters { get; } = new();
 
     /// <summary>
-    /// The required inputs of the active map (its distinct input streams, in rule order) as the last check left them.
-    /// Valid until the next check; empty while blocked.
+    /// The required inputs of the active map (its distinct input streams, in rule order) as the last check that
+    /// evaluated them left them (a check rejected for its out_time evaluates none). Valid until the next check; empty
+    /// while blocked.
     /// </summary>
     public ReadOnlySpan<JoinInputStatus> Inputs => _status.AsSpan(0, _requiredCount);
 
@@ -169,7 +172,7 @@ public abstract class JoinBarrierBase
         return true;
     }
 
-    private protected ref JoinInput Input(int requiredIndex) => ref _table[_required[requiredIndex]];
+    private protected ref JoinInput Input(int requiredIndex) => ref _table[requiredIndex];
 
     /// <summary>
     /// The map status before any rule is evaluated: <see cref="JoinStatus.Ready"/> when a valid map is applied, else
@@ -203,7 +206,8 @@ public abstract class JoinBarrierBase
 
     /// <summary>
     /// Binds a new map's inputs: the distinct streams of <paramref name="ruleStreams"/> become the required inputs (in
-    /// first-rule order) and <paramref name="ruleRequired"/> gets each rule's required index. False when they do not fit.
+    /// first-rule order, moved to the front of the input table) and <paramref name="ruleRequired"/> gets each rule's
+    /// required index. False when they do not fit.
     /// </summary>
     private protected bool BindInputs(ReadOnlySpan<uint> ruleStreams, Span<int> ruleRequired, ulong? staleTimeoutNs)
     {
@@ -213,7 +217,7 @@ public abstract class JoinBarrierBase
             int found = -1;
             for (int k = 0; k < distinct; k++)
             {
-                if (_table[_required[k]].StreamId == ruleStreams[r])
+                if (_table[k].StreamId == ruleStreams[r])
                 {
                     found = k;
                     break;
@@ -222,13 +226,13 @@ public abstract class JoinBarrierBase
             if (found < 0)
             {
                 int index = InputIndex(ruleStreams[r], add: true);
-                if (index < 0 || distinct == _required.Length)
+                if (index < 0)
                 {
                     _requiredCount = 0;
                     Counters._mapsRefused++;
                     return false;
                 }
-                _required[distinct] = index;
+                (_table[distinct], _table[index]) = (_table[index], _table[distinct]);
                 found = distinct++;
             }
             ruleRequired[r] = found;
@@ -320,6 +324,38 @@ public abstract class JoinBarrierBase
         }
         table[_tableCount] = new JoinInput { StreamId = streamId };
         return _tableCount++;
+    }
+
+    /// <summary>What a check found for one required input, before its state is decided.</summary>
+    private protected struct Work
+    {
+        public JoinInputReason Reason;
+        public bool HasRange;
+        public ulong Start;
+        public ulong End;
+
+        /// <summary>Takes one rule's outcome: the first not-ready reason, and the union of the usable ranges.</summary>
+        public void Add(JoinInputReason reason, bool hasRange, ulong low, ulong high)
+        {
+            if (hasRange)
+            {
+                if (!HasRange)
+                {
+                    HasRange = true;
+                    Start = low;
+                    End = high;
+                }
+                else
+                {
+                    Start = Math.Min(Start, low);
+                    End = Math.Max(End, high);
+                }
+            }
+            if (reason != JoinInputReason.None && Reason == JoinInputReason.None)
+            {
+                Reason = reason;
+            }
+        }
     }
 
     /// <summary>Required inputs by state, summed during a check.</summary>

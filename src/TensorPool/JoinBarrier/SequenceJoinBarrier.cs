@@ -23,18 +23,12 @@ public sealed class SequenceJoinBarrier : JoinBarrierBase
     private int[] _ruleRequired = [];
     private int _ruleCount;
     private SequenceMergeMap? _map;
-    private readonly JoinInputReason[] _reasons;
-    private readonly ulong[] _rangeStart;
-    private readonly ulong[] _rangeEnd;
 
     /// <summary>A barrier for <paramref name="outStreamId"/> taking its map from <paramref name="registry"/>.</summary>
     public SequenceJoinBarrier(MergeMapRegistry registry, uint outStreamId, JoinBarrierOptions? options = null)
         : base(registry, outStreamId, options)
     {
         _ruleStreams = new uint[MaxInputs];
-        _reasons = new JoinInputReason[MaxInputs];
-        _rangeStart = new ulong[MaxInputs];
-        _rangeEnd = new ulong[MaxInputs];
     }
 
     /// <inheritdoc/>
@@ -55,39 +49,27 @@ public sealed class SequenceJoinBarrier : JoinBarrierBase
             return BlockedResult(mapStatus);
         }
         int required = _requiredCount;
-        for (int r = 0; r < required; r++)
-        {
-            _reasons[r] = JoinInputReason.None;
-            _rangeStart[r] = ulong.MaxValue;
-            _rangeEnd[r] = 0;
-        }
+        Work[] work = _work;
+        JoinInput[] table = _table;
+        Array.Clear(work, 0, required);
         bool requireProcessed = RequireProcessed;
         CompiledRule[] rules = _rules;
         for (int i = 0; i < _ruleCount; i++)
         {
             ref readonly CompiledRule rule = ref rules[i];
             int r = rule.Required;
-            JoinInputReason reason = Evaluate(in rule, outSeq, ref Input(r), requireProcessed, out ulong low, out ulong high);
-            if (reason == JoinInputReason.None || reason == JoinInputReason.Behind || reason == JoinInputReason.NotProcessed)
-            {
-                _rangeStart[r] = Math.Min(_rangeStart[r], low);
-                _rangeEnd[r] = Math.Max(_rangeEnd[r], high);
-            }
-            if (reason != JoinInputReason.None && _reasons[r] == JoinInputReason.None)
-            {
-                _reasons[r] = reason;
-            }
+            JoinInputReason reason = Evaluate(in rule, outSeq, ref table[r], requireProcessed, out ulong low, out ulong high);
+            work[r].Add(reason, reason is JoinInputReason.None or JoinInputReason.Behind or JoinInputReason.NotProcessed, low, high);
         }
         var tally = default(Tally);
         long now = long.MinValue;
         for (int r = 0; r < required; r++)
         {
-            JoinInputReason reason = _reasons[r];
-            JoinInputState state = reason == JoinInputReason.None ? JoinInputState.Ready
-                : IsStale(in Input(r), ref now) ? JoinInputState.Stale
+            ref Work w = ref work[r];
+            JoinInputState state = w.Reason == JoinInputReason.None ? JoinInputState.Ready
+                : IsStale(in table[r], ref now) ? JoinInputState.Stale
                 : JoinInputState.Waiting;
-            ulong start = _rangeStart[r] == ulong.MaxValue && _rangeEnd[r] == 0 ? 0 : _rangeStart[r];
-            Record(r, state, reason, start, _rangeEnd[r], ref tally);
+            Record(r, state, w.Reason, w.Start, w.End, ref tally);
         }
         return Finish(in tally);
     }

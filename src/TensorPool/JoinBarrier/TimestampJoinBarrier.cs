@@ -25,18 +25,12 @@ public sealed class TimestampJoinBarrier : JoinBarrierBase
     private ulong _latenessNs;
     private bool _hasOutTime;
     private ulong _lastOutTime;
-    private readonly JoinInputReason[] _reasons;
-    private readonly ulong[] _rangeStart;
-    private readonly ulong[] _rangeEnd;
 
     /// <summary>A barrier for <paramref name="outStreamId"/> taking its map from <paramref name="registry"/>.</summary>
     public TimestampJoinBarrier(MergeMapRegistry registry, uint outStreamId, JoinBarrierOptions? options = null)
         : base(registry, outStreamId, options)
     {
         _ruleStreams = new uint[MaxInputs];
-        _reasons = new JoinInputReason[MaxInputs];
-        _rangeStart = new ulong[MaxInputs];
-        _rangeEnd = new ulong[MaxInputs];
     }
 
     /// <inheritdoc/>
@@ -74,35 +68,30 @@ public sealed class TimestampJoinBarrier : JoinBarrierBase
         _lastOutTime = outTimeNs;
 
         int required = _requiredCount;
-        for (int r = 0; r < required; r++)
-        {
-            _reasons[r] = JoinInputReason.None;
-            _rangeStart[r] = ulong.MaxValue;
-            _rangeEnd[r] = 0;
-        }
+        Work[] work = _work;
+        JoinInput[] table = _table;
+        Array.Clear(work, 0, required);
         bool requireProcessed = RequireProcessed;
         CompiledRule[] rules = _rules;
         for (int i = 0; i < _ruleCount; i++)
         {
             ref readonly CompiledRule rule = ref rules[i];
             int r = rule.Required;
-            JoinInputReason reason = Evaluate(in rule, outTimeNs, ref Input(r), requireProcessed, out ulong low, out ulong high);
-            if (reason is JoinInputReason.None or JoinInputReason.Behind or JoinInputReason.NotProcessed or JoinInputReason.NullTimestamp)
-            {
-                _rangeStart[r] = Math.Min(_rangeStart[r], low);
-                _rangeEnd[r] = Math.Max(_rangeEnd[r], high);
-            }
+            JoinInputReason reason = Evaluate(in rule, outTimeNs, ref table[r], requireProcessed, out ulong low, out ulong high);
+            ref Work w = ref work[r];
             // A rejection outranks a wait: the input cannot take part whatever else holds.
-            if (reason != JoinInputReason.None && (_reasons[r] == JoinInputReason.None || (IsRejection(reason) && !IsRejection(_reasons[r]))))
+            if (IsRejection(reason) && !IsRejection(w.Reason))
             {
-                _reasons[r] = reason;
+                w.Reason = JoinInputReason.None;
             }
+            w.Add(reason, reason is JoinInputReason.None or JoinInputReason.Behind or JoinInputReason.NotProcessed or JoinInputReason.NullTimestamp, low, high);
         }
         var tally = default(Tally);
         long now = long.MinValue;
         for (int r = 0; r < required; r++)
         {
-            JoinInputReason reason = _reasons[r];
+            ref Work w = ref work[r];
+            JoinInputReason reason = w.Reason;
             JoinInputState state;
             if (reason == JoinInputReason.None)
             {
@@ -118,10 +107,9 @@ public sealed class TimestampJoinBarrier : JoinBarrierBase
             }
             else
             {
-                state = IsStale(in Input(r), ref now) ? JoinInputState.Stale : JoinInputState.Waiting;
+                state = IsStale(in table[r], ref now) ? JoinInputState.Stale : JoinInputState.Waiting;
             }
-            ulong start = _rangeStart[r] == ulong.MaxValue && _rangeEnd[r] == 0 ? 0 : _rangeStart[r];
-            Record(r, state, reason, start, _rangeEnd[r], ref tally);
+            Record(r, state, reason, w.Start, w.End, ref tally);
         }
         return Finish(in tally);
     }
