@@ -84,13 +84,13 @@ public static class JoinBarrierScenarios
             {
                 return Result(ExitDeadline);
             }
-            foreach (JoinBarrierBase barrier in new JoinBarrierBase[] { sequence, timestamp })
+            if (sequence.Check(0).Status == JoinStatus.NoMap)
             {
-                JoinStatus status = barrier == sequence ? sequence.Check(0).Status : timestamp.Check(0).Status;
-                if (status == JoinStatus.NoMap)
-                {
-                    client.Require(barrier);
-                }
+                client.Require(sequence);
+            }
+            if (timestamp.Check(0).Status == JoinStatus.NoMap)
+            {
+                client.Require(timestamp);
             }
             if (client.DoWork() == 0)
             {
