@@ -129,7 +129,6 @@ public abstract class JoinBarrierBase
         {
             input.HasObservation = true;
             input.ObservedSeq = observation.Seq;
-            input.MinSeqInEpoch = observation.Seq;
         }
         else if (observation.Seq > input.ObservedSeq)
         {

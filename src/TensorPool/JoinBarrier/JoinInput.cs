@@ -10,7 +10,6 @@ internal struct JoinInput
     public ulong Epoch;
     public bool HasObservation;
     public ulong ObservedSeq;
-    public ulong MinSeqInEpoch;
     public bool HasProcessed;
     public ulong ProcessedSeq;
     public JoinTimeCursor Descriptor;
