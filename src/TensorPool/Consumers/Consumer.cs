@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TensorPool.Client;
+using TensorPool.Concurrency;
 using TensorPool.Control;
 using TensorPool.Frames;
 using TensorPool.Native;

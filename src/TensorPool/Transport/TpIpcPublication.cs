@@ -1,3 +1,4 @@
+using TensorPool.Concurrency;
 using TensorPool.Interop;
 using TensorPool.Native;
 

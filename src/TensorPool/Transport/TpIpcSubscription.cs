@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TensorPool.Concurrency;
 using TensorPool.Interop;
 using TensorPool.Native;
 
