@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using TensorPool.Control;
 using TensorPool.Consumers;
 using TensorPool.Frames;
@@ -89,4 +90,80 @@ public class ConsumerLifetimeTests
             Assert.That(poller.Join(TimeSpan.FromSeconds(10)), Is.True, "the polling thread saw the disposal");
         }
     }
+
+    [Test]
+    public void Dispose_racing_a_descriptor_stream_switch_leaks_no_subscription_and_never_touches_freed_state_5()
+    {
+        // The conductor posts the per-consumer subscriptions (descriptors and progress) when the ConsumerConfig assigns
+        // them; the polling thread installs them at its next poll. Another thread disposes the consumer just then.
+        using var h = new Harness();
+        using Producer producer = h.Client.AddProducer(Small);
+        string channel = h.Options.Channel;
+        (string, int)[] streams =
+        [
+            (channel, h.Options.DescriptorStreamId), (channel, h.Options.ControlStreamId), (channel, PerConsumerId), (channel, PerConsumerId + 1),
+        ];
+        int[] baseline = [.. streams.Select(s => h.Transport.SubscriptionCount(s.Item1, s.Item2))];
+        var failures = new ConcurrentQueue<Exception>();
+        var random = new Random(17);
+        int switched = 0;
+        for (int round = 0; round < 200; round++)
+        {
+            Consumer consumer = h.Client.AddConsumer(new ConsumerOptions
+            {
+                StreamId = producer.StreamId,
+                DescriptorChannel = channel, DescriptorStreamId = (uint)PerConsumerId,
+                ControlChannel = channel, ControlStreamId = (uint)PerConsumerId + 1,
+                ProgressHandler = static (in FrameProgress _) => { },
+            });
+            var poller = new Thread(() =>
+            {
+                try
+                {
+                    while (true)
+                    {
+                        consumer.Poll(static (in Frame f) => f.IsStillValid(), 4);
+                    }
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Disposed between polls: the only way out.
+                }
+                catch (Exception e)
+                {
+                    failures.Enqueue(e);
+                }
+            });
+            int spin = random.Next(0, 4000);
+            var disposer = new Thread(() =>
+            {
+                // The assignment is recorded just before the switch is posted to the polling thread.
+                if (SpinWait.SpinUntil(() => consumer.OnPerConsumerStream, TimeSpan.FromSeconds(10)))
+                {
+                    Interlocked.Increment(ref switched);
+                }
+                Thread.SpinWait(spin);
+                consumer.Dispose();
+            });
+            poller.Start();
+            disposer.Start();
+            // This thread is the conductor (hello, config, switch) and the producer meanwhile.
+            while (disposer.IsAlive)
+            {
+                h.Client.DoWork();
+                producer.Offer(new byte[64]);
+            }
+            Assert.That(disposer.Join(TimeSpan.FromSeconds(20)) && poller.Join(TimeSpan.FromSeconds(20)), Is.True, "both threads ended");
+            h.Work(); // the conductor retires what the consumer left
+            int[] open = [.. streams.Select(s => h.Transport.SubscriptionCount(s.Item1, s.Item2))];
+            Assert.That(open, Is.EqualTo(baseline), $"round {round}: subscriptions open on (shared descriptors, shared control, own descriptors, own control)");
+            Assert.That(failures, Is.Empty, () => $"round {round}: {string.Join("\n", failures)}");
+            // The producer closes the disposed consumer's streams once it is stale (§5), so the next one may have them.
+            h.Clock.Advance(TimeSpan.FromSeconds(4));
+            h.Work();
+        }
+        Assert.That(switched, Is.GreaterThan(150), "most rounds disposed while the stream switch was under way");
+    }
+
+    private const int PerConsumerId = 6001;
 }
