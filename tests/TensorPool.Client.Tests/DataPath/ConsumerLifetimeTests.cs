@@ -107,7 +107,7 @@ public class ConsumerLifetimeTests
         var failures = new ConcurrentQueue<Exception>();
         var random = new Random(17);
         int switched = 0;
-        for (int round = 0; round < 200; round++)
+        for (int round = 0; round < 100; round++)
         {
             Consumer consumer = h.Client.AddConsumer(new ConsumerOptions
             {
@@ -122,7 +122,10 @@ public class ConsumerLifetimeTests
                 {
                     while (true)
                     {
-                        consumer.Poll(static (in Frame f) => f.IsStillValid(), 4);
+                        if (consumer.Poll(static (in Frame f) => f.IsStillValid(), 4) == 0)
+                        {
+                            Thread.Yield(); // two cores: let the conductor and the disposer run
+                        }
                     }
                 }
                 catch (ObjectDisposedException)
@@ -162,7 +165,44 @@ public class ConsumerLifetimeTests
             h.Clock.Advance(TimeSpan.FromSeconds(4));
             h.Work();
         }
-        Assert.That(switched, Is.GreaterThan(150), "most rounds disposed while the stream switch was under way");
+        Assert.That(switched, Is.GreaterThan(75), "most rounds disposed while the stream switch was under way");
+    }
+
+    [Test]
+    public void Dispose_while_a_poll_installs_a_stream_switch_closes_the_new_subscription_and_ends_the_poll_5()
+    {
+        // One exact interleaving of the race above: the consumer is disposed at the instant its poll closes the shared
+        // descriptor subscription to switch to the per-consumer one (the hook stands for another thread).
+        HookedTransport? hooked = null;
+        using var h = new Harness(o => o.Transport = hooked = new HookedTransport(o.Transport!));
+        using Producer producer = h.Client.AddProducer(Small);
+        Consumer consumer = h.Client.AddConsumer(new ConsumerOptions
+        {
+            StreamId = producer.StreamId, DescriptorChannel = h.Options.Channel, DescriptorStreamId = (uint)PerConsumerId,
+        });
+        h.Work(); // hello, ConsumerConfig: the conductor posts the switch
+        Assert.That(consumer.OnPerConsumerStream, Is.True);
+        hooked!.OnDispose = s =>
+        {
+            if (s.StreamId == h.Options.DescriptorStreamId)
+            {
+                consumer.Dispose();
+            }
+        };
+        producer.Offer(new byte[64]); // on the per-consumer stream too
+        int frames = 0;
+        try
+        {
+            consumer.Poll((in Frame _) => frames++, 10);
+        }
+        catch (ObjectDisposedException)
+        {
+            // A transport that refuses polls once closed ends the poll this way.
+        }
+        Assert.That(consumer.IsDisposed, Is.True);
+        Assert.That(frames, Is.Zero, "a poll that saw the disposal delivers nothing more");
+        Assert.That(h.Transport.SubscriptionCount(h.Options.Channel, PerConsumerId), Is.Zero, "the switched-to subscription is closed");
+        Assert.That(h.Transport.SubscriptionCount(h.Options.Channel, h.Options.DescriptorStreamId), Is.Zero);
     }
 
     private const int PerConsumerId = 6001;
