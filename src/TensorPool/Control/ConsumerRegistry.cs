@@ -25,6 +25,7 @@ internal sealed class ConsumerRegistry
     private readonly byte[] _response = new byte[ControlResponseEncoder.MinEncodedLength + 512];
     private readonly StringBuilder _why = new();
     private readonly List<IDisposable> _retiredScratch = [];
+    private ResponseCode _whyCode;
     private int _configLength;
     private int _responseLength;
     private long _hellos;
@@ -132,8 +133,6 @@ internal sealed class ConsumerRegistry
             WriteResponse(id, _whyCode, _why.ToString());
         }
     }
-
-    private ResponseCode _whyCode;
 
     /// <summary>A QosConsumer of this producer's stream: liveness (§5: hello or QoS).</summary>
     public void OnQosConsumer(uint consumerId, long nowNs)

@@ -3,6 +3,7 @@ using TensorPool.Control;
 using TensorPool.Consumers;
 using TensorPool.Frames;
 using TensorPool.Producers;
+using TensorPool.Testing;
 
 namespace TensorPool.Client.Tests.DataPath;
 
@@ -95,15 +96,18 @@ public class ConsumerLifetimeTests
     public void Dispose_racing_a_descriptor_stream_switch_leaks_no_subscription_and_never_touches_freed_state_5()
     {
         // The conductor posts the per-consumer subscriptions (descriptors and progress) when the ConsumerConfig assigns
-        // them; the polling thread installs them at its next poll. Another thread disposes the consumer just then.
-        using var h = new Harness();
+        // them; the polling thread installs them at its next poll. Another thread disposes the consumer around then.
+        // A small loopback transport: every round opens four subscriptions.
+        LoopbackTransport? transport = null;
+        using var h = new Harness(o => o.Transport = transport = new LoopbackTransport(capacity: 256, maxMessageLength: 8192));
+        using LoopbackTransport t = transport!;
         using Producer producer = h.Client.AddProducer(Small);
         string channel = h.Options.Channel;
         (string, int)[] streams =
         [
             (channel, h.Options.DescriptorStreamId), (channel, h.Options.ControlStreamId), (channel, PerConsumerId), (channel, PerConsumerId + 1),
         ];
-        int[] baseline = [.. streams.Select(s => h.Transport.SubscriptionCount(s.Item1, s.Item2))];
+        int[] baseline = [.. streams.Select(s => t.SubscriptionCount(s.Item1, s.Item2))];
         var failures = new ConcurrentQueue<Exception>();
         var random = new Random(17);
         int switched = 0;
@@ -137,7 +141,8 @@ public class ConsumerLifetimeTests
                     failures.Enqueue(e);
                 }
             });
-            int spin = random.Next(0, 4000);
+            // Anywhere from at once (before the switch is posted) to well after the poll took it.
+            int spin = random.Next(2) == 0 ? random.Next(0, 500) : random.Next(0, 50_000);
             var disposer = new Thread(() =>
             {
                 // The assignment is recorded just before the switch is posted to the polling thread.
@@ -158,7 +163,7 @@ public class ConsumerLifetimeTests
             }
             Assert.That(disposer.Join(TimeSpan.FromSeconds(20)) && poller.Join(TimeSpan.FromSeconds(20)), Is.True, "both threads ended");
             h.Work(); // the conductor retires what the consumer left
-            int[] open = [.. streams.Select(s => h.Transport.SubscriptionCount(s.Item1, s.Item2))];
+            int[] open = [.. streams.Select(s => t.SubscriptionCount(s.Item1, s.Item2))];
             Assert.That(open, Is.EqualTo(baseline), $"round {round}: subscriptions open on (shared descriptors, shared control, own descriptors, own control)");
             Assert.That(failures, Is.Empty, () => $"round {round}: {string.Join("\n", failures)}");
             // The producer closes the disposed consumer's streams once it is stale (§5), so the next one may have them.
