@@ -13,14 +13,14 @@ namespace TensorPool.JoinBarrier;
 /// (§10.1, §10.3, §10.4). Requests for keys it does not own are left to their own authority.
 /// </summary>
 /// <remarks>
-/// <para>Run it as an agent (<see cref="AgentRunner"/>, <see cref="AgentInvoker"/>, or call <see cref="DoWork"/> from
-/// the stage's loop). <see cref="Publish(SequenceMergeMap)"/> may be called from any thread. Requests are hostile
+/// <para>Its owner runs the duty cycle: call <see cref="DoWork"/> from the loop that owns it (a join stage does); it has
+/// no thread of its own (D93). <see cref="Publish(SequenceMergeMap)"/> may be called from any thread. Requests are hostile
 /// input: malformed bytes are counted, and requests for one map arriving within <see cref="MergeMapControlOptions.ResponseHoldoff"/>
 /// share one answer (the announce is broadcast: every requester sees it).</para>
 /// <para>An output stream has one map of each kind, for its newest epoch: publishing the map of a new epoch replaces
 /// the old one (a producer restart, §6.4).</para>
 /// </remarks>
-public sealed class MergeMapAuthority : IAgent, IDisposable
+public sealed class MergeMapAuthority : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly IPublication _publication;
@@ -62,9 +62,6 @@ public sealed class MergeMapAuthority : IAgent, IDisposable
         }
         _proxy = new MergeMapProxy(_publication);
     }
-
-    /// <inheritdoc/>
-    public string RoleName => "mergemap-authority";
 
     /// <summary>The registry published maps are applied to, if any.</summary>
     public MergeMapRegistry? Registry { get; }
@@ -119,11 +116,6 @@ public sealed class MergeMapAuthority : IAgent, IDisposable
         }
     }
 
-    /// <inheritdoc/>
-    public void OnStart()
-    {
-    }
-
     /// <summary>One duty cycle: reads requests, answers them, sends the announces that are due. Returns the work done.</summary>
     public int DoWork()
     {
@@ -154,11 +146,6 @@ public sealed class MergeMapAuthority : IAgent, IDisposable
             }
         }
         return work;
-    }
-
-    /// <inheritdoc/>
-    public void OnClose()
-    {
     }
 
     public void Dispose()

@@ -12,11 +12,12 @@ namespace TensorPool.JoinBarrier;
 /// announce for the key, valid or not, has arrived.
 /// </summary>
 /// <remarks>
-/// Run it as an agent (or call <see cref="DoWork"/> from the stage's loop). <see cref="Require(MergeMapKind, uint, ulong)"/> may be called from
+/// Its owner runs the duty cycle: call <see cref="DoWork"/> from the loop that owns it (a join stage does); it has no
+/// thread of its own (D93). <see cref="Require(MergeMapKind, uint, ulong)"/> may be called from
 /// any thread and costs nothing when the key is already required or known. An output stream has one pending
 /// requirement per kind: requiring a newer epoch replaces the older one.
 /// </remarks>
-public sealed class MergeMapClient : IAgent, IDisposable
+public sealed class MergeMapClient : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly IPublication _publication;
@@ -51,9 +52,6 @@ public sealed class MergeMapClient : IAgent, IDisposable
         }
         _proxy = new MergeMapProxy(_publication);
     }
-
-    /// <inheritdoc/>
-    public string RoleName => "mergemap-client";
 
     /// <summary>The registry announces are read into.</summary>
     public MergeMapRegistry Registry { get; }
@@ -111,11 +109,6 @@ public sealed class MergeMapClient : IAgent, IDisposable
         Require(barrier.MapKind, barrier.OutStreamId, epoch);
     }
 
-    /// <inheritdoc/>
-    public void OnStart()
-    {
-    }
-
     /// <summary>One duty cycle: reads announces into the registry, sends the requests that are due. Returns the work done.</summary>
     public int DoWork()
     {
@@ -155,11 +148,6 @@ public sealed class MergeMapClient : IAgent, IDisposable
             Prune();
         }
         return work;
-    }
-
-    /// <inheritdoc/>
-    public void OnClose()
-    {
     }
 
     public void Dispose()

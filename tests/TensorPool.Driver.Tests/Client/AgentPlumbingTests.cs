@@ -3,6 +3,7 @@ using TensorPool.Agents;
 using TensorPool.Client;
 using TensorPool.Driver.Tests.Protocol;
 using TensorPool.DriverClient;
+using TensorPool.JoinBarrier;
 using TensorPool.Testing;
 using TensorPool.Transport;
 
@@ -36,8 +37,12 @@ public sealed class AgentPlumbingTests
             .Select(t => t.Name)];
         using (Assert.EnterMultipleScope())
         {
-            // Each of these is tested below to refuse DoWork when its own thread runs the duty cycle.
-            Assert.That(withDoWork, Is.EqualTo(new[] { nameof(DriverConnection), nameof(TensorPoolClient), nameof(TensorPoolDriver) }));
+            // The first three are tested below to refuse DoWork when their own thread runs the duty cycle; the MergeMap
+            // types have no thread of their own: whoever owns one (a join stage) runs its duty cycle.
+            Assert.That(withDoWork, Is.EqualTo(new[]
+            {
+                nameof(DriverConnection), nameof(MergeMapAuthority), nameof(MergeMapClient), nameof(TensorPoolClient), nameof(TensorPoolDriver),
+            }));
             Assert.That(withLifecycle, Is.Empty);
         }
     }
