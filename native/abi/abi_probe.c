@@ -191,6 +191,7 @@ int main(void)
     printf("enum tp_log_layout_t TP_LOG_RECORD_LENGTH_OFFSET %lld\n", (long long)TP_LOG_RECORD_LENGTH_OFFSET);
     printf("enum tp_log_layout_t TP_LOG_RECORD_MSG_TYPE_OFFSET %lld\n", (long long)TP_LOG_RECORD_MSG_TYPE_OFFSET);
     printf("enum tp_log_layout_t TP_LOG_RECORD_CHECK_OFFSET %lld\n", (long long)TP_LOG_RECORD_CHECK_OFFSET);
+    printf("enum tp_log_layout_t TP_LOG_RECORD_SUM_OFFSET %lld\n", (long long)TP_LOG_RECORD_SUM_OFFSET);
     printf("enum tp_log_layout_t TP_LOG_RECORD_STATE_MASK %lld\n", (long long)TP_LOG_RECORD_STATE_MASK);
     printf("enum tp_log_layout_t TP_LOG_RECORD_CLAIMED %lld\n", (long long)TP_LOG_RECORD_CLAIMED);
     printf("enum tp_log_layout_t TP_LOG_RECORD_COMMITTED %lld\n", (long long)TP_LOG_RECORD_COMMITTED);

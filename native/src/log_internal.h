@@ -6,6 +6,7 @@
 #ifndef TENSORPOOL_LOG_INTERNAL_H
 #define TENSORPOOL_LOG_INTERNAL_H
 
+#include <string.h>
 #include <time.h>
 
 #include "tensorpool/error.h"
@@ -51,6 +52,7 @@ typedef struct tp_log_entry_stct
     uint32_t offset;          /* in scratch */
     int32_t length;
     int32_t msg_type;
+    uint32_t sum;             /* the header's payload sum, checked against the copy */
 } tp_log_entry_t;
 
 struct tp_log_subscription_stct
@@ -192,6 +194,58 @@ static inline uint64_t tp_log_align(uint64_t length)
 static inline uint64_t tp_log_frame_length(int32_t payload_length)
 {
     return tp_log_align((uint64_t)TP_LOG_RECORD_HEADER_LENGTH + (uint64_t)payload_length);
+}
+
+static inline uint32_t *tp_log_record_sum_ptr(uint8_t *record)
+{
+    return (uint32_t *)(record + TP_LOG_RECORD_SUM_OFFSET);
+}
+
+/*
+ * The payload sum (log_layout.h "sum"): two multiply-xorshift lanes over
+ * little-endian 8-byte words, so a descriptor-sized payload costs a few
+ * nanoseconds. Not a defence against someone hostile (they can write a
+ * matching sum); it tells bytes overwritten after the commit from the
+ * publisher's own.
+ */
+static inline uint32_t tp_log_payload_sum(const uint8_t *payload, size_t length)
+{
+    uint64_t a = 0x9E3779B97F4A7C15ULL ^ (uint64_t)length;
+    uint64_t b = 0xC2B2AE3D27D4EB4FULL;
+    size_t i = 0;
+    for (; i + 16 <= length; i += 16)
+    {
+        uint64_t x, y;
+        memcpy(&x, payload + i, 8);
+        memcpy(&y, payload + i + 8, 8);
+        a = (a ^ x) * 0xFF51AFD7ED558CCDULL;
+        b = (b ^ y) * 0xC4CEB9FE1A85EC53ULL;
+        a ^= a >> 29;
+        b ^= b >> 29;
+    }
+    if (i + 8 <= length)
+    {
+        uint64_t x;
+        memcpy(&x, payload + i, 8);
+        a = (a ^ x) * 0xFF51AFD7ED558CCDULL;
+        a ^= a >> 29;
+        i += 8;
+    }
+    if (i < length)
+    {
+        uint64_t x = 0;
+        for (size_t k = 0; i + k < length; k++)
+        {
+            x |= (uint64_t)payload[i + k] << (8 * k);
+        }
+        b = (b ^ x) * 0xC4CEB9FE1A85EC53ULL;
+        b ^= b >> 29;
+    }
+    uint64_t h = a ^ (b * 0x9E3779B97F4A7C15ULL);
+    h ^= h >> 31;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 29;
+    return (uint32_t)(h ^ (h >> 32));
 }
 
 /* The header check: a cheap 64-bit mix so payload bytes rarely pass for a header. */

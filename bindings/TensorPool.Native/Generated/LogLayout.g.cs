@@ -14,9 +14,9 @@ internal enum TpLogLayout : int
     [NativeName("TP_LOG_MAGIC")]
     Magic = 1196183636, // 0x474C5054
 
-    /// <summary>2: claim_limit (docs/DECISIONS.md "tp:ipc claim limit")</summary>
+    /// <summary>2: claim_limit; 3: record payload sum (docs/DECISIONS.md)</summary>
     [NativeName("TP_LOG_LAYOUT_VERSION")]
-    LayoutVersion = 2,
+    LayoutVersion = 3,
 
     /// <summary>Descriptor page</summary>
     [NativeName("TP_LOG_DESCRIPTOR_LENGTH")]
@@ -82,6 +82,9 @@ internal enum TpLogLayout : int
 
     [NativeName("TP_LOG_RECORD_CHECK_OFFSET")]
     RecordCheckOffset = 24,
+
+    [NativeName("TP_LOG_RECORD_SUM_OFFSET")]
+    RecordSumOffset = 28,
 
     /// <summary>low bits of the state word that hold the state</summary>
     [NativeName("TP_LOG_RECORD_STATE_MASK")]

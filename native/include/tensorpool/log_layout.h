@@ -57,7 +57,7 @@
  *
  *   0                 8                 16       20       24       28       32
  *   +-----------------+-----------------+--------+--------+--------+--------+
- *   | state (u64)     | index (u64)     | length |msg_type| check  |reserved|
+ *   | state (u64)     | index (u64)     | length |msg_type| check  |  sum   |
  *   +-----------------+-----------------+--------+--------+--------+--------+
  *   32 .. 32 + length: payload, then zero to 31 bytes up to the next 32-byte boundary
  *
@@ -71,6 +71,11 @@
  *   msg_type  >= 0: the publisher's message type; TP_LOG_MSG_TYPE_PADDING for padding
  *   check     a hash of (position, index, length, msg_type): lets a scan tell a real
  *             header from payload bytes that happen to hold a matching position.
+ *   sum       a hash of the payload bytes, stored before the commit: a subscriber drops
+ *             (and counts) a copy that does not match. A publisher of an older lap that
+ *             was descheduled between its claim check and its copy can still write into
+ *             bytes a newer lap owns; nothing else can tell its bytes from the owner's
+ *             (docs/DECISIONS.md "tp:ipc payload sum"). Padding records carry 0.
  *
  * A record never straddles the ring end: when it does not fit, the claim also
  * takes the rest of the lap and fills it with one padding record.
@@ -87,7 +92,7 @@ extern "C" {
 typedef enum tp_log_layout_en
 {
     TP_LOG_MAGIC = 0x474C5054, /* "TPLG" */
-    TP_LOG_LAYOUT_VERSION = 2, /* 2: claim_limit (docs/DECISIONS.md "tp:ipc claim limit") */
+    TP_LOG_LAYOUT_VERSION = 3, /* 2: claim_limit; 3: record payload sum (docs/DECISIONS.md) */
 
     /* Descriptor page */
     TP_LOG_DESCRIPTOR_LENGTH = 4096,
@@ -113,6 +118,7 @@ typedef enum tp_log_layout_en
     TP_LOG_RECORD_LENGTH_OFFSET = 16,
     TP_LOG_RECORD_MSG_TYPE_OFFSET = 20,
     TP_LOG_RECORD_CHECK_OFFSET = 24,
+    TP_LOG_RECORD_SUM_OFFSET = 28,
     TP_LOG_RECORD_STATE_MASK = 31, /* low bits of the state word that hold the state */
     TP_LOG_RECORD_CLAIMED = 1,
     TP_LOG_RECORD_COMMITTED = 2,
@@ -136,7 +142,8 @@ TP_STATIC_ASSERT(TP_LOG_CLAIM_LIMIT_OFFSET % 128 == 0 && TP_LOG_CLAIM_LIMIT_OFFS
 TP_STATIC_ASSERT(TP_LOG_CLAIM_LIMIT_OFFSET + 128 <= TP_LOG_DESCRIPTOR_LENGTH, "the descriptor page holds every field");
 TP_STATIC_ASSERT(TP_LOG_DESCRIPTOR_LENGTH % 4096 == 0, "the ring starts on a page boundary");
 TP_STATIC_ASSERT(TP_LOG_RECORD_HEADER_LENGTH == TP_LOG_RECORD_ALIGNMENT, "a padding record always fits the space left at the ring end");
-TP_STATIC_ASSERT(TP_LOG_RECORD_CHECK_OFFSET + 8 == TP_LOG_RECORD_HEADER_LENGTH, "check and reserved end the record header");
+TP_STATIC_ASSERT(TP_LOG_RECORD_SUM_OFFSET == TP_LOG_RECORD_CHECK_OFFSET + 4 && TP_LOG_RECORD_SUM_OFFSET + 4 == TP_LOG_RECORD_HEADER_LENGTH,
+    "check and sum end the record header");
 TP_STATIC_ASSERT(TP_LOG_RECORD_STATE_MASK + 1 == TP_LOG_RECORD_ALIGNMENT, "state bits are the alignment bits of a position");
 TP_STATIC_ASSERT((TP_LOG_MIN_CAPACITY & (TP_LOG_MIN_CAPACITY - 1)) == 0, "minimum capacity is a power of two");
 TP_STATIC_ASSERT((TP_LOG_DEFAULT_CAPACITY & (TP_LOG_DEFAULT_CAPACITY - 1)) == 0, "default capacity is a power of two");
