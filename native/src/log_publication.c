@@ -27,6 +27,8 @@ int tp_log_publication_create(tp_log_publication_t **publication, tp_log_t *log)
     }
     pub->log = log;
     TP_FETCH_ADD(&log->users, 1);
+    /* Before any claim of ours, so a publisher claiming after one of them counts us (log_layout.h "pub_cnt"). */
+    __atomic_fetch_add(tp_log_publishers_ptr(log), 1u, __ATOMIC_SEQ_CST);
     *publication = pub;
     return 0;
 }
@@ -36,6 +38,12 @@ int tp_log_publication_close(tp_log_publication_t *publication)
     if (publication == NULL)
     {
         return 0;
+    }
+    /* Never below zero, whatever someone wrote there: a closed publication writes no more. */
+    uint32_t *count = tp_log_publishers_ptr(publication->log);
+    uint32_t open = __atomic_load_n(count, __ATOMIC_RELAXED);
+    while (open != 0 && !__atomic_compare_exchange_n(count, &open, open - 1u, false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+    {
     }
     TP_FETCH_ADD(&publication->log->users, -1);
     free(publication);
@@ -137,7 +145,8 @@ static uint64_t tp_log_claim_limit_cover(tp_log_t *log, uint64_t limit, uint64_t
  * the claim limit, then write its header as CLAIMED (and the padding before
  * it, if the lap's end is too close). Fills the publication's claim fields.
  */
-static int tp_log_claim(tp_log_publication_t *pub, int32_t length, int32_t msg_type, uint32_t sum, uint64_t *index_out)
+static int tp_log_claim(tp_log_publication_t *pub, int32_t length, int32_t msg_type, const uint8_t *payload,
+    uint64_t *index_out)
 {
     tp_log_t *log = pub->log;
     uint64_t frame = tp_log_frame_length(length);
@@ -169,6 +178,9 @@ static int tp_log_claim(tp_log_publication_t *pub, int32_t length, int32_t msg_t
     /* After the claim CAS in one total order with a sleeper's flag-then-check (log.h "Futex"):
      * either we see its flag here, or it sees our claim in the tail and does not sleep on it. */
     pub->claim_sleepers = (__atomic_load_n(tp_log_futex_ptr(log), __ATOMIC_SEQ_CST) & 1u) != 0;
+    /* After the claim CAS, which every earlier claim's CAS precedes: any publication that could still write
+     * into this record's bytes from an older lap opened before its claim, so it is counted here (D230). */
+    pub->claim_summed = __atomic_load_n(tp_log_publishers_ptr(log), __ATOMIC_ACQUIRE) > 1u;
     TP_LOG_HOOK(TP_LOG_HOOK_AFTER_CLAIM);
     if (!tp_log_claim_still_ours(log, position))
     {
@@ -178,9 +190,11 @@ static int tp_log_claim(tp_log_publication_t *pub, int32_t length, int32_t msg_t
     {
         /* The padding record carries the index of the record after it. */
         tp_log_header_write(log, position, index, (int32_t)(padding - TP_LOG_RECORD_HEADER_LENGTH),
-            TP_LOG_MSG_TYPE_PADDING, 0u, TP_LOG_RECORD_COMMITTED);
+            TP_LOG_MSG_TYPE_PADDING, (uint32_t)TP_LOG_RECORD_SUM_NONE, TP_LOG_RECORD_COMMITTED);
     }
     uint64_t record = position + padding;
+    /* Offer: the caller's bytes, not the ring's, so a late writer's bytes are never blessed. Zero copy: at the commit. */
+    uint32_t sum = pub->claim_summed && payload != NULL ? tp_log_payload_sum(payload, (size_t)length) : (uint32_t)TP_LOG_RECORD_SUM_NONE;
     tp_log_header_write(log, record, index, length, msg_type, sum, TP_LOG_RECORD_CLAIMED);
     TP_LOG_HOOK(TP_LOG_HOOK_AFTER_HEADER);
     pub->claim_open = 1;
@@ -260,7 +274,7 @@ static int64_t tp_log_commit_open_claim(tp_log_publication_t *pub, int zero_copy
     if (TP_LIKELY(!pub->claim_sleepers && tp_log_claim_still_ours(log, pub->claim_start)))
     {
         TP_LOG_HOOK(TP_LOG_HOOK_COMMIT_BY_STORE);
-        if (zero_copy)
+        if (zero_copy && pub->claim_summed)
         {
             tp_log_store_sum(pub, header);
         }
@@ -270,7 +284,7 @@ static int64_t tp_log_commit_open_claim(tp_log_publication_t *pub, int zero_copy
     {
         TP_LOG_HOOK(TP_LOG_HOOK_COMMIT_BY_CAS);
         uint64_t expected = record | TP_LOG_RECORD_CLAIMED;
-        if (zero_copy)
+        if (zero_copy && pub->claim_summed)
         {
             /* Not into a header a newer lap already owns. Should one take it between
              * this look and the store, its record fails its own sum: dropped, counted. */
@@ -304,9 +318,7 @@ int64_t tp_log_publication_offer(tp_log_publication_t *publication, const uint8_
     }
     int rc = tp_log_offer_check(publication, length, msg_type);
     uint64_t index;
-    /* The sum of the caller's bytes, stored with the header: a late writer's bytes are never blessed. */
-    uint32_t sum = rc < 0 ? 0u : tp_log_payload_sum(buffer, (size_t)length);
-    if (rc < 0 || (rc = tp_log_claim(publication, length, msg_type, sum, &index)) < 0 ||
+    if (rc < 0 || (rc = tp_log_claim(publication, length, msg_type, buffer, &index)) < 0 ||
         (rc = tp_log_copy_payload(publication, buffer, length)) < 0)
     {
         return rc;
@@ -323,7 +335,7 @@ int64_t tp_log_publication_try_claim(tp_log_publication_t *publication, int32_t 
     }
     uint64_t index;
     int rc = tp_log_offer_check(publication, length, msg_type);
-    if (rc < 0 || (rc = tp_log_claim(publication, length, msg_type, 0u, &index)) < 0)
+    if (rc < 0 || (rc = tp_log_claim(publication, length, msg_type, NULL, &index)) < 0)
     {
         return rc;
     }

@@ -262,20 +262,27 @@ static int corrupt_and_expect(const char *dir, int field)
     return 0;
 }
 
-/* A payload byte changed after the commit: the copy fails the record's sum, is dropped and counted, and the
- * records around it are delivered. */
-TP_TEST(payload_overwritten_after_commit_is_dropped_and_counted)
+/* With two publications open, a payload byte changed after the commit fails the record's sum: the copy is dropped
+ * and counted, and the records around it are delivered (D230). */
+TP_TEST(payload_overwritten_after_commit_is_dropped_and_counted_when_publications_share_the_log)
 {
     const char *dir = tlu_dir();
     tlu_fixture_t f;
     TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, 0));
+    tp_log_publication_t *other = NULL;
+    TP_CHECK_OK(tp_log_publication_create(&other, f.log));
     for (uint32_t i = 0; i < 3; i++)
     {
-        TP_CHECK(tlu_offer(f.pub, 32, 1, i, 0) > 0);
+        TP_CHECK(tlu_offer(i == 1 ? other : f.pub, 32, 1, i, 0) > 0);
     }
+    tp_log_claim_t claim;
+    TP_CHECK(tp_log_publication_try_claim(f.pub, 32, 0, &claim) > 0);
+    tlu_fill(claim.buffer, 32, 1, 3);
+    TP_CHECK(tp_log_publication_commit(f.pub, &claim) > 0);
     tlu_raw_t raw;
     TP_CHECK_EQ_INT(0, tlu_raw_map(&raw, f.path));
-    tlu_raw_record(&raw, CAP, 64)[TP_LOG_RECORD_HEADER_LENGTH + 20] ^= 0x40;
+    tlu_raw_record(&raw, CAP, 64)[TP_LOG_RECORD_HEADER_LENGTH + 20] ^= 0x40;  /* offered */
+    tlu_raw_record(&raw, CAP, 192)[TP_LOG_RECORD_HEADER_LENGTH + 3] ^= 0x01;  /* claimed and committed in place */
     tlu_raw_unmap(&raw);
     tlu_seen_t seen;
     TP_CHECK(tlu_seen_init(&seen, 8));
@@ -283,9 +290,43 @@ TP_TEST(payload_overwritten_after_commit_is_dropped_and_counted)
     TP_CHECK_EQ_INT(0, seen.corrupt);
     TP_CHECK_EQ_INT(0, seen.sequence[0]);
     TP_CHECK_EQ_INT(2, seen.sequence[1]);
-    TP_CHECK(tlu_losses_are(f.sub, 1, 64, 0, 0, 1));
-    TP_CHECK(tlu_offer(f.pub, 32, 1, 3, 0) > 0);
+    TP_CHECK(tlu_losses_are(f.sub, 2, 128, 0, 0, 2));
+    TP_CHECK(tlu_offer(f.pub, 32, 1, 4, 0) > 0);
     TP_CHECK_EQ_INT(1, tp_log_subscription_poll(f.sub, tlu_collect, &seen, 10));
+    TP_CHECK_OK(tp_log_publication_close(other));
+    tlu_seen_free(&seen);
+    tlu_fixture_close(&f);
+    return 0;
+}
+
+/* The count of open publications rises and falls with them; while one is open alone its records carry no sum
+ * (nothing else can write into them late), so a lone producer's stream pays nothing for the check (D230). */
+TP_TEST(records_of_a_lone_publication_carry_no_sum_and_the_count_follows_open_publications)
+{
+    const char *dir = tlu_dir();
+    tlu_fixture_t f;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&f, dir, CAP, 0));
+    tlu_raw_t raw;
+    TP_CHECK_EQ_INT(0, tlu_raw_map(&raw, f.path));
+    const uint32_t *count = (const uint32_t *)(raw.map + TP_LOG_PUBLISHERS_OFFSET);
+    TP_CHECK_EQ_INT(1, (int)*count);
+    TP_CHECK(tlu_offer(f.pub, 32, 1, 0, 0) > 0);
+    uint32_t sum;
+    memcpy(&sum, tlu_raw_record(&raw, CAP, 0) + TP_LOG_RECORD_SUM_OFFSET, 4);
+    TP_CHECK_EQ_U64(TP_LOG_RECORD_SUM_NONE, sum);
+    tp_log_publication_t *other = NULL;
+    TP_CHECK_OK(tp_log_publication_create(&other, f.log));
+    TP_CHECK_EQ_INT(2, (int)*count);
+    TP_CHECK(tlu_offer(f.pub, 32, 1, 1, 0) > 0);
+    memcpy(&sum, tlu_raw_record(&raw, CAP, 64) + TP_LOG_RECORD_SUM_OFFSET, 4);
+    TP_CHECK(sum != (uint32_t)TP_LOG_RECORD_SUM_NONE);
+    TP_CHECK_OK(tp_log_publication_close(other));
+    TP_CHECK_EQ_INT(1, (int)*count);
+    tlu_raw_unmap(&raw);
+    tlu_seen_t seen;
+    TP_CHECK(tlu_seen_init(&seen, 8));
+    TP_CHECK_EQ_INT(2, tp_log_subscription_poll(f.sub, tlu_collect, &seen, 10));
+    TP_CHECK_EQ_INT(0, seen.corrupt);
     tlu_seen_free(&seen);
     tlu_fixture_close(&f);
     return 0;
