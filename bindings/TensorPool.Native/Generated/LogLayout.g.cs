@@ -61,6 +61,9 @@ internal enum TpLogLayout : int
     [NativeName("TP_LOG_CLAIM_LIMIT_OFFSET")]
     ClaimLimitOffset = 384,
 
+    [NativeName("TP_LOG_PUBLISHERS_OFFSET")]
+    PublishersOffset = 512,
+
     /// <summary>Ring and records</summary>
     [NativeName("TP_LOG_RECORD_ALIGNMENT")]
     RecordAlignment = 32,
@@ -95,6 +98,10 @@ internal enum TpLogLayout : int
 
     [NativeName("TP_LOG_RECORD_COMMITTED")]
     RecordCommitted = 2,
+
+    /// <summary>"no sum": a real sum never takes this value</summary>
+    [NativeName("TP_LOG_RECORD_SUM_NONE")]
+    RecordSumNone = 1511506142, // 0x5A17C0DE
 
     [NativeName("TP_LOG_MSG_TYPE_PADDING")]
     MsgTypePadding = -1,
