@@ -184,6 +184,7 @@ int main(void)
     printf("enum tp_log_layout_t TP_LOG_TAIL_INDEX_OFFSET %lld\n", (long long)TP_LOG_TAIL_INDEX_OFFSET);
     printf("enum tp_log_layout_t TP_LOG_FUTEX_OFFSET %lld\n", (long long)TP_LOG_FUTEX_OFFSET);
     printf("enum tp_log_layout_t TP_LOG_CLAIM_LIMIT_OFFSET %lld\n", (long long)TP_LOG_CLAIM_LIMIT_OFFSET);
+    printf("enum tp_log_layout_t TP_LOG_PUBLISHERS_OFFSET %lld\n", (long long)TP_LOG_PUBLISHERS_OFFSET);
     printf("enum tp_log_layout_t TP_LOG_RECORD_ALIGNMENT %lld\n", (long long)TP_LOG_RECORD_ALIGNMENT);
     printf("enum tp_log_layout_t TP_LOG_RECORD_HEADER_LENGTH %lld\n", (long long)TP_LOG_RECORD_HEADER_LENGTH);
     printf("enum tp_log_layout_t TP_LOG_RECORD_STATE_OFFSET %lld\n", (long long)TP_LOG_RECORD_STATE_OFFSET);
@@ -191,9 +192,11 @@ int main(void)
     printf("enum tp_log_layout_t TP_LOG_RECORD_LENGTH_OFFSET %lld\n", (long long)TP_LOG_RECORD_LENGTH_OFFSET);
     printf("enum tp_log_layout_t TP_LOG_RECORD_MSG_TYPE_OFFSET %lld\n", (long long)TP_LOG_RECORD_MSG_TYPE_OFFSET);
     printf("enum tp_log_layout_t TP_LOG_RECORD_CHECK_OFFSET %lld\n", (long long)TP_LOG_RECORD_CHECK_OFFSET);
+    printf("enum tp_log_layout_t TP_LOG_RECORD_SUM_OFFSET %lld\n", (long long)TP_LOG_RECORD_SUM_OFFSET);
     printf("enum tp_log_layout_t TP_LOG_RECORD_STATE_MASK %lld\n", (long long)TP_LOG_RECORD_STATE_MASK);
     printf("enum tp_log_layout_t TP_LOG_RECORD_CLAIMED %lld\n", (long long)TP_LOG_RECORD_CLAIMED);
     printf("enum tp_log_layout_t TP_LOG_RECORD_COMMITTED %lld\n", (long long)TP_LOG_RECORD_COMMITTED);
+    printf("enum tp_log_layout_t TP_LOG_RECORD_SUM_NONE %lld\n", (long long)TP_LOG_RECORD_SUM_NONE);
     printf("enum tp_log_layout_t TP_LOG_MSG_TYPE_PADDING %lld\n", (long long)TP_LOG_MSG_TYPE_PADDING);
     printf("enum tp_log_layout_t TP_LOG_MIN_CAPACITY %lld\n", (long long)TP_LOG_MIN_CAPACITY);
     printf("enum tp_log_layout_t TP_LOG_MAX_CAPACITY %lld\n", (long long)TP_LOG_MAX_CAPACITY);

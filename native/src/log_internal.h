@@ -6,6 +6,7 @@
 #ifndef TENSORPOOL_LOG_INTERNAL_H
 #define TENSORPOOL_LOG_INTERNAL_H
 
+#include <string.h>
 #include <time.h>
 
 #include "tensorpool/error.h"
@@ -42,6 +43,7 @@ struct tp_log_publication_stct
     uint64_t claim_frame;     /* aligned record length */
     int32_t claim_length;     /* payload length */
     int claim_sleepers;       /* the futex word flagged a sleeper right after the claim: commit by CAS and wake */
+    int claim_summed;         /* another publication was open at the claim: the record carries a payload sum */
 };
 
 typedef struct tp_log_entry_stct
@@ -51,6 +53,7 @@ typedef struct tp_log_entry_stct
     uint32_t offset;          /* in scratch */
     int32_t length;
     int32_t msg_type;
+    uint32_t sum;             /* the header's payload sum (or NONE), checked against the copy */
 } tp_log_entry_t;
 
 struct tp_log_subscription_stct
@@ -87,6 +90,11 @@ static inline uint64_t *tp_log_tail_position_ptr(const tp_log_t *log)
 static inline uint32_t *tp_log_futex_ptr(const tp_log_t *log)
 {
     return (uint32_t *)(log->map + TP_LOG_FUTEX_OFFSET);
+}
+
+static inline uint32_t *tp_log_publishers_ptr(const tp_log_t *log)
+{
+    return (uint32_t *)(log->map + TP_LOG_PUBLISHERS_OFFSET);
 }
 
 static inline uint64_t *tp_log_claim_limit_ptr(const tp_log_t *log)
@@ -192,6 +200,56 @@ static inline uint64_t tp_log_align(uint64_t length)
 static inline uint64_t tp_log_frame_length(int32_t payload_length)
 {
     return tp_log_align((uint64_t)TP_LOG_RECORD_HEADER_LENGTH + (uint64_t)payload_length);
+}
+
+static inline uint32_t *tp_log_record_sum_ptr(uint8_t *record)
+{
+    return (uint32_t *)(record + TP_LOG_RECORD_SUM_OFFSET);
+}
+
+/*
+ * The payload sum (log_layout.h "sum"): four independent xor-multiply lanes
+ * over little-endian 8-byte words (a multiply by an odd constant loses no
+ * bit, so any one changed word changes its lane), folded to 32 bits. The
+ * lanes keep the multiplier busy instead of waiting on it: about 8 bytes a
+ * cycle. Not a defence against someone hostile (they can write a matching
+ * sum); it tells bytes overwritten after the commit from the publisher's own.
+ */
+static inline uint32_t tp_log_payload_sum(const uint8_t *payload, size_t length)
+{
+    const uint64_t k0 = 0x9E3779B97F4A7C15ULL, k1 = 0xC2B2AE3D27D4EB4FULL;
+    const uint64_t k2 = 0xFF51AFD7ED558CCDULL, k3 = 0xC4CEB9FE1A85EC53ULL;
+    uint64_t a = k1 ^ (uint64_t)length, b = k2, c = k3, d = k0;
+    size_t i = 0;
+    for (; i + 32 <= length; i += 32)
+    {
+        uint64_t w[4];
+        memcpy(w, payload + i, 32);
+        a = (a ^ w[0]) * k0;
+        b = (b ^ w[1]) * k1;
+        c = (c ^ w[2]) * k2;
+        d = (d ^ w[3]) * k3;
+    }
+    for (; i + 8 <= length; i += 8)
+    {
+        uint64_t w;
+        memcpy(&w, payload + i, 8);
+        a = (a ^ w) * k0;
+        a ^= a >> 29;
+    }
+    if (i < length)
+    {
+        uint64_t w = 0;
+        for (size_t k = 0; i + k < length; k++)
+        {
+            w |= (uint64_t)payload[i + k] << (8 * k);
+        }
+        b = (b ^ w) * k1;
+    }
+    /* No final avalanche: any change already changed a lane; the rotations keep lanes from cancelling alike. */
+    uint64_t h = a ^ ((b << 16) | (b >> 48)) ^ ((c << 32) | (c >> 32)) ^ ((d << 48) | (d >> 16));
+    uint32_t sum = (uint32_t)(h ^ (h >> 32));
+    return sum != (uint32_t)TP_LOG_RECORD_SUM_NONE ? sum : sum ^ 1u;
 }
 
 /* The header check: a cheap 64-bit mix so payload bytes rarely pass for a header. */

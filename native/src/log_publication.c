@@ -27,6 +27,8 @@ int tp_log_publication_create(tp_log_publication_t **publication, tp_log_t *log)
     }
     pub->log = log;
     TP_FETCH_ADD(&log->users, 1);
+    /* Before any claim of ours, so a publisher claiming after one of them counts us (log_layout.h "pub_cnt"). */
+    __atomic_fetch_add(tp_log_publishers_ptr(log), 1u, __ATOMIC_SEQ_CST);
     *publication = pub;
     return 0;
 }
@@ -36,6 +38,12 @@ int tp_log_publication_close(tp_log_publication_t *publication)
     if (publication == NULL)
     {
         return 0;
+    }
+    /* Never below zero, whatever someone wrote there: a closed publication writes no more. */
+    uint32_t *count = tp_log_publishers_ptr(publication->log);
+    uint32_t open = __atomic_load_n(count, __ATOMIC_RELAXED);
+    while (open != 0 && !__atomic_compare_exchange_n(count, &open, open - 1u, false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+    {
     }
     TP_FETCH_ADD(&publication->log->users, -1);
     free(publication);
@@ -66,14 +74,15 @@ static int tp_log_claim_still_ours(const tp_log_t *log, uint64_t start)
     return tp_log_tail_load_position(log) - start <= log->capacity / 2;
 }
 
-static void tp_log_header_write(tp_log_t *log, uint64_t position, uint64_t index, int32_t length, int32_t msg_type, uint64_t state)
+static void tp_log_header_write(tp_log_t *log, uint64_t position, uint64_t index, int32_t length, int32_t msg_type,
+    uint32_t sum, uint64_t state)
 {
     uint8_t *record = tp_log_record_at(log, position);
     TP_STORE_RELAXED(tp_log_record_index_ptr(record), index);
     TP_STORE_RELAXED(tp_log_record_length_ptr(record), length);
     TP_STORE_RELAXED(tp_log_record_msg_type_ptr(record), msg_type);
     TP_STORE_RELAXED(tp_log_record_check_ptr(record), tp_log_record_check(position, index, length, msg_type));
-    TP_STORE_RELAXED(tp_log_record_check_ptr(record) + 1, 0u);
+    TP_STORE_RELAXED(tp_log_record_sum_ptr(record), sum);
     /* Release: whoever sees this state word sees the fields above. */
     TP_STORE_RELEASE(tp_log_record_state_ptr(record), position | state);
 }
@@ -136,7 +145,8 @@ static uint64_t tp_log_claim_limit_cover(tp_log_t *log, uint64_t limit, uint64_t
  * the claim limit, then write its header as CLAIMED (and the padding before
  * it, if the lap's end is too close). Fills the publication's claim fields.
  */
-static int tp_log_claim(tp_log_publication_t *pub, int32_t length, int32_t msg_type, uint64_t *index_out)
+static int tp_log_claim(tp_log_publication_t *pub, int32_t length, int32_t msg_type, const uint8_t *payload,
+    uint64_t *index_out)
 {
     tp_log_t *log = pub->log;
     uint64_t frame = tp_log_frame_length(length);
@@ -168,6 +178,9 @@ static int tp_log_claim(tp_log_publication_t *pub, int32_t length, int32_t msg_t
     /* After the claim CAS in one total order with a sleeper's flag-then-check (log.h "Futex"):
      * either we see its flag here, or it sees our claim in the tail and does not sleep on it. */
     pub->claim_sleepers = (__atomic_load_n(tp_log_futex_ptr(log), __ATOMIC_SEQ_CST) & 1u) != 0;
+    /* After the claim CAS, which every earlier claim's CAS precedes: any publication that could still write
+     * into this record's bytes from an older lap opened before its claim, so it is counted here (D230). */
+    pub->claim_summed = __atomic_load_n(tp_log_publishers_ptr(log), __ATOMIC_ACQUIRE) > 1u;
     TP_LOG_HOOK(TP_LOG_HOOK_AFTER_CLAIM);
     if (!tp_log_claim_still_ours(log, position))
     {
@@ -177,10 +190,12 @@ static int tp_log_claim(tp_log_publication_t *pub, int32_t length, int32_t msg_t
     {
         /* The padding record carries the index of the record after it. */
         tp_log_header_write(log, position, index, (int32_t)(padding - TP_LOG_RECORD_HEADER_LENGTH),
-            TP_LOG_MSG_TYPE_PADDING, TP_LOG_RECORD_COMMITTED);
+            TP_LOG_MSG_TYPE_PADDING, (uint32_t)TP_LOG_RECORD_SUM_NONE, TP_LOG_RECORD_COMMITTED);
     }
     uint64_t record = position + padding;
-    tp_log_header_write(log, record, index, length, msg_type, TP_LOG_RECORD_CLAIMED);
+    /* Offer: the caller's bytes, not the ring's, so a late writer's bytes are never blessed. Zero copy: at the commit. */
+    uint32_t sum = pub->claim_summed && payload != NULL ? tp_log_payload_sum(payload, (size_t)length) : (uint32_t)TP_LOG_RECORD_SUM_NONE;
+    tp_log_header_write(log, record, index, length, msg_type, sum, TP_LOG_RECORD_CLAIMED);
     TP_LOG_HOOK(TP_LOG_HOOK_AFTER_HEADER);
     pub->claim_open = 1;
     pub->claim_start = position;
@@ -230,6 +245,16 @@ static void tp_log_wake_if_flagged(tp_log_publication_t *pub)
 }
 
 /*
+ * A zero-copy claim's payload was written in place, so its sum (log_layout.h
+ * "sum") is known only at the commit, whose release orders it before the state.
+ */
+static void tp_log_store_sum(tp_log_publication_t *pub, uint8_t *header)
+{
+    TP_STORE_RELAXED(tp_log_record_sum_ptr(header),
+        tp_log_payload_sum(header + TP_LOG_RECORD_HEADER_LENGTH, (size_t)pub->claim_length));
+}
+
+/*
  * CLAIMED -> COMMITTED (log.h "Commit"). Within the guard distance nothing
  * newer can own the header's bytes: a plain release store, which drains
  * through the store buffer while the publisher goes on. Past the guard, or
@@ -240,20 +265,35 @@ static void tp_log_wake_if_flagged(tp_log_publication_t *pub)
  * sleeper that flagged it after our claim is then woken at once instead of
  * at the end of its pending-claim slice (log_wait.c).
  */
-static int64_t tp_log_commit_open_claim(tp_log_publication_t *pub)
+static int64_t tp_log_commit_open_claim(tp_log_publication_t *pub, int zero_copy)
 {
     tp_log_t *log = pub->log;
     uint64_t record = pub->claim_record;
-    uint64_t *state = tp_log_record_state_ptr(tp_log_record_at(log, record));
+    uint8_t *header = tp_log_record_at(log, record);
+    uint64_t *state = tp_log_record_state_ptr(header);
     if (TP_LIKELY(!pub->claim_sleepers && tp_log_claim_still_ours(log, pub->claim_start)))
     {
         TP_LOG_HOOK(TP_LOG_HOOK_COMMIT_BY_STORE);
+        if (zero_copy && pub->claim_summed)
+        {
+            tp_log_store_sum(pub, header);
+        }
         TP_STORE_RELEASE(state, record | TP_LOG_RECORD_COMMITTED);
     }
     else
     {
         TP_LOG_HOOK(TP_LOG_HOOK_COMMIT_BY_CAS);
         uint64_t expected = record | TP_LOG_RECORD_CLAIMED;
+        if (zero_copy && pub->claim_summed)
+        {
+            /* Not into a header a newer lap already owns. Should one take it between
+             * this look and the store, its record fails its own sum: dropped, counted. */
+            if (TP_LOAD_RELAXED(state) != expected)
+            {
+                return tp_log_abandon(pub, pub->claim_start);
+            }
+            tp_log_store_sum(pub, header);
+        }
         if (!__atomic_compare_exchange_n(state, &expected, record | TP_LOG_RECORD_COMMITTED, false,
                 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
         {
@@ -278,13 +318,13 @@ int64_t tp_log_publication_offer(tp_log_publication_t *publication, const uint8_
     }
     int rc = tp_log_offer_check(publication, length, msg_type);
     uint64_t index;
-    if (rc < 0 || (rc = tp_log_claim(publication, length, msg_type, &index)) < 0 ||
+    if (rc < 0 || (rc = tp_log_claim(publication, length, msg_type, buffer, &index)) < 0 ||
         (rc = tp_log_copy_payload(publication, buffer, length)) < 0)
     {
         return rc;
     }
     TP_LOG_HOOK(TP_LOG_HOOK_BEFORE_COMMIT);
-    return tp_log_commit_open_claim(publication);
+    return tp_log_commit_open_claim(publication, 0);
 }
 
 int64_t tp_log_publication_try_claim(tp_log_publication_t *publication, int32_t length, int32_t msg_type, tp_log_claim_t *claim)
@@ -295,7 +335,7 @@ int64_t tp_log_publication_try_claim(tp_log_publication_t *publication, int32_t 
     }
     uint64_t index;
     int rc = tp_log_offer_check(publication, length, msg_type);
-    if (rc < 0 || (rc = tp_log_claim(publication, length, msg_type, &index)) < 0)
+    if (rc < 0 || (rc = tp_log_claim(publication, length, msg_type, NULL, &index)) < 0)
     {
         return rc;
     }
@@ -317,5 +357,5 @@ int64_t tp_log_publication_commit(tp_log_publication_t *publication, tp_log_clai
     {
         return TP_ERR_SET(TP_ERR_STATE, "no open claim at position %lld on this publication", (long long)claim->position);
     }
-    return tp_log_commit_open_claim(publication);
+    return tp_log_commit_open_claim(publication, 1);
 }

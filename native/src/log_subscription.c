@@ -162,6 +162,36 @@ static int tp_log_idle(tp_log_subscription_t *sub, uint64_t state)
 }
 
 /*
+ * Drop copies whose payload no longer matches the sum their publisher stored
+ * (log_layout.h "sum"): bytes a late writer of an older lap put there. Records
+ * of a log with one publication carry no sum and cost a compare. Each is
+ * counted invalid and lost, so received + lost + skipped still add up.
+ * Returns the copies kept, in order.
+ */
+static int tp_log_drop_overwritten(tp_log_subscription_t *sub, int count)
+{
+    int kept = 0;
+    for (int i = 0; i < count; i++)
+    {
+        tp_log_entry_t *e = &sub->batch[i];
+        if (TP_UNLIKELY(e->sum != (uint32_t)TP_LOG_RECORD_SUM_NONE) &&
+            tp_log_payload_sum(sub->scratch + e->offset, (size_t)e->length) != e->sum)
+        {
+            TP_LOG_COUNTER_ADD(sub->counters.invalid_records, 1);
+            TP_LOG_COUNTER_ADD(sub->counters.messages_lost, 1);
+            TP_LOG_COUNTER_ADD(sub->counters.bytes_lost, tp_log_frame_length(e->length));
+            continue;
+        }
+        if (kept != i)
+        {
+            sub->batch[kept] = *e;
+        }
+        kept++;
+    }
+    return kept;
+}
+
+/*
  * Copy up to TP_LOG_POLL_BATCH committed records from the cursor into
  * scratch, then validate them all with one look at the claim limit (log.h "Read").
  */
@@ -207,6 +237,7 @@ static int tp_log_fill(tp_log_subscription_t *sub)
         e->offset = used;
         e->length = length;
         e->msg_type = msg_type;
+        e->sum = TP_LOAD_RELAXED(tp_log_record_sum_ptr(record));
         used += (uint32_t)length;
         cursor += tp_log_frame_length(length);
         index++;
@@ -228,6 +259,7 @@ static int tp_log_fill(tp_log_subscription_t *sub)
     }
     if (cursor != start)
     {
+        count = tp_log_drop_overwritten(sub, count);
         sub->cursor = cursor;
         sub->next_index = index;
         sub->batch_count = count;

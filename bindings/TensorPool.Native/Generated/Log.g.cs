@@ -145,7 +145,7 @@ internal struct TpLogSubscriptionCounters
     [NativeName("stalled_skips")]
     public ulong StalledSkips;
 
-    /// <summary>committed headers that failed validation (corrupt or hostile bytes)</summary>
+    /// <summary>committed records that failed validation: header or payload sum (corrupt or hostile bytes, a late writer)</summary>
     [NativeName("invalid_records")]
     public ulong InvalidRecords;
 

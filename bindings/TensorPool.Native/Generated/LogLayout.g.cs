@@ -14,9 +14,9 @@ internal enum TpLogLayout : int
     [NativeName("TP_LOG_MAGIC")]
     Magic = 1196183636, // 0x474C5054
 
-    /// <summary>2: claim_limit (docs/DECISIONS.md "tp:ipc claim limit")</summary>
+    /// <summary>2: claim_limit; 3: record payload sum (docs/DECISIONS.md)</summary>
     [NativeName("TP_LOG_LAYOUT_VERSION")]
-    LayoutVersion = 2,
+    LayoutVersion = 3,
 
     /// <summary>Descriptor page</summary>
     [NativeName("TP_LOG_DESCRIPTOR_LENGTH")]
@@ -61,6 +61,9 @@ internal enum TpLogLayout : int
     [NativeName("TP_LOG_CLAIM_LIMIT_OFFSET")]
     ClaimLimitOffset = 384,
 
+    [NativeName("TP_LOG_PUBLISHERS_OFFSET")]
+    PublishersOffset = 512,
+
     /// <summary>Ring and records</summary>
     [NativeName("TP_LOG_RECORD_ALIGNMENT")]
     RecordAlignment = 32,
@@ -83,6 +86,9 @@ internal enum TpLogLayout : int
     [NativeName("TP_LOG_RECORD_CHECK_OFFSET")]
     RecordCheckOffset = 24,
 
+    [NativeName("TP_LOG_RECORD_SUM_OFFSET")]
+    RecordSumOffset = 28,
+
     /// <summary>low bits of the state word that hold the state</summary>
     [NativeName("TP_LOG_RECORD_STATE_MASK")]
     RecordStateMask = 31,
@@ -92,6 +98,10 @@ internal enum TpLogLayout : int
 
     [NativeName("TP_LOG_RECORD_COMMITTED")]
     RecordCommitted = 2,
+
+    /// <summary>"no sum": a real sum never takes this value</summary>
+    [NativeName("TP_LOG_RECORD_SUM_NONE")]
+    RecordSumNone = 1511506142, // 0x5A17C0DE
 
     [NativeName("TP_LOG_MSG_TYPE_PADDING")]
     MsgTypePadding = -1,

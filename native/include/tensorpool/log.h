@@ -183,7 +183,7 @@ typedef struct tp_log_subscription_counters_stct
     uint64_t bytes_lost;         /* log bytes skipped over (record frames and padding, exact) */
     uint64_t times_lapped;       /* recoveries from being overrun by publishers */
     uint64_t stalled_skips;      /* claimed records skipped after the stall timeout */
-    uint64_t invalid_records;    /* committed headers that failed validation (corrupt or hostile bytes) */
+    uint64_t invalid_records;    /* committed records that failed validation: header or payload sum (corrupt or hostile bytes, a late writer) */
     uint64_t messages_skipped;   /* messages passed over on request by tp_log_subscription_skip_backlog (exact) */
     uint64_t bytes_skipped;      /* log bytes those skips passed over */
 } tp_log_subscription_counters_t;

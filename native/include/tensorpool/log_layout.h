@@ -27,7 +27,11 @@
  *   +-----------------+-------------------------------------------------+
  *   | claim_limit     | alone on its 128-byte pair                      |  <- raised by CAS,
  *   +-----------------+-------------------------------------------------+     about 4 times a lap
- *   512 .............................................................. 4096
+ *   512      516 ......................................................... 640
+ *   +--------+----------------------------------------------------------+
+ *   |pub_cnt | alone on its 128-byte pair                               |  <- changed only when a
+ *   +--------+----------------------------------------------------------+     publication opens or closes
+ *   640 .............................................................. 4096
  *   +-------------------------------------------------------------------+
  *   | reserved, zero                                                    |
  *   +-------------------------------------------------------------------+
@@ -52,12 +56,14 @@
  *               first raises it to that end + capacity / TP_LOG_CLAIM_LIMIT_STEP_DIVISOR.
  *               Only grows. Subscribers validate their copies against it instead of the
  *               tail, so the tail's line stays with the publishers (log.h "Read").
+ *   pub_cnt     publications open on the log (a crashed one stays counted). A record claimed
+ *               while it is above 1 carries a payload sum (record "sum").
  *
  * Record header (at every record start; position = absolute log position):
  *
  *   0                 8                 16       20       24       28       32
  *   +-----------------+-----------------+--------+--------+--------+--------+
- *   | state (u64)     | index (u64)     | length |msg_type| check  |reserved|
+ *   | state (u64)     | index (u64)     | length |msg_type| check  |  sum   |
  *   +-----------------+-----------------+--------+--------+--------+--------+
  *   32 .. 32 + length: payload, then zero to 31 bytes up to the next 32-byte boundary
  *
@@ -71,6 +77,13 @@
  *   msg_type  >= 0: the publisher's message type; TP_LOG_MSG_TYPE_PADDING for padding
  *   check     a hash of (position, index, length, msg_type): lets a scan tell a real
  *             header from payload bytes that happen to hold a matching position.
+ *   sum       TP_LOG_RECORD_SUM_NONE, or a hash of the payload bytes stored before the
+ *             commit, which a subscriber checks its copy against: a mismatch is dropped and
+ *             counted. A publisher of an older lap descheduled between its claim check and
+ *             its copy can still write into bytes a newer lap owns, and nothing else tells
+ *             its bytes from the owner's (docs/DECISIONS.md D230). Only another publisher can
+ *             be that late writer, so a record claimed while pub_cnt was 1 (and padding)
+ *             carries NONE and costs nothing.
  *
  * A record never straddles the ring end: when it does not fit, the claim also
  * takes the rest of the lap and fills it with one padding record.
@@ -87,7 +100,7 @@ extern "C" {
 typedef enum tp_log_layout_en
 {
     TP_LOG_MAGIC = 0x474C5054, /* "TPLG" */
-    TP_LOG_LAYOUT_VERSION = 2, /* 2: claim_limit (docs/DECISIONS.md "tp:ipc claim limit") */
+    TP_LOG_LAYOUT_VERSION = 3, /* 2: claim_limit; 3: record payload sum (docs/DECISIONS.md) */
 
     /* Descriptor page */
     TP_LOG_DESCRIPTOR_LENGTH = 4096,
@@ -104,6 +117,7 @@ typedef enum tp_log_layout_en
     TP_LOG_TAIL_INDEX_OFFSET = 136,
     TP_LOG_FUTEX_OFFSET = 256,
     TP_LOG_CLAIM_LIMIT_OFFSET = 384,
+    TP_LOG_PUBLISHERS_OFFSET = 512,
 
     /* Ring and records */
     TP_LOG_RECORD_ALIGNMENT = 32,
@@ -113,9 +127,11 @@ typedef enum tp_log_layout_en
     TP_LOG_RECORD_LENGTH_OFFSET = 16,
     TP_LOG_RECORD_MSG_TYPE_OFFSET = 20,
     TP_LOG_RECORD_CHECK_OFFSET = 24,
+    TP_LOG_RECORD_SUM_OFFSET = 28,
     TP_LOG_RECORD_STATE_MASK = 31, /* low bits of the state word that hold the state */
     TP_LOG_RECORD_CLAIMED = 1,
     TP_LOG_RECORD_COMMITTED = 2,
+    TP_LOG_RECORD_SUM_NONE = 0x5A17C0DE, /* "no sum": a real sum never takes this value */
     TP_LOG_MSG_TYPE_PADDING = -1,
 
     /* Capacity */
@@ -133,10 +149,13 @@ TP_STATIC_ASSERT(TP_LOG_FUTEX_OFFSET % 64 == 0, "the futex word starts a cache l
 TP_STATIC_ASSERT(TP_LOG_CREATED_NS_OFFSET + 8 <= TP_LOG_TAIL_POSITION_OFFSET, "identity fields precede the tail");
 TP_STATIC_ASSERT(TP_LOG_CLAIM_LIMIT_OFFSET % 128 == 0 && TP_LOG_CLAIM_LIMIT_OFFSET >= TP_LOG_FUTEX_OFFSET + 128,
     "the claim limit is alone on a 128-byte line pair, away from the tail and the futex word");
-TP_STATIC_ASSERT(TP_LOG_CLAIM_LIMIT_OFFSET + 128 <= TP_LOG_DESCRIPTOR_LENGTH, "the descriptor page holds every field");
+TP_STATIC_ASSERT(TP_LOG_PUBLISHERS_OFFSET % 128 == 0 && TP_LOG_PUBLISHERS_OFFSET >= TP_LOG_CLAIM_LIMIT_OFFSET + 128,
+    "the publication count is alone on a 128-byte line pair");
+TP_STATIC_ASSERT(TP_LOG_PUBLISHERS_OFFSET + 128 <= TP_LOG_DESCRIPTOR_LENGTH, "the descriptor page holds every field");
 TP_STATIC_ASSERT(TP_LOG_DESCRIPTOR_LENGTH % 4096 == 0, "the ring starts on a page boundary");
 TP_STATIC_ASSERT(TP_LOG_RECORD_HEADER_LENGTH == TP_LOG_RECORD_ALIGNMENT, "a padding record always fits the space left at the ring end");
-TP_STATIC_ASSERT(TP_LOG_RECORD_CHECK_OFFSET + 8 == TP_LOG_RECORD_HEADER_LENGTH, "check and reserved end the record header");
+TP_STATIC_ASSERT(TP_LOG_RECORD_SUM_OFFSET == TP_LOG_RECORD_CHECK_OFFSET + 4 && TP_LOG_RECORD_SUM_OFFSET + 4 == TP_LOG_RECORD_HEADER_LENGTH,
+    "check and sum end the record header");
 TP_STATIC_ASSERT(TP_LOG_RECORD_STATE_MASK + 1 == TP_LOG_RECORD_ALIGNMENT, "state bits are the alignment bits of a position");
 TP_STATIC_ASSERT((TP_LOG_MIN_CAPACITY & (TP_LOG_MIN_CAPACITY - 1)) == 0, "minimum capacity is a power of two");
 TP_STATIC_ASSERT((TP_LOG_DEFAULT_CAPACITY & (TP_LOG_DEFAULT_CAPACITY - 1)) == 0, "default capacity is a power of two");
