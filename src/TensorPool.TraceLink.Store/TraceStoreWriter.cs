@@ -19,10 +19,10 @@ internal sealed class TraceStoreWriter : IDisposable
     private readonly TraceStoreCounters _counters;
     private readonly ManualResetEventSlim _wake = new(false);
     private readonly Thread _thread;
-    private readonly SqliteCommand _frame;
-    private readonly SqliteCommand _link;
-    private readonly SqliteCommand _window;
-    private readonly SqliteCommand _node;
+    private readonly RawStatement _frame;
+    private readonly RawStatement _link;
+    private readonly RawStatement _window;
+    private readonly RawStatement _node;
     private int _batchCount;
     private long _settled;
     private volatile bool _stopping;
@@ -37,10 +37,12 @@ internal sealed class TraceStoreWriter : IDisposable
         _batch = new StoreRecord[options.MaxBatch];
         // OR IGNORE: a frame seen twice keeps its first row, a link stored once (§14.2.4: de-duplicated); a window
         // recorded again replaces its bounds.
-        _frame = Command("INSERT OR IGNORE INTO frames (stream_id, epoch, seq, stage_id, t_ns, trace_id, status) VALUES ($a, $b, $c, $d, $e, $f, $g)", 7);
-        _link = Command("INSERT OR IGNORE INTO trace_links (trace_id, parent_trace_id) VALUES ($a, $b)", 2);
-        _window = Command("INSERT OR REPLACE INTO trace_windows (trace_id, in_stream_id, epoch, seq_start, seq_end, t_start_ns, t_end_ns) VALUES ($a, $b, $c, $d, $e, $f, $g)", 7);
-        _node = Command("INSERT OR IGNORE INTO trace_nodes (node_id, process_id, start_time_ns) VALUES ($a, $b, $c)", 3);
+        // A locked database makes BEGIN wait this long in SQLite, then fail: the batch is kept and tried again.
+        TraceStoreSchema.Execute(connection, $"PRAGMA busy_timeout = {options.BusyTimeoutSeconds * 1000}");
+        _frame = new RawStatement(connection, "INSERT OR IGNORE INTO frames (stream_id, epoch, seq, stage_id, t_ns, trace_id, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        _link = new RawStatement(connection, "INSERT OR IGNORE INTO trace_links (trace_id, parent_trace_id) VALUES (?1, ?2)");
+        _window = new RawStatement(connection, "INSERT OR REPLACE INTO trace_windows (trace_id, in_stream_id, epoch, seq_start, seq_end, t_start_ns, t_end_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        _node = new RawStatement(connection, "INSERT OR IGNORE INTO trace_nodes (node_id, process_id, start_time_ns) VALUES (?1, ?2, ?3)");
         _thread = new Thread(Run) { IsBackground = true, Name = "trace-store-writer" };
         _thread.Start();
     }
@@ -99,18 +101,6 @@ internal sealed class TraceStoreWriter : IDisposable
         return true;
     }
 
-    private SqliteCommand Command(string sql, int parameters)
-    {
-        SqliteCommand c = _connection.CreateCommand();
-        c.CommandText = sql;
-        for (int i = 0; i < parameters; i++)
-        {
-            c.Parameters.Add(new SqliteParameter("$" + (char)('a' + i), SqliteType.Integer));
-        }
-        c.Prepare();
-        return c;
-    }
-
     private void Run()
     {
         while (true)
@@ -158,19 +148,18 @@ internal sealed class TraceStoreWriter : IDisposable
     {
         long start = Stopwatch.GetTimestamp();
         long frames = 0, duplicates = 0, links = 0, windows = 0, nodes = 0;
+        bool open = false;
         try
         {
-            using SqliteTransaction tx = _connection.BeginTransaction();
-            _frame.Transaction = tx;
-            _link.Transaction = tx;
-            _window.Transaction = tx;
-            _node.Transaction = tx;
+            RawStatement.Exec(_connection, "BEGIN IMMEDIATE");
+            open = true;
             foreach (ref readonly StoreRecord r in batch)
             {
                 switch (r.Kind)
                 {
                     case StoreRecordKind.Frame:
-                        if (Execute(_frame, r, 7) == 1)
+                        Bind(_frame, r, 7);
+                        if (_frame.Execute() == 1)
                         {
                             frames++;
                         }
@@ -180,60 +169,81 @@ internal sealed class TraceStoreWriter : IDisposable
                         }
                         break;
                     case StoreRecordKind.Link:
-                        links += Execute(_link, r, 2);
+                        Bind(_link, r, 2);
+                        links += _link.Execute();
                         break;
                     case StoreRecordKind.Window:
-                        SqliteParameterCollection p = _window.Parameters;
-                        p[0].Value = r.A;
-                        p[1].Value = r.B;
-                        p[2].Value = r.C;
-                        p[3].Value = (r.Flags & StoreRecord.HasSeq) != 0 ? r.D : DBNull.Value;
-                        p[4].Value = (r.Flags & StoreRecord.HasSeq) != 0 ? r.E : DBNull.Value;
-                        p[5].Value = (r.Flags & StoreRecord.HasTime) != 0 ? r.F : DBNull.Value;
-                        p[6].Value = (r.Flags & StoreRecord.HasTime) != 0 ? r.G : DBNull.Value;
-                        windows += _window.ExecuteNonQuery() > 0 ? 1 : 0;
+                        _window.Bind(1, r.A);
+                        _window.Bind(2, r.B);
+                        _window.Bind(3, r.C);
+                        BindOrNull(_window, 4, r.D, (r.Flags & StoreRecord.HasSeq) != 0);
+                        BindOrNull(_window, 5, r.E, (r.Flags & StoreRecord.HasSeq) != 0);
+                        BindOrNull(_window, 6, r.F, (r.Flags & StoreRecord.HasTime) != 0);
+                        BindOrNull(_window, 7, r.G, (r.Flags & StoreRecord.HasTime) != 0);
+                        windows += _window.Execute() > 0 ? 1 : 0;
                         break;
                     case StoreRecordKind.Node:
-                        nodes += Execute(_node, r, 3);
+                        Bind(_node, r, 3);
+                        nodes += _node.Execute();
                         break;
                 }
             }
-            tx.Commit();
+            RawStatement.Exec(_connection, "COMMIT");
+            open = false;
         }
-        catch (Exception e) when (e is SqliteException or InvalidOperationException)
+        catch (SqliteException e)
         {
-            _counters.AddWriteFailure(e is SqliteException s ? SqliteErrors.Translate(s, _path).Message : $"{_path}: {e.Message}");
+            if (open)
+            {
+                TryRollback();
+            }
+            _counters.AddWriteFailure(SqliteErrors.Translate(e, _path).Message);
             return false;
-        }
-        finally
-        {
-            _frame.Transaction = null;
-            _link.Transaction = null;
-            _window.Transaction = null;
-            _node.Transaction = null;
         }
         long micros = (Stopwatch.GetTimestamp() - start) * 1_000_000 / Stopwatch.Frequency;
         _counters.AddBatch(frames, duplicates, links, windows, nodes, micros);
         return true;
     }
 
-    private static int Execute(SqliteCommand command, in StoreRecord r, int count)
+    private void TryRollback()
     {
-        SqliteParameterCollection p = command.Parameters;
-        p[0].Value = r.A;
-        p[1].Value = r.B;
+        try
+        {
+            RawStatement.Exec(_connection, "ROLLBACK");
+        }
+        catch (SqliteException)
+        {
+            // SQLite may have rolled back already (an I/O error, a full disk): nothing is left open either way.
+        }
+    }
+
+    private static void Bind(RawStatement s, in StoreRecord r, int count)
+    {
+        s.Bind(1, r.A);
+        s.Bind(2, r.B);
         if (count > 2)
         {
-            p[2].Value = r.C;
+            s.Bind(3, r.C);
         }
         if (count > 3)
         {
-            p[3].Value = r.D;
-            p[4].Value = r.E;
-            p[5].Value = r.F;
-            p[6].Value = r.G;
+            s.Bind(4, r.D);
+            s.Bind(5, r.E);
+            s.Bind(6, r.F);
+            s.Bind(7, r.G);
         }
-        return command.ExecuteNonQuery();
+    }
+
+    private static void BindOrNull(RawStatement s, int index, long value, bool present)
+    {
+        if (present)
+        {
+            s.Bind(index, value);
+        }
+        else
+        {
+            s.BindNull(index);
+        }
     }
 
     /// <summary>Writes what is queued (one last try when the database is unwritable), then stops the thread.</summary>
