@@ -52,6 +52,20 @@ public class WindowExpansionTests
     }
 
     [Test]
+    public void Untraced_frames_inside_the_bounds_are_not_parents()
+    {
+        using var dir = new TempDirectory();
+        using TraceStore store = WithInputs(dir);
+        store.TryRecordFrame(Frame(10001, 3, 3, 0x301, t: 1030));
+        store.TryRecordWindow(new TraceWindow { TraceId = Out1, InStreamId = 10001, Epoch = 3, SeqStart = 0, SeqEnd = 5 });
+        Flush(store);
+
+        store.ExpandWindows();
+
+        Assert.That(store.Parents(Out1), Is.EqualTo(new ulong[] { 0x301 }), "seq 2 of stream 10001 has trace_id 0");
+    }
+
+    [Test]
     public void Running_the_expansion_again_adds_nothing_14_2_4()
     {
         using var dir = new TempDirectory();
