@@ -63,8 +63,17 @@ internal sealed class TraceRecordRun(TraceRecordSettings settings, TextWriter ou
         store.Dispose(); // commits what is queued (one last try if the database is still unwritable)
         Report(recorder, reported);
         long lost = recorder.LostMessages + store.Counters.Dropped;
-        output.WriteLine(settings.Json ? Json(recorder, store, lost, seconds) : Text(recorder, store, lost, seconds));
-        output.Flush();
+        // As every command: JSON on standard output, the human summary on standard error.
+        if (settings.Json)
+        {
+            output.WriteLine(Json(recorder, store, lost, seconds));
+            output.Flush();
+        }
+        else
+        {
+            error.WriteLine(Text(recorder, store, lost, seconds));
+            error.Flush();
+        }
         return lost > 0 ? TpCommand.ExitFailure : TpCommand.ExitOk;
     }
 

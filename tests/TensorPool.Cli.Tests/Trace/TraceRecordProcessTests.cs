@@ -166,7 +166,8 @@ public class TraceRecordProcessTests
         (int exit, string output, string error) = Tp.Run("trace", "record", "--db", db, "--seconds", "0.5", "--shm-dir", dir.Path, "--namespace", Ns);
 
         Assert.That(exit, Is.Zero, error);
-        Assert.That(output, Does.Contain("frames: 0 descriptors").And.Contain("lost: 0"));
+        Assert.That(output, Is.Empty, "the summary goes to standard error");
+        Assert.That(error, Does.Contain("frames: 0 descriptors").And.Contain("lost: 0"));
         Assert.That(File.Exists(db), Is.True);
     }
 }
