@@ -42,6 +42,7 @@ try
     var linker = new TraceLinker(new TraceIdGenerator(1), links);
 
     bool stop = false;
+    double recorderCpu = 0;
     var recording = new Thread(() =>
     {
         var idle = new BackoffIdleStrategy();
@@ -52,6 +53,7 @@ try
         while (recorder.Poll() > 0)
         {
         }
+        recorderCpu = ThreadCpu.Seconds("recorder"); // before the thread (and its /proc entry) ends
     }) { Name = "recorder" };
     recording.Start();
 
@@ -98,6 +100,7 @@ try
     recorder.ExpirePending();
     store.WaitForWrites(TimeSpan.FromMinutes(2));
     TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+    double writerCpu = ThreadCpu.Seconds("trace-store-writer");
 
     long dbFrames, dbLinks;
     using (var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = db, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString()))
@@ -129,6 +132,8 @@ try
         ("longestTransactionMs", s.MaxBatchMicros / 1000.0),
         ("writeFailures", s.WriteFailures),
         ("processCpuSeconds", Math.Round(cpu.TotalSeconds, 2)),
+        ("recorderCpuUsPerFrame", Math.Round(recorderCpu * 1e6 / Math.Max(1, frames), 2)),
+        ("writerCpuUsPerFrame", Math.Round(writerCpu * 1e6 / Math.Max(1, frames), 2)),
         ("dbDir", dbDir),
         ("loadAverage", load),
     };
@@ -187,7 +192,7 @@ static int StoreOnly(Settings settings)
                 while (!store.TryRecordFrame(frame))
                 {
                     refused++;
-                    Thread.Yield();
+                    Thread.Sleep(1);
                 }
             }
             parents[0] = Trace(seq, 10000);
@@ -195,7 +200,7 @@ static int StoreOnly(Settings settings)
             while (!store.TryRecordLinks(Trace(seq, 10002), parents))
             {
                 refused++;
-                Thread.Yield();
+                Thread.Sleep(1);
             }
             rows += 6;
             seq++;
@@ -203,10 +208,11 @@ static int StoreOnly(Settings settings)
         store.WaitForWrites(TimeSpan.FromMinutes(5));
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        double writer = ThreadCpu.Seconds("trace-store-writer");
         TraceStoreCounters s = store.Counters;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"store only: {rows} rows ({s.FramesWritten} frames, {s.LinksWritten} links) in {seconds:F2} s = {rows / seconds:F0} rows/s ({s.FramesWritten / seconds:F0} frames/s with their links), " +
-            $"{s.Batches} transactions (longest {s.MaxBatchMicros / 1000.0:F1} ms), process CPU {cpu.TotalSeconds:F2} s = {cpu.TotalSeconds * 1e6 / rows:F2} us/row, load {File.ReadAllText("/proc/loadavg").Trim()}"));
+            $"{s.Batches} transactions (longest {s.MaxBatchMicros / 1000.0:F1} ms), process CPU {cpu.TotalSeconds:F2} s, writer thread {writer:F2} s = {writer * 1e6 / rows:F2} us/row, load {File.ReadAllText("/proc/loadavg").Trim()}"));
         return 0;
     }
     finally

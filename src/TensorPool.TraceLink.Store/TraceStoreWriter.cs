@@ -20,9 +20,14 @@ internal sealed class TraceStoreWriter : IDisposable
     private readonly ManualResetEventSlim _wake = new(false);
     private readonly Thread _thread;
     private readonly RawStatement _frame;
+    private readonly RawStatement _frames;
     private readonly RawStatement _link;
+    private readonly RawStatement _links;
+    private readonly int[] _chunk = new int[Math.Max(FramesPerStatement, LinksPerStatement)];
     private readonly RawStatement _window;
     private readonly RawStatement _node;
+    private const int FramesPerStatement = 32;
+    private const int LinksPerStatement = 64;
     private int _batchCount;
     private long _settled;
     private volatile bool _stopping;
@@ -41,6 +46,9 @@ internal sealed class TraceStoreWriter : IDisposable
         TraceStoreSchema.Execute(connection, $"PRAGMA busy_timeout = {options.BusyTimeoutSeconds * 1000}");
         _frame = new RawStatement(connection, "INSERT OR IGNORE INTO frames (stream_id, epoch, seq, stage_id, t_ns, trace_id, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
         _link = new RawStatement(connection, "INSERT OR IGNORE INTO trace_links (trace_id, parent_trace_id) VALUES (?1, ?2)");
+        // Many rows a statement: SQLite opens its cursors once per statement, not once per row (D156).
+        _frames = new RawStatement(connection, "INSERT OR IGNORE INTO frames (stream_id, epoch, seq, stage_id, t_ns, trace_id, status) VALUES " + Rows(FramesPerStatement, 7));
+        _links = new RawStatement(connection, "INSERT OR IGNORE INTO trace_links (trace_id, parent_trace_id) VALUES " + Rows(LinksPerStatement, 2));
         _window = new RawStatement(connection, "INSERT OR REPLACE INTO trace_windows (trace_id, in_stream_id, epoch, seq_start, seq_end, t_start_ns, t_end_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
         _node = new RawStatement(connection, "INSERT OR IGNORE INTO trace_nodes (node_id, process_id, start_time_ns) VALUES (?1, ?2, ?3)");
         _thread = new Thread(Run) { IsBackground = true, Name = "trace-store-writer" };
@@ -153,25 +161,13 @@ internal sealed class TraceStoreWriter : IDisposable
         {
             RawStatement.Exec(_connection, "BEGIN IMMEDIATE");
             open = true;
+            // Table by table: rows of one table keep their order, and order between tables does not matter.
+            (frames, duplicates) = WriteRows(batch, StoreRecordKind.Frame, _frame, _frames, FramesPerStatement, 7);
+            (links, _) = WriteRows(batch, StoreRecordKind.Link, _link, _links, LinksPerStatement, 2);
             foreach (ref readonly StoreRecord r in batch)
             {
                 switch (r.Kind)
                 {
-                    case StoreRecordKind.Frame:
-                        Bind(_frame, r, 7);
-                        if (_frame.Execute() == 1)
-                        {
-                            frames++;
-                        }
-                        else
-                        {
-                            duplicates++;
-                        }
-                        break;
-                    case StoreRecordKind.Link:
-                        Bind(_link, r, 2);
-                        links += _link.Execute();
-                        break;
                     case StoreRecordKind.Window:
                         _window.Bind(1, r.A);
                         _window.Bind(2, r.B);
@@ -183,7 +179,7 @@ internal sealed class TraceStoreWriter : IDisposable
                         windows += _window.Execute() > 0 ? 1 : 0;
                         break;
                     case StoreRecordKind.Node:
-                        Bind(_node, r, 3);
+                        Bind(_node, r, 0, 3);
                         nodes += _node.Execute();
                         break;
                 }
@@ -217,22 +213,58 @@ internal sealed class TraceStoreWriter : IDisposable
         }
     }
 
-    private static void Bind(RawStatement s, in StoreRecord r, int count)
+    // Inserts every record of one kind: full statements of many rows, then the rest one by one. Returns the rows
+    // inserted and the rows ignored (already stored).
+    private (long Inserted, long Ignored) WriteRows(ReadOnlySpan<StoreRecord> batch, StoreRecordKind kind, RawStatement one, RawStatement many, int perStatement, int columns)
     {
-        s.Bind(1, r.A);
-        s.Bind(2, r.B);
-        if (count > 2)
+        long inserted = 0, ignored = 0;
+        int pending = 0;
+        for (int i = 0; i < batch.Length; i++)
         {
-            s.Bind(3, r.C);
+            if (batch[i].Kind != kind)
+            {
+                continue;
+            }
+            Bind(many, batch[i], pending * columns, columns);
+            _chunk[pending++] = i;
+            if (pending == perStatement)
+            {
+                int n = many.Execute();
+                inserted += n;
+                ignored += perStatement - n;
+                pending = 0;
+            }
         }
-        if (count > 3)
+        for (int k = 0; k < pending; k++)
         {
-            s.Bind(4, r.D);
-            s.Bind(5, r.E);
-            s.Bind(6, r.F);
-            s.Bind(7, r.G);
+            Bind(one, batch[_chunk[k]], 0, columns);
+            int n = one.Execute();
+            inserted += n;
+            ignored += 1 - n;
+        }
+        return (inserted, ignored);
+    }
+
+    // Columns in StoreRecord order (A, B, C, ...) from parameter first + 1.
+    private static void Bind(RawStatement s, in StoreRecord r, int first, int columns)
+    {
+        s.Bind(first + 1, r.A);
+        s.Bind(first + 2, r.B);
+        if (columns > 2)
+        {
+            s.Bind(first + 3, r.C);
+        }
+        if (columns > 3)
+        {
+            s.Bind(first + 4, r.D);
+            s.Bind(first + 5, r.E);
+            s.Bind(first + 6, r.F);
+            s.Bind(first + 7, r.G);
         }
     }
+
+    private static string Rows(int rows, int columns) =>
+        string.Join(", ", Enumerable.Range(0, rows).Select(r => "(" + string.Join(", ", Enumerable.Range(1, columns).Select(c => "?" + ((r * columns) + c))) + ")"));
 
     private static void BindOrNull(RawStatement s, int index, long value, bool present)
     {
@@ -253,7 +285,9 @@ internal sealed class TraceStoreWriter : IDisposable
         _wake.Set();
         _thread.Join();
         _frame.Dispose();
+        _frames.Dispose();
         _link.Dispose();
+        _links.Dispose();
         _window.Dispose();
         _node.Dispose();
         _wake.Dispose();

@@ -98,6 +98,25 @@ public class TraceStoreTests
     }
 
     [Test]
+    public void Repeats_among_many_rows_are_counted_exactly_whatever_statement_carries_them()
+    {
+        using var dir = new TempDirectory();
+        using TraceStore store = Open(dir, configure: o => o.FlushInterval = TimeSpan.FromMilliseconds(100));
+        for (ulong i = 0; i < 150; i++)
+        {
+            store.TryRecordFrame(Frame(1, 1, i % 100, 0x5000)); // 100 frames, the first 50 twice
+            store.TryRecordLinks(0x9000 + (i % 70), [0x5000]);  // 70 links, 80 repeats
+        }
+        Flush(store);
+
+        Assert.That(store.Counters.FramesWritten, Is.EqualTo(100));
+        Assert.That(store.Counters.DuplicateFrames, Is.EqualTo(50));
+        Assert.That(store.Counters.LinksWritten, Is.EqualTo(70));
+        Assert.That(store.Frames(0x5000), Has.Count.EqualTo(100));
+        Assert.That(store.Children(0x5000), Has.Count.EqualTo(70));
+    }
+
+    [Test]
     public void A_burst_is_committed_in_a_few_batched_transactions_not_one_per_row_14()
     {
         using var dir = new TempDirectory();
