@@ -34,7 +34,7 @@ string db = Path.Combine(dbDir, "trace.db");
 try
 {
     using var transport = new TpIpcTransport(new TpIpcOptions { BaseDir = shm, Namespace = "bench" });
-    using var store = TraceStore.Open(new TraceStoreOptions { Path = db, FlushInterval = TimeSpan.FromMilliseconds(settings.FlushMs) });
+    using var store = TraceStore.Open(new TraceStoreOptions { Path = db, FlushInterval = TimeSpan.FromMilliseconds(settings.FlushMs), QueueCapacity = settings.Queue });
     using var recorder = new TraceRecorder(transport, store);
     using IPublication descriptors = transport.AddPublication("tp:ipc", 1100);
     using IPublication control = transport.AddPublication("tp:ipc", 1000);
@@ -74,7 +74,7 @@ try
         long due = (long)((now - start) * cyclesPerTick);
         if (cycles >= due)
         {
-            Thread.SpinWait(20);
+            Thread.Sleep(1); // ahead of the rate: give the CPU to the recorder, as a camera between frames would
             continue;
         }
         while (cycles < due)
@@ -134,6 +134,7 @@ try
         ("processCpuSeconds", Math.Round(cpu.TotalSeconds, 2)),
         ("recorderCpuUsPerFrame", Math.Round(recorderCpu * 1e6 / Math.Max(1, frames), 2)),
         ("writerCpuUsPerFrame", Math.Round(writerCpu * 1e6 / Math.Max(1, frames), 2)),
+        ("queueRecords", settings.Queue),
         ("dbDir", dbDir),
         ("loadAverage", load),
     };

@@ -14,6 +14,9 @@ internal sealed record Settings
 
     public int FlushMs { get; init; } = 50;
 
+    /// <summary>The store's queue in records (the library's default, 2^18, unless told; tp trace record uses 2^20).</summary>
+    public int Queue { get; init; } = 1 << 18;
+
     public bool Json { get; init; }
 
     /// <summary>Only the store: rows queued as fast as the writer takes them, no transport, no recorder.</summary>
@@ -31,9 +34,10 @@ internal sealed record Settings
                 "--seconds" => s with { Seconds = double.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--db-dir" => s with { DbDir = Next() },
                 "--flush-ms" => s with { FlushMs = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--queue" => s with { Queue = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--json" => s with { Json = true },
                 "--store-only" => s with { StoreOnly = true },
-                _ => throw new ArgumentException($"unknown argument '{args[i]}' (--rate N --seconds S --db-dir DIR --flush-ms N --json --store-only)"),
+                _ => throw new ArgumentException($"unknown argument '{args[i]}' (--rate N --seconds S --db-dir DIR --flush-ms N --queue N --json --store-only)"),
             };
         }
         if (!(s.Rate > 0) || !(s.Seconds > 0))

@@ -19,7 +19,8 @@ internal sealed class LinkMatcher
     private readonly Pending[] _pending;
     private readonly Dictionary<FrameKey, int> _pendingByKey;
     private int _pendingHead;
-    private int _pendingCount;
+    private int _pendingCount; // slots in the ring, decided ones included until they reach its head
+    private int _waiting;      // sets still waiting
     private readonly long _timeoutNs;
 
     public LinkMatcher(int recentFrames, int maxPending, TimeSpan timeout)
@@ -33,7 +34,7 @@ internal sealed class LinkMatcher
     }
 
     /// <summary>Sets waiting for their frame.</summary>
-    public int PendingCount => _pendingCount;
+    public int PendingCount => _waiting;
 
     /// <summary>A traced frame arrived: remembered, and the set waiting for it (if any) is decided.</summary>
     public void OnFrame<TSink>(FrameKey key, ulong traceId, ref TSink sink)
@@ -110,6 +111,7 @@ internal sealed class LinkMatcher
         _pending[slot].Hold(key, traceId, parents, nowNs + _timeoutNs);
         _pendingByKey[key] = slot;
         _pendingCount++;
+        _waiting++;
     }
 
     /// <summary>Rejects the sets that waited longer than the timeout (or all of them at the end, <paramref name="all"/>).</summary>
@@ -137,9 +139,10 @@ internal sealed class LinkMatcher
     private TraceLinkRejectReason Verdict(ulong traceId) =>
         _framesOfTrace.ContainsKey(traceId) ? TraceLinkRejectReason.FrameMismatch : TraceLinkRejectReason.Unmatched;
 
-    private static void Decide<TSink>(ref Pending p, TraceLinkRejectReason reason, ref TSink sink)
+    private void Decide<TSink>(ref Pending p, TraceLinkRejectReason reason, ref TSink sink)
         where TSink : struct, ILinkSink
     {
+        _waiting--;
         if (reason == TraceLinkRejectReason.None)
         {
             sink.Accept(p.TraceId, p.Parents.AsSpan(0, p.Count));

@@ -67,19 +67,28 @@ public sealed class TraceRecorder : IDisposable
 
     /// <summary>
     /// Takes up to <paramref name="messageLimit"/> messages from each stream, records what they hold, and rejects the
-    /// TraceLinkSets whose frame did not come in time. Returns the messages handled (work done, for an idle strategy).
+    /// TraceLinkSets whose frame did not come in time (judged only once the descriptor stream is read to its end, so a
+    /// recorder that fell behind does not blame the producers). Returns the messages handled (work done, for an idle
+    /// strategy).
     /// </summary>
     public int Poll(int messageLimit = 256)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var handler = new Handler(this);
-        int work = _descriptors.Poll(ref handler, messageLimit);
-        if (_control is not null)
+        int descriptors = _descriptors.Poll(ref handler, messageLimit);
+        int work = descriptors;
+        // A recorder behind on descriptors (a busy machine) reads TraceLinkSets no faster than their frames: sets whose
+        // frame is still in the backlog would otherwise pile up waiting and be pushed out unmatched (D153).
+        if (_control is not null && _matcher.PendingCount < _options.MaxPendingLinkSets / 2)
         {
             work += _control.Poll(ref handler, messageLimit);
         }
-        var sink = new Sink(this);
-        _matcher.Expire(_options.Clock.NanoTime(), all: false, ref sink);
+        if (descriptors < messageLimit)
+        {
+            // Caught up with the descriptor stream: a set still waiting past its timeout will not meet its frame.
+            var sink = new Sink(this);
+            _matcher.Expire(_options.Clock.NanoTime(), all: false, ref sink);
+        }
         return work;
     }
 

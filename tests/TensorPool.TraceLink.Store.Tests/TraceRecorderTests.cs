@@ -218,6 +218,35 @@ public class TraceRecorderTests
     }
 
     [Test]
+    public void A_recorder_behind_on_descriptors_neither_times_out_sets_nor_reads_them_far_ahead_of_their_frames()
+    {
+        using TraceRecorder r = Recorder(o => o.MaxPendingLinkSets = 8);
+        for (ulong seq = 0; seq < 40; seq++)
+        {
+            // Four descriptors a set, as in a pipeline with one join: the set stream runs ahead of its frames.
+            _traffic.Frame(10000, 3, seq, A + (seq << 16));
+            _traffic.Frame(10001, 3, seq, B + (seq << 16));
+            _traffic.Frame(10002, 3, seq, J + seq);
+            _traffic.Frame(10003, 3, seq, J + seq);
+            _traffic.Link(10002, 3, seq, J + seq, A + (seq << 16), B + (seq << 16));
+        }
+
+        r.Poll(messageLimit: 2);       // two frames read, sets read up to their own limit
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        r.Poll(messageLimit: 2);       // still behind: nothing waiting is given up
+        Assert.That(r.Counters.LinkSetsRejected, Is.Zero);
+        Assert.That(r.PendingLinkSets, Is.LessThanOrEqualTo(8));
+
+        while (r.Poll(messageLimit: 2) > 0)
+        {
+        }
+        r.ExpirePending();
+        Flush(_store);
+        Assert.That(r.Counters.LinkSetsRecorded, Is.EqualTo(40));
+        Assert.That(r.Counters.LinkSetsRejected, Is.Zero);
+    }
+
+    [Test]
     public void Sets_still_waiting_at_the_end_are_rejected_as_unmatched()
     {
         using TraceRecorder r = Recorder();

@@ -14,6 +14,10 @@ internal static class TraceCommand
 {
     private const string DefaultDatabase = "trace.db";
 
+    // Rows the recorder's writer may fall behind by: about 7 s of a 100,000 frames/s pipeline (1.5 rows a frame), so a
+    // stall of the writer on a busy machine is absorbed rather than counted lost; ~75 MB (D156).
+    private const int DefaultRecordQueue = 1 << 20;
+
     public static Command Build()
     {
         var command = new Command("trace", "TraceLink provenance: record trace ids and links into an SQLite store and ask where a frame came from.");
@@ -59,11 +63,12 @@ internal static class TraceCommand
         var flush = new Option<int>("--flush-ms") { Description = "Milliseconds between transactions (10-100).", DefaultValueFactory = _ => (int)TraceStoreOptions.DefaultFlushInterval.TotalMilliseconds };
         var match = new Option<double>("--match-timeout") { Description = "Seconds a TraceLinkSet waits for its frame's descriptor.", DefaultValueFactory = _ => TraceRecorderOptions.DefaultMatchTimeout.TotalSeconds };
         var seconds = new Option<double?>("--seconds") { Description = "Stop after this many seconds." };
+        var queue = new Option<int>("--queue") { Description = "Rows the writer may fall behind by before rows are dropped (a power of two; about 72 bytes each).", DefaultValueFactory = _ => DefaultRecordQueue };
         var json = Json();
         var location = new ShmLocationOptions();
         var command = new Command("record", "Record traced frames and TraceLinkSets into an SQLite trace database.\n" + help)
         {
-            db, streams, channel, descriptorStream, controlStream, stage, flush, match, seconds, json,
+            db, streams, channel, descriptorStream, controlStream, stage, flush, match, seconds, queue, json,
         };
         location.AddTo(command);
         command.SetAction(parse =>
@@ -86,6 +91,10 @@ internal static class TraceCommand
             else if (flushMs is < 10 or > 100)
             {
                 problem = $"--flush-ms {flushMs} must be from 10 to 100 (TraceLink §14: 10-100 ms transactions)";
+            }
+            else if (parse.GetValue(queue) is var q && (q < 1024 || q > (1 << 24) || (q & (q - 1)) != 0))
+            {
+                problem = $"--queue {q} must be a power of two from 1024 to {1 << 24}";
             }
             else if (d <= 0 || c <= 0)
             {
@@ -113,7 +122,7 @@ internal static class TraceCommand
             TraceStore store;
             try
             {
-                store = TraceStore.Open(new TraceStoreOptions { Path = settings.Database, FlushInterval = settings.FlushInterval });
+                store = TraceStore.Open(new TraceStoreOptions { Path = settings.Database, FlushInterval = settings.FlushInterval, QueueCapacity = parse.GetValue(queue) });
             }
             catch (TraceStoreException e)
             {

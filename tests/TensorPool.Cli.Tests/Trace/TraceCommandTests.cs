@@ -31,6 +31,7 @@ public class TraceCommandTests
     [TestCase("trace record --seconds 0", "--seconds 0 must be positive")]
     [TestCase("trace record --match-timeout -1", "--match-timeout -1 must be positive")]
     [TestCase("trace record --stream x", "Cannot parse argument 'x'")]
+    [TestCase("trace record --queue 1000", "--queue 1000 must be a power of two from 1024")]
     [TestCase("trace record --channel nope", "--channel: channel 'nope' has no scheme")]
     [TestCase("trace record --descriptor-stream 0", "must be positive stream ids")]
     [TestCase("trace record --namespace .x", "--namespace '.x' must be")]
