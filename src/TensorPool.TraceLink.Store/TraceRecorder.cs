@@ -1,3 +1,4 @@
+using TensorPool.Agents;
 using TensorPool.Sbe;
 using TensorPool.Sbe.TraceLink;
 using TensorPool.Sbe.Wire;
@@ -15,9 +16,10 @@ namespace TensorPool.TraceLink.Store;
 /// <remarks>
 /// Mixed control traffic is demultiplexed by the SBE header's schemaId before anything is decoded (§13, §14.1): on
 /// either stream, schema 900 template FrameDescriptor is a frame, schema 904 a TraceLinkSet, anything else is passed
-/// over. Call <see cref="Poll"/> from one thread.
+/// over. Call <see cref="Poll"/> from one thread, or run the recorder as an agent (<see cref="AgentRunner"/>: its duty
+/// cycle polls, and closing it gives up the sets still waiting).
 /// </remarks>
-public sealed class TraceRecorder : IDisposable
+public sealed class TraceRecorder : IAgent, IDisposable
 {
     private readonly TraceStore _store;
     private readonly TraceRecorderOptions _options;
@@ -98,6 +100,16 @@ public sealed class TraceRecorder : IDisposable
         var sink = new Sink(this);
         _matcher.Expire(_options.Clock.NanoTime(), all: true, ref sink);
     }
+
+    public string RoleName => "trace-recorder";
+
+    void IAgent.OnStart()
+    {
+    }
+
+    int IAgent.DoWork() => Poll();
+
+    void IAgent.OnClose() => ExpirePending();
 
     private void OnMessage(ReadOnlySpan<byte> message)
     {

@@ -21,7 +21,9 @@ internal static class TraceText
 
     public static void Lineage(TextWriter o, TraceLineage l)
     {
-        o.WriteLine($"trace {TraceIdText.Describe(l.TraceId)}{(l.IsRoot ? "  root" : "")}");
+        IEnumerable<ulong> parents = l.Links.Where(e => e.TraceId == l.TraceId).Select(e => e.ParentTraceId);
+        string from = parents.Any() ? "  <- " + string.Join(", ", parents.Select(p => p.ToString(CultureInfo.InvariantCulture))) : "";
+        o.WriteLine($"trace {TraceIdText.Describe(l.TraceId)}{(l.IsRoot ? "  root" : "")}{from}");
         Frames(o, l.Frames, "  ");
         Section(o, "ancestors", l.Ancestors, l);
         Section(o, "descendants", l.Descendants, l);
