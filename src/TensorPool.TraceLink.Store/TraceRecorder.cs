@@ -1,4 +1,3 @@
-using TensorPool.Agents;
 using TensorPool.Sbe;
 using TensorPool.Sbe.TraceLink;
 using TensorPool.Sbe.Wire;
@@ -16,10 +15,9 @@ namespace TensorPool.TraceLink.Store;
 /// <remarks>
 /// Mixed control traffic is demultiplexed by the SBE header's schemaId before anything is decoded (§13, §14.1): on
 /// either stream, schema 900 template FrameDescriptor is a frame, schema 904 a TraceLinkSet, anything else is passed
-/// over. Call <see cref="Poll"/> from one thread, or run the recorder as an agent (<see cref="AgentRunner"/>: its duty
-/// cycle polls, and closing it gives up the sets still waiting).
+/// over. Call <see cref="Poll"/> from one thread.
 /// </remarks>
-public sealed class TraceRecorder : IAgent, IDisposable
+public sealed class TraceRecorder : IDisposable
 {
     private readonly TraceStore _store;
     private readonly TraceRecorderOptions _options;
@@ -100,16 +98,6 @@ public sealed class TraceRecorder : IAgent, IDisposable
         var sink = new Sink(this);
         _matcher.Expire(_options.Clock.NanoTime(), all: true, ref sink);
     }
-
-    public string RoleName => "trace-recorder";
-
-    void IAgent.OnStart()
-    {
-    }
-
-    int IAgent.DoWork() => Poll();
-
-    void IAgent.OnClose() => ExpirePending();
 
     private void OnMessage(ReadOnlySpan<byte> message)
     {

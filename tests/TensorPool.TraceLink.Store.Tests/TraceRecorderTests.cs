@@ -247,29 +247,6 @@ public class TraceRecorderTests
     }
 
     [Test]
-    public void The_recorder_runs_as_an_agent_on_its_own_thread()
-    {
-        TraceRecorder r = Recorder();
-        using (var runner = new TensorPool.Agents.AgentRunner(r, new TensorPool.Agents.SleepingIdleStrategy(TimeSpan.FromMilliseconds(1)), e => Assert.Fail(e.ToString())))
-        {
-            runner.Start();
-            _traffic.Frame(10002, 3, 7, J);
-            _traffic.Link(10002, 3, 7, J, A, B);
-            _traffic.Link(10002, 3, 8, J + 1, A, B); // never gets its frame
-            DateTime until = DateTime.UtcNow + Wait;
-            while ((r.Counters.LinkSets < 2 || r.Counters.LinkSetsRecorded < 1) && DateTime.UtcNow < until)
-            {
-                Thread.Sleep(10);
-            }
-        }
-        Flush(_store);
-
-        Assert.That(_store.Parents(J), Is.EqualTo(new[] { A, B }));
-        Assert.That(r.Counters.Rejected(TraceLinkRejectReason.Unmatched), Is.EqualTo(1), "closing the agent gave up the set still waiting");
-        r.Dispose();
-    }
-
-    [Test]
     public void Sets_still_waiting_at_the_end_are_rejected_as_unmatched()
     {
         using TraceRecorder r = Recorder();
