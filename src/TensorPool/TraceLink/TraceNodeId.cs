@@ -9,8 +9,7 @@ namespace TensorPool.TraceLink;
 /// <item>else the configured one, which the deployment keeps unique (one per process and host);</item>
 /// <item>neither: tracing cannot start (an error naming both ways), rather than guess an id that may collide.</item>
 /// </list>
-/// A configured id should also be sent as <c>desiredNodeId</c> when attaching, so the driver grants it or refuses the
-/// attach (§4.2) and the two never disagree; a generator keeps its id for its life, and a re-attach asks for it again.
+/// A generator keeps its id for its life (re-grants included). A client resolves it per traced producer (D221).
 /// </summary>
 public static class TraceNodeId
 {
