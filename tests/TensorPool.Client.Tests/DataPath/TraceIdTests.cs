@@ -3,6 +3,8 @@ using TensorPool.Frames;
 using TensorPool.Producers;
 using TensorPool.Sbe;
 using TensorPool.Sbe.TraceLink;
+using TensorPool.Stages;
+using TensorPool.Testing;
 using TensorPool.TraceLink;
 using TensorPool.Transport;
 
@@ -234,5 +236,59 @@ public class TraceIdTests
             Assert.That(h.Client.TraceLinks.Pending, Is.Zero);
             Assert.That(producer.TryOffer([1]), Is.True);
         }
+    }
+
+    [Test]
+    public void Traced_claims_N_to_1_links_the_conductors_drain_and_a_relay_allocate_nothing_in_steady_state_14_1()
+    {
+        using Harness h = Traced();
+        (Producer joined, Consumer input) = Pair(h, Options(trace: true, streamId: 10030));
+        (Producer relayed, Consumer output) = Pair(h, Options(trace: false, streamId: 10031));
+        using (joined)
+        using (input)
+        using (relayed)
+        using (output)
+        {
+            var relay = new FrameRelay(input, relayed);
+            ulong[] parents = [0x1111, 0x2222];
+            var last = new LastTraceId(new ulong[1]);
+            void Cycle()
+            {
+                h.Clock.Advance(TimeSpan.FromMilliseconds(10));
+                if (joined.TryClaim(32, out FrameClaim claim))
+                {
+                    parents[0]++;
+                    joined.LinkTrace(ref claim, parents);
+                    joined.Commit(ref claim);
+                }
+                h.Client.DoWork(); // drains the TraceLinkSet onto the control stream
+                relay.Poll();
+                output.Poll(ref last, 16);
+            }
+            for (int i = 0; i < 200; i++)
+            {
+                Cycle();
+            }
+            (long allocated, int windows) = SteadyState.AllocatedBytes(() =>
+            {
+                for (int i = 0; i < 1000; i++)
+                {
+                    Cycle();
+                }
+            });
+
+            Assert.That(allocated, Is.Zero, "bytes allocated by 1000 traced N→1 frames, drains and relays");
+            long frames = 200 + (1000L * windows);
+            Assert.That(h.Client.TraceLinks!.Counters.Published, Is.EqualTo(frames));
+            Assert.That(relay.Relayed, Is.EqualTo(frames));
+            Assert.That(last.Value[0], Is.Not.EqualTo(TraceId.Null));
+        }
+    }
+
+    private readonly struct LastTraceId(ulong[] value) : IFrameHandler
+    {
+        public ulong[] Value { get; } = value;
+
+        public void OnFrame(in Frame frame) => Value[0] = frame.TraceId;
     }
 }
