@@ -48,9 +48,11 @@ internal static class TpCommand
         root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(ProduceCommand.Build());
         root.Subcommands.Add(ConsumeCommand.Build());
+        root.Subcommands.Add(RelayCommand.Build());
         root.Subcommands.Add(ShmInspectCommand.Build());
         root.Subcommands.Add(ListenCommand.Build());
         root.Subcommands.Add(StatusCommand.Build());
+        root.Subcommands.Add(TraceCommand.Build());
         foreach (Command bench in BenchCommand.Build())
         {
             root.Subcommands.Add(bench);

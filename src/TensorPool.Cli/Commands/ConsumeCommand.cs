@@ -28,11 +28,13 @@ internal static class ConsumeCommand
     {
         var o = new DataPathOptions();
         var driver = new DriverArguments();
+        var noVerify = new Option<bool>("--no-verify") { Description = "Count frames without checking their content (a stage's output, e.g. tp relay or tp join)." };
         var idle = new Option<string>("--idle") { Description = "When no frame is waiting: spin, yield (default) or backoff.", DefaultValueFactory = _ => "yield" };
         var command = new Command("consume", "Read a stream's frames in place and verify them (the consuming half of tp demo).\n" + Help);
         var control = new ControlOptions();
         o.AddCommon(command);
         command.Options.Add(idle);
+        command.Options.Add(noVerify);
         control.AddConsumer(command);
         driver.AddTo(command);
         command.SetAction(parse =>
@@ -55,7 +57,8 @@ internal static class ConsumeCommand
             {
                 return CliErrors.BadInput(parse, "consume", "arguments", $"--idle '{parse.GetValue(idle)}' must be spin, yield or backoff");
             }
-            return new ConsumerRun(settings, strategy, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, requests).Run();
+            return new ConsumerRun(settings, strategy, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, requests,
+                verify: !parse.GetValue(noVerify)).Run();
         });
         return command;
     }

@@ -19,6 +19,7 @@ internal static class ProduceCommand
         Examples:
           tp produce --stream 10000 --rate 500 --seconds 30 --shape 1080x1920 --dtype uint8
           tp produce --bytes 64 --rate 0 --frames 1000000 --wait-consumers 2 --json
+          tp produce --stream 10000 --rate 30 --trace --node-id 7    (every frame a root trace id, TraceLink)
 
         Exit codes: 0 done; 1 the producer failed, or --wait-consumers consumers did not map the stream within
         60 s; 2 bad arguments or a shared-memory location that is refused (one line on standard error).
@@ -28,6 +29,7 @@ internal static class ProduceCommand
     {
         var o = new DataPathOptions();
         var driver = new DriverArguments();
+        var trace = new TraceArguments();
         var wait = new Option<int>("--wait-consumers") { Description = "Start once this many consumers have mapped the stream (seen in their QoS).", DefaultValueFactory = _ => 0 };
         var command = new Command("produce", "Publish synthetic frames on a stream (the producing half of tp demo).\n" + Help);
         var control = new ControlOptions();
@@ -37,6 +39,7 @@ internal static class ProduceCommand
         command.Options.Add(o.Slots);
         command.Options.Add(wait);
         driver.AddTo(command);
+        trace.AddTo(command);
         command.SetAction(parse =>
         {
             RunSettings? settings = o.Settings(parse, out string error);
@@ -48,7 +51,11 @@ internal static class ProduceCommand
             {
                 return CliErrors.BadInput(parse, "produce", "arguments", error);
             }
-            settings = driver.Apply(parse, settings);
+            settings = trace.Apply(parse, driver.Apply(parse, settings), out error);
+            if (settings is null)
+            {
+                return CliErrors.BadInput(parse, "produce", "arguments", error);
+            }
             int waitFor = parse.GetValue(wait);
             if (waitFor < 0)
             {

@@ -22,8 +22,12 @@ internal sealed class ConsumerRun
     private readonly ConsumerControlSettings _control;
     private readonly ProgressTally? _progress;
 
-    public ConsumerRun(RunSettings settings, IIdleStrategy idle, TextWriter output, TextWriter error, ConsumerControlSettings? control = null)
+    private readonly bool _verify;
+
+    public ConsumerRun(RunSettings settings, IIdleStrategy idle, TextWriter output, TextWriter error, ConsumerControlSettings? control = null,
+        bool verify = true)
     {
+        _verify = verify;
         _settings = settings;
         _control = control ?? ConsumerControlSettings.Default;
         _progress = _control.Progress ? new ProgressTally(settings.Json || settings.Report ? null : output) : null;
@@ -38,7 +42,7 @@ internal sealed class ConsumerRun
         using TensorPoolClient client = TensorPoolClient.Connect(_settings.CreateClientOptions());
         using Consumer consumer = client.AddConsumer(BuildConsumerOptions());
         var stats = new ConsumerStats();
-        var handler = new VerifyingHandler(stats);
+        var handler = new VerifyingHandler(stats, _verify);
         if (_settings.Report)
         {
             _out.WriteLine("ready " + consumer.ConsumerId);
@@ -163,6 +167,12 @@ internal sealed class ConsumerRun
         w.WriteNumber("drops_late", c.DropsLate);
         w.WriteNumber("drops_other", c.DropsOther);
         w.WriteNumber("resyncs", c.Resyncs);
+        if (stats.Traced > 0)
+        {
+            w.WriteNumber("traced", stats.Traced); // TraceLink §8.1: frames whose descriptor carried a trace id
+            w.WriteNumber("first_trace_id", stats.FirstTraceId);
+            w.WriteNumber("last_trace_id", stats.LastTraceId);
+        }
         if (c.FirstSeqSeen is { } first)
         {
             w.WriteNumber("first_seq", first);

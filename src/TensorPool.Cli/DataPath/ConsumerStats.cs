@@ -16,6 +16,13 @@ internal sealed class ConsumerStats
 
     public long Bytes { get; set; }
 
+    /// <summary>Accepted frames whose descriptor carried a trace id (TraceLink §8.1).</summary>
+    public long Traced { get; set; }
+
+    public ulong FirstTraceId { get; set; }
+
+    public ulong LastTraceId { get; set; }
+
     public long FirstTicks { get; set; }
 
     public long LastTicks { get; set; }

@@ -28,6 +28,8 @@ internal sealed class ProducerRun
     private readonly TextWriter _err;
     private readonly ProducerControlSettings _control;
     private readonly byte[] _scratch;
+    private ulong _firstTraceId;
+    private ulong _lastTraceId;
 
     public ProducerRun(RunSettings settings, FrameSpec frame, double rateHz, int? slots, int waitConsumers, TextWriter output, TextWriter error,
         ProducerControlSettings? control = null)
@@ -75,6 +77,7 @@ internal sealed class ProducerRun
             Name = _control.Name,
             Summary = _frame.Describe(),
             Metadata = [.. _control.Metadata],
+            Trace = _settings.Trace,
         });
         Volatile.Write(ref epoch, producer.Epoch);
         Log($"producing {_frame.Describe()} on stream {_settings.StreamId}, epoch {producer.Epoch}, {_slots} slots, " +
@@ -137,6 +140,12 @@ internal sealed class ProducerRun
                     SyntheticPayload.Fill(claim.Payload, claim.Seq);
                 }
                 claim.TimestampNs = (ulong)Time.MonotonicClock.Instance.NanoTime(); // capture complete: latency runs from here
+                if (producer.Tracing is { } tracing)
+                {
+                    claim.TraceId = tracing.Root(); // TraceLink §6.3: a camera frame is a root
+                    _lastTraceId = claim.TraceId;
+                    _firstTraceId = _firstTraceId == 0 ? claim.TraceId : _firstTraceId;
+                }
                 producer.Commit(ref claim);
                 published++;
                 lastTicks = Stopwatch.GetTimestamp();
@@ -198,6 +207,12 @@ internal sealed class ProducerRun
             if (producer.DriverLease?.Grant is { } lease)
             {
                 w.WriteNumber("lease_id", lease.LeaseId);
+            }
+            if (producer.Tracing is { } tracing)
+            {
+                w.WriteNumber("trace_node_id", tracing.Generator.NodeId);
+                w.WriteNumber("first_trace_id", _firstTraceId);
+                w.WriteNumber("last_trace_id", _lastTraceId);
             }
             w.WriteNumber("seconds", Math.Round(seconds, 3));
         }, indented: false);

@@ -32,6 +32,12 @@ internal sealed record RunSettings
     /// <summary>The driver's shared-memory base dir when it is not <see cref="ShmDir"/>.</summary>
     public string? DriverShmDir { get; init; }
 
+    /// <summary>Trace the published stream (TraceLink §8.1).</summary>
+    public bool Trace { get; init; }
+
+    /// <summary>The configured TraceLink node id (§6.2); null: the driver's.</summary>
+    public uint? TraceNodeId { get; init; }
+
     public ClientOptions CreateClientOptions(Action<ClientOptions>? configure = null)
     {
         var options = new ClientOptions
@@ -39,6 +45,7 @@ internal sealed record RunSettings
             ShmBaseDir = ShmDir,
             Namespace = Namespace,
             ConductorIdleStrategy = new BackoffIdleStrategy(),
+            TraceNodeId = TraceNodeId,
         };
         if (DriverChannel is not null)
         {

@@ -6,6 +6,7 @@ using TensorPool.Control;
 using TensorPool.Producers;
 using TensorPool.Sbe;
 using TensorPool.Sbe.Wire;
+using TensorPool.TraceLink;
 using TensorPool.Transport;
 
 namespace TensorPool.Client;
@@ -45,6 +46,7 @@ internal sealed class ClientConductor : IAgent
     private readonly MetadataCache _metadataCache = new();
     private readonly long _helloPeriodNs;
     private readonly byte[] _qosConsumerBuffer = new byte[QosConsumerEncoder.MinEncodedLength];
+    private TraceLinkQueue? _traceLinks;
     private long _malformedControl;
     private long _offerFailures;
     private long _dutyCycles;
@@ -82,6 +84,13 @@ internal sealed class ClientConductor : IAgent
     public DriverClient.DriverConnection? Driver { get; init; }
 
     public ClientTiming Timing => _timing;
+
+    /// <summary>The traced producers' TraceLinkSet queue, drained onto the control stream each duty cycle; null until one is traced.</summary>
+    public TraceLinkQueue? TraceLinks
+    {
+        get => Volatile.Read(ref _traceLinks);
+        set => Volatile.Write(ref _traceLinks, value);
+    }
 
     /// <summary>Control-stream messages of schema 900 that claimed to be announces but did not decode.</summary>
     public long MalformedControlMessages => Volatile.Read(ref _malformedControl);
@@ -147,6 +156,12 @@ internal sealed class ClientConductor : IAgent
             }
             p.Registry.Sweep(now);
             p.DrainRetiredPublications();
+        }
+        if (Volatile.Read(ref _traceLinks) is { } links)
+        {
+            // TraceLink §9, §14.1: the queued sets go out on the control stream, coalesced; what the transport refuses
+            // for good is dropped and counted, back pressure waits for the next cycle (§5: best effort, never blocking).
+            work += links.Drain(_controlOut);
         }
         Consumer[] consumers = _consumers.Items;
         for (int i = 0; i < consumers.Length; i++)

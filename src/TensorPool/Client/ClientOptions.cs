@@ -109,11 +109,22 @@ public sealed class ClientOptions
     /// </summary>
     public DriverClient.DriverClientOptions? Driver { get; set; }
 
+    /// <summary>
+    /// The TraceLink node id of this process (TraceLink §6.2): unique in the deployment, 0 to 1023. Traced producers
+    /// (<see cref="Producers.ProducerOptions.Trace"/>) use it when the driver assigns none
+    /// (<c>ShmAttachResponse.nodeId</c>); null: a traced producer needs the driver's.
+    /// </summary>
+    public uint? TraceNodeId { get; set; }
+
+    /// <summary>The queue of TraceLinkSets this client's traced producers emit (TraceLink §5, §14.1); null: the defaults.</summary>
+    public TraceLink.TraceLinkQueueOptions? TraceLinks { get; set; }
+
     public ClientOptions Clone()
     {
         var copy = (ClientOptions)MemberwiseClone();
         copy.AllowedBaseDirs = [.. AllowedBaseDirs];
         copy.Driver = Driver?.Clone();
+        copy.TraceLinks = TraceLinks is null ? null : new TraceLink.TraceLinkQueueOptions { Capacity = TraceLinks.Capacity, MaxParents = TraceLinks.MaxParents };
         return copy;
     }
 
@@ -166,6 +177,12 @@ public sealed class ClientOptions
             throw Invalid(Clock is null ? nameof(Clock) : nameof(RealtimeClock), "null", "must be set");
         }
         Driver?.Validate();
+        if (TraceNodeId is > TraceLink.TraceId.MaxNodeId)
+        {
+            throw Invalid(nameof(TraceNodeId), TraceNodeId.Value.ToString(CultureInfo.InvariantCulture),
+                $"must fit the {TraceLink.TraceId.NodeIdBits} node bits of a trace id (0 to {TraceLink.TraceId.MaxNodeId}, TraceLink §6.2)");
+        }
+        TraceLinks?.Validate();
     }
 
     private static void CheckStream(string option, int id)

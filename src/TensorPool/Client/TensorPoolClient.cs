@@ -5,6 +5,7 @@ using TensorPool.Control;
 using TensorPool.Interop;
 using TensorPool.Native;
 using TensorPool.Producers;
+using TensorPool.TraceLink;
 using TensorPool.Transport;
 
 namespace TensorPool.Client;
@@ -155,6 +156,7 @@ public sealed partial class TensorPoolClient : IDisposable
         ProducerOptions copy = options.Clone();
         copy.Validate();
         copy.ProducerId = copy.ProducerId != 0 ? copy.ProducerId : RandomId();
+        CheckTraceNodeId(copy);
         return CreateProducerAsync(copy, _regions.AttachAsync(copy, cancellationToken));
     }
 
@@ -178,7 +180,8 @@ public sealed partial class TensorPoolClient : IDisposable
                 Nanos(_options.EffectiveConsumerStaleTimeout), copy.MaxPerConsumerStreams, copy.PayloadFallbackUri,
                 Nanos(copy.ProgressIntervalFloor), copy.ProgressBytesDeltaFloor);
             var control = new ProducerControl(_transport, progress, metadata, settings);
-            var producer = new Producer(_conductor, attachment, descriptors, copy, copy.ProducerId, _options.Clock, control);
+            TraceLinker? tracing = copy.Trace ? Tracing(attachment) : null;
+            var producer = new Producer(_conductor, attachment, descriptors, copy, copy.ProducerId, _options.Clock, control, tracing);
             _conductor.Add(producer);
             return producer;
         }

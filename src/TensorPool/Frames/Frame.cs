@@ -54,8 +54,11 @@ public readonly unsafe ref struct Frame
     /// <summary>Publish time from the descriptor, or null when the producer left it out (§10.2.1).</summary>
     public ulong? DescriptorTimestampNs => _descriptorTimestampNs == FrameDescriptorDecoder.TimestampNsNullValue ? null : _descriptorTimestampNs;
 
-    /// <summary>The TraceLink trace id from the descriptor, or null when absent (0 on the wire).</summary>
-    public ulong? TraceId => _traceId == 0 ? null : _traceId;
+    /// <summary>
+    /// The TraceLink trace id from the frame's FrameDescriptor (TraceLink §8.1); 0 (the null sentinel) when the stream is
+    /// not traced. A 1→1 stage passes it on unchanged (<see cref="Producers.FrameClaim.TraceId"/>, §6.3).
+    /// </summary>
+    public ulong TraceId => _traceId;
 
     /// <summary>The DataSourceMeta version the frame refers to (§10.3.2).</summary>
     public uint MetaVersion => _frame->Header.MetaVersion;

@@ -35,6 +35,7 @@ public unsafe ref struct FrameClaim
         Fields.TimestampNs = timestampNs;
         Fields.MetaVersion = metaVersion;
         TensorSet = false;
+        TraceId = 0;
     }
 
     /// <summary>The claimed payload bytes in shared memory (exactly the length claimed).</summary>
@@ -52,6 +53,13 @@ public unsafe ref struct FrameClaim
         readonly get => Fields.TimestampNs;
         set => Fields.TimestampNs = value;
     }
+
+    /// <summary>
+    /// The TraceLink trace id the frame's FrameDescriptor carries (TraceLink §8.1). 0 unless set: a traced producer
+    /// (<see cref="ProducerOptions.Trace"/>) then mints a new root id at commit (§6.3), an untraced one publishes 0. A
+    /// 1→1 stage sets its input frame's id (§6.3: reused unchanged); <see cref="Producer.LinkTrace"/> sets an N→1 id.
+    /// </summary>
+    public ulong TraceId { readonly get; set; }
 
     /// <summary>The DataSourceMeta version of this frame (§10.3.2); the producer's unless set.</summary>
     public uint MetaVersion

@@ -7,6 +7,7 @@ using TensorPool.Frames;
 using TensorPool.Native;
 using TensorPool.Sbe.Wire;
 using TensorPool.Time;
+using TensorPool.TraceLink;
 using TensorPool.Transport;
 
 namespace TensorPool.Producers;
@@ -55,8 +56,9 @@ public sealed unsafe partial class Producer : IDisposable, IRegistryOwner
     private int _disposed;
 
     internal Producer(ClientConductor conductor, ProducerAttachment attachment, IPublication descriptors, ProducerOptions options,
-        uint producerId, IClock clock, ProducerControl control)
+        uint producerId, IClock clock, ProducerControl control, TraceLinker? tracing = null)
     {
+        _tracing = tracing;
         _conductor = conductor;
         _attachment = attachment;
         _descriptors = descriptors;
@@ -206,7 +208,7 @@ public sealed unsafe partial class Producer : IDisposable, IRegistryOwner
         ulong seq = claim.Seq;
         NativeMethods.tp_seqlock_write_commit((ulong*)claim.Slot, seq);
         ulong publishTime = _publishTimestamp ? (ulong)_clock.NanoTime() : FrameDescriptorEncoder.TimestampNsNullValue;
-        ReadOnlySpan<byte> descriptor = _messages.Descriptor(seq, claim.Fields.MetaVersion, publishTime);
+        ReadOnlySpan<byte> descriptor = _messages.Descriptor(seq, claim.Fields.MetaVersion, publishTime, TraceIdToPublish(claim.TraceId));
         long position = _descriptors.Offer(descriptor);
         if (position < 0)
         {

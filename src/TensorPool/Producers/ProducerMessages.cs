@@ -105,13 +105,17 @@ internal sealed class ProducerMessages
         return _progress;
     }
 
-    /// <summary>FrameDescriptor for one committed frame (§10.2.1); the timestamp is the null value unless given.</summary>
-    public ReadOnlySpan<byte> Descriptor(ulong seq, uint metaVersion, ulong timestampNs)
+    /// <summary>
+    /// FrameDescriptor for one committed frame (§10.2.1); the timestamp is the null value unless given, the trace id 0
+    /// (TraceLink §8.1: unset) unless the stream is traced or the caller gave one.
+    /// </summary>
+    public ReadOnlySpan<byte> Descriptor(ulong seq, uint metaVersion, ulong timestampNs, ulong traceId)
     {
         Span<byte> block = _descriptor.AsSpan(Header);
         BinaryPrimitives.WriteUInt64LittleEndian(block[FrameDescriptorDecoder.SeqOffset..], seq);
         BinaryPrimitives.WriteUInt64LittleEndian(block[FrameDescriptorDecoder.TimestampNsOffset..], timestampNs);
         BinaryPrimitives.WriteUInt32LittleEndian(block[FrameDescriptorDecoder.MetaVersionOffset..], metaVersion);
+        BinaryPrimitives.WriteUInt64LittleEndian(block[FrameDescriptorDecoder.TraceIdOffset..], traceId);
         return _descriptor;
     }
 }

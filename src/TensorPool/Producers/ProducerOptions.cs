@@ -87,6 +87,12 @@ public sealed class ProducerOptions
     /// </summary>
     public string PayloadFallbackUri { get; set; } = "";
 
+    /// <summary>
+    /// Trace this stream (TraceLink §8.1): every FrameDescriptor carries a non-zero trace id, the one a claim or offer
+    /// gives or else a new root id (§6.3). Needs a node id: the driver's, or <see cref="Client.ClientOptions.TraceNodeId"/>.
+    /// </summary>
+    public bool Trace { get; set; }
+
     /// <summary>A copy (the pool and metadata lists are copied too).</summary>
     public ProducerOptions Clone()
     {
