@@ -48,6 +48,7 @@ internal static class TpCommand
         root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(ProduceCommand.Build());
         root.Subcommands.Add(ConsumeCommand.Build());
+        root.Subcommands.Add(JoinCommand.Build());
         root.Subcommands.Add(ShmInspectCommand.Build());
         root.Subcommands.Add(ListenCommand.Build());
         root.Subcommands.Add(StatusCommand.Build());
