@@ -20,7 +20,7 @@ public class JoinProcessTests
     public void Two_producers_at_different_rates_join_into_one_consumed_output(string barrier, params string[] extra)
     {
         using var dir = new TempDirectory();
-        using ChildProcess consume = Tp(dir, "consume", "--stream", "20000", "--seconds", "200", "--json");
+        using ChildProcess consume = Tp(dir, "consume", "--stream", "20000", "--seconds", "120", "--json");
         using ChildProcess fast = Produce(dir, "11", "100");
         using ChildProcess slow = Produce(dir, "12", "40");
         using ChildProcess join = Tp(dir, ["join", "--input", "11", "--input", "12", "--output", "20000", "--barrier", barrier, "--seconds", "12", "--json", .. extra]);
@@ -65,7 +65,9 @@ public class JoinProcessTests
         using ChildProcess second = Tp(dir, join); // a new process: its output has a new epoch, whose map nobody published yet
         Assert.That(second.WaitForExit(Timeout), Is.Zero, Describe(second));
         JsonElement two = LastJson(second);
-        Stop(supervisor, fast, slow);
+        supervisor.WriteLine("stop");
+        Assert.That(supervisor.WaitForExit(Timeout), Is.Zero, Describe(supervisor));
+        Stop(fast, slow);
         string all = Describe(first, second, supervisor);
         string[] published = [.. supervisor.StandardOutput.Split('\n').Where(l => l.StartsWith("published ", StringComparison.Ordinal)).Select(l => l[10..].Trim())];
 
@@ -86,7 +88,7 @@ public class JoinProcessTests
     }
 
     private static ChildProcess Produce(TempDirectory dir, string stream, string rate) =>
-        Tp(dir, "produce", "--stream", stream, "--rate", rate, "--bytes", "64", "--slots", "1024", "--seconds", "300");
+        Tp(dir, "produce", "--stream", stream, "--rate", rate, "--bytes", "64", "--slots", "1024", "--seconds", "120");
 
     /// <summary><c>dotnet tp.dll args… --shm-dir DIR --namespace NS</c>, standard input a pipe (closing it stops the command).</summary>
     private static ChildProcess Tp(TempDirectory dir, params string[] args)
@@ -104,11 +106,12 @@ public class JoinProcessTests
         return ChildProcess.Start(psi);
     }
 
+    /// <summary>SIGTERM, as a user's <c>kill</c>: tp produce and tp consume stop cleanly and print their results.</summary>
     private static void Stop(params ChildProcess[] processes)
     {
         foreach (ChildProcess p in processes)
         {
-            p.CloseStandardInput();
+            p.Signal("TERM");
         }
         foreach (ChildProcess p in processes)
         {

@@ -156,4 +156,33 @@ public class JoinStageTests
             Assert.That(handler.Presence, Is.EqualTo(new[] { "00", "10", "22" }));
         });
     }
+    [Test]
+    public void A_restarted_input_restarts_the_output_with_a_new_epoch_and_its_fresh_map_6_4()
+    {
+        using var h = new StageHarness();
+        using Producer a = h.Input(A);
+        Producer b = h.Input(B);
+        using var stage = new JoinStage(h.Client, Options(JoinBarrierKind.Sequence));
+        var handler = new Collector();
+        h.Pump(stage, ref handler);
+        Publish(a);
+        Publish(b);
+        h.Pump(stage, ref handler);
+        ulong firstEpoch = stage.Output!.Epoch;
+        b.Dispose();
+        using Producer restarted = h.Input(B); // a new epoch of B: its sequences start at 0 again
+        h.Pump(stage, ref handler);
+        Publish(restarted);
+        Publish(a); // A's 1: in the new output epoch, out_seq 0 takes A's 0 and B's new 0
+        h.Pump(stage, ref handler);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(stage.Counters.OutputEpochs, Is.EqualTo(2));
+            Assert.That(stage.Output!.Epoch, Is.GreaterThan(firstEpoch));
+            Assert.That(stage.Registry.GetState(MergeMapKind.Sequence, Out, stage.Output.Epoch), Is.EqualTo(MergeMapState.Valid), "its fresh map is published");
+            Assert.That(handler.Published.Select(p => (p.Epoch == firstEpoch, p.Seq)), Is.EqualTo(new[] { (true, 0UL), (false, 0UL) }));
+            Assert.That(handler.Presence, Is.EqualTo(new[] { "00", "00" }));
+        });
+    }
 }
