@@ -90,7 +90,7 @@ public class JoinProcessTests
     private static ChildProcess Produce(TempDirectory dir, string stream, string rate) =>
         Tp(dir, "produce", "--stream", stream, "--rate", rate, "--bytes", "64", "--slots", "1024", "--seconds", "120");
 
-    /// <summary><c>dotnet tp.dll args… --shm-dir DIR --namespace NS</c>, standard input a pipe (closing it stops the command).</summary>
+    /// <summary><c>dotnet tp.dll args… --shm-dir DIR --namespace NS</c>, standard input a pipe (closing it stops tp join).</summary>
     private static ChildProcess Tp(TempDirectory dir, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardInput = true };
