@@ -49,6 +49,7 @@ internal static class TpCommand
         root.Subcommands.Add(ProduceCommand.Build());
         root.Subcommands.Add(ConsumeCommand.Build());
         root.Subcommands.Add(RelayCommand.Build());
+        root.Subcommands.Add(JoinCommand.Build());
         root.Subcommands.Add(ShmInspectCommand.Build());
         root.Subcommands.Add(ListenCommand.Build());
         root.Subcommands.Add(StatusCommand.Build());

@@ -41,15 +41,15 @@ internal static class Maps
     }
 
     /// <summary>An observation of <paramref name="seq"/> in input epoch 1 (no timestamps).</summary>
-    public static JoinObservation Seq(ulong seq, ulong epoch = 1) => new(epoch, seq);
+    public static JoinObservation Seq(ulong seq, ulong epoch = 1) => new() { Epoch = epoch, Seq = seq };
 
     /// <summary>An observation whose SlotHeader timestamp is <paramref name="slotNs"/>.</summary>
     public static JoinObservation Slot(ulong seq, ulong slotNs, ulong epoch = 1, ClockDomain domain = ClockDomain.Monotonic) =>
-        new(epoch, seq, SlotTimestampNs: slotNs, ClockDomain: domain);
+        new() { Epoch = epoch, Seq = seq, SlotTimestampNs = slotNs, ClockDomain = domain };
 
     /// <summary>An observation whose FrameDescriptor timestamp is <paramref name="descriptorNs"/>.</summary>
     public static JoinObservation Descriptor(ulong seq, ulong? descriptorNs, ulong epoch = 1) =>
-        new(epoch, seq, DescriptorTimestampNs: descriptorNs);
+        new() { Epoch = epoch, Seq = seq, DescriptorTimestampNs = descriptorNs };
 
     public static JoinInputStatus Input(this JoinBarrierBase barrier, uint streamId)
     {

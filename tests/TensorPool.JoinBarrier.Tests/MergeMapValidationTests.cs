@@ -15,7 +15,7 @@ public class MergeMapValidationTests
     public void Offset_rule_carrying_a_window_size_too_is_rejected_6_2()
     {
         MergeMapRejection r = Sequence(SequenceMergeRule.ForOffset(1, 0), new SequenceMergeRule(2, MergeRuleType.Offset, 3, 4));
-        Assert.That(r, Is.EqualTo(new MergeMapRejection(MergeMapRejectReason.BothParameters, 1)));
+        Assert.That(r, Is.EqualTo(new MergeMapRejection { Reason = MergeMapRejectReason.BothParameters, RuleIndex = 1 }));
     }
 
     [Test]
@@ -54,7 +54,7 @@ public class MergeMapValidationTests
     [Test]
     public void Zero_window_is_rejected_window_size_must_be_positive_6_2_2()
     {
-        Assert.That(Sequence(SequenceMergeRule.ForWindow(2, 0)), Is.EqualTo(new MergeMapRejection(MergeMapRejectReason.ZeroWindow, 0)));
+        Assert.That(Sequence(SequenceMergeRule.ForWindow(2, 0)), Is.EqualTo(new MergeMapRejection { Reason = MergeMapRejectReason.ZeroWindow, RuleIndex = 0 }));
     }
 
     [Test]

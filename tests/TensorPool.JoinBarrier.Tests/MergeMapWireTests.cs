@@ -105,7 +105,7 @@ public class MergeMapWireTests
         {
             Assert.That(map, Is.Null);
             Assert.That(key, Is.EqualTo(SequenceMap.Key));
-            Assert.That(rejection, Is.EqualTo(new MergeMapRejection(MergeMapRejectReason.BothParameters, 0)));
+            Assert.That(rejection, Is.EqualTo(new MergeMapRejection { Reason = MergeMapRejectReason.BothParameters, RuleIndex = 0 }));
         });
     }
 

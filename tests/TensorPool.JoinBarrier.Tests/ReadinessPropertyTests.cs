@@ -48,11 +48,11 @@ public class ReadinessPropertyTests
             {
                 foreach (ulong seq in observed[i])
                 {
-                    barrier.Observe(Streams[i], new JoinObservation(1, seq));
+                    barrier.Observe(Streams[i], new JoinObservation { Epoch = 1, Seq = seq });
                 }
                 foreach (ulong seq in processed[i])
                 {
-                    barrier.MarkProcessed(Streams[i], new JoinObservation(1, seq));
+                    barrier.MarkProcessed(Streams[i], new JoinObservation { Epoch = 1, Seq = seq });
                 }
             }
             JoinResult result = barrier.Check(outSeq);
@@ -96,7 +96,7 @@ public class ReadinessPropertyTests
                     ulong seq = 0;
                     foreach ((ulong? d, ulong? s) in observed[i])
                     {
-                        barrier.Observe(Streams[i], new JoinObservation(1, seq++, d, s));
+                        barrier.Observe(Streams[i], new JoinObservation { Epoch = 1, Seq = seq++, DescriptorTimestampNs = d, SlotTimestampNs = s });
                     }
                 }
                 JoinResult result = barrier.Check(outTime);
@@ -134,7 +134,7 @@ public class ReadinessPropertyTests
             {
                 foreach (ulong seq in observed[i])
                 {
-                    barrier.Observe(Streams[i], new JoinObservation(1, seq));
+                    barrier.Observe(Streams[i], new JoinObservation { Epoch = 1, Seq = seq });
                 }
                 foreach (ulong bad in invalidSeqs)
                 {

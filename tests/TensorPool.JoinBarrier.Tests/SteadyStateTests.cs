@@ -20,7 +20,7 @@ public class SteadyStateTests
         {
             foreach (uint s in Eight)
             {
-                barrier.Observe(s, new JoinObservation(1, seq));
+                barrier.Observe(s, new JoinObservation { Epoch = 1, Seq = seq });
             }
             _ = barrier.Check(seq++);
         }, barrier);
@@ -36,7 +36,7 @@ public class SteadyStateTests
         {
             foreach (uint s in Eight)
             {
-                barrier.Observe(s, new JoinObservation(1, t, t, t));
+                barrier.Observe(s, new JoinObservation { Epoch = 1, Seq = t, DescriptorTimestampNs = t, SlotTimestampNs = t });
             }
             _ = barrier.Check(t);
             t += 10;
@@ -56,7 +56,7 @@ public class SteadyStateTests
         {
             foreach (uint s in Eight)
             {
-                barrier.Observe(s, new JoinObservation(1, seq));
+                barrier.Observe(s, new JoinObservation { Epoch = 1, Seq = seq });
             }
             _ = barrier.Check(ref validator);
             seq++;

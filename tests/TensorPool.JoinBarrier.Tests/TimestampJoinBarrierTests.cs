@@ -121,7 +121,7 @@ public class TimestampJoinBarrierTests
     {
         TimestampJoinBarrier byDescriptor = Barrier(Timestamp(TimestampMergeRule.ForOffset(A, 0, TimestampSource.FrameDescriptor)));
         TimestampJoinBarrier bySlot = Barrier(Timestamp(TimestampMergeRule.ForOffset(A, 0, TimestampSource.SlotHeader)));
-        var frame = new JoinObservation(1, 0, DescriptorTimestampNs: 50, SlotTimestampNs: 200);
+        var frame = new JoinObservation { Epoch = 1, Seq = 0, DescriptorTimestampNs = 50, SlotTimestampNs = 200 };
         byDescriptor.Observe(A, frame);
         bySlot.Observe(A, frame);
         Assert.That(byDescriptor.Check(100).Status, Is.EqualTo(JoinStatus.NotReady));
@@ -141,7 +141,7 @@ public class TimestampJoinBarrierTests
     public void A_null_slot_header_timestamp_is_never_ready_8_2_D163()
     {
         TimestampJoinBarrier barrier = Barrier(Timestamp(TimestampMergeRule.ForOffset(A, 0)));
-        barrier.Observe(A, new JoinObservation(1, 0, SlotTimestampNs: JoinObservation.SlotTimestamp(0)));
+        barrier.Observe(A, new JoinObservation { Epoch = 1, Seq = 0, SlotTimestampNs = JoinObservation.SlotTimestamp(0) });
         Assert.That(barrier.Check(0).Status, Is.EqualTo(JoinStatus.NotReady));
         Assert.That(barrier.Input(A).Reason, Is.EqualTo(JoinInputReason.NullTimestamp));
     }
@@ -197,8 +197,8 @@ public class TimestampJoinBarrierTests
     public void Backward_timestamps_in_a_source_no_rule_reads_do_not_reject_8_2()
     {
         TimestampJoinBarrier barrier = Barrier(Timestamp(TimestampMergeRule.ForOffset(A, 0, TimestampSource.SlotHeader)));
-        barrier.Observe(A, new JoinObservation(1, 0, DescriptorTimestampNs: 500, SlotTimestampNs: 100));
-        barrier.Observe(A, new JoinObservation(1, 1, DescriptorTimestampNs: 400, SlotTimestampNs: 101));
+        barrier.Observe(A, new JoinObservation { Epoch = 1, Seq = 0, DescriptorTimestampNs = 500, SlotTimestampNs = 100 });
+        barrier.Observe(A, new JoinObservation { Epoch = 1, Seq = 1, DescriptorTimestampNs = 400, SlotTimestampNs = 101 });
         Assert.That(barrier.Check(100).IsReady, Is.True);
     }
 

@@ -50,7 +50,7 @@ public class ReadyCheckBenchmarks
             barrier.SetOutputEpoch(epoch);
             foreach (uint s in streams)
             {
-                barrier.Observe(s, new JoinObservation(1, OutSeq, OutSeq * 1000, OutSeq * 1000));
+                barrier.Observe(s, new JoinObservation { Epoch = 1, Seq = OutSeq, DescriptorTimestampNs = OutSeq * 1000, SlotTimestampNs = OutSeq * 1000 });
             }
         }
         for (int i = 0; i < Inputs; i++)
@@ -102,7 +102,7 @@ public class ReadyCheckBenchmarks
     }
 
     [Benchmark(Description = "SequenceJoinBarrier.Observe, 1 descriptor")]
-    public bool Observe() => _sequence.Observe(10003, new JoinObservation(1, ++_observed));
+    public bool Observe() => _sequence.Observe(10003, new JoinObservation { Epoch = 1, Seq = ++_observed });
 
     private struct Accept : IJoinFrameValidator
     {

@@ -7,18 +7,31 @@ namespace TensorPool.JoinBarrier;
 /// timestamp_ns and the clock domain the input stream's timestamps are in. Barriers take nothing else from a consumer,
 /// so they work the same fed by a <c>Consumer</c>, a test or a replay.
 /// </summary>
-/// <param name="Epoch">The input producer's epoch (wire spec §15.2).</param>
-/// <param name="Seq">FrameDescriptor.seq (§10.2.1).</param>
-/// <param name="DescriptorTimestampNs">FrameDescriptor.timestamp_ns; null when the descriptor carried the null value.</param>
-/// <param name="SlotTimestampNs">SlotHeader.timestamp_ns; null when absent (see <see cref="SlotTimestamp"/>).</param>
-/// <param name="ClockDomain">The clock domain of both timestamps (JoinBarrier spec §8.2).</param>
-public readonly record struct JoinObservation(
-    ulong Epoch,
-    ulong Seq,
-    ulong? DescriptorTimestampNs = null,
-    ulong? SlotTimestampNs = null,
-    ClockDomain ClockDomain = ClockDomain.Monotonic)
+/// <example><c>new JoinObservation { Epoch = frame.Epoch, Seq = frame.Seq, SlotTimestampNs = JoinObservation.SlotTimestamp(frame.TimestampNs) }</c></example>
+public readonly record struct JoinObservation
 {
+    private readonly ClockDomain _clockDomain;
+
+    /// <summary>The input producer's epoch (wire spec §15.2).</summary>
+    public ulong Epoch { get; init; }
+
+    /// <summary>FrameDescriptor.seq (§10.2.1).</summary>
+    public ulong Seq { get; init; }
+
+    /// <summary>FrameDescriptor.timestamp_ns; null when the descriptor carried the null value.</summary>
+    public ulong? DescriptorTimestampNs { get; init; }
+
+    /// <summary>SlotHeader.timestamp_ns; null when absent (see <see cref="SlotTimestamp"/>).</summary>
+    public ulong? SlotTimestampNs { get; init; }
+
+    /// <summary>The clock domain of both timestamps (JoinBarrier spec §8.2); <see cref="ClockDomain.Monotonic"/> unless set.</summary>
+    public ClockDomain ClockDomain
+    {
+        // The schema's enum has no zero member: an observation that never set it is in the local monotonic clock.
+        get => _clockDomain == default ? ClockDomain.Monotonic : _clockDomain;
+        init => _clockDomain = value;
+    }
+
     /// <summary>
     /// SlotHeader.timestamp_ns as an observation carries it: the slot header has no null value in the schema, so 0
     /// (never written) and the uint64 null value read as absent (docs/DECISIONS.md D163).

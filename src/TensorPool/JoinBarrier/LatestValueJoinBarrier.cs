@@ -172,7 +172,7 @@ public sealed class LatestValueJoinBarrier : JoinBarrierBase
         if (!BindInputs(streams[..count], _ruleRequired, staleTimeoutNs))
         {
             _map = null;
-            rejection = new MergeMapRejection(MergeMapRejectReason.TooManyInputs);
+            rejection = MergeMapRejection.Of(MergeMapRejectReason.TooManyInputs);
             return JoinStatus.MapInvalid;
         }
         if (map is TimestampMergeMap tm)

@@ -12,7 +12,7 @@ namespace TensorPool.JoinBarrier;
 /// <code>
 /// var barrier = new SequenceJoinBarrier(registry, outStreamId: 20000);
 /// barrier.SetOutputEpoch(producer.Epoch);
-/// barrier.Observe(camA, new JoinObservation(frame.Epoch, frame.Seq));   // for each descriptor
+/// barrier.Observe(camA, new JoinObservation { Epoch = frame.Epoch, Seq = frame.Seq });   // for each descriptor
 /// if (barrier.Check(outSeq).IsReady) { /* read in_seq of each input once; drop what fails validation */ }
 /// </code>
 /// </example>
@@ -156,7 +156,7 @@ public sealed class SequenceJoinBarrier : JoinBarrierBase
         if (!BindInputs(streams[..rules.Length], _ruleRequired, map.StaleTimeoutNs))
         {
             _map = null;
-            rejection = new MergeMapRejection(MergeMapRejectReason.TooManyInputs);
+            rejection = MergeMapRejection.Of(MergeMapRejectReason.TooManyInputs);
             return JoinStatus.MapInvalid;
         }
         for (int i = 0; i < rules.Length; i++)

@@ -60,22 +60,22 @@ public sealed class SequenceMergeMap : IEquatable<SequenceMergeMap>
     {
         if (rules.Length == 0)
         {
-            return new(MergeMapRejectReason.NoRules);
+            return MergeMapRejection.Of(MergeMapRejectReason.NoRules);
         }
         if (rules.Length > MaxRules)
         {
-            return new(MergeMapRejectReason.TooManyRules);
+            return MergeMapRejection.Of(MergeMapRejectReason.TooManyRules);
         }
         if (staleTimeoutNs == SequenceMergeMapAnnounceEncoder.StaleTimeoutNsNullValue)
         {
-            return new(MergeMapRejectReason.NullValueParameter);
+            return MergeMapRejection.Of(MergeMapRejectReason.NullValueParameter);
         }
         for (int i = 0; i < rules.Length; i++)
         {
             MergeMapRejectReason reason = Check(rules[i]);
             if (reason != MergeMapRejectReason.None)
             {
-                return new(reason, i);
+                return MergeMapRejection.Of(reason, i);
             }
         }
         return MergeMapRejection.None;
@@ -102,7 +102,7 @@ public sealed class SequenceMergeMap : IEquatable<SequenceMergeMap>
         key = null;
         if (!SequenceMergeMapAnnounceDecoder.TryWrap(message, out SequenceMergeMapAnnounceDecoder d, out SbeRejectReason sbe))
         {
-            rejection = new(MergeMapRejectReason.Malformed, SbeReason: sbe);
+            rejection = MergeMapRejection.Malformed(sbe);
             return false;
         }
         key = new MergeMapKey(d.OutStreamId, d.Epoch);

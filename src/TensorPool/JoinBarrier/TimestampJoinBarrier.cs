@@ -213,7 +213,7 @@ public sealed class TimestampJoinBarrier : JoinBarrierBase
         if (!BindInputs(streams[..rules.Length], _ruleRequired, map.StaleTimeoutNs))
         {
             _map = null;
-            rejection = new MergeMapRejection(MergeMapRejectReason.TooManyInputs);
+            rejection = MergeMapRejection.Of(MergeMapRejectReason.TooManyInputs);
             return JoinStatus.MapInvalid;
         }
         for (int i = 0; i < rules.Length; i++)

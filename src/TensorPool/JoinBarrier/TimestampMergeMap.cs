@@ -74,27 +74,27 @@ public sealed class TimestampMergeMap : IEquatable<TimestampMergeMap>
     {
         if (!clockDomain.IsKnown())
         {
-            return new(MergeMapRejectReason.UnknownClockDomain);
+            return MergeMapRejection.Of(MergeMapRejectReason.UnknownClockDomain);
         }
         if (rules.Length == 0)
         {
-            return new(MergeMapRejectReason.NoRules);
+            return MergeMapRejection.Of(MergeMapRejectReason.NoRules);
         }
         if (rules.Length > MaxRules)
         {
-            return new(MergeMapRejectReason.TooManyRules);
+            return MergeMapRejection.Of(MergeMapRejectReason.TooManyRules);
         }
         if (latenessNs == TimestampMergeMapAnnounceEncoder.LatenessNsNullValue ||
             staleTimeoutNs == TimestampMergeMapAnnounceEncoder.StaleTimeoutNsNullValue)
         {
-            return new(MergeMapRejectReason.NullValueParameter);
+            return MergeMapRejection.Of(MergeMapRejectReason.NullValueParameter);
         }
         for (int i = 0; i < rules.Length; i++)
         {
             MergeMapRejectReason reason = Check(rules[i]);
             if (reason != MergeMapRejectReason.None)
             {
-                return new(reason, i);
+                return MergeMapRejection.Of(reason, i);
             }
         }
         return MergeMapRejection.None;
@@ -120,7 +120,7 @@ public sealed class TimestampMergeMap : IEquatable<TimestampMergeMap>
         key = null;
         if (!TimestampMergeMapAnnounceDecoder.TryWrap(message, out TimestampMergeMapAnnounceDecoder d, out SbeRejectReason sbe))
         {
-            rejection = new(MergeMapRejectReason.Malformed, SbeReason: sbe);
+            rejection = MergeMapRejection.Malformed(sbe);
             return false;
         }
         key = new MergeMapKey(d.OutStreamId, d.Epoch);
