@@ -222,12 +222,13 @@ aeron_build() {
         -DAERON_TESTS=OFF -DAERON_UNIT_TESTS=OFF -DAERON_SYSTEM_TESTS=OFF -DAERON_BUILD_SAMPLES=OFF \
         -DAERON_BUILD_DOCUMENTATION=OFF >"$work/configure.log" ||
         { echo "build.sh aeron: configuring Aeron failed; see $work/configure.log" >&2; exit 1; }
-    cmake --build "$work/build" --parallel --target aeron aeron_driver aeronmd >"$work/build.log" ||
+    # aeronmd_s: the media driver linked statically, so the installed binary needs no path to the build tree.
+    cmake --build "$work/build" --parallel --target aeron aeron_driver aeronmd_s >"$work/build.log" ||
         { tail -20 "$work/build.log" >&2; echo "build.sh aeron: building Aeron failed; see $work/build.log" >&2; exit 1; }
     rm -rf "$AERON_PREFIX"
     mkdir -p "$AERON_PREFIX/lib" "$AERON_PREFIX/bin" "$AERON_PREFIX/include/aeron" "$AERON_PREFIX/include/aeronmd"
     cp -P "$work/build/lib/"libaeron.so* "$work/build/lib/"libaeron_driver.so* "$AERON_PREFIX/lib/"
-    cp "$work/build/binaries/aeronmd" "$AERON_PREFIX/bin/"
+    cp "$work/build/binaries/aeronmd_s" "$AERON_PREFIX/bin/aeronmd"
     cp "$source/aeron-client/src/main/c/aeronc.h" "$AERON_PREFIX/include/aeron/"
     cp "$source/aeron-driver/src/main/c/aeronmd.h" "$AERON_PREFIX/include/aeronmd/"
     cp "$source/version.txt" "$AERON_PREFIX/VERSION"
