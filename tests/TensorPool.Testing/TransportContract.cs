@@ -28,9 +28,10 @@ public abstract class TransportContract
     protected virtual bool PollAfterDisposeThrows => true;
 
     /// <summary>
-    /// A subscription added while a stream is running gets only what is published after it joined. Aeron UDP does not
-    /// promise it for a second subscription in a media driver that already receives the stream: the new one starts
-    /// where the driver's image of it stands (in order, possibly with messages the first one already had).
+    /// A subscription added while a stream is running gets only what is published after it joined. Aeron does not
+    /// promise it exactly: a subscription joins at the position the media driver last computed for the stream's
+    /// consumers (IPC) or where the driver's image of it stands (UDP), so it may first get messages the others
+    /// already had, in order.
     /// </summary>
     protected virtual bool JoinsAtTheLiveTail => true;
 

@@ -116,6 +116,7 @@ public class AeronDirectoryTests
         {
             driver.Kill(); // SIGKILL: the CnC file stays, its heartbeat stops
         }
+        Thread.Sleep(TimeSpan.FromSeconds(2)); // the heartbeat is older than the 1 s driver timeout: a dead driver
         var e = Assert.Throws<AeronDriverUnavailableException>(() => new AeronTransport(Options(dir)));
         Assert.That(e!.Message, Does.Contain(dir));
     }

@@ -10,6 +10,10 @@ public class AeronIpcContractTests : TransportContract
 
     protected override string Channel => "aeron:ipc?term-length=64k";
 
+    // A late subscription joins where the media driver last placed the stream's slowest consumer: a driver thread that
+    // has not run since the others read (a loaded machine) puts it before the live tail.
+    protected override bool JoinsAtTheLiveTail => false;
+
     [OneTimeSetUp]
     public void StartDriver() => _driver = new AeronTestDriver();
 

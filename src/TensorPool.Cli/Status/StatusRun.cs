@@ -69,7 +69,7 @@ internal sealed class StatusRun(StatusSettings settings, TextWriter output, Text
         }
         finally
         {
-            foreach (TpIpcSubscription s in _subscriptions)
+            foreach (ISubscription s in _subscriptions)
             {
                 s.Dispose();
             }
@@ -85,7 +85,7 @@ internal sealed class StatusRun(StatusSettings settings, TextWriter output, Text
         while (!stop.IsSet && Stopwatch.GetTimestamp() < end)
         {
             int work = 0;
-            foreach (TpIpcSubscription s in _subscriptions)
+            foreach (ISubscription s in _subscriptions)
             {
                 work += s.Poll(offer, 256);
             }

@@ -77,6 +77,8 @@ internal sealed class ReferenceSetup : IDisposable
             psi.ArgumentList.Add(a);
         }
         psi.Environment["AERON_DIR"] = AeronDir;
+        // The examples give up attaching after a few seconds: too soon on a loaded machine.
+        psi.Environment["TP_EXAMPLE_ATTACH_TIMEOUT_MS"] = "60000";
         foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
         {
             psi.Environment[key] = value;
@@ -143,16 +145,17 @@ internal sealed class ReferenceSetup : IDisposable
         // Clients first, the drivers, the media driver last (it was started first).
         for (int i = _processes.Count - 1; i >= 0; i--)
         {
-            if (!_processes[i].HasExited)
+            try
             {
-                _processes[i].Signal("INT");
-                try
+                if (!_processes[i].HasExited)
                 {
+                    _processes[i].Signal("INT");
                     _processes[i].WaitForExit(TimeSpan.FromSeconds(10));
                 }
-                catch (TimeoutException)
-                {
-                }
+            }
+            catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+            {
+                // Timed out (killed below), or already disposed by the test.
             }
             _processes[i].Dispose();
         }
