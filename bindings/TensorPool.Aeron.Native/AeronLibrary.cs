@@ -16,7 +16,8 @@ namespace TensorPool.Aeron.Native;
 /// holding libaeron.so), else <c>$TP_AERON_LIBRARY</c> (the same), else the platform's library search (LD_LIBRARY_PATH,
 /// ld.so.cache, the default paths). A path that is given is the only place tried: a missing file is an error, not a
 /// reason to load some other libaeron. libaeron_driver: the path given to <see cref="LoadDriver"/>, else
-/// <c>$TP_AERON_DRIVER_LIBRARY</c>, else the folder libaeron came from and then the platform's search. A library is
+/// <c>$TP_AERON_DRIVER_LIBRARY</c>, else the folder libaeron came from (or that <c>$TP_AERON_LIBRARY</c> names) and
+/// then the platform's search. A library is
 /// loaded once per process: a later request for another file is refused. Failure is a
 /// <see cref="DllNotFoundException"/> naming every place tried and why.
 /// </remarks>
@@ -89,8 +90,7 @@ internal static class AeronLibrary
     {
         lock (Gate)
         {
-            string? beside = _client is null || !File.Exists(_client.From) ? null : Path.GetDirectoryName(_client.From);
-            _driver = Use(_driver, path, DriverFileName, () => Load(DriverFileName, path, DriverPathVariable, beside));
+            _driver = Use(_driver, path, DriverFileName, () => Load(DriverFileName, path, DriverPathVariable, ClientFolder()));
             return _driver.From;
         }
     }
@@ -128,8 +128,7 @@ internal static class AeronLibrary
         return libraryName switch
         {
             "aeron" => Handle(ref _client, () => Load(ClientFileName, null, ClientPathVariable, null)),
-            "aeron_driver" => Handle(ref _driver, () => Load(DriverFileName, null, DriverPathVariable,
-                _client is null || !File.Exists(_client.From) ? null : Path.GetDirectoryName(_client.From))),
+            "aeron_driver" => Handle(ref _driver, () => Load(DriverFileName, null, DriverPathVariable, ClientFolder())),
             _ => 0,
         };
     }
@@ -141,6 +140,17 @@ internal static class AeronLibrary
             loaded ??= load();
             return loaded.Handle;
         }
+    }
+
+    /// <summary>The folder libaeron came from, or the one TP_AERON_LIBRARY names before it is loaded (where a build puts both).</summary>
+    private static string? ClientFolder()
+    {
+        if (_client is not null)
+        {
+            return File.Exists(_client.From) ? Path.GetDirectoryName(_client.From) : null;
+        }
+        string? variable = Environment.GetEnvironmentVariable(ClientPathVariable);
+        return string.IsNullOrEmpty(variable) ? null : Path.GetDirectoryName(Candidate(variable, ClientFileName));
     }
 
     /// <summary>A file, or <paramref name="fileName"/> inside a folder.</summary>

@@ -86,7 +86,7 @@ public static class InteropScenarios
         }
         ConsumerCounters c = consumer.Counters;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"result frames={frames} bad={bad} torn={torn} first={first} last={last} drops={c.DropsTotal} gap={c.DropsGap} late={c.DropsLate} epoch={c.DropsEpoch} unmapped={c.DropsUnmapped} invalid={c.DropsInvalid}"));
+            $"result frames={frames} accepted={c.FramesAccepted} bad={bad} torn={torn} first={first} last={last} firstSeen={c.FirstSeqSeen} lastSeen={c.LastSeqSeen} drops={c.DropsTotal} gap={c.DropsGap} late={c.DropsLate} epoch={c.DropsEpoch} unmapped={c.DropsUnmapped} invalid={c.DropsInvalid}"));
         return frames >= count && bad == 0 ? 0 : 3;
     }
 

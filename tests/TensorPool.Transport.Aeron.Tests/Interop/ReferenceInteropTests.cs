@@ -26,12 +26,13 @@ public partial class ReferenceInteropTests
     [Test]
     public void Reference_producer_to_our_consumer_through_the_reference_driver()
     {
-        // The reference producer publishes flat out once it sees a consumer (ConsumerHello); a consumer maps the epoch its
-        // attach bumped at the next announce (1 Hz), so the run must outlast that: 20,000 frames (its own client's
-        // unread descriptor subscription caps a run near 21,845).
+        // The reference producer publishes flat out once it sees a consumer; a consumer maps the epoch the producer's
+        // attach bumped at the driver's next announce. With the reference file's 1 Hz announces a run of 20,000 frames
+        // (its own client's unread descriptor subscription caps a run near 21,845) is often over before that, and every
+        // frame is a counted drop: the driver announces every 50 ms here.
         const int count = 20_000;
         using var setup = new ReferenceSetup();
-        setup.StartReferenceDriver();
+        setup.StartReferenceDriver(announcePeriodMs: 50);
         using ChildProcess producer = setup.Reference("tp_example_producer_driver",
             ["-a", setup.AeronDir, "-c", ReferenceSetup.Channel, "-s", "10000", "-n", count.ToString(CultureInfo.InvariantCulture)],
             new Dictionary<string, string>
@@ -47,9 +48,12 @@ public partial class ReferenceInteropTests
         Dictionary<string, string> result = Fields(consumer.WaitForLine("result", Long));
         TestContext.Progress.WriteLine("reference producer -> our consumer: " + string.Join(' ', result.Select(kv => kv.Key + "=" + kv.Value)));
         Assert.That(producer.WaitForExit(Long), Is.Zero, () => producer.StandardError);
-        Assert.That(Number(result, "bad"), Is.Zero, "every frame received passes the payload check");
-        Assert.That(Number(result, "frames"), Is.GreaterThan(0), () => consumer.StandardError);
-        Assert.That(Number(result, "frames") + Number(result, "drops"), Is.LessThanOrEqualTo(count), "frames and counted drops account for what was sent");
+        Assert.That(Number(result, "bad"), Is.Zero, "every frame the seqlock confirmed passes the payload check");
+        Assert.That(Number(result, "accepted"), Is.GreaterThan(0), () => consumer.StandardError);
+        Assert.That(Number(result, "accepted"), Is.EqualTo(Number(result, "frames") - Number(result, "torn")),
+            "a frame overwritten while read is not accepted");
+        Assert.That(Number(result, "accepted") + Number(result, "drops"), Is.EqualTo(Number(result, "lastSeen") - Number(result, "firstSeen") + 1),
+            "every sequence between the first and the last descriptor seen is accepted or a counted drop");
     }
 
     [Test]
@@ -64,7 +68,8 @@ public partial class ReferenceInteropTests
         consumer.WaitForExit(Long);
         int frames = consumer.StandardOutput.Split('\n').Count(l => l.StartsWith("Frame seq=", StringComparison.Ordinal));
         TestContext.Progress.WriteLine($"our producer -> reference consumer: {frames} frames read by tp_example_consumer_driver");
-        Assert.That(frames, Is.EqualTo(100), () => consumer.StandardOutput + consumer.StandardError);
+        // It stops once it has read its count, finishing the poll it is in.
+        Assert.That(frames, Is.GreaterThanOrEqualTo(100), () => consumer.StandardOutput + consumer.StandardError);
         Assert.That(consumer.StandardError, Does.Not.Contain("read failed"));
     }
 
@@ -111,7 +116,8 @@ public partial class ReferenceInteropTests
         using ChildProcess producer = setup.Reference("tp_example_producer_driver",
             ["-a", setup.AeronDir, "-c", ReferenceSetup.Channel, "-s", "10000", "-n", "1"],
             new Dictionary<string, string> { ["TP_EXAMPLE_KEEPALIVE_MS"] = "120000" });
-        producer.WaitForLine("Published frame", Long);
+        // Its stdout is a pipe, fully buffered until it exits: its stderr says when it is attached and publishing.
+        producer.WaitForError("Descriptor publication connected", Long);
         using ChildProcess listen = setup.Tp("listen", "--channel", ReferenceSetup.Channel, "--stream", "1001", "--json", "--count", "1", "--timeout", "60");
         string line = listen.WaitForLine("{", Long);
         Assert.That(listen.WaitForExit(Long), Is.Zero, () => listen.StandardError);
@@ -144,7 +150,7 @@ public partial class ReferenceInteropTests
         using ChildProcess theirs = setup.Reference("tp_example_producer_driver",
             ["-a", setup.AeronDir, "-c", ReferenceSetup.Channel, "-s", "10000", "-n", "5"],
             new Dictionary<string, string> { ["TP_EXAMPLE_WAIT_CONNECTED_MS"] = "0", ["TP_EXAMPLE_KEEPALIVE_MS"] = "20000" });
-        theirs.WaitForLine("Published frame", Long);
+        theirs.WaitForLine("Published frame", Long); // stdout reaches us when it exits (a pipe is fully buffered)
         string theirHeader = Directory.EnumerateFiles(setup.RegionRoot, "header.ring", SearchOption.AllDirectories).First();
         using ChildProcess ours = setup.Tp("shm", "inspect", theirHeader, "--json");
         Assert.That(ours.WaitForExit(Long), Is.Zero, () => ours.StandardOutput + ours.StandardError);

@@ -41,11 +41,19 @@ internal sealed class ReferenceSetup : IDisposable
     /// <summary>Where the drivers put this scenario's regions (shm.base_dir of the reference file is /dev/shm).</summary>
     public string RegionRoot => Path.Combine("/dev/shm", "tensorpool-" + Environment.UserName, Namespace);
 
-    /// <summary>The reference's tp_driver on its own file, the namespace changed to the scenario's.</summary>
-    public ChildProcess StartReferenceDriver()
+    /// <summary>
+    /// The reference's tp_driver on its own file, the namespace changed to the scenario's (and the announce period, when
+    /// given).
+    /// </summary>
+    public ChildProcess StartReferenceDriver(int? announcePeriodMs = null)
     {
         string config = Path.Combine(_work.Path, "reference-driver.toml");
-        File.WriteAllText(config, File.ReadAllText(ReferenceConfig).Replace("namespace = \"default\"", $"namespace = \"{Namespace}\"", StringComparison.Ordinal));
+        string text = File.ReadAllText(ReferenceConfig).Replace("namespace = \"default\"", $"namespace = \"{Namespace}\"", StringComparison.Ordinal);
+        if (announcePeriodMs is int period)
+        {
+            text = text.Replace("announce_period_ms = 1000", $"announce_period_ms = {period}", StringComparison.Ordinal);
+        }
+        File.WriteAllText(config, text);
         ChildProcess driver = Reference("tp_driver", ["-c", config], new Dictionary<string, string> { ["TP_LOG_LEVEL"] = "2" });
         Thread.Sleep(1500); // it prints nothing when ready; a failed start exits at once
         Assert.That(driver.HasExited, Is.False, () => "the reference tp_driver stopped:\n" + driver.StandardError);
