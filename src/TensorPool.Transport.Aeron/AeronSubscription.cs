@@ -21,6 +21,9 @@ namespace TensorPool.Transport.Aeron;
 /// </remarks>
 public sealed unsafe class AeronSubscription : ISubscription
 {
+    /// <summary>Fragments allowed per message asked for in a poll (the callback stops at the message limit).</summary>
+    private const int FragmentsPerMessage = 16;
+
     private readonly AeronTransport _transport;
     private readonly GCHandle _self;
     private readonly AeronControlledFragmentAssembler* _assembler;
@@ -143,8 +146,10 @@ public sealed unsafe class AeronSubscription : ISubscription
             int rc;
             try
             {
+                // Aeron's limit counts fragments: give it room for messages of several, and stop at the message
+                // limit in the callback, so a poll never returns 0 with a whole message ready.
                 rc = NativeMethods.aeron_subscription_controlled_poll(subscription, AeronExports.ControlledAssemblerHandler,
-                    _assembler, (nuint)messageLimit);
+                    _assembler, (nuint)Math.Min((long)messageLimit * FragmentsPerMessage, int.MaxValue));
             }
             finally
             {

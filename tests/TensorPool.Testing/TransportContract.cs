@@ -119,6 +119,20 @@ public abstract class TransportContract
     }
 
     [Test]
+    public void A_poll_with_a_limit_of_one_delivers_one_whole_message_however_long()
+    {
+        (IPublication pub, ISubscription sub) = Pair();
+        int length = Math.Min(pub.MaxMessageLength, 64 * 1024);
+        OfferOrFail(pub, Message(1, length));
+        OfferOrFail(pub, Message(2, length));
+        AwaitAll(sub, 2);
+        var collector = new Collecting();
+        Assert.That(sub.Poll(ref collector, 1), Is.EqualTo(1), "one whole message, not none and not two");
+        Assert.That(sub.Poll(ref collector, 1), Is.EqualTo(1));
+        Assert.That(collector.Messages, Is.EqualTo(new[] { Message(1, length), Message(2, length) }));
+    }
+
+    [Test]
     public void Poll_with_nothing_published_delivers_nothing()
     {
         (_, ISubscription sub) = Pair();
