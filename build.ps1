@@ -19,7 +19,7 @@
 # Environment: CONFIGURATION (Release), TP_SKIP_SANITIZERS=1, TP_SKIP_ARM64=1, TP_VERSION_SUFFIX replaces the
 # pre-release label of Version.props ("dev"; set it empty for a release version).
 #
-# Not mirrored: build.sh installs the linux-arm64 cross toolchain and qemu-user with apt-get when it runs as root;
+# Not mirrored: build.sh installs the linux-arm64 cross toolchain, qemu-user and iproute2 with apt-get as root;
 # this script only uses them when present (else skips the arm64 part with the reason), and does not run the
 # build.ps1 parity check on itself. build.sh test runs `pwsh build.ps1 build` so this script cannot silently rot.
 param(

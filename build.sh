@@ -12,7 +12,8 @@
 #                            (./build.sh bindings --check only compares; exit 1 when they are stale)
 #   ./build.sh aeron [--source DIR]  build the Aeron C client and media driver (libaeron, libaeron_driver, aeronmd) from
 #                            an Aeron source tree, or from a clone of the pinned release tag, into build/aeron/install,
-#                            where the Aeron transport's tests and tools find them
+#                            where the Aeron transport's tests and tools find them (as root, also iproute2 for the
+#                            UDP test between network namespaces, with apt-get when missing)
 #   ./build.sh bench [args]  run `tp bench`, the benchmark matrix with same-run baselines (--quick, --out DIR, ...)
 #   ./build.sh bench-micro [args]  run the BenchmarkDotNet suites (pass BenchmarkDotNet arguments, e.g. --filter)
 #   ./build.sh pack          produce the NuGet packages under artifacts/packages (TensorPool, TensorPool.Cli),
@@ -100,6 +101,25 @@ arm64_toolchain() {
         return 1
     fi
     ARM64_READY=1
+}
+
+# iproute2 (`ip`), which the Aeron UDP test between two network namespaces needs: installed with apt-get when missing
+# (root only, once per build folder); without it that test skips with the reason.
+IPROUTE_INSTALL_MARKER="$ROOT/build/.iproute2-install-tried"
+netns_tools() {
+    command -v ip >/dev/null 2>&1 && return 0
+    if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1 && [[ ! -e "$IPROUTE_INSTALL_MARKER" ]]; then
+        mkdir -p "$(dirname "$IPROUTE_INSTALL_MARKER")"
+        touch "$IPROUTE_INSTALL_MARKER"
+        log "aeron: installing iproute2 for the network namespace test (apt-get, once)"
+        export DEBIAN_FRONTEND=noninteractive
+        { apt-get install -y -qq --no-install-recommends iproute2 ||
+          { apt-get update -qq && apt-get install -y -qq --no-install-recommends iproute2; }; } >/dev/null 2>&1 ||
+            echo "build.sh: apt-get could not install iproute2" >&2
+    fi
+    command -v ip >/dev/null 2>&1 ||
+        log "aeron: 'ip' (iproute2) is missing; the UDP test between network namespaces will skip (as root: apt-get install iproute2)"
+    return 0
 }
 
 # The C core cross-compiled for linux-arm64 (Release). Arguments: targets (the library and the ABI probe), or none for everything.
@@ -216,6 +236,8 @@ test_all() {
             fi
         fi
 
+        # The Aeron tests run when Aeron is here; their network namespace test needs iproute2.
+        if [[ -f "$AERON_PREFIX/lib/libaeron.so" || -n "${TP_AERON_LIBRARY:-}" ]]; then netns_tools; fi
         log "dotnet test: NUnit suites"
         # One run per test project so each writes its own TRX (names by timestamp can collide).
         local proj name
@@ -315,6 +337,7 @@ aeron_build() {
     cp "$source/aeron-driver/src/main/c/aeronmd.h" "$AERON_PREFIX/include/aeronmd/"
     cp "$source/version.txt" "$AERON_PREFIX/VERSION"
     log "aeron: $(cat "$AERON_PREFIX/VERSION") installed in $AERON_PREFIX (libaeron.so, libaeron_driver.so, bin/aeronmd)"
+    netns_tools
 }
 
 run_tp() {
@@ -361,6 +384,6 @@ case "$cmd" in
         ls -1 "$ROOT/artifacts/packages"
         ;;
     clean) rm -rf "$ROOT/build" "$ROOT/artifacts"; dotnet clean "$ROOT/TensorPool.sln" -nologo -v q >/dev/null ;;
-    -h|--help|help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//' ;;
+    -h|--help|help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//' ;;
     *) echo "build.sh: unknown command '$cmd' (try ./build.sh help)" >&2; exit 2 ;;
 esac

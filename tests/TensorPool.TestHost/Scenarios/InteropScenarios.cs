@@ -108,7 +108,7 @@ public static class InteropScenarios
         while (published < count && deadline.Elapsed < limit)
         {
             Fill(payload, (ulong)published);
-            if (producer.Offer(payload))
+            if (producer.TryOffer(payload))
             {
                 published++;
             }
