@@ -7,7 +7,9 @@
 #                                NUnit; ends "N passed, N failed"
 #   pwsh build.ps1 demo [args]   run `tp demo`
 #   pwsh build.ps1 tp [args]     run the `tp` command line
-#   pwsh build.ps1 bindings      regenerate the P/Invoke bindings and the ABI probe (--check: only compare)
+#   pwsh build.ps1 bindings      regenerate the P/Invoke bindings and the ABI probe (--check: only compare); also
+#                                the Aeron bindings when ./build.sh aeron has installed Aeron's headers
+#   pwsh build.ps1 aeron [--source DIR]  build Aeron's C client and media driver into build/aeron/install
 #   pwsh build.ps1 bench [args]  run `tp bench`, the benchmark matrix with same-run baselines
 #   pwsh build.ps1 bench-micro [args]  run the BenchmarkDotNet suites
 #   pwsh build.ps1 pack          produce the NuGet packages under artifacts/packages (TensorPool, TensorPool.Cli),
@@ -17,7 +19,7 @@
 # Environment: CONFIGURATION (Release), TP_SKIP_SANITIZERS=1, TP_SKIP_ARM64=1, TP_VERSION_SUFFIX replaces the
 # pre-release label of Version.props ("dev"; set it empty for a release version).
 #
-# Not mirrored: build.sh installs the linux-arm64 cross toolchain and qemu-user with apt-get when it runs as root;
+# Not mirrored: build.sh installs the linux-arm64 cross toolchain, qemu-user and iproute2 with apt-get as root;
 # this script only uses them when present (else skips the arm64 part with the reason), and does not run the
 # build.ps1 parity check on itself. build.sh test runs `pwsh build.ps1 build` so this script cannot silently rot.
 param(
@@ -38,6 +40,9 @@ $Arm64Compiler = 'aarch64-linux-gnu-gcc'
 $Arm64Sysroot = '/usr/aarch64-linux-gnu'
 $Results = Join-Path $Root 'build/test-results'
 $TpDll = Join-Path $Root "src/TensorPool.Cli/bin/$Configuration/net10.0/tp.dll"
+$AeronTag = '1.50.0'   # the Aeron release the Aeron bindings are generated from
+$AeronRepo = 'https://github.com/aeron-io/aeron.git'
+$AeronPrefix = Join-Path $Root 'build/aeron/install'
 # The version comes from Version.props; TP_VERSION_SUFFIX (even empty) overrides its VersionSuffix everywhere.
 $VersionSuffix = [Environment]::GetEnvironmentVariable('TP_VERSION_SUFFIX')
 $VersionArgs = if ($null -ne $VersionSuffix) { @("-p:VersionSuffix=$VersionSuffix") } else { @() }
@@ -183,6 +188,52 @@ function Invoke-Tests {
     if ($f -ne 0) { exit 1 }
 }
 
+# Aeron's C client and media driver into $AeronPrefix (the same layout as build.sh aeron).
+function Build-Aeron([string[]]$Arguments) {
+    $Source = $null
+    for ($i = 0; $i -lt $Arguments.Count; $i++) {
+        if ($Arguments[$i] -eq '--source' -and $i + 1 -lt $Arguments.Count) { $Source = $Arguments[++$i] }
+        else { Write-Error "build.ps1 aeron: unknown argument '$($Arguments[$i])' (usage: pwsh build.ps1 aeron [--source DIR])"; exit 2 }
+    }
+    Assert-Tool cmake 'CMake 3.25 or newer'
+    $Work = Join-Path $Root 'build/aeron'
+    New-Item -ItemType Directory -Force $Work | Out-Null
+    if (-not $Source) {
+        $Source = Join-Path $Work 'src'
+        if (-not (Test-Path (Join-Path $Source 'CMakeLists.txt'))) {
+            Assert-Tool git "git, to clone Aeron $AeronTag"
+            Write-Step "aeron: cloning $AeronRepo at $AeronTag into $Source"
+            Invoke-Checked git @('clone', '--quiet', '--depth', '1', '--branch', $AeronTag, $AeronRepo, $Source)
+        }
+    }
+    $Source = (Resolve-Path $Source).Path
+    if (-not (Test-Path (Join-Path $Source 'aeron-client/src/main/c/aeronc.h'))) { throw "build.ps1 aeron: $Source is not an Aeron source tree" }
+    $Have = [version]((& cmake --version | Select-Object -First 1) -replace '^[^0-9]*([0-9]+\.[0-9]+).*$', '$1')
+    $Need = [version](((Get-Content (Join-Path $Source 'CMakeLists.txt')) -match 'cmake_minimum_required\(VERSION' | Select-Object -First 1) -replace '^.*VERSION ([0-9]+\.[0-9]+).*$', '$1')
+    if ($Need -gt $Have) {
+        Write-Step "aeron: CMake $Have is older than the $Need Aeron asks for; building a copy with the minimum lowered"
+        $Copy = Join-Path $Work 'src-cmake'
+        if (Test-Path $Copy) { Remove-Item -Recurse -Force $Copy }
+        Copy-Item -Recurse $Source $Copy -Exclude '.git'
+        $Lists = Join-Path $Copy 'CMakeLists.txt'
+        (Get-Content $Lists) -replace "cmake_minimum_required\(VERSION $Need", "cmake_minimum_required(VERSION $Have" -replace "cmake_policy\(VERSION $Need\)", "cmake_policy(VERSION $Have)" | Set-Content $Lists
+        $Source = $Copy
+    }
+    Write-Step "aeron: configure and build the C client and media driver ($Work/build)"
+    Invoke-Checked cmake @('-S', $Source, '-B', (Join-Path $Work 'build'), '-DCMAKE_BUILD_TYPE=Release', '-DBUILD_AERON_DRIVER=ON',
+        '-DBUILD_AERON_ARCHIVE_API=OFF', '-DAERON_TESTS=OFF', '-DAERON_UNIT_TESTS=OFF', '-DAERON_SYSTEM_TESTS=OFF',
+        '-DAERON_BUILD_SAMPLES=OFF', '-DAERON_BUILD_DOCUMENTATION=OFF')
+    Invoke-Checked cmake @('--build', (Join-Path $Work 'build'), '--parallel', '--target', 'aeron', 'aeron_driver', 'aeronmd_s')
+    if (Test-Path $AeronPrefix) { Remove-Item -Recurse -Force $AeronPrefix }
+    foreach ($d in @('lib', 'bin', 'include/aeron', 'include/aeronmd')) { New-Item -ItemType Directory -Force (Join-Path $AeronPrefix $d) | Out-Null }
+    Copy-Item (Join-Path $Work 'build/lib/libaeron.so*'), (Join-Path $Work 'build/lib/libaeron_driver.so*') (Join-Path $AeronPrefix 'lib')
+    Copy-Item (Join-Path $Work 'build/binaries/aeronmd_s') (Join-Path $AeronPrefix 'bin/aeronmd')
+    Copy-Item (Join-Path $Source 'aeron-client/src/main/c/aeronc.h') (Join-Path $AeronPrefix 'include/aeron')
+    Copy-Item (Join-Path $Source 'aeron-driver/src/main/c/aeronmd.h') (Join-Path $AeronPrefix 'include/aeronmd')
+    Copy-Item (Join-Path $Source 'version.txt') (Join-Path $AeronPrefix 'VERSION')
+    Write-Step "aeron: $((Get-Content (Join-Path $AeronPrefix 'VERSION')).Trim()) installed in $AeronPrefix"
+}
+
 function Invoke-Tp([string[]]$Arguments) {
     # An incremental build first, so `tp` is never stale after a pull.
     Build-All | Out-Null
@@ -197,9 +248,16 @@ switch ($Command) {
     'tp' { Invoke-Tp $Rest }
     'bindings' {
         Invoke-Checked dotnet (@('run', '--project', (Join-Path $Root 'tools/TensorPool.BindingsGen'), '-c', $Configuration, '--', '--root', $Root) + $Rest)
+        $AeronInclude = Join-Path $AeronPrefix 'include'
+        if (Test-Path $AeronInclude) {
+            Invoke-Checked dotnet (@('run', '--project', (Join-Path $Root 'tools/TensorPool.BindingsGen'), '-c', $Configuration, '--no-build', '--', '--root', $Root, '--aeron', $AeronInclude) + $Rest)
+        } else {
+            Write-Host "Aeron bindings: not checked (no Aeron headers in $AeronInclude; build.ps1 aeron builds them)"
+        }
         # Rebuild so tp_abi_probe matches the regenerated native/abi/abi_probe.c.
         if ($Rest -notcontains '--check') { Build-Native }
     }
+    'aeron' { Build-Aeron $Rest }
     'bench' { Invoke-Tp (@('bench') + $Rest) }
     'bench-micro' {
         Build-All
@@ -221,6 +279,6 @@ switch ($Command) {
         foreach ($d in @('build', 'artifacts')) { $p = Join-Path $Root $d; if (Test-Path $p) { Remove-Item -Recurse -Force $p } }
         & dotnet clean (Join-Path $Root 'TensorPool.sln') -nologo -v q | Out-Null
     }
-    { $_ -in @('help', '-h', '--help') } { Get-Content $PSCommandPath | Select-Object -Skip 1 -First 21 | ForEach-Object { $_ -replace '^# ?', '' } }
+    { $_ -in @('help', '-h', '--help') } { Get-Content $PSCommandPath | Select-Object -Skip 1 -First 23 | ForEach-Object { $_ -replace '^# ?', '' } }
     default { Write-Error "build.ps1: unknown command '$Command' (try pwsh build.ps1 help)"; exit 2 }
 }

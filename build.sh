@@ -7,8 +7,13 @@
 #                            build under qemu-user, NUnit, build.ps1 parity); ends with the line "N passed, N failed"
 #   ./build.sh demo [args]   run `tp demo` (the main job) with its arguments
 #   ./build.sh tp [args]     run the `tp` command line
-#   ./build.sh bindings      regenerate bindings/TensorPool.Native/Generated and native/abi from native/include
+#   ./build.sh bindings      regenerate bindings/TensorPool.Native/Generated and native/abi from native/include, and
+#                            the Aeron bindings from the local Aeron prefix when there is one
 #                            (./build.sh bindings --check only compares; exit 1 when they are stale)
+#   ./build.sh aeron [--source DIR]  build the Aeron C client and media driver (libaeron, libaeron_driver, aeronmd) from
+#                            an Aeron source tree, or from a clone of the pinned release tag, into build/aeron/install,
+#                            where the Aeron transport's tests and tools find them (as root, also iproute2 for the
+#                            UDP test between network namespaces, with apt-get when missing)
 #   ./build.sh bench [args]  run `tp bench`, the benchmark matrix with same-run baselines (--quick, --out DIR, ...)
 #   ./build.sh bench-micro [args]  run the BenchmarkDotNet suites (pass BenchmarkDotNet arguments, e.g. --filter)
 #   ./build.sh pack          produce the NuGet packages under artifacts/packages (TensorPool, TensorPool.Cli),
@@ -38,6 +43,9 @@ ARM64_INSTALL_MARKER="$ROOT/build/.arm64-toolchain-install-tried"
 RESULTS="$ROOT/build/test-results"
 PWSH_VERSION="7.6.9"
 PWSH_DIR="$ROOT/.tools/pwsh"
+AERON_TAG="1.50.0"   # the Aeron release the Aeron bindings are generated from
+AERON_REPO="https://github.com/aeron-io/aeron.git"
+AERON_PREFIX="$ROOT/build/aeron/install"
 TP_DLL="$ROOT/src/TensorPool.Cli/bin/$CONFIGURATION/net10.0/tp.dll"
 
 # The version comes from Version.props; TP_VERSION_SUFFIX (even empty) overrides its VersionSuffix everywhere.
@@ -93,6 +101,25 @@ arm64_toolchain() {
         return 1
     fi
     ARM64_READY=1
+}
+
+# iproute2 (`ip`), which the Aeron UDP test between two network namespaces needs: installed with apt-get when missing
+# (root only, once per build folder); without it that test skips with the reason.
+IPROUTE_INSTALL_MARKER="$ROOT/build/.iproute2-install-tried"
+netns_tools() {
+    command -v ip >/dev/null 2>&1 && return 0
+    if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1 && [[ ! -e "$IPROUTE_INSTALL_MARKER" ]]; then
+        mkdir -p "$(dirname "$IPROUTE_INSTALL_MARKER")"
+        touch "$IPROUTE_INSTALL_MARKER"
+        log "aeron: installing iproute2 for the network namespace test (apt-get, once)"
+        export DEBIAN_FRONTEND=noninteractive
+        { apt-get install -y -qq --no-install-recommends iproute2 ||
+          { apt-get update -qq && apt-get install -y -qq --no-install-recommends iproute2; }; } >/dev/null 2>&1 ||
+            echo "build.sh: apt-get could not install iproute2" >&2
+    fi
+    command -v ip >/dev/null 2>&1 ||
+        log "aeron: 'ip' (iproute2) is missing; the UDP test between network namespaces will skip (as root: apt-get install iproute2)"
+    return 0
 }
 
 # The C core cross-compiled for linux-arm64 (Release). Arguments: targets (the library and the ABI probe), or none for everything.
@@ -209,6 +236,8 @@ test_all() {
             fi
         fi
 
+        # The Aeron tests run when Aeron is here; their network namespace test needs iproute2.
+        if [[ -f "$AERON_PREFIX/lib/libaeron.so" || -n "${TP_AERON_LIBRARY:-}" ]]; then netns_tools; fi
         log "dotnet test: NUnit suites"
         # One run per test project so each writes its own TRX (names by timestamp can collide).
         local proj name
@@ -251,6 +280,66 @@ test_all() {
     [[ $TOTAL_FAILED == 0 ]]
 }
 
+# Build Aeron's C client and media driver into $AERON_PREFIX (lib/, bin/aeronmd, include/aeron/aeronc.h,
+# include/aeronmd/aeronmd.h, VERSION). Aeron is not a dependency of the build: without it, the Aeron tests skip.
+aeron_build() {
+    local source="" arg
+    while [[ $# -gt 0 ]]; do
+        arg="$1"; shift
+        case "$arg" in
+            --source) source="${1:?--source needs a directory}"; shift ;;
+            *) echo "build.sh aeron: unknown argument '$arg' (usage: ./build.sh aeron [--source DIR])" >&2; exit 2 ;;
+        esac
+    done
+    require cmake "CMake 3.25 or newer"
+    require cc "a C11 compiler (gcc or clang)"
+    local work="$ROOT/build/aeron"
+    mkdir -p "$work"
+    if [[ -z "$source" ]]; then
+        source="$work/src"
+        if [[ ! -f "$source/CMakeLists.txt" ]]; then
+            require git "git, to clone Aeron $AERON_TAG"
+            log "aeron: cloning $AERON_REPO at $AERON_TAG into $source"
+            git clone --quiet --depth 1 --branch "$AERON_TAG" "$AERON_REPO" "$source" ||
+                { echo "build.sh aeron: could not clone Aeron (no network?); pass --source DIR with an Aeron checkout" >&2; exit 1; }
+        fi
+    fi
+    source="$(cd "$source" && pwd)"
+    [[ -f "$source/aeron-client/src/main/c/aeronc.h" ]] ||
+        { echo "build.sh aeron: $source is not an Aeron source tree (no aeron-client/src/main/c/aeronc.h)" >&2; exit 2; }
+    # Aeron asks for CMake 3.30; its C client and driver build with 3.25. With an older CMake, build a copy whose
+    # minimum is lowered (the given tree is never modified).
+    local have need
+    have=$(cmake --version | head -1 | grep -o '[0-9]*\.[0-9]*' | head -1)
+    need=$(grep -o 'cmake_minimum_required(VERSION [0-9.]*' "$source/CMakeLists.txt" | grep -o '[0-9]*\.[0-9]*' | head -1)
+    if [[ -n "$need" ]] && [[ "$(printf '%s\n%s\n' "$need" "$have" | sort -V | head -1)" != "$need" ]]; then
+        log "aeron: CMake $have is older than the $need Aeron asks for; building a copy with the minimum lowered"
+        rm -rf "$work/src-cmake"
+        mkdir -p "$work/src-cmake"
+        (cd "$source" && tar --exclude=.git --exclude='./build*' -cf - .) | (cd "$work/src-cmake" && tar -xf -)
+        sed -i "s/cmake_minimum_required(VERSION $need/cmake_minimum_required(VERSION $have/; s/cmake_policy(VERSION $need)/cmake_policy(VERSION $have)/" \
+            "$work/src-cmake/CMakeLists.txt"
+        source="$work/src-cmake"
+    fi
+    log "aeron: configure and build the C client and media driver ($work/build)"
+    cmake -S "$source" -B "$work/build" -DCMAKE_BUILD_TYPE=Release -DBUILD_AERON_DRIVER=ON -DBUILD_AERON_ARCHIVE_API=OFF \
+        -DAERON_TESTS=OFF -DAERON_UNIT_TESTS=OFF -DAERON_SYSTEM_TESTS=OFF -DAERON_BUILD_SAMPLES=OFF \
+        -DAERON_BUILD_DOCUMENTATION=OFF >"$work/configure.log" ||
+        { echo "build.sh aeron: configuring Aeron failed; see $work/configure.log" >&2; exit 1; }
+    # aeronmd_s: the media driver linked statically, so the installed binary needs no path to the build tree.
+    cmake --build "$work/build" --parallel --target aeron aeron_driver aeronmd_s >"$work/build.log" ||
+        { tail -20 "$work/build.log" >&2; echo "build.sh aeron: building Aeron failed; see $work/build.log" >&2; exit 1; }
+    rm -rf "$AERON_PREFIX"
+    mkdir -p "$AERON_PREFIX/lib" "$AERON_PREFIX/bin" "$AERON_PREFIX/include/aeron" "$AERON_PREFIX/include/aeronmd"
+    cp -P "$work/build/lib/"libaeron.so* "$work/build/lib/"libaeron_driver.so* "$AERON_PREFIX/lib/"
+    cp "$work/build/binaries/aeronmd_s" "$AERON_PREFIX/bin/aeronmd"
+    cp "$source/aeron-client/src/main/c/aeronc.h" "$AERON_PREFIX/include/aeron/"
+    cp "$source/aeron-driver/src/main/c/aeronmd.h" "$AERON_PREFIX/include/aeronmd/"
+    cp "$source/version.txt" "$AERON_PREFIX/VERSION"
+    log "aeron: $(cat "$AERON_PREFIX/VERSION") installed in $AERON_PREFIX (libaeron.so, libaeron_driver.so, bin/aeronmd)"
+    netns_tools
+}
+
 run_tp() {
     # An incremental build first, so `tp` is never stale after a pull (quiet unless it fails).
     local out
@@ -265,8 +354,14 @@ case "$cmd" in
     test) test_all ;;
     demo) run_tp demo "$@" ;;
     tp) run_tp "$@" ;;
+    aeron) aeron_build "$@" ;;
     bindings)
         dotnet run --project "$ROOT/tools/TensorPool.BindingsGen" -c "$CONFIGURATION" -- --root "$ROOT" "$@"
+        if [[ -d "$AERON_PREFIX/include" ]]; then
+            dotnet run --project "$ROOT/tools/TensorPool.BindingsGen" -c "$CONFIGURATION" --no-build -- --root "$ROOT" --aeron "$AERON_PREFIX/include" "$@"
+        else
+            echo "Aeron bindings: not checked (no Aeron headers in $AERON_PREFIX/include; ./build.sh aeron builds them)" >&2
+        fi
         # Rebuild so tp_abi_probe matches the regenerated native/abi/abi_probe.c.
         [[ " $* " == *" --check "* ]] || native_build
         ;;
@@ -289,6 +384,6 @@ case "$cmd" in
         ls -1 "$ROOT/artifacts/packages"
         ;;
     clean) rm -rf "$ROOT/build" "$ROOT/artifacts"; dotnet clean "$ROOT/TensorPool.sln" -nologo -v q >/dev/null ;;
-    -h|--help|help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' ;;
+    -h|--help|help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//' ;;
     *) echo "build.sh: unknown command '$cmd' (try ./build.sh help)" >&2; exit 2 ;;
 esac

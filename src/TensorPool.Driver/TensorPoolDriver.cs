@@ -58,7 +58,14 @@ public sealed unsafe class TensorPoolDriver : IDisposable
             opened.Add(_allowedDirs);
             PrepareBaseDir(options, shm, _allowedDirs);
             _ownsTransport = options.Transport is null;
-            _transport = options.Transport ?? new TpIpcTransport(new TpIpcOptions { BaseDir = options.IpcBaseDir, Namespace = options.Namespace });
+            _transport = options.Transport ?? TransportProviders.Create(options.ControlChannel, new TransportSettings
+            {
+                BaseDir = options.IpcBaseDir,
+                Namespace = options.Namespace,
+                AeronDir = options.AeronDir,
+                EmbeddedMediaDriver = options.EmbeddedMediaDriver,
+                ErrorHandler = options.ErrorHandler,
+            });
             if (_ownsTransport)
             {
                 opened.Add(_transport);

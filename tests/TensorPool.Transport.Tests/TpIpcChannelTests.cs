@@ -38,11 +38,11 @@ public class TpIpcChannelTests
 
     [TestCase("aeron:ipc")]
     [TestCase("aeron:udp?endpoint=localhost:40123")]
-    public void Aeron_channels_say_the_aeron_transport_is_not_in_this_build(string channel)
+    public void Aeron_channels_on_the_tp_ipc_transport_name_the_aeron_transport(string channel)
     {
         using var f = new TransportFixture();
         var e = Assert.Throws<ArgumentException>(() => f.Transport.AddPublication(channel, 1));
-        Assert.That(e!.Message, Does.Contain("libaeron").And.Contain("not available in this build").And.Contain(channel));
+        Assert.That(e!.Message, Does.Contain("TensorPool.Transport.Aeron").And.Contain("tp:ipc transport").And.Contain(channel));
         Assert.That(e.ParamName, Is.EqualTo("channel"));
     }
 

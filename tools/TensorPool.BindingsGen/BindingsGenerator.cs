@@ -14,16 +14,19 @@ public static class BindingsGenerator
     /// <summary>The clang command line: the C dialect and target of the native build (x86_64 Linux, C11, hidden visibility).</summary>
     internal static IReadOnlyList<string> ClangArguments(GeneratorOptions options, string builtinInclude)
     {
-        var arguments = new List<string>
+        var arguments = new List<string> { "-x", "c", "-std=c11", "--target=x86_64-unknown-linux-gnu" };
+        if (options.ExportMacro is not null)
         {
-            "-x", "c", "-std=c11", "--target=x86_64-unknown-linux-gnu",
             // Exports are marked TP_EXPORT; hidden is the build's default (cmake/TensorPoolCompilerFlags.cmake).
-            "-fvisibility=hidden",
+            arguments.Add("-fvisibility=hidden");
+        }
+        arguments.AddRange(
+        [
             // Attach ordinary /* */ comments to declarations, not only doc comments.
             "-fparse-all-comments",
             "-D_GNU_SOURCE",
             "-isystem", builtinInclude,
-        };
+        ]);
         foreach (string include in options.IncludeDirectories)
         {
             arguments.Add("-I" + Path.GetFullPath(include));
@@ -42,9 +45,16 @@ public static class BindingsGenerator
         List<HeaderModel> headers = headerPaths.Select(p => new HeaderModel(p, Display(options, p))).ToList();
 
         string builtinInclude = BuiltinIncludes.Find(options.BuiltinIncludeDirectory);
-        using (TranslationUnit unit = TranslationUnit.Parse(headerPaths, ClangArguments(options, builtinInclude)))
+        IReadOnlyList<string> arguments = ClangArguments(options, builtinInclude);
+        uint flags = LibClang.TranslationUnitSkipFunctionBodies
+            | (options.MacroConstants ? LibClang.TranslationUnitDetailedPreprocessingRecord : 0);
+        using (TranslationUnit unit = TranslationUnit.Parse(headerPaths, arguments, flags))
         {
-            HeaderReader.Read(unit.Cursor, headers);
+            HeaderReader.Read(unit.Cursor, headers, options);
+            if (options.MacroConstants)
+            {
+                MacroReader.Read(unit, headerPaths, arguments, headers, options);
+            }
         }
         return Emit(options, headers);
     }
@@ -109,9 +119,12 @@ public static class BindingsGenerator
 
         string source = $"the headers in {Display(options, Path.GetFullPath(options.HeaderDirectory))}";
         files.Add(new GeneratedFile(Path.Combine(abiDirectory, "abi_probe.c"),
-            AbiProbeEmitter.EmitProbe(headers, h => IncludeSpelling(options, h.Path), source)));
-        string includeFromAbi = Path.GetRelativePath(abiDirectory, Path.GetFullPath(options.IncludeDirectories[0])).Replace('\\', '/');
-        files.Add(new GeneratedFile(Path.Combine(abiDirectory, "CMakeLists.txt"), AbiProbeEmitter.EmitCMakeLists(includeFromAbi)));
+            AbiProbeEmitter.EmitProbe(headers, h => IncludeSpelling(options, h.Path), source, options.RegenerateCommand)));
+        if (options.AbiCMakeLists)
+        {
+            string includeFromAbi = Path.GetRelativePath(abiDirectory, Path.GetFullPath(options.IncludeDirectories[0])).Replace('\\', '/');
+            files.Add(new GeneratedFile(Path.Combine(abiDirectory, "CMakeLists.txt"), AbiProbeEmitter.EmitCMakeLists(includeFromAbi)));
+        }
 
         // Two headers with the same stem (a.h and A.h) would write the same file.
         foreach (IGrouping<string, GeneratedFile> clash in files.GroupBy(f => f.Path, StringComparer.Ordinal).Where(g => g.Count() > 1))
@@ -156,6 +169,12 @@ public static class BindingsGenerator
 
     internal static string Display(GeneratorOptions options, string path)
     {
+        if (options.HeaderDisplayDirectory is not null && Path.GetFullPath(options.HeaderDirectory) is string headerDirectory
+            && (path == headerDirectory || path.StartsWith(headerDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+        {
+            string below = Path.GetRelativePath(headerDirectory, path).Replace('\\', '/');
+            return below == "." ? options.HeaderDisplayDirectory : options.HeaderDisplayDirectory.TrimEnd('/') + "/" + below;
+        }
         string relative = Path.GetRelativePath(Path.GetFullPath(options.RepositoryRoot), path);
         return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative.Replace('\\', '/');
     }

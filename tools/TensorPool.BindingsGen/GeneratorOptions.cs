@@ -29,6 +29,44 @@ public sealed class GeneratorOptions
     /// <summary>The name given to [LibraryImport] (lib&lt;name&gt;.so).</summary>
     public string LibraryName { get; init; } = "tensorpool";
 
+    /// <summary>
+    /// The library's C prefix without its underscore (<c>tp</c>, <c>aeron</c>): C names lose <c>&lt;prefix&gt;_</c> or
+    /// <c>&lt;PREFIX&gt;_</c> and C# type names start with it in PascalCase (<c>aeron_image_t</c> → <c>AeronImage</c>).
+    /// </summary>
+    public string SymbolPrefix { get; init; } = "tp";
+
+    /// <summary>
+    /// The macro that marks exported functions in a library built with hidden visibility (<c>TP_EXPORT</c>): headers
+    /// are parsed with <c>-fvisibility=hidden</c> and a function without it is refused. Null: the library exports every
+    /// function its headers declare (default visibility, as libaeron), so no function is refused for visibility.
+    /// </summary>
+    public string? ExportMacro { get; init; } = "TP_EXPORT";
+
+    /// <summary>Bind C <c>bool</c> as <c>byte</c> (0 or 1; one byte in the SysV and AAPCS64 ABIs) instead of refusing it.</summary>
+    public bool BoolAsByte { get; init; }
+
+    /// <summary>
+    /// Also bind object-like macros named <c>&lt;PREFIX&gt;_*</c> whose body is an integer constant expression
+    /// (evaluated by clang, with its C type) or a string literal, as constants of the header's constants class.
+    /// </summary>
+    public bool MacroConstants { get; init; }
+
+    /// <summary>
+    /// Leave out what cannot be bound and list it, with the reason, in the header's <c>// Not bound:</c> comment
+    /// instead of failing: for a third-party header the project does not control. A struct that cannot be bound becomes
+    /// opaque (usable through pointers).
+    /// </summary>
+    public bool SkipUnbindable { get; init; }
+
+    /// <summary>Shown instead of the header directory in banners and messages (a header outside the repository).</summary>
+    public string? HeaderDisplayDirectory { get; init; }
+
+    /// <summary>Also write the CMakeLists.txt that builds the ABI probe as <c>tp_abi_probe</c> (the core's native build).</summary>
+    public bool AbiCMakeLists { get; init; } = true;
+
+    /// <summary>Where the regeneration command is documented, for the banners.</summary>
+    public string RegenerateCommand { get; init; } = "./build.sh bindings";
+
     /// <summary>The project's layout: native/include/tensorpool → bindings/TensorPool.Native/Generated and native/abi.</summary>
     public static GeneratorOptions ForRepository(string root, string? builtinIncludeDirectory = null)
     {

@@ -11,6 +11,8 @@ namespace TensorPool.BindingsGen;
 /// <item>anonymous-enum constants: <c>TP_SUPERBLOCK_SIZE</c> → <c>SuperblockSize</c> in <c>Tp&lt;Header&gt;Constants</c>;</item>
 /// <item>functions keep their C names in <c>NativeMethods</c>.</item>
 /// </list>
+/// Another library's prefix (<see cref="GeneratorOptions.SymbolPrefix"/>) takes the place of <c>tp</c>:
+/// <c>aeron_image_t</c> → <c>AeronImage</c>, <c>AERON_PUBLICATION_CLOSED</c> → <c>PublicationClosed</c>.
 /// </summary>
 internal static class Naming
 {
@@ -27,10 +29,18 @@ internal static class Naming
 
     private static readonly string[] TypeSuffixes = ["_t", "_stct", "_en"];
 
+    /// <summary>The project's own prefix.</summary>
+    public const string DefaultPrefix = "tp";
+
     /// <summary><c>tp_slot_header_t</c> → <c>TpSlotHeader</c>.</summary>
-    public static string TypeName(string cName)
+    public static string TypeName(string cName, string prefix = DefaultPrefix)
     {
-        string core = StripTpPrefix(cName);
+        // The library's own handle type (aeron_t, aeron_stct) is the prefix alone: AeronT would read as a typo.
+        if (TypeSuffixes.Any(suffix => cName == prefix.ToLowerInvariant() + suffix))
+        {
+            return Pascal(prefix);
+        }
+        string core = StripPrefix(cName, prefix);
         foreach (string suffix in TypeSuffixes)
         {
             if (core.Length > suffix.Length && core.EndsWith(suffix, StringComparison.Ordinal))
@@ -39,20 +49,28 @@ internal static class Naming
                 break;
             }
         }
-        return "Tp" + Pascal(core);
+        return Pascal(prefix) + Pascal(core);
     }
 
     /// <summary><c>error.h</c> → <c>Error</c>: the stem of a header's generated file and constants class.</summary>
     public static string HeaderStem(string headerFileName) => Pascal(Path.GetFileNameWithoutExtension(headerFileName));
 
-    /// <summary><c>error.h</c> → <c>TpErrorConstants</c>.</summary>
-    public static string ConstantsClass(string headerFileName) => "Tp" + HeaderStem(headerFileName) + "Constants";
+    /// <summary>
+    /// <c>error.h</c> → <c>TpErrorConstants</c>; a header named after the prefix keeps its stem
+    /// (<c>aeronc.h</c> → <c>AeroncConstants</c>).
+    /// </summary>
+    public static string ConstantsClass(string headerFileName, string prefix = DefaultPrefix)
+    {
+        string stem = HeaderStem(headerFileName);
+        string type = Pascal(prefix);
+        return (stem.StartsWith(type, StringComparison.Ordinal) ? stem : type + stem) + "Constants";
+    }
 
     /// <summary><c>seq_commit</c> → <c>SeqCommit</c>.</summary>
     public static string FieldName(string cName) => Pascal(cName);
 
     /// <summary><c>TP_SUPERBLOCK_SIZE</c> → <c>SuperblockSize</c>.</summary>
-    public static string ConstantName(string cName) => Pascal(StripTpPrefix(cName));
+    public static string ConstantName(string cName, string prefix = DefaultPrefix) => Pascal(StripPrefix(cName, prefix));
 
     /// <summary><c>out_region</c> → <c>outRegion</c>, keywords escaped with <c>@</c>.</summary>
     public static string ParameterName(string cName)
@@ -111,11 +129,13 @@ internal static class Naming
         return 0;
     }
 
-    private static string StripTpPrefix(string name)
+    private static string StripPrefix(string name, string prefix)
     {
-        if (name.StartsWith("tp_", StringComparison.Ordinal) || name.StartsWith("TP_", StringComparison.Ordinal))
+        string lower = prefix.ToLowerInvariant() + "_";
+        string upper = prefix.ToUpperInvariant() + "_";
+        if (name.StartsWith(lower, StringComparison.Ordinal) || name.StartsWith(upper, StringComparison.Ordinal))
         {
-            string rest = name[3..];
+            string rest = name[lower.Length..];
             if (rest.Length > 0 && char.IsLetter(rest[0]))
             {
                 return rest;

@@ -46,6 +46,8 @@ public static class BenchPlots
             Series(plot, cells, c => c.Ipc.LatencyNs.P999, $"tp:ipc, {Consumers(k)}, p99.9", colour, LinePattern.Dotted);
             Series(plot, cells, c => c.Socket.LatencyNs.P50, $"Unix socket, {Consumers(k)}, p50", colour + 1, LinePattern.Solid);
             Series(plot, cells, c => c.Socket.LatencyNs.P99, $"Unix socket, {Consumers(k)}, p99", colour + 1, LinePattern.Dashed);
+            // Absent cells (no Aeron in the run) have no value and draw nothing.
+            Series(plot, cells, c => c.Aeron?.LatencyNs.P50 ?? 0, $"aeron:ipc, {Consumers(k)}, p50", colour, LinePattern.DenselyDashed);
             colour += 2;
         }
         double floor = report.Baselines.PingPong.OneWayNs.P50;
@@ -70,6 +72,7 @@ public static class BenchPlots
             CellResult[] cells = [.. report.Cells.Where(c => c.Consumers == k).OrderBy(c => c.Size)];
             Series(plot, cells, c => c.Ipc.GigabytesPerSecond, $"tp:ipc, {Consumers(k)} (delivered, lossless)", colour, LinePattern.Solid);
             Series(plot, cells, c => c.Socket.GigabytesPerSecond, $"Unix socket, {Consumers(k)}", colour + 1, LinePattern.Dashed);
+            Series(plot, cells, c => c.Aeron?.GigabytesPerSecond ?? 0, $"aeron:ipc, {Consumers(k)} (delivered, lossless)", colour, LinePattern.DenselyDashed);
             colour += 2;
         }
         MemcpyBaseline[] memcpy = [.. report.Baselines.Memcpy.OrderBy(b => b.Size)];

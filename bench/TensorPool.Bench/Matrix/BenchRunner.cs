@@ -5,7 +5,8 @@ namespace TensorPool.Bench.Matrix;
 
 /// <summary>
 /// <c>tp bench</c>: the same-run baselines (raw ping-pong floor, memcpy ceiling by size) and then every cell of the
-/// size × consumers matrix over tp:ipc and over Unix sockets; writes bench.json, latency.png and throughput.png.
+/// size × consumers matrix over tp:ipc, over aeron:ipc when Aeron is present (<see cref="AeronColumn"/>) and over Unix
+/// sockets; writes bench.json, latency.png and throughput.png.
 /// </summary>
 public sealed class BenchRunner(BenchSettings settings, string version, TextWriter progress, params string[] childPrefix)
 {
@@ -38,6 +39,11 @@ public sealed class BenchRunner(BenchSettings settings, string version, TextWrit
             Progress($"ceiling: memcpy {BenchSettings.SizeLabel(size)} {memcpy[^1].GigabytesPerSecond:F2} GB/s");
         }
 
+        // One media driver for the whole run, started before any cell so its start-up is not in a cell's numbers.
+        string aeronMissing = "";
+        using AeronColumn? aeron = AeronColumn.TryStart(session.Directory, out AeronColumn? column, out aeronMissing) ? column : null;
+        Progress(aeron is null ? $"aeron:ipc column: not run ({aeronMissing})" : $"aeron:ipc column: {AeronColumn.Channel}, embedded media driver in {aeron.Directory}");
+
         var cells = new List<CellResult>();
         foreach (int consumers in settings.Consumers)
         {
@@ -46,15 +52,23 @@ public sealed class BenchRunner(BenchSettings settings, string version, TextWrit
                 double memcpyBytes = memcpy.Single(b => b.Size == size).GigabytesPerSecond * 1e9;
                 var latency = LatencyPlan.For(settings, size, memcpyBytes);
                 TransportResult ipc, socket;
-                using (var peers = new CellPeers(session, plan, size, consumers))
+                TransportResult? overAeron = null;
+                using (var peers = new CellPeers(session, plan, size, consumers, aeron?.Directory))
                 {
                     ipc = IpcCell.Run(session, peers, settings, size, latency);
+                    if (aeron is not null)
+                    {
+                        peers.ResetProgress(); // the tp:ipc consumers have reported: their words are free
+                        peers.WaitReady();
+                        overAeron = IpcCell.Run(session, peers, settings, size, latency, aeron.Directory);
+                    }
                     socket = SocketCell.Run(peers, size, latency, settings.ThroughputSeconds);
                 }
                 var cell = new CellResult(size, consumers, plan.Oversubscribed(consumers), plan.ConsumerCpus(consumers), latency.RateHz, latency.Frames,
-                    ipc, socket, CellRatios.Of(ipc, socket, pingPong.OneWayNs.P50, memcpyBytes));
+                    ipc, socket, CellRatios.Of(ipc, socket, pingPong.OneWayNs.P50, memcpyBytes), overAeron);
                 cells.Add(cell);
-                Progress($"{BenchSettings.SizeLabel(size)} x {consumers}: tp:ipc p50 {ipc.LatencyNs.P50:F0} ns, {ipc.GigabytesPerSecond:F2} GB/s; socket p50 {socket.LatencyNs.P50:F0} ns, {socket.GigabytesPerSecond:F2} GB/s");
+                string aeronPart = overAeron is null ? "" : $"; aeron:ipc p50 {overAeron.LatencyNs.P50:F0} ns, {overAeron.GigabytesPerSecond:F2} GB/s";
+                Progress($"{BenchSettings.SizeLabel(size)} x {consumers}: tp:ipc p50 {ipc.LatencyNs.P50:F0} ns, {ipc.GigabytesPerSecond:F2} GB/s{aeronPart}; socket p50 {socket.LatencyNs.P50:F0} ns, {socket.GigabytesPerSecond:F2} GB/s");
             }
         }
 
@@ -63,6 +77,9 @@ public sealed class BenchRunner(BenchSettings settings, string version, TextWrit
             "Timing numbers from a shared, loaded machine are noisy; compare each cell with the baselines of the same run.",
             "Latency percentiles merge every consumer's samples; the socket sender writes each frame to every receiver in turn.",
         };
+        notes.Add(aeron is null
+            ? $"aeron:ipc column: not run: {aeronMissing}"
+            : $"aeron:ipc column: the same cells with the clients' control and descriptor streams on {AeronColumn.Channel} through a media driver embedded in the bench process (SHARED threading); payloads stay in the shared-memory pools.");
         if (cells.Any(c => c.Oversubscribed))
         {
             notes.Add(string.Create(CultureInfo.InvariantCulture,

@@ -4,8 +4,9 @@ namespace TensorPool.Bench.Matrix;
 
 /// <summary>
 /// The consumer processes of one cell. Each is started once (<c>cell-peer DIR CPU PAGE NAMESPACE INDEX YIELD SOCKET
-/// SIZE</c>): first the tp:ipc consumer (<see cref="FrameConsumerChild"/>) until <c>stop</c>, then the Unix-socket
-/// receiver (<see cref="SocketCell.Child"/>) of the same frames. One process start per consumer and cell, all started
+/// SIZE AERON_DIR</c>): first the tp:ipc consumer (<see cref="FrameConsumerChild"/>) until <c>stop</c>, then, with an
+/// Aeron directory (not <c>-</c>), the aeron:ipc consumer until <c>stop</c>, then the Unix-socket receiver
+/// (<see cref="SocketCell.Child"/>) of the same frames. One process start per consumer and cell, all started
 /// together, keeps <c>--quick</c> short on a loaded 2-core machine.
 /// </summary>
 public sealed class CellPeers : IDisposable
@@ -14,17 +15,13 @@ public sealed class CellPeers : IDisposable
 
     private readonly List<ChildProcess> _children = [];
 
-    public CellPeers(Session session, CpuPlan plan, int size, int consumers)
+    private const string NoAeron = "-";
+
+    public CellPeers(Session session, CpuPlan plan, int size, int consumers, string? aeronDir = null)
     {
         NameSpace = string.Create(CultureInfo.InvariantCulture, $"cell-{size}-{consumers}");
         (Page, string pagePath) = session.NewPage();
-        unsafe
-        {
-            for (int i = 0; i < consumers; i++)
-            {
-                *Page.ConsumerWord(i) = long.MinValue; // below FrameConsumerChild.Mapped until the consumer has mapped
-            }
-        }
+        ResetProgress(consumers);
         string yield = plan.Oversubscribed(consumers) ? "1" : "0";
         try
         {
@@ -33,7 +30,7 @@ public sealed class CellPeers : IDisposable
                 string socketPath = session.NewPath("sock");
                 SocketPaths.Add(socketPath);
                 _children.Add(session.StartChildOn(session.ChildCpuOf(i), Measure, pagePath, NameSpace,
-                    i.ToString(CultureInfo.InvariantCulture), yield, socketPath, size.ToString(CultureInfo.InvariantCulture)));
+                    i.ToString(CultureInfo.InvariantCulture), yield, socketPath, size.ToString(CultureInfo.InvariantCulture), aeronDir ?? NoAeron));
             }
             WaitReady();
         }
@@ -45,6 +42,9 @@ public sealed class CellPeers : IDisposable
     }
 
     public string NameSpace { get; }
+
+    /// <summary>The namespace of the aeron:ipc consumers: a fresh one, so nothing of the tp:ipc producer is in it.</summary>
+    public string AeronNameSpace => AeronNameSpaceOf(NameSpace);
 
     public SharedPage Page { get; }
 
@@ -63,12 +63,32 @@ public sealed class CellPeers : IDisposable
         }
     }
 
-    /// <summary>The child side: the consumer, then the receiver.</summary>
+    /// <summary>
+    /// Put every consumer's word below <see cref="FrameConsumerChild.Mapped"/> again before the consumers of the next
+    /// transport map (called between lives, when the previous consumers have printed their results).
+    /// </summary>
+    public void ResetProgress() => ResetProgress(Count);
+
+    private unsafe void ResetProgress(int consumers)
+    {
+        for (int i = 0; i < consumers; i++)
+        {
+            Volatile.Write(ref *Page.ConsumerWord(i), long.MinValue); // below FrameConsumerChild.Mapped until mapped
+        }
+    }
+
+    /// <summary>The child side: the tp:ipc consumer, the aeron:ipc consumer when asked for, then the receiver.</summary>
     public static int Child(string directory, SharedPage page, string[] args)
     {
         int rc = FrameConsumerChild.Run(directory, page, args[..3]);
-        return rc != 0 ? rc : SocketCell.Child(args[3..]);
+        if (rc == 0 && args.Length > 5 && args[5] != NoAeron)
+        {
+            rc = FrameConsumerChild.Run(directory, page, [AeronNameSpaceOf(args[0]), args[1], args[2]], aeronDir: args[5]);
+        }
+        return rc != 0 ? rc : SocketCell.Child(args[3..5]);
     }
+
+    private static string AeronNameSpaceOf(string nameSpace) => nameSpace + "-aeron";
 
     public void Dispose()
     {

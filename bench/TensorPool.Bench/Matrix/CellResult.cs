@@ -9,7 +9,10 @@ public sealed record TransportResult(
     long Drops,
     long Torn);
 
-/// <summary>One cell of the matrix: a payload size and a consumer count, over tp:ipc and over a Unix socket.</summary>
+/// <summary>
+/// One cell of the matrix: a payload size and a consumer count, over tp:ipc and over a Unix socket, and over aeron:ipc
+/// (<see cref="AeronColumn"/>; null when Aeron was not present).
+/// </summary>
 public sealed record CellResult(
     int Size,
     int Consumers,
@@ -19,7 +22,8 @@ public sealed record CellResult(
     int LatencyFrames,
     TransportResult Ipc,
     TransportResult Socket,
-    CellRatios Ratios);
+    CellRatios Ratios,
+    TransportResult? Aeron = null);
 
 /// <summary>
 /// The ratios the issue asks for: our latency over the ping-pong floor (p50), our delivered bandwidth over the

@@ -11,19 +11,22 @@ namespace TensorPool.Bench.Matrix;
 /// times every latency-phase frame from the producer's claim (SlotHeader.timestamp_ns, CLOCK_MONOTONIC) to delivery,
 /// and publishes the last sequence it accepted in its word of the shared page (-1 once mapped) so the producer can
 /// pace the throughput phase. Prints <c>ready</c>, runs until <c>stop</c>, then <c>result accepted= drops= hist=</c>.
+/// With an Aeron directory (the aeron:ipc column), the client's streams go over <see cref="AeronColumn.Channel"/>.
 /// </summary>
 public static unsafe class FrameConsumerChild
 {
     /// <summary>The word value meaning "mapped, nothing accepted yet"; the parent starts the words below it.</summary>
     public const long Mapped = -1;
 
-    public static int Run(string directory, SharedPage page, string[] args)
+    public static int Run(string directory, SharedPage page, string[] args, string? aeronDir = null)
     {
         string nameSpace = args[0];
         long* progress = page.ConsumerWord(int.Parse(args[1], CultureInfo.InvariantCulture));
         bool yieldWhenIdle = args[2] == "1";
         StopLine stop = StopLine.Watch();
-        using TensorPoolClient client = BenchClient.Connect(directory, nameSpace);
+        using TensorPoolClient client = aeronDir is null
+            ? BenchClient.Connect(directory, nameSpace)
+            : BenchClient.Connect(directory, nameSpace, channel: AeronColumn.Channel, aeronDir: aeronDir);
         using Consumer consumer = client.AddConsumer(BenchClient.StreamId);
         var handler = new Timing(progress);
         Console.WriteLine("ready");

@@ -7,11 +7,12 @@ namespace TensorPool.Bench.Matrix;
 /// One tp:ipc cell: this process is the producer (pinned to the parent CPU), the consumers are child processes.
 /// Latency phase: frames at a fixed rate, timed by each consumer from the claim to delivery. Throughput phase: frames
 /// as fast as the slowest consumer takes them (the producer stays within half the ring of it: the lossless rate).
+/// With an Aeron directory it measures the aeron:ipc column: the same cell with the clients' streams on aeron:ipc.
 /// </summary>
 public static unsafe class IpcCell
 {
     /// <summary>Measure the cell with <paramref name="peers"/> as consumers; stops them as consumers when done.</summary>
-    public static TransportResult Run(Session session, CellPeers peers, BenchSettings settings, int size, LatencyPlan latency)
+    public static TransportResult Run(Session session, CellPeers peers, BenchSettings settings, int size, LatencyPlan latency, string? aeronDir = null)
     {
         int consumers = peers.Count;
         SharedPage page = peers.Page;
@@ -19,7 +20,9 @@ public static unsafe class IpcCell
         var source = new FrameSource(size);
         long published;
         double framesPerSecond;
-        using (TensorPoolClient client = BenchClient.Connect(session.Directory, peers.NameSpace))
+        using (TensorPoolClient client = aeronDir is null
+            ? BenchClient.Connect(session.Directory, peers.NameSpace)
+            : BenchClient.Connect(session.Directory, peers.AeronNameSpace, channel: AeronColumn.Channel, aeronDir: aeronDir))
         using (Producer producer = client.AddProducer(new ProducerOptions
         {
             StreamId = BenchClient.StreamId,

@@ -56,6 +56,11 @@ internal static class DriverCommand
                 return CliErrors.BadInput(parse, "driver", "configuration", e.Message);
             }
             TextWriter output = parse.InvocationConfiguration.Output;
+            foreach (string section in options.IgnoredSections)
+            {
+                // The reference's driver files configure other services beside the driver; they load as they are.
+                parse.InvocationConfiguration.Error.WriteLine($"tp driver: [{section}] configures another service; this driver ignores it");
+            }
             if (parse.GetValue(check))
             {
                 output.WriteLine($"tp driver: {path} is valid: {options.Profiles.Count} profile(s), {options.Streams.Count} stream(s), " +
@@ -94,6 +99,12 @@ internal static class DriverCommand
         }
         catch (TensorPoolException e)
         {
+            error.WriteLine($"tp driver: cannot start: {e.Message}".ReplaceLineEndings(" "));
+            return TpCommand.ExitFailure;
+        }
+        catch (Exception e) when (e is TensorPool.Transport.Aeron.AeronException or DllNotFoundException)
+        {
+            // aeron: channels: no media driver, a refused Aeron directory, libaeron not found.
             error.WriteLine($"tp driver: cannot start: {e.Message}".ReplaceLineEndings(" "));
             return TpCommand.ExitFailure;
         }

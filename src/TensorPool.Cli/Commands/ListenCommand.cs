@@ -35,13 +35,15 @@ internal static class ListenCommand
     public static Command Build()
     {
         var stream = new Option<uint>("--stream") { Description = "Stream id to listen to (1000 control, 1100 descriptors, 1200 QoS, 1300 metadata).", Required = true };
-        var channel = new Option<string>("--channel") { Description = "Channel URI (tp:ipc, tp:ipc?name=NAME).", DefaultValueFactory = _ => "tp:ipc" };
+        var channel = new Option<string>("--channel") { Description = "Channel URI (tp:ipc, tp:ipc?name=NAME, aeron:ipc, aeron:udp?endpoint=HOST:PORT).", DefaultValueFactory = _ => "tp:ipc" };
         var json = new Option<bool>("--json") { Description = "One JSON object per line: a decoded message in the form of `tp decode --json`, else {\"status\", \"reason\", \"reject\", \"length\", \"header\", \"hex\"}." };
         var count = new Option<long?>("--count") { Description = "Stop after this many messages." };
         var timeout = new Option<double?>("--timeout") { Description = "Stop after this many seconds." };
         var hexLimit = new Option<int>("--hex-limit") { Description = "Print at most this many bytes of a message not decoded.", DefaultValueFactory = _ => ListenRun.DefaultHexLimit };
         var location = new ShmLocationOptions();
         var command = new Command("listen", "Print every message on a stream, decoded whatever its schema.\n" + Help) { stream, channel, json, count, timeout, hexLimit };
+        var aeronDir = new Option<string?>("--aeron-dir") { Description = "aeron: channels: the media driver's Aeron directory (default: $AERON_DIR, else Aeron's)." };
+        command.Options.Add(aeronDir);
         location.AddTo(command);
         command.SetAction(parse =>
         {
@@ -73,6 +75,7 @@ internal static class ListenCommand
             var settings = new ListenSettings
             {
                 Channel = ch,
+                AeronDir = parse.GetValue(aeronDir),
                 StreamId = parse.GetValue(stream),
                 Namespace = ns,
                 ShmDir = dir,
@@ -93,6 +96,11 @@ internal static class ListenCommand
             catch (TensorPoolException e)
             {
                 return CliErrors.Failure(parse, "listen", ch, e.Message);
+            }
+            catch (Exception e) when (e is TensorPool.Transport.Aeron.AeronException or DllNotFoundException)
+            {
+                // aeron: no media driver, a directory refused, libaeron not found.
+                return CliErrors.Failure(parse, "listen", ch, e.Message.ReplaceLineEndings(" "));
             }
         });
         return command;

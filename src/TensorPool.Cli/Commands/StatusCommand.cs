@@ -33,7 +33,7 @@ internal static class StatusCommand
     {
         var watch = new Option<bool>("--watch") { Description = "Refresh every --interval until Ctrl-C (a live table on a terminal; one table or JSON line per refresh otherwise)." };
         var json = new Option<bool>("--json") { Description = "One JSON object per table, on one line: {\"streams\": [...], \"messages\": {...}}." };
-        var channel = new Option<string>("--channel") { Description = "Channel URI (tp:ipc, tp:ipc?name=NAME).", DefaultValueFactory = _ => ClientOptions.DefaultChannel };
+        var channel = new Option<string>("--channel") { Description = "Channel URI (tp:ipc, tp:ipc?name=NAME, aeron:ipc, aeron:udp?endpoint=HOST:PORT).", DefaultValueFactory = _ => ClientOptions.DefaultChannel };
         var wait = new Option<double>("--wait") { Description = "Seconds to listen before the one-shot table.", DefaultValueFactory = _ => 2.5 };
         var interval = new Option<double>("--interval") { Description = "Seconds between refreshes with --watch.", DefaultValueFactory = _ => 1 };
         var seconds = new Option<double?>("--seconds") { Description = "With --watch: stop after this many seconds." };
@@ -45,6 +45,8 @@ internal static class StatusCommand
         {
             watch, json, channel, wait, interval, seconds, control, qos, metadata,
         };
+        var aeronDir = new Option<string?>("--aeron-dir") { Description = "aeron: channels: the media driver's Aeron directory (default: $AERON_DIR, else Aeron's)." };
+        command.Options.Add(aeronDir);
         location.AddTo(command);
         command.SetAction(parse =>
         {
@@ -80,6 +82,7 @@ internal static class StatusCommand
             var settings = new StatusSettings
             {
                 Channel = ch,
+                AeronDir = parse.GetValue(aeronDir),
                 ControlStreamId = parse.GetValue(control),
                 QosStreamId = parse.GetValue(qos),
                 MetadataStreamId = parse.GetValue(metadata),
@@ -104,6 +107,11 @@ internal static class StatusCommand
             catch (TensorPoolException e)
             {
                 return CliErrors.Failure(parse, "status", ch, e.Message);
+            }
+            catch (Exception e) when (e is TensorPool.Transport.Aeron.AeronException or DllNotFoundException)
+            {
+                // aeron: no media driver, a directory refused, libaeron not found.
+                return CliErrors.Failure(parse, "status", ch, e.Message.ReplaceLineEndings(" "));
             }
         });
         return command;

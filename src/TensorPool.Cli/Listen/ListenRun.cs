@@ -27,10 +27,17 @@ internal sealed class ListenRun(ListenSettings settings, TextWriter output, Text
     public int Run()
     {
         using var stop = new StopSignal(StopSignal.StandardInputIsPipe());
-        using var transport = new TpIpcTransport(new TpIpcOptions { BaseDir = settings.ShmDir, Namespace = settings.Namespace });
+        using ITransport transport = TransportProviders.Create(settings.Channel, new TransportSettings
+        {
+            BaseDir = settings.ShmDir,
+            Namespace = settings.Namespace,
+            AeronDir = settings.AeronDir,
+            ErrorHandler = e => error.WriteLine("tp listen: " + e.Message),
+        });
         int streamId = unchecked((int)settings.StreamId); // the transport keys logs by the unsigned value
-        using TpIpcSubscription subscription = transport.AddSubscription(settings.Channel, streamId);
-        error.WriteLine($"tp listen: listening on {settings.Channel} stream {settings.StreamId} ({transport.GetLogPath(settings.Channel, streamId)})");
+        using ISubscription subscription = transport.AddSubscription(settings.Channel, streamId);
+        string where = transport is TpIpcTransport ipc ? ipc.GetLogPath(settings.Channel, streamId) : transport.ToString() ?? string.Empty;
+        error.WriteLine($"tp listen: listening on {settings.Channel} stream {settings.StreamId} ({where})");
         error.Flush();
 
         MessageHandler handler = OnMessage;

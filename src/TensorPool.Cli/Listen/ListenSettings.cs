@@ -11,6 +11,9 @@ internal sealed record ListenSettings
 
     public required string ShmDir { get; init; }
 
+    /// <summary>aeron: channels: the media driver's directory (null: $AERON_DIR, else Aeron's default).</summary>
+    public string? AeronDir { get; init; }
+
     public bool Json { get; init; }
 
     /// <summary>Stop after this many messages (null: no limit).</summary>

@@ -16,12 +16,18 @@ namespace TensorPool.Cli.Status;
 internal sealed class StatusRun(StatusSettings settings, TextWriter output, TextWriter error, bool interactive)
 {
     private readonly QosMonitor _monitor = new();
-    private readonly List<TpIpcSubscription> _subscriptions = [];
+    private readonly List<ISubscription> _subscriptions = [];
 
     public int Run()
     {
         using var stop = new StopSignal(StopSignal.StandardInputIsPipe());
-        using var transport = new TpIpcTransport(new TpIpcOptions { BaseDir = settings.ShmDir, Namespace = settings.Namespace });
+        using ITransport transport = TransportProviders.Create(settings.Channel, new TransportSettings
+        {
+            BaseDir = settings.ShmDir,
+            Namespace = settings.Namespace,
+            AeronDir = settings.AeronDir,
+            ErrorHandler = e => error.WriteLine("tp status: " + e.Message),
+        });
         try
         {
             // One subscription per distinct stream id: the three may be configured onto one stream.
@@ -63,7 +69,7 @@ internal sealed class StatusRun(StatusSettings settings, TextWriter output, Text
         }
         finally
         {
-            foreach (TpIpcSubscription s in _subscriptions)
+            foreach (ISubscription s in _subscriptions)
             {
                 s.Dispose();
             }
@@ -79,7 +85,7 @@ internal sealed class StatusRun(StatusSettings settings, TextWriter output, Text
         while (!stop.IsSet && Stopwatch.GetTimestamp() < end)
         {
             int work = 0;
-            foreach (TpIpcSubscription s in _subscriptions)
+            foreach (ISubscription s in _subscriptions)
             {
                 work += s.Poll(offer, 256);
             }

@@ -5,6 +5,9 @@ internal sealed record StatusSettings
 {
     public required string Channel { get; init; }
 
+    /// <summary>aeron: channels: the media driver's directory (null: $AERON_DIR, else Aeron's default).</summary>
+    public string? AeronDir { get; init; }
+
     public required uint ControlStreamId { get; init; }
 
     public required uint QosStreamId { get; init; }

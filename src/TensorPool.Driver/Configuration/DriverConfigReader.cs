@@ -12,6 +12,12 @@ internal static class DriverConfigReader
 {
     private static readonly string[] Sections = ["driver", "shm", "policies", "profiles", "streams"];
 
+    /// <summary>
+    /// Sections of the reference's driver files that configure another service (the supervisor): accepted as they are
+    /// and not read, so those files load unchanged.
+    /// </summary>
+    private static readonly string[] IgnoredSections = ["supervisor"];
+
     public static DriverOptions Read(string toml, string source, IReadOnlyDictionary<string, string> environment)
     {
         ArgumentNullException.ThrowIfNull(toml);
@@ -31,7 +37,14 @@ internal static class DriverConfigReader
         {
             _ = top.Table(name);
         }
-        top.RejectUnknownKeys(Sections);
+        foreach (string name in IgnoredSections)
+        {
+            if (top.Table(name) is not null)
+            {
+                o.IgnoredSections.Add(name);
+            }
+        }
+        top.RejectUnknownKeys([.. Sections, .. IgnoredSections]);
 
         ReadDriver(new TomlSection(top.Table("driver"), "driver", source, environment, o.Origins), o);
         ReadShm(new TomlSection(top.Table("shm"), "shm", source, environment, o.Origins), o);
@@ -55,9 +68,10 @@ internal static class DriverConfigReader
         o.DescriptorStreamIdRange = s.Ranges("descriptor_stream_id_range");
         o.ControlStreamIdRange = s.Ranges("control_stream_id_range");
         o.IpcBaseDir = s.String("ipc_base_dir", o.IpcBaseDir)!;
+        o.EmbeddedMediaDriver = s.Bool("embedded_media_driver", o.EmbeddedMediaDriver);
         s.RejectUnknownKeys(["instance_id", "control_channel", "control_stream_id", "announce_channel", "announce_stream_id",
             "qos_channel", "qos_stream_id", "aeron_dir", "stream_id_range", "descriptor_stream_id_range",
-            "control_stream_id_range", "ipc_base_dir"]);
+            "control_stream_id_range", "ipc_base_dir", "embedded_media_driver"]);
     }
 
     private static void ReadShm(TomlSection s, DriverOptions o)

@@ -15,9 +15,11 @@ namespace TensorPool.Driver.Configuration;
 /// <c>driver.control_stream_id</c> ← <c>DRIVER_CONTROL_STREAM_ID</c>), or build in code. <see cref="Validate"/> runs
 /// when the driver starts and throws a <see cref="DriverConfigurationException"/> naming the key, its value and the
 /// rule.</para>
-/// <para>Channels default to <c>tp:ipc</c>, not the spec's <c>aeron:ipc?term-length=4m</c>: this build carries
-/// the embedded tp:ipc transport and loads no Aeron (docs/DECISIONS.md). Keys this implementation adds beyond §17:
-/// <c>driver.ipc_base_dir</c>, <c>shm.namespace</c> and <c>policies.node_id_reuse_cooldown_ms</c>.</para>
+/// <para>Channels default to <c>tp:ipc</c>, not the spec's <c>aeron:ipc?term-length=4m</c>: the embedded transport
+/// needs no media driver (docs/DECISIONS.md); <c>aeron:</c> channels (the reference's files) use the Aeron transport
+/// when TensorPool.Transport.Aeron and libaeron are present. Keys this implementation adds beyond §17:
+/// <c>driver.ipc_base_dir</c>, <c>driver.embedded_media_driver</c>, <c>shm.namespace</c> and
+/// <c>policies.node_id_reuse_cooldown_ms</c>. The reference's <c>[supervisor]</c> section is accepted and ignored.</para>
 /// </remarks>
 public sealed class DriverOptions
 {
@@ -60,8 +62,14 @@ public sealed class DriverOptions
     /// <summary><c>driver.qos_stream_id</c>.</summary>
     public uint QosStreamId { get; set; } = DefaultQosStreamId;
 
-    /// <summary><c>driver.aeron_dir</c>: the Aeron directory for aeron: channels (empty: Aeron's default). Unused by tp:ipc.</summary>
+    /// <summary><c>driver.aeron_dir</c>: the Aeron directory for aeron: channels (empty: <c>$AERON_DIR</c>, else Aeron's default). Unused by tp:ipc.</summary>
     public string AeronDir { get; set; } = "";
+
+    /// <summary>
+    /// <c>driver.embedded_media_driver</c> (added key): with aeron: channels, run an Aeron media driver inside the driver
+    /// process (libaeron_driver) instead of using a running aeronmd.
+    /// </summary>
+    public bool EmbeddedMediaDriver { get; set; }
 
     /// <summary><c>driver.stream_id_range</c>: ids for dynamically created streams (§11); empty disables them.</summary>
     public IList<IdRange> StreamIdRange { get; set; } = [];
@@ -173,6 +181,12 @@ public sealed class DriverOptions
     /// <summary>Where the options came from, for messages (a file path); null for code.</summary>
     public string? SourceName { get; set; }
 
+    /// <summary>
+    /// Sections of the file this driver accepts but does not act on (the reference's <c>[supervisor]</c>, which
+    /// configures another service), for the driver to mention when it starts.
+    /// </summary>
+    public IList<string> IgnoredSections { get; set; } = [];
+
     /// <summary>Per key, the environment variable that set it (filled by the TOML loader), for messages.</summary>
     internal Dictionary<string, string> Origins { get; set; } = new(StringComparer.Ordinal);
 
@@ -233,6 +247,7 @@ public sealed class DriverOptions
         copy.AllowedBaseDirs = [.. AllowedBaseDirs];
         copy.Profiles = [.. Profiles];
         copy.Streams = [.. Streams];
+        copy.IgnoredSections = [.. IgnoredSections];
         copy.Origins = new Dictionary<string, string>(Origins, StringComparer.Ordinal);
         return copy;
     }

@@ -28,6 +28,7 @@ internal static class DriverOptionsValidator
         }
         CheckChannel(o, "driver.qos_channel", o.QosChannel);
         CheckStreamId(o, "driver.qos_stream_id", o.QosStreamId);
+        CheckOneTransport(o);
         if (o.AeronDir is null || o.AeronDir.Any(char.IsControl))
         {
             throw Fail(o, "driver.aeron_dir", o.AeronDir, "must be a string without control characters (empty: Aeron's default)");
@@ -225,6 +226,19 @@ internal static class DriverOptionsValidator
         if (!ChannelUri.TryParse(channel, out _, out string? error))
         {
             throw Fail(o, key, channel, "is not a channel URI: " + error);
+        }
+    }
+
+    /// <summary>The driver opens one transport, chosen by the control channel: every channel must share its scheme.</summary>
+    private static void CheckOneTransport(DriverOptions o)
+    {
+        string scheme = ChannelUri.Parse(o.ControlChannel).Scheme;
+        foreach ((string key, string? channel) in new[] { ("driver.announce_channel", o.AnnounceChannel), ("driver.qos_channel", o.QosChannel) })
+        {
+            if (channel is not null && ChannelUri.Parse(channel).Scheme != scheme)
+            {
+                throw Fail(o, key, channel, $"must use the transport of driver.control_channel ({scheme}:): the driver runs one transport");
+            }
         }
     }
 

@@ -31,6 +31,7 @@ internal sealed class ClientConductor : IAgent
 
     private readonly ClientTiming _timing;
     private readonly ISubscription _control;
+    private readonly ISubscription? _driverAnnounces;
     private readonly ISubscription _qos;
     private readonly ISubscription _metadata;
     private readonly IPublication _controlOut;
@@ -62,6 +63,13 @@ internal sealed class ClientConductor : IAgent
         try
         {
             _control = Open(opened, transport.AddSubscription(options.Channel, options.ControlStreamId));
+            if (options.Driver is { } driver
+                && (driver.EffectiveAnnounceChannel != options.Channel || driver.EffectiveAnnounceStreamId != options.ControlStreamId))
+            {
+                // The driver is the only source of ShmPoolAnnounce (driver spec §2.1); when it announces on a stream of its
+                // own (driver.announce_stream_id, 1001 in the reference's files), consumers map from that stream.
+                _driverAnnounces = Open(opened, transport.AddSubscription(driver.EffectiveAnnounceChannel, driver.EffectiveAnnounceStreamId));
+            }
             _qos = Open(opened, transport.AddSubscription(options.Channel, options.QosStreamId));
             _metadata = Open(opened, transport.AddSubscription(options.Channel, options.MetadataStreamId));
             _controlOut = Open(opened, transport.AddPublication(options.Channel, options.ControlStreamId));
@@ -134,6 +142,11 @@ internal sealed class ClientConductor : IAgent
         int work = Driver?.DoWork() ?? 0;
         var control = new ControlHandler(this);
         work += _control.Poll(ref control, PollLimit);
+        if (_driverAnnounces is not null)
+        {
+            var announces = new AnnounceHandler(this);
+            work += _driverAnnounces.Poll(ref announces, PollLimit);
+        }
         var qos = new QosHandler(this);
         work += _qos.Poll(ref qos, PollLimit);
         var metadata = new MetadataHandler(this);
@@ -194,6 +207,7 @@ internal sealed class ClientConductor : IAgent
     {
         DrainRetired();
         _control.Dispose();
+        _driverAnnounces?.Dispose();
         _qos.Dispose();
         _metadata.Dispose();
         _controlOut.Dispose();
@@ -403,6 +417,18 @@ internal sealed class ClientConductor : IAgent
     private readonly struct ControlHandler(ClientConductor conductor) : IMessageHandler
     {
         public void OnMessage(ReadOnlySpan<byte> message) => conductor.OnControl(message);
+    }
+
+    private readonly struct AnnounceHandler(ClientConductor conductor) : IMessageHandler
+    {
+        public void OnMessage(ReadOnlySpan<byte> message)
+        {
+            if (SbeMessageHeader.TryRead(message, out SbeMessageHeader header) &&
+                header.SchemaId == ShmPoolAnnounceDecoder.SchemaId && header.TemplateId == ShmPoolAnnounceDecoder.TemplateId)
+            {
+                conductor.OnAnnounce(message);
+            }
+        }
     }
 
     private readonly struct QosHandler(ClientConductor conductor) : IMessageHandler

@@ -24,8 +24,20 @@ public sealed class ClientOptions
     /// <summary>The transport to use; null creates a tp:ipc transport over <see cref="ShmBaseDir"/> that the client owns.</summary>
     public ITransport? Transport { get; set; }
 
-    /// <summary>The channel of every stream (control, descriptors, QoS, metadata).</summary>
+    /// <summary>
+    /// The channel of every stream (control, descriptors, QoS, metadata). Its scheme chooses the transport created when
+    /// <see cref="Transport"/> is null: <c>tp:ipc</c>, or <c>aeron:ipc</c> / <c>aeron:udp</c> with TensorPool.Transport.Aeron.
+    /// </summary>
     public string Channel { get; set; } = DefaultChannel;
+
+    /// <summary>aeron: channels: the Aeron directory of the media driver; null is <c>$AERON_DIR</c>, else Aeron's default.</summary>
+    public string? AeronDir { get; set; }
+
+    /// <summary>aeron: channels: run an Aeron media driver inside this process instead of using a running aeronmd.</summary>
+    public bool EmbeddedMediaDriver { get; set; }
+
+    /// <summary>aeron: channels: libaeron (a file or its folder); null is <c>$TP_AERON_LIBRARY</c>, then the platform's search.</summary>
+    public string? AeronLibraryPath { get; set; }
 
     /// <summary>ShmPoolAnnounce and other control messages (STREAM_ID_CONVENTIONS: 1000).</summary>
     public int ControlStreamId { get; set; } = DefaultControlStreamId;

@@ -23,8 +23,8 @@ internal readonly record struct TpIpcChannel(string Name)
         if (uri.Scheme == "aeron")
         {
             throw new ArgumentException(
-                $"channel '{channel}': the {uri.Scheme}:{uri.Media} scheme needs the Aeron transport (libaeron), which " +
-                "is not available in this build; use tp:ipc[?name=<deployment>] for processes on this host",
+                $"channel '{channel}': this is the tp:ipc transport; {uri.Scheme}:{uri.Media} channels are served by the Aeron " +
+                "transport (TensorPool.Transport.Aeron, with libaeron); use tp:ipc[?name=<deployment>] here",
                 nameof(channel));
         }
         if (uri.Scheme != Scheme)

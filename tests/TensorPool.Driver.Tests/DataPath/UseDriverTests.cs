@@ -20,13 +20,14 @@ public sealed class UseDriverTests
 
     private sealed class Setup : IDisposable
     {
-        public Setup()
+        public Setup(uint? announceStreamId = null)
         {
             Harness = new DriverHarness(o =>
             {
                 o.Clock = MonotonicClock.Instance;
                 o.ThreadingMode = DriverThreadingMode.DedicatedThread;
                 o.AnnouncePeriodMs = 100;
+                o.AnnounceStreamId = announceStreamId;
             });
             Harness.Start();
             Client = TensorPoolClient.Connect(new ClientOptions
@@ -36,7 +37,12 @@ public sealed class UseDriverTests
                 Namespace = Harness.Options.Namespace,
                 AnnouncePeriod = TimeSpan.FromMilliseconds(100),
                 FreshnessWindow = TimeSpan.FromSeconds(10),
-                Driver = new DriverClientOptions { AnnouncePeriod = TimeSpan.FromMilliseconds(100), DriverTimeout = TimeSpan.FromSeconds(10) },
+                Driver = new DriverClientOptions
+                {
+                    AnnouncePeriod = TimeSpan.FromMilliseconds(100),
+                    DriverTimeout = TimeSpan.FromSeconds(10),
+                    AnnounceStreamId = (int?)announceStreamId,
+                },
             });
         }
 
@@ -79,6 +85,17 @@ public sealed class UseDriverTests
             Assert.That(DateTime.UtcNow, Is.LessThan(deadline), what);
             Thread.Sleep(5);
         }
+    }
+
+    [Test]
+    public void Consumers_map_from_the_drivers_announce_stream_when_it_is_not_the_control_stream_2_1()
+    {
+        // The reference's driver files announce on 1001, the control stream being 1000.
+        using var s = new Setup(announceStreamId: 1001);
+        Consumer consumer = s.Client.AddConsumer(DriverHarness.Stream);
+        Producer producer = s.Client.AddProducer(DriverHarness.Stream);
+        List<(ulong Epoch, ulong Seq, byte First)> seen = Flow(producer, consumer, f => f.Count >= 5);
+        Assert.That(seen.Select(f => f.Epoch).Distinct().Single(), Is.EqualTo(producer.Epoch));
     }
 
     [Test]

@@ -14,13 +14,17 @@ internal static class AbiComparer
 {
     private const string NativeNameAttribute = "NativeNameAttribute";
 
-    public static List<string> Compare(Assembly bindings, IReadOnlyList<AbiRecord> probe)
+    /// <param name="bindings">The assembly of generated bindings.</param>
+    /// <param name="probe">The probe's records.</param>
+    /// <param name="ns">Only the types of this namespace (an assembly that binds two libraries, as the Aeron one); null: all.</param>
+    public static List<string> Compare(Assembly bindings, IReadOnlyList<AbiRecord> probe, string? ns = null)
     {
         var problems = new List<string>();
-        Dictionary<string, Type> types = bindings.GetTypes()
+        Type[] all = bindings.GetTypes().Where(t => ns is null || t.Namespace == ns).ToArray();
+        Dictionary<string, Type> types = all
             .Where(t => !t.IsNested && NativeName(t) is not null)
             .ToDictionary(t => NativeName(t)!, StringComparer.Ordinal);
-        Dictionary<string, FieldInfo> constants = bindings.GetTypes()
+        Dictionary<string, FieldInfo> constants = all
             .Where(t => t is { IsAbstract: true, IsSealed: true, IsEnum: false } && t.Name.EndsWith("Constants", StringComparison.Ordinal))
             .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static))
             .Where(f => NativeName(f) is not null)

@@ -14,7 +14,8 @@ internal sealed record AbiRecord(string Kind, string Owner, string Member, strin
             {
                 continue;
             }
-            string[] parts = line.Split(' ');
+            // A string constant's value may hold spaces: a const line has three fields, the last is the rest.
+            string[] parts = line.StartsWith("const ", StringComparison.Ordinal) ? line.Split(' ', 3) : line.Split(' ');
             records.Add(parts switch
             {
                 ["struct", var name, var size] => new AbiRecord("struct", name, "", size),

@@ -11,6 +11,9 @@ internal enum CXCursorKind
     FunctionDecl = 8,
     VarDecl = 9,
     TypedefDecl = 20,
+    CompoundStmt = 202,
+    DeclStmt = 231,
+    MacroDefinition = 501,
     AnnotateAttr = 406,
     PackedAttr = 408,
 }

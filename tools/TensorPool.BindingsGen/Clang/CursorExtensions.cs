@@ -28,7 +28,7 @@ internal static unsafe class CursorExtensions
     private static (SourceLocation Start, SourceLocation End) Resolve(CXSourceRange range) =>
         (Resolve(LibClang.clang_getRangeStart(range)), Resolve(LibClang.clang_getRangeEnd(range)));
 
-    private static SourceLocation Resolve(CXSourceLocation location)
+    public static SourceLocation Resolve(CXSourceLocation location)
     {
         nint file;
         uint line, column, offset;

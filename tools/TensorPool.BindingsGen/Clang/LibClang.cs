@@ -12,7 +12,15 @@ internal static unsafe partial class LibClang
     private const string Library = "libclang";
 
     // CXTranslationUnit_Flags
+    public const uint TranslationUnitDetailedPreprocessingRecord = 0x01;
     public const uint TranslationUnitSkipFunctionBodies = 0x40;
+
+    // CXTokenKind
+    public const int TokenLiteral = 3;
+    public const int TokenComment = 4;
+
+    // CXEvalResultKind
+    public const int EvalInt = 1;
 
     // CXDiagnosticSeverity
     public const int DiagnosticError = 3;
@@ -281,4 +289,60 @@ internal static unsafe partial class LibClang
     [LibraryImport(Library)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial uint clang_Cursor_isAnonymousRecordDecl(CXCursor cursor);
+
+    [LibraryImport(Library)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial CXSourceLocation clang_getDiagnosticLocation(nint diagnostic);
+
+    [LibraryImport(Library)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial uint clang_Cursor_isMacroFunctionLike(CXCursor cursor);
+
+    [LibraryImport(Library)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial uint clang_Cursor_isMacroBuiltin(CXCursor cursor);
+
+    [LibraryImport(Library)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial void clang_tokenize(nint translationUnit, CXSourceRange range, CXToken** tokens, uint* count);
+
+    [LibraryImport(Library)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial void clang_disposeTokens(nint translationUnit, CXToken* tokens, uint count);
+
+    [LibraryImport(Library)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial int clang_getTokenKind(CXToken token);
+
+    [LibraryImport(Library)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial CXString clang_getTokenSpelling(nint translationUnit, CXToken token);
+
+    [LibraryImport(Library)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial nint clang_Cursor_Evaluate(CXCursor cursor);
+
+    [LibraryImport(Library)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial int clang_EvalResult_getKind(nint result);
+
+    [LibraryImport(Library)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial uint clang_EvalResult_isUnsignedInt(nint result);
+
+    [LibraryImport(Library)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial ulong clang_EvalResult_getAsUnsigned(nint result);
+
+    [LibraryImport(Library)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial long clang_EvalResult_getAsLongLong(nint result);
+
+    [LibraryImport(Library)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial void clang_EvalResult_dispose(nint result);
+
+    [LibraryImport(Library)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial CXString clang_getDiagnosticSpelling(nint diagnostic);
 }

@@ -9,7 +9,8 @@ namespace TensorPool.BindingsGen.Clang;
 /// </summary>
 internal sealed unsafe class TranslationUnit : IDisposable
 {
-    private const string MainFileName = "/tensorpool-bindings-main.c";
+    /// <summary>The in-memory file that includes the headers (diagnostics in it name this path).</summary>
+    public const string MainFileName = "/tensorpool-bindings-main.c";
 
     private nint _index;
     private nint _unit;
@@ -22,14 +23,26 @@ internal sealed unsafe class TranslationUnit : IDisposable
 
     public CXCursor Cursor => LibClang.clang_getTranslationUnitCursor(_unit);
 
-    /// <summary>Parses <paramref name="headers"/> (absolute paths) with the given compiler arguments.</summary>
-    public static TranslationUnit Parse(IReadOnlyList<string> headers, IReadOnlyList<string> arguments)
+    /// <summary>The CXTranslationUnit, for calls such as clang_tokenize.</summary>
+    public nint Handle => _unit;
+
+    /// <summary>Lines of the main file (1-based) with the first error on each, when parsed with errors tolerated.</summary>
+    public Dictionary<int, string> MainFileErrors { get; } = [];
+
+    /// <summary>
+    /// Parses <paramref name="headers"/> (absolute paths) with the given compiler arguments; <paramref name="mainSuffix"/>
+    /// is appended to the main file after the includes. Errors fail the parse, except errors in the main file itself when
+    /// <paramref name="tolerateMainFileErrors"/> (they are listed in <see cref="MainFileErrors"/>).
+    /// </summary>
+    public static TranslationUnit Parse(IReadOnlyList<string> headers, IReadOnlyList<string> arguments,
+        uint flags = LibClang.TranslationUnitSkipFunctionBodies, string mainSuffix = "", bool tolerateMainFileErrors = false)
     {
         var main = new StringBuilder();
         foreach (string header in headers)
         {
             main.Append("#include \"").Append(header).Append("\"\n");
         }
+        main.Append(mainSuffix);
 
         nint index = LibClang.clang_createIndex(0, 0);
         var allocations = new List<nint>();
@@ -56,7 +69,7 @@ internal sealed unsafe class TranslationUnit : IDisposable
                     Length = (nuint)contents.Length,
                 };
                 rc = LibClang.clang_parseTranslationUnit2(index, (byte*)Utf8(MainFileName), (byte**)args, argv.Length,
-                    &unsaved, 1, LibClang.TranslationUnitSkipFunctionBodies, &unit);
+                    &unsaved, 1, flags, &unit);
             }
             if (rc != 0 || unit == 0)
             {
@@ -64,7 +77,7 @@ internal sealed unsafe class TranslationUnit : IDisposable
             }
             var result = new TranslationUnit(index, unit);
             index = 0;
-            result.ThrowOnErrors();
+            result.ThrowOnErrors(tolerateMainFileErrors);
             return result;
         }
         finally
@@ -80,7 +93,7 @@ internal sealed unsafe class TranslationUnit : IDisposable
         }
     }
 
-    private void ThrowOnErrors()
+    private void ThrowOnErrors(bool tolerateMainFileErrors)
     {
         var errors = new List<string>();
         uint count = LibClang.clang_getNumDiagnostics(_unit);
@@ -91,6 +104,12 @@ internal sealed unsafe class TranslationUnit : IDisposable
             {
                 if (LibClang.clang_getDiagnosticSeverity(diagnostic) >= LibClang.DiagnosticError)
                 {
+                    SourceLocation at = CursorExtensions.Resolve(LibClang.clang_getDiagnosticLocation(diagnostic));
+                    if (tolerateMainFileErrors && at.File == MainFileName)
+                    {
+                        MainFileErrors.TryAdd(at.Line, LibClang.Take(LibClang.clang_getDiagnosticSpelling(diagnostic)));
+                        continue;
+                    }
                     errors.Add(LibClang.Take(LibClang.clang_formatDiagnostic(diagnostic,
                         LibClang.DiagnosticDisplaySourceLocation | LibClang.DiagnosticDisplayColumn | LibClang.DiagnosticDisplayOption)));
                 }

@@ -47,6 +47,24 @@ internal sealed class TypeNames(IReadOnlyDictionary<string, string> namesByKey)
     /// <summary>A decimal integer literal (exact for every enum base type, negative values included).</summary>
     public static string Literal(Int128 value) => value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>A C# regular string literal with its escapes.</summary>
+    public static string StringLiteral(string value)
+    {
+        var text = new System.Text.StringBuilder("\"");
+        foreach (char c in value)
+        {
+            text.Append(c switch
+            {
+                '\\' => "\\\\",
+                '"' => "\\\"",
+                '\n' => "\\n",
+                '\t' => "\\t",
+                _ => c.ToString(),
+            });
+        }
+        return text.Append('"').ToString();
+    }
+
     /// <summary>" // 0x..." after large non-negative values, where the hex form is how C authors write them (magics, masks).</summary>
     public static string HexComment(Int128 value) =>
         value >= 0x10000 ? " // 0x" + ((UInt128)value).ToString("X", CultureInfo.InvariantCulture) : string.Empty;

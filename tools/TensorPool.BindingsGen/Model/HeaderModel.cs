@@ -19,6 +19,15 @@ internal sealed class HeaderModel(string path, string displayPath)
 
     public List<SkippedDecl> Skipped { get; } = [];
 
+    /// <summary>Object-like macros bound as integer constants (<see cref="GeneratorOptions.MacroConstants"/>).</summary>
+    public List<EnumConstant> MacroConstants { get; } = [];
+
+    /// <summary>Object-like macros bound as string constants.</summary>
+    public List<StringConstant> StringConstants { get; } = [];
+
+    /// <summary>Whether the header has anything for its constants class.</summary>
+    public bool HasConstants => Enums.Any(e => e.Key is null) || MacroConstants.Count > 0 || StringConstants.Count > 0;
+
     public bool IsEmpty => Enums.Count == 0 && Structs.Count == 0 && Opaques.Count == 0 && Functions.Count == 0
-        && Skipped.Count == 0;
+        && Skipped.Count == 0 && MacroConstants.Count == 0 && StringConstants.Count == 0;
 }

@@ -7,13 +7,16 @@ namespace TensorPool.BindingsGen.Parsing;
 /// <summary>
 /// Walks a parsed translation unit and builds one <see cref="HeaderModel"/> per bound header. Only declarations
 /// located in those headers are read (never system headers). Every construct that cannot be bound is collected as
-/// a <see cref="BindingsError"/>; if there is any, reading fails with all of them.
+/// a <see cref="BindingsError"/>; if there is any, reading fails with all of them. With
+/// <see cref="GeneratorOptions.SkipUnbindable"/> such a declaration is left out and listed as not bound instead (a
+/// struct becomes opaque).
 /// </summary>
 internal sealed class HeaderReader
 {
     private const string SuppressGcTransitionAnnotation = "tp:suppress_gc_transition";
 
     private readonly Dictionary<string, HeaderModel> _headers;
+    private readonly GeneratorOptions _options;
     private readonly List<BindingsError> _errors = [];
     private readonly Dictionary<string, TypeEntry> _types = new(StringComparer.Ordinal);
     private readonly List<TypeEntry> _entries = [];
@@ -22,15 +25,18 @@ internal sealed class HeaderReader
     private readonly CommentLocator _comments = new();
     private TypeMapper _mapper = null!;
 
-    private HeaderReader(IEnumerable<HeaderModel> headers)
+    private HeaderReader(IEnumerable<HeaderModel> headers, GeneratorOptions options)
     {
         _headers = headers.ToDictionary(h => h.Path, StringComparer.Ordinal);
+        _options = options;
     }
 
+    private string Prefix => _options.SymbolPrefix;
+
     /// <summary>Reads the declarations of <paramref name="headers"/> from the translation unit.</summary>
-    public static void Read(CXCursor translationUnit, IReadOnlyList<HeaderModel> headers)
+    public static void Read(CXCursor translationUnit, IReadOnlyList<HeaderModel> headers, GeneratorOptions options)
     {
-        var reader = new HeaderReader(headers);
+        var reader = new HeaderReader(headers, options);
         reader.ReadAll(translationUnit);
     }
 
@@ -47,17 +53,14 @@ internal sealed class HeaderReader
             RegisterType(cursor);
         }
         CheckNameCollisions();
-        _mapper = new TypeMapper(_types);
+        _mapper = new TypeMapper(_types, _options.BoolAsByte);
 
         foreach (TypeEntry entry in _entries.Where(t => t.Kind is TypeKind.Enum or TypeKind.AnonymousEnum))
         {
             ReadEnum(entry);
         }
-        foreach (TypeEntry entry in _entries.Where(t => t.Kind == TypeKind.Struct))
-        {
-            ReadStruct(entry);
-        }
-        foreach (TypeEntry entry in _entries.Where(t => t.Kind == TypeKind.Opaque))
+        ReadStructs();
+        foreach (TypeEntry entry in _entries.Where(t => t.Kind == TypeKind.Opaque || t.UnboundReason is not null && t.Kind == TypeKind.Struct))
         {
             entry.Header.Opaques.Add(new OpaqueDecl(entry.Key, entry.Name, _comments.Comment(entry.Cursor)));
         }
@@ -69,7 +72,7 @@ internal sealed class HeaderReader
                     ReadFunction(cursor);
                     break;
                 case CXCursorKind.VarDecl:
-                    Error(cursor, $"variable '{cursor.Spelling()}' is not bindable: use an enum constant or an accessor function");
+                    Fail(cursor, cursor.Spelling(), $"variable '{cursor.Spelling()}' is not bindable: use an enum constant or an accessor function");
                     break;
             }
         }
@@ -139,7 +142,7 @@ internal sealed class HeaderReader
         switch (cursor.Kind)
         {
             case CXCursorKind.UnionDecl:
-                Error(cursor, $"union '{Describe(cursor)}' is not bindable (docs/CONTRIBUTING.md: no unions in shared layouts or signatures)");
+                Fail(cursor, Describe(cursor), $"union '{Describe(cursor)}' is not bindable (docs/CONTRIBUTING.md: no unions in shared layouts or signatures)");
                 return;
             case CXCursorKind.StructDecl:
                 RegisterStruct(cursor);
@@ -170,12 +173,12 @@ internal sealed class HeaderReader
         HeaderModel? header = HeaderOf(home);
         if (header is null)
         {
-            Error(cursor, $"struct '{Describe(cursor)}' is defined outside the bound headers ({home.Location()})");
+            Fail(cursor, Describe(cursor), $"struct '{Describe(cursor)}' is defined outside the bound headers ({home.Location()})");
             return;
         }
         string key = typedefName ?? cursor.Spelling();
         string cSpelling = typedefName ?? "struct " + cursor.Spelling();
-        var entry = new TypeEntry(defined ? TypeKind.Struct : TypeKind.Opaque, key, cSpelling, Naming.TypeName(key), header, home);
+        var entry = new TypeEntry(defined ? TypeKind.Struct : TypeKind.Opaque, key, cSpelling, Naming.TypeName(key, Prefix), header, home);
         Add(usr, entry);
     }
 
@@ -193,12 +196,12 @@ internal sealed class HeaderReader
             SourceLocation at = cursor.Location();
             string anonymousKey = $"(anonymous enum at {Path.GetFileName(at.File)}:{at.Line}:{at.Column})";
             Add(usr, new TypeEntry(TypeKind.AnonymousEnum, anonymousKey, anonymousKey,
-                Naming.ConstantsClass(Path.GetFileName(header.Path)), header, cursor));
+                Naming.ConstantsClass(Path.GetFileName(header.Path), Prefix), header, cursor));
             return;
         }
         string key = typedefName ?? cursor.Spelling();
         string cSpelling = typedefName ?? "enum " + cursor.Spelling();
-        Add(usr, new TypeEntry(TypeKind.Enum, key, cSpelling, Naming.TypeName(key), header, cursor));
+        Add(usr, new TypeEntry(TypeKind.Enum, key, cSpelling, Naming.TypeName(key, Prefix), header, cursor));
     }
 
     private void Add(string usr, TypeEntry entry)
@@ -245,13 +248,14 @@ internal sealed class HeaderReader
         }
         catch (UnsupportedConstructException e)
         {
-            Error(cursor, $"enum '{entry.Key}': {e.Message}");
+            entry.UnboundReason = e.Message;
+            Fail(cursor, entry.Key, $"enum '{entry.Key}': {e.Message}");
             return;
         }
         List<CXCursor> members = cursor.Children().Where(c => c.Kind == CXCursorKind.EnumConstantDecl).ToList();
         bool anonymous = entry.Kind == TypeKind.AnonymousEnum;
         IReadOnlyList<string> names = anonymous
-            ? members.Select(m => Naming.ConstantName(m.Spelling())).ToList()
+            ? members.Select(m => Naming.ConstantName(m.Spelling(), Prefix)).ToList()
             : Naming.EnumMemberNames(entry.Key, members.Select(m => m.Spelling()).ToList());
         var constants = new List<EnumConstant>(members.Count);
         for (int i = 0; i < members.Count; i++)
@@ -284,8 +288,54 @@ internal sealed class HeaderReader
         entry.Header.Enums.Add(decl);
     }
 
-    private void ReadStruct(TypeEntry entry)
+    /// <summary>
+    /// Reads every struct. When unbindable ones are skipped, a struct that fails becomes opaque and the structs are read
+    /// again (one that embedded it by value now fails too) until none fails.
+    /// </summary>
+    private void ReadStructs()
     {
+        List<TypeEntry> structs = _entries.Where(t => t.Kind == TypeKind.Struct).ToList();
+        while (true)
+        {
+            bool newlyUnbound = false;
+            foreach (TypeEntry entry in structs.Where(e => e.UnboundReason is null))
+            {
+                var errors = new List<BindingsError>();
+                ReadStruct(entry, errors);
+                if (errors.Count == 0)
+                {
+                    continue;
+                }
+                if (!_options.SkipUnbindable)
+                {
+                    _errors.AddRange(errors);
+                    continue;
+                }
+                entry.UnboundReason = errors[0].Message;
+                newlyUnbound = true;
+            }
+            if (!newlyUnbound)
+            {
+                break;
+            }
+            foreach (TypeEntry entry in structs)
+            {
+                entry.Struct = null;
+            }
+            foreach (HeaderModel header in _headers.Values)
+            {
+                header.Structs.Clear();
+            }
+        }
+        foreach (TypeEntry entry in structs.Where(e => e.UnboundReason is not null))
+        {
+            entry.Header.Skipped.Add(new SkippedDecl(entry.Key, "bound as an opaque type: " + entry.UnboundReason));
+        }
+    }
+
+    private void ReadStruct(TypeEntry entry, List<BindingsError> errors)
+    {
+        void Error(CXCursor at, string message) => errors.Add(ErrorAt(at, message));
         CXCursor cursor = entry.Cursor;
         var fields = new List<FieldDecl>();
         bool failed = false;
@@ -374,7 +424,7 @@ internal sealed class HeaderReader
         }
         if (type.Kind == CXTypeKind.FunctionNoProto)
         {
-            Error(cursor, $"function '{name}' has no prototype: write '{name}(void)'");
+            Fail(cursor, name, $"function '{name}' has no prototype: write '{name}(void)'");
             return;
         }
         if (LibClang.clang_Cursor_isVariadic(cursor) != 0)
@@ -383,14 +433,14 @@ internal sealed class HeaderReader
             header.Skipped.Add(new SkippedDecl(name, "variadic"));
             return;
         }
-        if (LibClang.clang_getCursorVisibility(cursor) != LibClang.VisibilityDefault)
+        if (_options.ExportMacro is not null && LibClang.clang_getCursorVisibility(cursor) != LibClang.VisibilityDefault)
         {
-            Error(cursor, $"function '{name}' is declared in a public header but not exported: mark it TP_EXPORT (or move it to a private header)");
+            Fail(cursor, name, $"function '{name}' is declared in a public header but not exported: mark it {_options.ExportMacro} (or move it to a private header)");
             return;
         }
         if (LibClang.clang_getFunctionTypeCallingConv(type) != LibClang.CallingConvC)
         {
-            Error(cursor, $"function '{name}' does not use the C calling convention");
+            Fail(cursor, name, $"function '{name}' does not use the C calling convention");
             return;
         }
 
@@ -404,7 +454,7 @@ internal sealed class HeaderReader
             }
             else if (annotation.StartsWith("tp:", StringComparison.Ordinal))
             {
-                Error(cursor, $"function '{name}' has the unknown annotation '{annotation}' (known: {SuppressGcTransitionAnnotation})");
+                Fail(cursor, name, $"function '{name}' has the unknown annotation '{annotation}' (known: {SuppressGcTransitionAnnotation})");
                 return;
             }
         }
@@ -418,7 +468,10 @@ internal sealed class HeaderReader
         }
         catch (UnsupportedConstructException e)
         {
-            Error(cursor, $"return type of '{name}': {e.Message}");
+            if (Fail(cursor, name, $"return type of '{name}': {e.Message}"))
+            {
+                return;
+            }
             failed = true;
         }
 
@@ -440,7 +493,10 @@ internal sealed class HeaderReader
             }
             catch (UnsupportedConstructException e)
             {
-                Error(parameter, $"parameter '{cName}' of '{name}': {e.Message}");
+                if (Fail(parameter, name, $"parameter '{cName}' of '{name}': {e.Message}"))
+                {
+                    return;
+                }
                 failed = true;
             }
         }
@@ -463,11 +519,29 @@ internal sealed class HeaderReader
         return spelling.Length == 0 || LibClang.clang_Cursor_isAnonymous(cursor) != 0 ? "(anonymous)" : spelling;
     }
 
-    private void Error(CXCursor cursor, string message)
+    private void Error(CXCursor cursor, string message) => _errors.Add(ErrorAt(cursor, message));
+
+    /// <summary>
+    /// A declaration that cannot be bound: an error, or with <see cref="GeneratorOptions.SkipUnbindable"/> a
+    /// <c>// Not bound:</c> entry of its header. Returns true when it was skipped.
+    /// </summary>
+    private bool Fail(CXCursor cursor, string name, string message)
+    {
+        HeaderModel? header = HeaderOf(cursor);
+        if (!_options.SkipUnbindable || header is null)
+        {
+            Error(cursor, message);
+            return false;
+        }
+        header.Skipped.Add(new SkippedDecl(name, message));
+        return true;
+    }
+
+    private BindingsError ErrorAt(CXCursor cursor, string message)
     {
         SourceLocation at = cursor.Location();
         HeaderModel? header = HeaderOf(cursor);
         string file = header?.DisplayPath ?? at.File;
-        _errors.Add(new BindingsError(file, at.Line, at.Column, message));
+        return new BindingsError(file, at.Line, at.Column, message);
     }
 }

@@ -24,4 +24,7 @@ internal sealed class TypeEntry(TypeKind kind, string key, string cSpelling, str
     public StructDecl? Struct { get; set; }
 
     public EnumDecl? Enum { get; set; }
+
+    /// <summary>Why the type could not be bound (skipped declarations only): a struct is then opaque, an enum absent.</summary>
+    public string? UnboundReason { get; set; }
 }

@@ -7,7 +7,7 @@ namespace TensorPool.BindingsGen.Parsing;
 /// Maps a clang type to a <see cref="CType"/>, or throws <see cref="UnsupportedConstructException"/> naming the
 /// construct. Only what docs/CONTRIBUTING.md allows in exported signatures and shared layouts is accepted.
 /// </summary>
-internal sealed class TypeMapper(IReadOnlyDictionary<string, TypeEntry> types)
+internal sealed class TypeMapper(IReadOnlyDictionary<string, TypeEntry> types, bool boolAsByte = false)
 {
     private readonly Dictionary<string, TypeEntry> _byKey = types.Values.ToDictionary(t => t.Key, StringComparer.Ordinal);
 
@@ -72,6 +72,8 @@ internal sealed class TypeMapper(IReadOnlyDictionary<string, TypeEntry> types)
                     return VoidType.Instance;
                 }
                 throw new UnsupportedConstructException("'void' is only valid as a return type or behind a pointer");
+            case CXTypeKind.Bool when boolAsByte:
+                return new PrimitiveType(PrimitiveKind.Byte);
             case CXTypeKind.Bool:
                 throw new UnsupportedConstructException(
                     "'bool' is not bindable (its size and valid values are not guaranteed across the boundary): use int or uint8_t");
@@ -217,11 +219,13 @@ internal sealed class TypeMapper(IReadOnlyDictionary<string, TypeEntry> types)
             throw new UnsupportedConstructException(
                 $"'{record.Spelling()}' is declared outside the bound headers (at {declaration.Location()}): only tp_ types can cross the boundary");
         }
-        if (entry.Kind == TypeKind.Opaque)
+        if (entry.Kind == TypeKind.Opaque || entry.UnboundReason is not null)
         {
             if (site != TypeSite.Pointee)
             {
-                throw new UnsupportedConstructException($"opaque type '{entry.CSpelling}' used by value");
+                throw new UnsupportedConstructException(entry.UnboundReason is null
+                ? $"opaque type '{entry.CSpelling}' used by value"
+                : $"struct '{entry.CSpelling}' is not bound ({entry.UnboundReason}) and is used by value");
             }
             return new OpaqueRefType(entry.Key);
         }
@@ -231,6 +235,10 @@ internal sealed class TypeMapper(IReadOnlyDictionary<string, TypeEntry> types)
     private CType MapEnum(CXType type)
     {
         CXCursor declaration = type.Declaration();
+        if (types.TryGetValue(declaration.Usr(), out TypeEntry? unbound) && unbound.UnboundReason is not null)
+        {
+            throw new UnsupportedConstructException($"enum '{unbound.Key}' is not bound");
+        }
         if (types.TryGetValue(declaration.Usr(), out TypeEntry? entry) && entry.Kind == TypeKind.Enum)
         {
             return new EnumRefType(entry.Key);
