@@ -12,16 +12,25 @@ internal static class DriverConfigReader
 {
     private static readonly string[] Sections = ["driver", "shm", "policies", "profiles", "streams"];
 
+    /// <summary>A key or table given twice is an error naming the second occurrence's line, never "last one wins" (D173).</summary>
+    private static readonly TomlSerializerOptions StrictToml = new() { DuplicateKeyHandling = TomlDuplicateKeyHandling.Error };
+
     public static DriverOptions Read(string toml, string source, IReadOnlyDictionary<string, string> environment)
     {
         ArgumentNullException.ThrowIfNull(toml);
         TomlTable root;
         try
         {
-            root = TomlSerializer.Deserialize<TomlTable>(toml) ?? new TomlTable();
+            root = TomlSerializer.Deserialize<TomlTable>(toml, StrictToml) ?? new TomlTable();
         }
         catch (TomlException e)
         {
+            throw DriverConfigurationException.Syntax(source, e.Message.ReplaceLineEndings(" ").Trim());
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException or InvalidOperationException)
+        {
+            // The parser's own failures on hostile text, such as "\uD800" (a surrogate is no character; found by the
+            // driver-toml fuzz target): a syntax error to report, never a crash of `tp driver`.
             throw DriverConfigurationException.Syntax(source, e.Message.ReplaceLineEndings(" ").Trim());
         }
 
