@@ -100,12 +100,14 @@ public sealed unsafe partial class Producer : IDisposable, IRegistryOwner
 
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
-    public ProducerCounters Counters => new(
-        Volatile.Read(ref _framesPublished),
-        Volatile.Read(ref _dropsNoPool),
-        Volatile.Read(ref _offerFailures),
-        Volatile.Read(ref _aborts),
-        Volatile.Read(ref _nextSeq));
+    public ProducerCounters Counters => new()
+    {
+        FramesPublished = Volatile.Read(ref _framesPublished),
+        DropsNoPool = Volatile.Read(ref _dropsNoPool),
+        DescriptorOfferFailures = Volatile.Read(ref _offerFailures),
+        Aborts = Volatile.Read(ref _aborts),
+        NextSeq = Volatile.Read(ref _nextSeq),
+    };
 
     internal ProducerAttachment Attachment => _attachment;
 

@@ -441,7 +441,7 @@ public class ProducerConsumerTests
     }
 
     [Test]
-    public void TryCopyTo_copies_a_whole_frame_and_refuses_a_short_buffer()
+    public void TryCopyTo_copies_a_whole_frame_and_returns_false_for_a_short_buffer_without_throwing()
     {
         using var h = new Harness();
         using Producer producer = h.Client.AddProducer(SmallPools());
@@ -449,23 +449,26 @@ public class ProducerConsumerTests
         h.Work();
         Harness.PollAll(consumer);
         producer.TryOffer([1, 2, 3, 4, 5]);
+        byte[] tooShort = [9, 9, 9, 9];
         byte[] copy = new byte[8];
+        bool? shortCopied = null;
+        FrameCopyResult? shortResult = null;
         bool copied = false;
-        bool shortRefused = false;
+        FrameCopyResult? result = null;
         consumer.Poll((in Frame f) =>
         {
-            try
-            {
-                f.TryCopyTo(new byte[2]);
-            }
-            catch (ArgumentException)
-            {
-                shortRefused = true;
-            }
+            shortCopied = f.TryCopyTo(tooShort);
+            shortResult = f.CopyPayloadTo(tooShort);
             copied = f.TryCopyTo(copy);
+            result = f.CopyPayloadTo(copy);
         }, 10);
-        Assert.That(copied && shortRefused, Is.True);
+        Assert.That(shortCopied, Is.False, "a short destination is refused as Span<T>.TryCopyTo refuses it");
+        Assert.That(shortResult, Is.EqualTo(FrameCopyResult.DestinationTooShort));
+        Assert.That(tooShort, Is.EqualTo(new byte[] { 9, 9, 9, 9 }), "nothing is copied into a short destination");
+        Assert.That(copied, Is.True);
+        Assert.That(result, Is.EqualTo(FrameCopyResult.Copied));
         Assert.That(copy[..5], Is.EqualTo(new byte[] { 1, 2, 3, 4, 5 }));
+        Assert.That(consumer.Counters.FramesAccepted, Is.EqualTo(1), "a refused short copy does not judge the frame");
     }
 
     [Test]
