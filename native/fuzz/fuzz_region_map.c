@@ -9,6 +9,7 @@
 #include "fuzz_util.h"
 
 #include "tensorpool/region.h"
+#include "tensorpool/slot.h"
 #include "tensorpool/uri.h"
 
 static tp_path_policy_t *tp_fuzz_policy(void)

@@ -7,6 +7,7 @@
 #include "fuzz_util.h"
 
 #include "tensorpool/error.h"
+#include "tensorpool/slot.h"
 #include "tensorpool/superblock.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
