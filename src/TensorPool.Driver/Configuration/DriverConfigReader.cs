@@ -1,4 +1,5 @@
 using Tomlyn;
+using Tomlyn.Parsing;
 using Tomlyn.Model;
 
 namespace TensorPool.Driver.Configuration;
@@ -12,7 +13,6 @@ internal static class DriverConfigReader
 {
     private static readonly string[] Sections = ["driver", "shm", "policies", "profiles", "streams"];
 
-    /// <summary>A key or table given twice is an error naming the second occurrence's line, never "last one wins" (D173).</summary>
     private static readonly TomlSerializerOptions StrictToml = new() { DuplicateKeyHandling = TomlDuplicateKeyHandling.Error };
 
     public static DriverOptions Read(string toml, string source, IReadOnlyDictionary<string, string> environment)
@@ -21,6 +21,9 @@ internal static class DriverConfigReader
         TomlTable root;
         try
         {
+            // The syntax tree's semantic validation first: a key or table given twice is an error naming the second
+            // occurrence's line, never "last one wins" (D173); the model deserializer alone keeps the last.
+            _ = SyntaxParser.ParseStrict(toml, StrictToml, sourceName: "", validate: true);
             root = TomlSerializer.Deserialize<TomlTable>(toml, StrictToml) ?? new TomlTable();
         }
         catch (TomlException e)
