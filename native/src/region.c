@@ -252,7 +252,8 @@ static int tp_region_walk(const tp_region_relpath_t *rel, int create, uint32_t d
     for (size_t i = 0; i + 1 < rel->count; i++)
     {
         const char *name = rel->rest + rel->offsets[i];
-        if (create && mkdirat(fd, name, (mode_t)dir_mode) != 0 && errno != EEXIST)
+        int created = create && mkdirat(fd, name, (mode_t)dir_mode) == 0;
+        if (create && !created && errno != EEXIST)
         {
             int err = errno;
             close(fd);
@@ -279,8 +280,15 @@ static int tp_region_walk(const tp_region_relpath_t *rel, int create, uint32_t d
             return TP_ERR_SET(TP_ERR_OWNER, "layout directory %s belongs to uid %u, not to this user (uid %u)", name,
                 (unsigned)st.st_uid, (unsigned)euid);
         }
-        /* Apply the mode explicitly so umask never decides it (§15.21a.6). */
-        if (create && (st.st_mode & 07777) != dir_mode && fchmod(fd, (mode_t)dir_mode) != 0)
+        /*
+         * Apply the mode explicitly so umask never decides it (§15.21a.6), except that a setgid level (a shared
+         * tree a group-mode driver made) is never narrowed by a caller asking for another mode: a private-mode
+         * client or tp:ipc log opened in the same tree used to chmod it back to 0700, and the group lost its
+         * access (D175).
+         */
+        mode_t have = st.st_mode & 07777;
+        int keep_shared = !created && (have & S_ISGID) != 0 && (dir_mode & S_ISGID) == 0;
+        if (create && have != dir_mode && !keep_shared && fchmod(fd, (mode_t)dir_mode) != 0)
         {
             int err = errno;
             close(fd);

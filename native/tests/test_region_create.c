@@ -163,6 +163,79 @@ TP_TEST(existing_levels_get_the_configured_mode)
     return 0;
 }
 
+/*
+ * A private-mode walk (a client, a tp:ipc log) in a tree a shared-mode driver made leaves its setgid levels
+ * alone: it used to chmod the top levels back to 0700 and the group lost access (D175). A shared-mode walk
+ * still widens a private level, and a level without setgid is still corrected.
+ */
+TP_TEST(a_private_walk_never_narrows_a_shared_tree_15_21a_6)
+{
+    const char *tmp = tp_test_tmpdir();
+    TP_CHECK(tmp != NULL);
+    TP_CHECK_OK(tp_region_create_parent_dirs(tmp, tp_test_path(tmp, "u/ns/1/x"), TP_SHM_DIR_MODE_SHARED));
+    TP_CHECK_EQ_INT(02770, mode_of(tp_test_path(tmp, "u")));
+    TP_CHECK_OK(tp_region_create_parent_dirs(tmp, tp_test_path(tmp, "u/ns/ipc/1000.log"), TP_SHM_DIR_MODE_PRIVATE));
+    TP_CHECK_EQ_INT(02770, mode_of(tp_test_path(tmp, "u")));
+    TP_CHECK_EQ_INT(02770, mode_of(tp_test_path(tmp, "u/ns")));
+    TP_CHECK_EQ_INT(0700, mode_of(tp_test_path(tmp, "u/ns/ipc")));
+    TP_CHECK_OK(tp_region_create_parent_dirs(tmp, tp_test_path(tmp, "u/ns/ipc/1000.log"), TP_SHM_DIR_MODE_SHARED));
+    TP_CHECK_EQ_INT(02770, mode_of(tp_test_path(tmp, "u/ns/ipc")));
+    return 0;
+}
+
+/*
+ * The group sharing of permissions_mode "660" works for a second user: a process of another uid in the
+ * owner's group opens a 0660 region file under 02770 directories, after a private-mode walk by the owner
+ * (which used to leave it 0700). Needs root to become another uid; skipped otherwise.
+ */
+TP_TEST(a_second_user_of_the_group_opens_a_shared_region_file_15_21a_6)
+{
+    if (geteuid() != 0)
+    {
+        TP_SKIP("needs root to run a child as a second user of the group");
+    }
+    const char *tmp = tp_test_tmpdir();
+    TP_CHECK(tmp != NULL);
+    TP_CHECK_EQ_INT(0, chmod(tmp, 0755));
+    char path[600];
+    snprintf(path, sizeof(path), "%s", tp_test_path(tmp, "tensorpool-u/ns/1/1/header.ring"));
+    tp_superblock_t sb = ring_superblock(8, 1);
+    tp_region_create_options_t o;
+    tp_region_create_options_init(&o);
+    o.dir_mode = TP_SHM_DIR_MODE_SHARED;
+    o.file_mode = TP_SHM_FILE_MODE_SHARED;
+    tp_region_t *region = NULL;
+    TP_CHECK_OK(tp_region_create(&region, tmp, path, &sb, &o));
+    tp_region_close(region);
+    TP_CHECK_OK(tp_region_create_parent_dirs(tmp, tp_test_path(tmp, "tensorpool-u/ns/ipc/1000.log"), TP_SHM_DIR_MODE_PRIVATE));
+    fflush(NULL);
+    pid_t child = fork();
+    TP_CHECK(child >= 0);
+    if (child == 0)
+    {
+        /* Another uid, only the owner's group. */
+        if (setgroups(0, NULL) != 0 || setgid(getegid()) != 0 || setuid(54321) != 0)
+        {
+            _exit(TP_TEST_SKIPPED);
+        }
+        int fd = open(path, O_RDWR | O_CLOEXEC);
+        if (fd < 0)
+        {
+            fprintf(stderr, "child: %s: %s\n", path, strerror(errno));
+            _exit(13);
+        }
+        close(fd);
+        _exit(0);
+    }
+    int status = tp_test_wait_child(child);
+    if (status == TP_TEST_SKIPPED)
+    {
+        TP_SKIP("cannot switch to a second uid here");
+    }
+    TP_CHECK_EQ_INT(0, status);
+    return 0;
+}
+
 TP_TEST(refuses_paths_outside_or_unsafe)
 {
     const char *tmp = tp_test_tmpdir();
@@ -244,9 +317,9 @@ TP_TEST(parent_dirs_of_another_layout_file_are_created_like_a_region_s)
     TP_CHECK_EQ_INT(02770, mode_of(tp_test_path(tmp, "tensorpool-alice")));
     TP_CHECK_EQ_INT(02770, mode_of(tp_test_path(tmp, "tensorpool-alice/default/ipc")));
     TP_CHECK(!exists(path)); /* the file itself is not created */
-    /* Existing levels are accepted and get the mode asked for. */
+    /* Existing levels are accepted; a private walk never narrows a shared (setgid) level (D175). */
     TP_CHECK_OK(tp_region_create_parent_dirs(tmp, path, TP_SHM_DIR_MODE_PRIVATE));
-    TP_CHECK_EQ_INT(0700, mode_of(tp_test_path(tmp, "tensorpool-alice/default")));
+    TP_CHECK_EQ_INT(02770, mode_of(tp_test_path(tmp, "tensorpool-alice/default")));
     return 0;
 }
 
