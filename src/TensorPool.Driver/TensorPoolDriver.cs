@@ -37,6 +37,7 @@ public sealed unsafe class TensorPoolDriver : IDisposable
     private readonly bool _ownsTransport;
     private readonly PathPolicyHandle _allowedDirs;
     private readonly List<DriverClaim> _claims = [];
+    private int _previousDriverPid;
     private readonly ISubscription _control;
     private readonly IPublication _controlOut;
     private readonly IPublication _announceOut;
@@ -78,7 +79,10 @@ public sealed unsafe class TensorPoolDriver : IDisposable
                 () => _transport.AddPublication(options.EffectiveAnnounceChannel, (int)options.EffectiveAnnounceStreamId));
             ulong leaseSeed = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) >> 2;
             uint nodeSeed = (uint)RandomNumberGenerator.GetInt32(0, (int)Leases.NodeIdAllocator.MaxAutomaticId);
-            var ctx = new DriverContext(options, shm, _controlOut, _announceOut, _allowedDirs, _log, leaseSeed, nodeSeed);
+            var ctx = new DriverContext(options, shm, _controlOut, _announceOut, _allowedDirs, _log, leaseSeed, nodeSeed)
+            {
+                DeadPredecessorPid = _previousDriverPid,
+            };
             _conductor = new DriverConductor(ctx, _control) { ShutdownCompleted = () => _completion.TrySetResult() };
             Action<Exception> errors = options.ErrorHandler ?? (e => DriverLog.DutyCycleFailed(_log, e));
             if (options.ThreadingMode == DriverThreadingMode.DedicatedThread)
@@ -212,6 +216,7 @@ public sealed unsafe class TensorPoolDriver : IDisposable
         DriverClaim claim = DriverClaim.Acquire(Path.Combine(nsDir, ClaimFileName), "namespace " + nsDir, options.InstanceId, shm.FileMode);
         _claims.Add(claim);
         opened.Add(claim);
+        _previousDriverPid = claim.PreviousHolderPid;
     }
 
     /// <summary>

@@ -16,13 +16,20 @@ internal sealed class DriverClaim : IDisposable
     private readonly SafeFileHandle _handle;
     private int _released;
 
-    private DriverClaim(string path, SafeFileHandle handle)
+    private DriverClaim(string path, SafeFileHandle handle, int previousHolderPid)
     {
         Path = path;
         _handle = handle;
+        PreviousHolderPid = previousHolderPid;
     }
 
     public string Path { get; }
+
+    /// <summary>
+    /// The pid a dead driver left in the claim file, 0 when the file was new. A driver that stops cleanly removes its
+    /// claim, so a recorded holder means the previous driver died (and left its epochs behind; D176).
+    /// </summary>
+    public int PreviousHolderPid { get; }
 
     /// <summary>
     /// Claim <paramref name="path"/> (its directory exists) for this process; <paramref name="what"/> says what the
@@ -63,8 +70,9 @@ internal sealed class DriverClaim : IDisposable
                 continue;
             }
             _ = ClaimLibC.Fchmod(fd, fileMode);
+            int previous = ParseHolder(ReadHolder(handle)).Pid;
             WriteHolder(handle, instanceId);
-            return new DriverClaim(path, handle);
+            return new DriverClaim(path, handle, previous == Environment.ProcessId ? 0 : previous);
         }
     }
 

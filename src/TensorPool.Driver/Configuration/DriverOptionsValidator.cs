@@ -180,6 +180,19 @@ internal static class DriverOptionsValidator
                 throw Fail(o, key + ".stream_id", Num(s.StreamId), $"is already used by streams.{other}");
             }
             ids.Add(s.StreamId, s.Name);
+            // A pool stream's descriptors on the control, announce or QoS stream would be read as control traffic (D177).
+            foreach ((string reserved, uint id) in new[]
+            {
+                ("driver.control_stream_id", o.ControlStreamId),
+                ("driver.announce_stream_id", o.EffectiveAnnounceStreamId),
+                ("driver.qos_stream_id", o.QosStreamId),
+            })
+            {
+                if (s.StreamId == id)
+                {
+                    throw Fail(o, key + ".stream_id", Num(s.StreamId), $"is {reserved}; a pool stream needs an id of its own");
+                }
+            }
             if (s.Profile is not null && !o.Profiles.Any(p => p.Name == s.Profile))
             {
                 throw Fail(o, key + ".profile", s.Profile,

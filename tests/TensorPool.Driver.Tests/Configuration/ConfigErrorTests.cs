@@ -234,6 +234,15 @@ public sealed class ConfigErrorTests
         Assert.That(longest.LeaseExpiryNs, Is.EqualTo(86_400_000L * 1_000_000L));
     }
 
+    [TestCase("", 1000u, "driver.control_stream_id")]
+    [TestCase("[driver]\nannounce_stream_id = 1100\n", 1100u, "driver.announce_stream_id")]
+    [TestCase("", 1200u, "driver.qos_stream_id")]
+    public void Control_announce_and_qos_stream_ids_are_refused_as_pool_stream_ids_D177(string driver, uint id, string reserved)
+    {
+        var e = Fails(driver + Profile + $"\n[streams.s]\nstream_id = {id}\nprofile = \"p\"\n");
+        AssertNames(e, "streams.s.stream_id", id.ToString(System.Globalization.CultureInfo.InvariantCulture), reserved);
+    }
+
     [Test]
     public void Duplicate_key_is_refused_naming_the_line_of_the_second_D173()
     {

@@ -62,4 +62,30 @@ public sealed class DriverClaimProcessTests
         driver.Start(); // waits for the ready line
         Assert.That(driver.Process.HasExited, Is.False);
     }
+
+    /// <summary>
+    /// The epoch directories of a driver killed with SIGKILL are reclaimed by the next driver without
+    /// epoch_gc_on_startup and without a client attaching to their stream (D176); they used to survive its start and
+    /// its clean stop.
+    /// </summary>
+    [Test]
+    public void Epoch_directories_of_a_killed_driver_are_reclaimed_by_the_next_one_D176()
+    {
+        using var dir = new TempDirectory();
+        using var driver = new DriverProcess(dir);
+        driver.Start();
+        string epochDir;
+        using (ChildProcess producer = ChildProcess.StartScenario("driver-produce", driver.ClientArgs("10000")))
+        {
+            string epoch = producer.WaitForLine("attached ", TimeSpan.FromMinutes(2)).Split(' ')[1];
+            epochDir = Directory.EnumerateDirectories(driver.ShmDir, epoch, SearchOption.AllDirectories).Single();
+            Assert.That(Path.GetFileName(Path.GetDirectoryName(epochDir)), Is.EqualTo("10000"));
+            producer.Kill();
+        }
+        driver.Process!.Kill();
+
+        driver.Start();
+        Wait.Until(() => !Directory.Exists(epochDir), () => $"{epochDir} survived the next driver's start:\n{driver.Process!.StandardOutput}");
+        Assert.That(driver.Count("died holding this namespace"), Is.EqualTo(1));
+    }
 }
