@@ -70,7 +70,11 @@ const char *tp_fuzz_scratch_dir(void)
 const char *tp_fuzz_write_file(const char *name, const uint8_t *data, size_t size)
 {
     static char path[PATH_MAX];
-    snprintf(path, sizeof(path), "%s/%s", tp_fuzz_scratch_dir(), name);
+    int length = snprintf(path, sizeof(path), "%s/%s", tp_fuzz_scratch_dir(), name);
+    if (length < 0 || (size_t)length >= sizeof(path))
+    {
+        return NULL;
+    }
     (void)unlink(path);
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)
