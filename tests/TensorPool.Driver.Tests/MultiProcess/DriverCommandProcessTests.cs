@@ -39,8 +39,8 @@ public sealed class DriverCommandProcessTests
     /// </summary>
     [TestCase("aeron_control_channel", "driver.control_channel")]
     [TestCase("aeron_announce_channel", "driver.announce_channel")]
-    [TestCase("base_dir_is_a_file", "shm.base_dir")]
-    [TestCase("base_dir_parent_missing", "shm.base_dir")]
+    [TestCase("base_dir_is_a_file", "base_dir")]
+    [TestCase("base_dir_parent_missing", "base_dir")]
     public void Check_refuses_what_start_up_refuses_with_the_same_exit_code_D174(string name, string key)
     {
         using var dir = new TempDirectory();
