@@ -18,13 +18,21 @@
 #   ./build.sh bench-micro [args]  run the BenchmarkDotNet suites (pass BenchmarkDotNet arguments, e.g. --filter)
 #   ./build.sh pack          produce the NuGet packages under artifacts/packages (TensorPool, TensorPool.Cli),
 #                            with linux-x64 and linux-arm64 libraries (fails when the cross compiler is missing)
+#   ./build.sh fuzz [--seconds N]  every fuzz target (native libFuzzer, C# decoders) for N seconds (60) each;
+#                            ends with the line "fuzz: T targets, E executions, C crashes"
+#   ./build.sh coverage      line and branch coverage of the C core (gcovr) and the C# assemblies (coverlet);
+#                            ends with "native line coverage: NN.N%" and "dotnet line coverage: NN.N%"
 #   ./build.sh clean         remove build output
 #
 # linux-arm64: the C core is cross-compiled with Debian's aarch64 toolchain (cmake/toolchains/aarch64-linux-gnu.cmake).
 # When gcc-aarch64-linux-gnu, libc6-dev-arm64-cross or qemu-user is missing and this runs as root with apt-get, they
 # are installed once (quietly); otherwise the arm64 part is skipped with the reason printed.
 #
-# Environment: CONFIGURATION (Release), TP_SKIP_SANITIZERS=1 to skip the sanitizer ctest run, TP_SKIP_ARM64=1 to
+# clang with libFuzzer (fuzz) and gcovr (coverage) are installed with apt-get when missing and running as root;
+# otherwise that half is skipped with the reason printed.
+#
+# Environment: TP_SKIP_FUZZ=1 to skip the fuzz smoke run of `test` (TP_FUZZ_SMOKE_SECONDS a target, default 3),
+# CONFIGURATION (Release), TP_SKIP_SANITIZERS=1 to skip the sanitizer ctest runs (ASan/UBSan, TSan), TP_SKIP_ARM64=1 to
 # skip the linux-arm64 build and its qemu run, TP_SKIP_PWSH=1 to skip the build.ps1 parity check, TP_VERSION_SUFFIX
 # to replace the pre-release label of Version.props ("dev"; set it empty for a release version).
 set -euo pipefail
@@ -35,6 +43,7 @@ cd "$ROOT"
 CONFIGURATION="${CONFIGURATION:-Release}"
 NATIVE_BUILD="$ROOT/build/native"
 NATIVE_SAN_BUILD="$ROOT/build/native-san"
+NATIVE_TSAN_BUILD="$ROOT/build/native-tsan"
 NATIVE_ARM64_BUILD="$ROOT/build/native-arm64"
 ARM64_TOOLCHAIN="$ROOT/cmake/toolchains/aarch64-linux-gnu.cmake"
 ARM64_CC=aarch64-linux-gnu-gcc
@@ -202,7 +211,7 @@ test_all() {
     local build_ok=1
     build || build_ok=0
 
-    local ctest_rc=0 san_rc=0 arm64_rc=0 dotnet_rc=0 pwsh_rc=0 arm64_ran=0
+    local ctest_rc=0 san_rc=0 tsan_rc=0 fuzz_rc=0 arm64_rc=0 dotnet_rc=0 pwsh_rc=0 arm64_ran=0
     if [[ $build_ok == 1 ]]; then
         log "ctest: native tests (Release)"
         ctest --test-dir "$NATIVE_BUILD" --output-on-failure --output-junit "$RESULTS/ctest.xml" --parallel 2 || ctest_rc=$?
@@ -234,6 +243,24 @@ test_all() {
             else
                 san_rc=1
             fi
+            # ThreadSanitizer over the concurrent parts, the tp:ipc log and the seqlock: their threaded tests (TSan
+            # sees no races across processes; the multi-process tests are left to the runs above).
+            log "ctest: tp:ipc log and seqlock tests under ThreadSanitizer"
+            if cmake -S "$ROOT" -B "$NATIVE_TSAN_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTP_SANITIZE_THREAD=ON \
+                    -DTP_BUILD_EXAMPLES=OFF >/dev/null &&
+               cmake --build "$NATIVE_TSAN_BUILD" --parallel >/dev/null; then
+                TSAN_OPTIONS="suppressions=$ROOT/native/tests/tsan.supp halt_on_error=1" ctest --test-dir "$NATIVE_TSAN_BUILD" \
+                    -R '^test_(log_|seqlock)' -E 'processes_|multiple_publishers' \
+                    --output-on-failure --output-junit "$RESULTS/ctest-tsan.xml" --parallel 2 || tsan_rc=$?
+            else
+                tsan_rc=1
+            fi
+        fi
+
+        if [[ "${TP_SKIP_FUZZ:-0}" != 1 ]]; then
+            log "fuzz: smoke run, ${TP_FUZZ_SMOKE_SECONDS:-3} s a target"
+            ROOT="$ROOT" CONFIGURATION="$CONFIGURATION" bash "$ROOT/tools/reliability/fuzz.sh" \
+                --seconds "${TP_FUZZ_SMOKE_SECONDS:-3}" | tee "$RESULTS/fuzz.log" || fuzz_rc=1
         fi
 
         # The Aeron tests run when Aeron is here; their network namespace test needs iproute2.
@@ -265,13 +292,22 @@ test_all() {
     else
         add_counts "native (ctest)" "$(junit_counts "$RESULTS/ctest.xml")"
         [[ "${TP_SKIP_SANITIZERS:-0}" == 1 ]] || add_counts "native (ASan/UBSan)" "$(junit_counts "$RESULTS/ctest-san.xml")"
+        [[ "${TP_SKIP_SANITIZERS:-0}" == 1 ]] || add_counts "native (TSan)" "$(junit_counts "$RESULTS/ctest-tsan.xml")"
+        if [[ "${TP_SKIP_FUZZ:-0}" != 1 ]]; then
+            # One test a target; a target that found a crash is a failed test.
+            local fuzz_t=0 fuzz_e=0 fuzz_c=1
+            read -r fuzz_t fuzz_e fuzz_c <<<"$(grep '^fuzz: ' "$RESULTS/fuzz.log" 2>/dev/null | tail -1 | grep -o '[0-9]\+' | tr '\n' ' ')" || true
+            fuzz_t=${fuzz_t:-0} fuzz_c=${fuzz_c:-1}
+            if [[ $fuzz_rc != 0 && $fuzz_c == 0 ]]; then fuzz_c=1; fi
+            add_counts "fuzz smoke (${fuzz_e:-0} inputs)" "$(( fuzz_t > fuzz_c ? fuzz_t - fuzz_c : 0 )) $fuzz_c 0"
+        fi
         [[ $arm64_ran == 0 ]] || add_counts "native linux-arm64 (qemu)" "$(junit_counts "$RESULTS/ctest-arm64.xml")"
         add_counts "dotnet (NUnit)" "$(trx_counts "$RESULTS/dotnet")"
         if [[ "${TP_SKIP_PWSH:-0}" != 1 ]]; then
             if [[ $pwsh_rc == 0 ]]; then add_counts "build.ps1 parity" "1 0 0"; else add_counts "build.ps1 parity" "0 1 0"; fi
         fi
         # A runner that failed without reporting a failed test (crash, abort) still fails the run.
-        if [[ $dotnet_rc != 0 || $ctest_rc != 0 || $san_rc != 0 || $arm64_rc != 0 ]] && [[ $TOTAL_FAILED == 0 ]]; then
+        if [[ $dotnet_rc != 0 || $ctest_rc != 0 || $san_rc != 0 || $tsan_rc != 0 || $arm64_rc != 0 ]] && [[ $TOTAL_FAILED == 0 ]]; then
             add_counts "runner errors" "0 1 0"
         fi
     fi
@@ -370,6 +406,14 @@ case "$cmd" in
         build
         dotnet run --project "$ROOT/bench/TensorPool.Benchmarks" -c Release --no-build -- "$@"
         ;;
+    fuzz)
+        build
+        ROOT="$ROOT" CONFIGURATION="$CONFIGURATION" bash "$ROOT/tools/reliability/fuzz.sh" "$@"
+        ;;
+    coverage)
+        build
+        ROOT="$ROOT" CONFIGURATION="$CONFIGURATION" bash "$ROOT/tools/reliability/coverage.sh" "$@"
+        ;;
     pack)
         # A release package carries linux-x64 and linux-arm64: no cross compiler, no package.
         if ! arm64_toolchain; then
@@ -384,6 +428,6 @@ case "$cmd" in
         ls -1 "$ROOT/artifacts/packages"
         ;;
     clean) rm -rf "$ROOT/build" "$ROOT/artifacts"; dotnet clean "$ROOT/TensorPool.sln" -nologo -v q >/dev/null ;;
-    -h|--help|help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//' ;;
+    -h|--help|help) sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//' ;;
     *) echo "build.sh: unknown command '$cmd' (try ./build.sh help)" >&2; exit 2 ;;
 esac

@@ -19,6 +19,7 @@ static const char *tp_basename(const char *file)
 }
 
 /* Append formatted text, truncating (never overflowing) when the buffer is full. */
+static void tp_msg_vappend(const char *fmt, va_list args) __attribute__((format(printf, 1, 0)));
 static void tp_msg_vappend(const char *fmt, va_list args)
 {
     if (tp_last_len >= TP_ERRMSG_CAPACITY - 1)

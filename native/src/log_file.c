@@ -17,6 +17,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
 
 /* Room left in PATH_MAX for the temporary-file suffix ".<pid>.<ns>.tmp". */
 enum { TP_LOG_TMP_SUFFIX_MAX = 48, TP_LOG_OPEN_ATTEMPTS = 8 };
@@ -270,7 +273,9 @@ static int tp_log_check_arguments(tp_log_t **log, const char *path, uint64_t cap
             (unsigned long long)capacity, TP_LOG_MIN_CAPACITY, TP_LOG_MAX_CAPACITY);
     }
 #if defined(__x86_64__)
-    if (!__builtin_cpu_supports("cmpxchg16b"))
+    /* CPUID leaf 1, ECX bit 13: CMPXCHG16B (asked directly: clang's __builtin_cpu_supports does not know it). */
+    unsigned int eax = 0, ebx = 0, ecx = 0, edx = 0;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || (ecx & bit_CMPXCHG16B) == 0)
     {
         return TP_ERR_SET(TP_ERR_UNSUPPORTED, "this CPU has no cmpxchg16b; the tp:ipc log needs a lock-free 16-byte CAS");
     }

@@ -75,11 +75,22 @@ static int tp_log_self_describing(const tp_log_subscription_t *sub, uint64_t q, 
     return 1;
 }
 
-/* Land on the first real header in [from, tail_position), else on the tail pair itself. */
+/*
+ * Land on the first real header in [from, tail_position), else on the tail pair itself. A tail behind the
+ * cursor (as a signed distance: a descriptor overwritten with garbage) moves nothing: it is counted invalid,
+ * and the scan never walks the 2^64 positions between (a hang found by fuzz_log_records).
+ */
 static void tp_log_scan_and_land_counted(tp_log_subscription_t *sub, uint64_t from, uint64_t tail_position,
     uint64_t tail_index, tp_log_skip_count_t count)
 {
-    for (uint64_t q = tp_log_align(from); q < tail_position; q += TP_LOG_RECORD_ALIGNMENT)
+    if ((int64_t)(tail_position - sub->cursor) < 0)
+    {
+        TP_LOG_COUNTER_ADD(sub->counters.invalid_records, 1);
+        return;
+    }
+    /* Callers scan at most a ring (lapped: the newer half); the bound only guards against hostile tails. */
+    uint64_t steps = sub->log->capacity / TP_LOG_RECORD_ALIGNMENT;
+    for (uint64_t q = tp_log_align(from); q < tail_position && steps > 0; q += TP_LOG_RECORD_ALIGNMENT, steps--)
     {
         uint64_t index;
         if (tp_log_self_describing(sub, q, &index))

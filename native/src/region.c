@@ -252,7 +252,8 @@ static int tp_region_walk(const tp_region_relpath_t *rel, int create, uint32_t d
     for (size_t i = 0; i + 1 < rel->count; i++)
     {
         const char *name = rel->rest + rel->offsets[i];
-        if (create && mkdirat(fd, name, (mode_t)dir_mode) != 0 && errno != EEXIST)
+        int created = create && mkdirat(fd, name, (mode_t)dir_mode) == 0;
+        if (create && !created && errno != EEXIST)
         {
             int err = errno;
             close(fd);
@@ -279,8 +280,15 @@ static int tp_region_walk(const tp_region_relpath_t *rel, int create, uint32_t d
             return TP_ERR_SET(TP_ERR_OWNER, "layout directory %s belongs to uid %u, not to this user (uid %u)", name,
                 (unsigned)st.st_uid, (unsigned)euid);
         }
-        /* Apply the mode explicitly so umask never decides it (§15.21a.6). */
-        if (create && (st.st_mode & 07777) != dir_mode && fchmod(fd, (mode_t)dir_mode) != 0)
+        /*
+         * Apply the mode explicitly so umask never decides it (§15.21a.6), except that a setgid level (a shared
+         * tree a group-mode driver made) is never narrowed by a caller asking for another mode: a private-mode
+         * client or tp:ipc log opened in the same tree used to chmod it back to 0700, and the group lost its
+         * access (D175).
+         */
+        mode_t have = st.st_mode & 07777;
+        int keep_shared = !created && (have & S_ISGID) != 0 && (dir_mode & S_ISGID) == 0;
+        if (create && have != dir_mode && !keep_shared && fchmod(fd, (mode_t)dir_mode) != 0)
         {
             int err = errno;
             close(fd);
@@ -322,25 +330,46 @@ static int tp_region_check_options(const tp_region_create_options_t *o)
     return 0;
 }
 
-/* Reserve the file's space, then touch every page so the first frame does not fault (policies.prefault_shm). */
-static int tp_region_prefault(int fd, uint8_t *base, uint64_t length, uint64_t page, uint32_t hugetlbfs,
-    const char *path)
+/*
+ * Reserve every byte of the new file, whatever policies.prefault_shm says: a file system without room fails
+ * here with a clear error, instead of a producer dying of SIGBUS at its first store into a page that cannot
+ * exist (a sparse 4 MiB pool on a 2 MiB tmpfs). File systems without fallocate get glibc's posix_fallocate,
+ * which writes a byte per block.
+ */
+static int tp_region_reserve(int fd, uint64_t length, uint32_t hugetlbfs, const char *path)
 {
-    /* fallocate turns "tmpfs full" into an error here instead of SIGBUS on first touch. */
-    if (fallocate(fd, 0, 0, (off_t)length) != 0 && errno != EOPNOTSUPP && errno != ENOSYS)
+    int err = 0;
+    if (fallocate(fd, 0, 0, (off_t)length) != 0)
     {
-        int err = errno;
-        if (hugetlbfs && err == ENOSPC)
+        err = errno;
+        if (err == EOPNOTSUPP || err == ENOSYS)
         {
-            return TP_ERR_SET(TP_ERR_HUGEPAGES, "not enough free huge pages for %" PRIu64 " bytes: %s", length, path);
+            err = posix_fallocate(fd, 0, (off_t)length);
         }
-        return TP_FS_ERR(err, "fallocate", path);
     }
+    if (err == 0)
+    {
+        return 0;
+    }
+    if (hugetlbfs && err == ENOSPC)
+    {
+        return TP_ERR_SET(TP_ERR_HUGEPAGES, "not enough free huge pages for %" PRIu64 " bytes: %s", length, path);
+    }
+    if (err == ENOSPC)
+    {
+        return TP_ERR_SET(TP_ERR_IO, "no room for %" PRIu64 " bytes on the file system of %s (errno %d, ENOSPC)", length,
+            path, err);
+    }
+    return TP_FS_ERR(err, "fallocate", path);
+}
+
+/* Touch every page so the first frame does not fault (policies.prefault_shm); the space is already reserved. */
+static void tp_region_prefault(uint8_t *base, uint64_t length, uint64_t page)
+{
     for (uint64_t offset = 0; offset < length; offset += page)
     {
         TP_STORE_RELAXED(base + offset, (uint8_t)0); /* the file is new: every byte is already 0 */
     }
-    return 0;
 }
 
 int tp_region_create_parent_dirs(const char *base_dir, const char *path, uint32_t dir_mode)
@@ -468,6 +497,11 @@ int tp_region_create(tp_region_t **region, const char *base_dir, const char *pat
         rc = TP_FS_ERR(errno, "ftruncate", path);
         goto fail;
     }
+    rc = tp_region_reserve(fd, length, hugetlbfs, path);
+    if (rc < 0)
+    {
+        goto fail;
+    }
     base = mmap(NULL, (size_t)length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (base == MAP_FAILED)
     {
@@ -476,11 +510,7 @@ int tp_region_create(tp_region_t **region, const char *base_dir, const char *pat
     }
     if (options->prefault)
     {
-        rc = tp_region_prefault(fd, base, length, page, hugetlbfs, path);
-        if (rc < 0)
-        {
-            goto fail;
-        }
+        tp_region_prefault(base, length, page);
     }
     if (options->mlock)
     {

@@ -61,7 +61,7 @@ internal static class TpCommand
         return root;
     }
 
-    public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
+    public static int Run(string[] args) => Run(args, StandardOutput.Create(), Console.Error);
 
     /// <summary>
     /// Parses and runs one command line: the one error path of every command. Bad arguments print one line and exit 2;
@@ -83,6 +83,11 @@ internal static class TpCommand
         try
         {
             return result.Invoke(configuration);
+        }
+        catch (Exception e) when (StandardOutput.IsReaderGone(e))
+        {
+            // The reader of our standard output went away (`| head -1`): stop, as Unix tools do, quietly (D178).
+            return ExitOk;
         }
         catch (Exception e)
         {

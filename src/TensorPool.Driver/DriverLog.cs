@@ -46,4 +46,7 @@ internal static partial class DriverLog
 
     [LoggerMessage(14, LogLevel.Error, "driver duty cycle failed")]
     public static partial void DutyCycleFailed(ILogger log, Exception error);
+
+    [LoggerMessage(15, LogLevel.Warning, "the driver of pid {Pid} died holding this namespace: reclaiming the epoch directories it left")]
+    public static partial void ReclaimingDeadDriverEpochs(ILogger log, int pid);
 }

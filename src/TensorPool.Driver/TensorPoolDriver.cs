@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TensorPool.Agents;
+using TensorPool.Driver.Claims;
 using TensorPool.Driver.Configuration;
 using TensorPool.Driver.Protocol;
 using TensorPool.Driver.Shm;
@@ -35,6 +36,8 @@ public sealed unsafe class TensorPoolDriver : IDisposable
     private readonly ITransport _transport;
     private readonly bool _ownsTransport;
     private readonly PathPolicyHandle _allowedDirs;
+    private readonly List<DriverClaim> _claims = [];
+    private int _previousDriverPid;
     private readonly ISubscription _control;
     private readonly IPublication _controlOut;
     private readonly IPublication _announceOut;
@@ -57,6 +60,9 @@ public sealed unsafe class TensorPoolDriver : IDisposable
             _allowedDirs = CreateAllowedDirs(options);
             opened.Add(_allowedDirs);
             PrepareBaseDir(options, shm, _allowedDirs);
+            // Claim the namespace before touching anything in it (epoch GC on startup would remove a running
+            // driver's epochs), then the control endpoint (D170).
+            ClaimNamespace(options, shm, opened);
             _ownsTransport = options.Transport is null;
             _transport = options.Transport ?? TransportProviders.Create(options.ControlChannel, new TransportSettings
             {
@@ -70,6 +76,7 @@ public sealed unsafe class TensorPoolDriver : IDisposable
             {
                 opened.Add(_transport);
             }
+            ClaimControlEndpoint(options, shm, _transport, opened);
             // Subscribe before publishing anything: a request sent from now on is seen.
             _control = Open(opened, "driver.control_channel", options.ControlChannel,
                 () => _transport.AddSubscription(options.ControlChannel, (int)options.ControlStreamId));
@@ -79,7 +86,10 @@ public sealed unsafe class TensorPoolDriver : IDisposable
                 () => _transport.AddPublication(options.EffectiveAnnounceChannel, (int)options.EffectiveAnnounceStreamId));
             ulong leaseSeed = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) >> 2;
             uint nodeSeed = (uint)RandomNumberGenerator.GetInt32(0, (int)Leases.NodeIdAllocator.MaxAutomaticId);
-            var ctx = new DriverContext(options, shm, _controlOut, _announceOut, _allowedDirs, _log, leaseSeed, nodeSeed);
+            var ctx = new DriverContext(options, shm, _controlOut, _announceOut, _allowedDirs, _log, leaseSeed, nodeSeed)
+            {
+                DeadPredecessorPid = _previousDriverPid,
+            };
             _conductor = new DriverConductor(ctx, _control) { ShutdownCompleted = () => _completion.TrySetResult() };
             Action<Exception> errors = options.ErrorHandler ?? (e => DriverLog.DutyCycleFailed(_log, e));
             if (options.ThreadingMode == DriverThreadingMode.DedicatedThread)
@@ -106,13 +116,27 @@ public sealed unsafe class TensorPoolDriver : IDisposable
 
     /// <summary>Validate <paramref name="options"/> (copied) and start the driver.</summary>
     /// <exception cref="DriverConfigurationException">The configuration breaks a rule (key, value and rule in the message).</exception>
+    /// <exception cref="DriverAlreadyRunningException">Another driver serves the namespace or the control stream (D170).</exception>
     /// <exception cref="TensorPoolException">The shared-memory base directory or the transport could not be set up.</exception>
     public static TensorPoolDriver Start(DriverOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         DriverOptions copy = options.Clone();
-        copy.Validate();
+        StartupChecks.Run(copy);
         return new TensorPoolDriver(copy);
+    }
+
+    /// <summary>
+    /// Run every check <see cref="Start"/> runs, creating nothing (<c>tp driver --check</c>): the options' rules, the
+    /// permissions mode, the allowed base dirs, whether the namespace directory can be created inside them, the channels
+    /// the transport must accept, and whether another driver already serves the namespace or the control stream.
+    /// </summary>
+    /// <exception cref="DriverConfigurationException">A key's value cannot be used (key, value and rule in the message).</exception>
+    /// <exception cref="DriverAlreadyRunningException">Another driver holds the namespace or the control stream.</exception>
+    public static void Check(DriverOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        StartupChecks.Run(options.Clone());
     }
 
     /// <summary>A copy of the options the driver runs with.</summary>
@@ -168,6 +192,10 @@ public sealed unsafe class TensorPoolDriver : IDisposable
                 _transport.Dispose();
             }
             _allowedDirs.Dispose();
+            for (int i = _claims.Count - 1; i >= 0; i--)
+            {
+                _claims[i].Dispose();
+            }
             DriverLog.Stopped(_log, _options.InstanceId);
         }
     }
@@ -188,8 +216,53 @@ public sealed unsafe class TensorPoolDriver : IDisposable
         }
     }
 
+    /// <summary>The claim on <c>&lt;shm.base_dir&gt;/tensorpool-&lt;user&gt;/&lt;namespace&gt;</c>: one driver per namespace (D170).</summary>
+    private void ClaimNamespace(DriverOptions options, ShmPolicy shm, List<IDisposable> opened)
+    {
+        string nsDir = ShmPaths.NamespaceDir(shm);
+        DriverClaim claim = DriverClaim.Acquire(Path.Combine(nsDir, ClaimFileName), "namespace " + nsDir, options.InstanceId, shm.FileMode);
+        _claims.Add(claim);
+        opened.Add(claim);
+        _previousDriverPid = claim.PreviousHolderPid;
+    }
+
+    /// <summary>
+    /// The claim on a tp:ipc control stream, beside its log (<c>…/ipc/&lt;stream&gt;.driver.claim</c>): two drivers in
+    /// different shm namespaces must not answer one control stream either. Other transports name their endpoints
+    /// their own way; the namespace claim covers them.
+    /// </summary>
+    private void ClaimControlEndpoint(DriverOptions options, ShmPolicy shm, ITransport transport, List<IDisposable> opened)
+    {
+        if (transport is not TpIpcTransport ipc)
+        {
+            return;
+        }
+        string log;
+        try
+        {
+            log = ipc.GetLogPath(options.ControlChannel, (int)options.ControlStreamId);
+        }
+        catch (ArgumentException e)
+        {
+            throw new DriverConfigurationException("driver.control_channel", options.ControlChannel, e.Message, options.OriginOf("driver.control_channel"));
+        }
+        string path = Path.ChangeExtension(log, ControlClaimExtension);
+        string baseDir = ipc.Options.BaseDir;
+        int rc = NativeMethods.tp_region_create_parent_dirs(baseDir, path, shm.DirMode);
+        NativeError.Check(rc, $"creating the directory of {path}");
+        DriverClaim claim = DriverClaim.Acquire(path, $"control stream {options.ControlChannel}:{options.ControlStreamId}", options.InstanceId, shm.FileMode);
+        _claims.Add(claim);
+        opened.Add(claim);
+    }
+
+    /// <summary>The namespace claim's file name: not a stream id, so never taken for a stream directory.</summary>
+    internal const string ClaimFileName = "driver.claim";
+
+    /// <summary>The control stream's claim replaces its log's extension: <c>ipc/1000.driver.claim</c>.</summary>
+    internal const string ControlClaimExtension = ".driver.claim";
+
     /// <summary>shm.allowed_base_dirs, each canonicalised once (§15.21a.5).</summary>
-    private static PathPolicyHandle CreateAllowedDirs(DriverOptions options)
+    internal static PathPolicyHandle CreateAllowedDirs(DriverOptions options)
     {
         TpPathPolicy* raw;
         NativeError.Check(NativeMethods.tp_path_policy_create(&raw), "creating the path policy");

@@ -62,7 +62,7 @@ internal struct TpRegionCreateOptions
     [NativeName("file_mode")]
     public uint FileMode;
 
-    /// <summary>non-zero: reserve and touch every page (policies.prefault_shm, default 1)</summary>
+    /// <summary>non-zero: touch every page (policies.prefault_shm, default 1); space is always reserved</summary>
     [NativeName("prefault")]
     public uint Prefault;
 

@@ -16,9 +16,11 @@
  *   - the file is created exclusively (O_CREAT|O_EXCL|O_NOFOLLOW), its mode
  *     applied with fchmod, sized with ftruncate to exactly the length the
  *     superblock implies (rounded up to the huge page size on hugetlbfs),
- *     mapped read-write, optionally prefaulted (space reserved with
- *     fallocate, then every page touched) and mlocked (failure is fatal:
- *     TP_ERR_MLOCK), and its superblock written (magic last).
+ *     its space reserved with fallocate whatever prefault says (a full
+ *     file system is an error here, never SIGBUS at a later store), mapped
+ *     read-write, optionally prefaulted (every page touched) and mlocked
+ *     (failure is fatal: TP_ERR_MLOCK), and its superblock written (magic
+ *     last).
  *   - require_hugepages: the directory must be on hugetlbfs (statfs magic
  *     HUGETLBFS_MAGIC), else TP_ERR_HUGEPAGES before anything is created.
  *   - any failure after the file was created unlinks it again.
@@ -75,7 +77,7 @@ typedef struct tp_region_create_options_stct
 {
     uint32_t dir_mode;           /* directories below the base dir (default 0700) */
     uint32_t file_mode;          /* the region file (default 0600) */
-    uint32_t prefault;           /* non-zero: reserve and touch every page (policies.prefault_shm, default 1) */
+    uint32_t prefault;           /* non-zero: touch every page (policies.prefault_shm, default 1); space is always reserved */
     uint32_t mlock;              /* non-zero: mlock the mapping; failure is fatal (policies.mlock_shm, default 0) */
     uint32_t require_hugepages;  /* non-zero: the directory must be hugetlbfs (default 0) */
     uint32_t reserved;           /* always 0 */

@@ -27,6 +27,17 @@ internal static class CliErrors
     /// </summary>
     public static int Unexpected(ParseResult parse, TextWriter error, Exception e)
     {
+        if (IsExpected(e))
+        {
+            // A refusal the user can act on (the driver refused the attach, a path or file was refused, another driver
+            // runs): its message alone, no type name and no stack-trace hint, which read as a crash.
+            error.WriteLine($"{CommandPath(parse)}: {e.Message}".ReplaceLineEndings(" "));
+            if (parse.GetValue(TpCommand.Verbose))
+            {
+                error.WriteLine(e.ToString());
+            }
+            return e is TensorPoolPathException or TensorPoolFileFormatException ? TpCommand.ExitBadInput : TpCommand.ExitFailure;
+        }
         string line = $"{CommandPath(parse)}: {e.GetType().Name}: {e.Message}";
         if (e.InnerException is { } inner)
         {
@@ -42,6 +53,10 @@ internal static class CliErrors
             ? TpCommand.ExitBadInput
             : TpCommand.ExitFailure;
     }
+
+    /// <summary>Failures that are answers, not bugs: printed as such.</summary>
+    public static bool IsExpected(Exception e) =>
+        e is DriverClient.DriverAttachException or TensorPoolPathException or TensorPoolFileFormatException or Driver.DriverAlreadyRunningException;
 
     public static int BadInput(ParseResult parse, string command, string subject, string message)
     {

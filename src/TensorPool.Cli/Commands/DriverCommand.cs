@@ -27,13 +27,14 @@ internal static class DriverCommand
         ShmDriverShutdown and removes its files. Logs go to standard output (systemd's format under systemd).
 
         Examples:
-          tp driver --config driver.toml --check
+          tp driver --config driver.toml --check     # every start-up check, nothing created
           tp driver --config driver.toml
           SHM_BASE_DIR=/dev/hugepages tp driver --config driver.toml   # an environment variable overrides a key
 
-        Exit codes: 0 after a clean shutdown or a successful --check; 1 the driver could not start (shared-memory base
-        directory, transport) or failed; 2 bad arguments or an invalid configuration (one line naming the key, its
-        value and the rule).
+        Exit codes: 0 after a clean shutdown or a successful --check; 1 the driver could not start (another driver
+        serves the namespace or control stream, the transport) or failed; 2 bad arguments or an invalid configuration,
+        an unusable base_dir or channel included (one line naming the key, its value and the rule). --check gives the
+        same codes start-up would.
         """;
 
     public static Command Build()
@@ -63,6 +64,19 @@ internal static class DriverCommand
             }
             if (parse.GetValue(check))
             {
+                // Every check start-up runs, creating nothing (D174).
+                try
+                {
+                    TensorPoolDriver.Check(options);
+                }
+                catch (DriverConfigurationException e)
+                {
+                    return CliErrors.BadInput(parse, "driver", "configuration", e.Message);
+                }
+                catch (TensorPoolException e)
+                {
+                    return CliErrors.Failure(parse, "driver", "cannot start", e.Message);
+                }
                 output.WriteLine($"tp driver: {path} is valid: {options.Profiles.Count} profile(s), {options.Streams.Count} stream(s), " +
                     $"control {options.ControlChannel}:{options.ControlStreamId}, shm {options.ShmBaseDir}");
                 return TpCommand.ExitOk;

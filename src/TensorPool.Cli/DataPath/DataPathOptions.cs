@@ -58,7 +58,12 @@ internal sealed class DataPathOptions
         double? seconds = parse.GetValue(Seconds);
         string ns = parse.GetValue(Location.Namespace) ?? ClientOptions.DefaultNamespace; // tp demo picks its own
         string dir = parse.GetValue(Location.ShmDir) ?? ClientOptions.DefaultShmBaseDir;
-        if (frames is < 1)
+        if (parse.GetValue(Stream) == 0)
+        {
+            // 0 asks a driver to allocate an id (driver spec §11); a frame stream needs a real one.
+            error = "--stream 0 is not a pool stream id: give one, e.g. 10000 (STREAM_ID_CONVENTIONS)";
+        }
+        else if (frames is < 1)
         {
             error = $"--frames {frames} must be at least 1";
         }

@@ -30,6 +30,8 @@ internal sealed class ProducerRun
     private readonly byte[] _scratch;
     private ulong _firstTraceId;
     private ulong _lastTraceId;
+    private long _windowPublished;
+    private long _windowTicks;
 
     public ProducerRun(RunSettings settings, FrameSpec frame, double rateHz, int? slots, int waitConsumers, TextWriter output, TextWriter error,
         ProducerControlSettings? control = null)
@@ -98,9 +100,10 @@ internal sealed class ProducerRun
         }
 
         long published = 0;
-        long firstTicks = 0;
-        long lastTicks = 0;
         long started = Stopwatch.GetTimestamp();
+        long lossesBefore = producer.DriverLease?.Losses ?? 0;
+        long losses = lossesBefore;
+        _windowTicks = started;
         long nextReport = started + Stopwatch.Frequency / 2;
         double periodTicks = _rateHz > 0 ? Stopwatch.Frequency / _rateHz : 0;
         long durationTicks = _settings.Duration is { } d ? (long)(d.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
@@ -148,19 +151,27 @@ internal sealed class ProducerRun
                 }
                 producer.Commit(ref claim);
                 published++;
-                lastTicks = Stopwatch.GetTimestamp();
-                if (firstTicks == 0)
-                {
-                    firstTicks = lastTicks;
-                }
+            }
+            if (producer.DriverLease is { } lease && lease.Losses != losses)
+            {
+                // Reported at once, and the run fails: frames are dropped until the driver grants the stream again (D171).
+                losses = lease.Losses;
+                _err.WriteLine($"tp produce: the lease on stream {_settings.StreamId} was lost ({losses} so far): the driver stopped " +
+                    "announcing or revoked it; frames are dropped until it grants the stream again");
+                _err.Flush();
             }
             if (now >= nextReport)
             {
                 nextReport = now + (_settings.Report ? Stopwatch.Frequency / 2 : Stopwatch.Frequency);
-                Report("progress", published, firstTicks, lastTicks, producer);
+                Report("progress", published, started, producer);
             }
         }
-        Report("result", published, firstTicks, lastTicks, producer);
+        Report("result", published, started, producer);
+        if (losses > lossesBefore)
+        {
+            _err.WriteLine($"tp produce: failed: the lease was lost {losses - lossesBefore} time(s) during the run");
+            return TpCommand.ExitFailure;
+        }
         return TpCommand.ExitOk;
     }
 
@@ -189,10 +200,19 @@ internal sealed class ProducerRun
         }
     }
 
-    private void Report(string kind, long published, long firstTicks, long lastTicks, Producer producer)
+    /// <summary>
+    /// Rates are measured: a progress line gives the rate since the previous line (0 when nothing went out), the result
+    /// the rate over the whole run; "seconds" is the run's length so far (D171).
+    /// </summary>
+    private void Report(string kind, long published, long started, Producer producer)
     {
-        double seconds = firstTicks == 0 ? 0 : (double)(lastTicks - firstTicks) / Stopwatch.Frequency;
-        double fps = JsonText.Rate(Math.Max(0, published - 1), seconds);
+        long now = Stopwatch.GetTimestamp();
+        double seconds = (double)(now - started) / Stopwatch.Frequency;
+        double fps = kind == "result"
+            ? JsonText.Rate(published, seconds)
+            : JsonText.Rate(published - _windowPublished, (double)(now - _windowTicks) / Stopwatch.Frequency);
+        _windowPublished = published;
+        _windowTicks = now;
         string json = JsonText.Object(w =>
         {
             w.WriteNumber("published", published);

@@ -1,4 +1,5 @@
 using Tomlyn;
+using Tomlyn.Parsing;
 using Tomlyn.Model;
 
 namespace TensorPool.Driver.Configuration;
@@ -17,6 +18,7 @@ internal static class DriverConfigReader
     /// and not read, so those files load unchanged.
     /// </summary>
     private static readonly string[] IgnoredSections = ["supervisor"];
+    private static readonly TomlSerializerOptions StrictToml = new() { DuplicateKeyHandling = TomlDuplicateKeyHandling.Error };
 
     public static DriverOptions Read(string toml, string source, IReadOnlyDictionary<string, string> environment)
     {
@@ -24,10 +26,19 @@ internal static class DriverConfigReader
         TomlTable root;
         try
         {
-            root = TomlSerializer.Deserialize<TomlTable>(toml) ?? new TomlTable();
+            // The syntax tree's semantic validation first: a key or table given twice is an error naming the second
+            // occurrence's line, never "last one wins" (D173); the model deserializer alone keeps the last.
+            _ = SyntaxParser.ParseStrict(toml, StrictToml, sourceName: "", validate: true);
+            root = TomlSerializer.Deserialize<TomlTable>(toml, StrictToml) ?? new TomlTable();
         }
         catch (TomlException e)
         {
+            throw DriverConfigurationException.Syntax(source, e.Message.ReplaceLineEndings(" ").Trim());
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException or InvalidOperationException)
+        {
+            // The parser's own failures on hostile text, such as "\uD800" (a surrogate is no character; found by the
+            // driver-toml fuzz target): a syntax error to report, never a crash of `tp driver`.
             throw DriverConfigurationException.Syntax(source, e.Message.ReplaceLineEndings(" ").Trim());
         }
 

@@ -12,6 +12,27 @@ internal static class DriverOptionsValidator
     /// <summary>The largest header ring accepted: 2^24 slots (a 4 GiB ring); larger is certainly a typo.</summary>
     public const uint MaxHeaderNslots = 1u << 24;
 
+    /// <summary>Announces at least once a minute: consumers judge freshness by 3 periods (§10.1.1).</summary>
+    public const uint MaxAnnouncePeriodMs = 60_000;
+
+    /// <summary>A keepalive at least once an hour.</summary>
+    public const uint MaxLeaseKeepaliveIntervalMs = 3_600_000;
+
+    /// <summary>At most a thousand missed keepalives before expiry.</summary>
+    public const uint MaxLeaseExpiryGraceIntervals = 1000;
+
+    /// <summary>A lease lives at most 24 h without a keepalive (interval × grace intervals, §4.4).</summary>
+    public const ulong MaxLeaseExpiryMs = 86_400_000;
+
+    /// <summary>A drained shutdown waits at most an hour (§4.13).</summary>
+    public const uint MaxShutdownTimeoutMs = 3_600_000;
+
+    /// <summary>A released node id waits at most 24 h before reuse.</summary>
+    public const uint MaxNodeIdReuseCooldownMs = 86_400_000;
+
+    /// <summary>An epoch directory is kept at most a year by age alone.</summary>
+    public const ulong MaxEpochGcMinAgeNs = 365UL * 86_400 * 1_000_000_000;
+
     public static void Validate(DriverOptions o)
     {
         ArgumentNullException.ThrowIfNull(o);
@@ -59,13 +80,28 @@ internal static class DriverOptionsValidator
                 $"must lie inside one of shm.allowed_base_dirs [{string.Join(", ", o.EffectiveAllowedBaseDirs)}] (driver spec §9)");
         }
 
-        Positive(o, "policies.announce_period_ms", o.AnnouncePeriodMs);
-        Positive(o, "policies.lease_keepalive_interval_ms", o.LeaseKeepaliveIntervalMs);
-        Positive(o, "policies.lease_expiry_grace_intervals", o.LeaseExpiryGraceIntervals);
-        Positive(o, "policies.epoch_gc_keep", o.EpochGcKeep);
-        if (o.EpochGcMinAgeNs is > long.MaxValue)
+        // Every duration is bounded so that no product of them overflows the nanosecond clock (D172).
+        Bounded(o, "policies.announce_period_ms", o.AnnouncePeriodMs, MaxAnnouncePeriodMs);
+        Bounded(o, "policies.lease_keepalive_interval_ms", o.LeaseKeepaliveIntervalMs, MaxLeaseKeepaliveIntervalMs);
+        Bounded(o, "policies.lease_expiry_grace_intervals", o.LeaseExpiryGraceIntervals, MaxLeaseExpiryGraceIntervals);
+        if ((ulong)o.LeaseKeepaliveIntervalMs * o.LeaseExpiryGraceIntervals > MaxLeaseExpiryMs)
         {
-            throw Fail(o, "policies.epoch_gc_min_age_ns", Num(o.EpochGcMinAgeNs.Value), "must be at most 9223372036854775807");
+            throw Fail(o, "policies.lease_expiry_grace_intervals", Num(o.LeaseExpiryGraceIntervals),
+                $"times policies.lease_keepalive_interval_ms ({Num(o.LeaseKeepaliveIntervalMs)}) is a lease expiry of " +
+                $"{Num((ulong)o.LeaseKeepaliveIntervalMs * o.LeaseExpiryGraceIntervals)} ms; it must be at most {Num(MaxLeaseExpiryMs)} ms (24 h)");
+        }
+        Positive(o, "policies.epoch_gc_keep", o.EpochGcKeep);
+        if (o.EpochGcMinAgeNs is > MaxEpochGcMinAgeNs)
+        {
+            throw Fail(o, "policies.epoch_gc_min_age_ns", Num(o.EpochGcMinAgeNs.Value), $"must be at most {Num(MaxEpochGcMinAgeNs)} (one year)");
+        }
+        if (o.ShutdownTimeoutMs > MaxShutdownTimeoutMs)
+        {
+            throw Fail(o, "policies.shutdown_timeout_ms", Num(o.ShutdownTimeoutMs), $"must be at most {Num(MaxShutdownTimeoutMs)} (1 h)");
+        }
+        if (o.NodeIdReuseCooldownMs > MaxNodeIdReuseCooldownMs)
+        {
+            throw Fail(o, "policies.node_id_reuse_cooldown_ms", Num(o.NodeIdReuseCooldownMs), $"must be at most {Num(MaxNodeIdReuseCooldownMs)} (24 h)");
         }
         if (o.ShutdownToken is null || o.ShutdownToken.Length > 1024 || o.ShutdownToken.Any(c => c is < ' ' or > '~'))
         {
@@ -145,6 +181,19 @@ internal static class DriverOptionsValidator
                 throw Fail(o, key + ".stream_id", Num(s.StreamId), $"is already used by streams.{other}");
             }
             ids.Add(s.StreamId, s.Name);
+            // A pool stream's descriptors on the control, announce or QoS stream would be read as control traffic (D177).
+            foreach ((string reserved, uint id) in new[]
+            {
+                ("driver.control_stream_id", o.ControlStreamId),
+                ("driver.announce_stream_id", o.EffectiveAnnounceStreamId),
+                ("driver.qos_stream_id", o.QosStreamId),
+            })
+            {
+                if (s.StreamId == id)
+                {
+                    throw Fail(o, key + ".stream_id", Num(s.StreamId), $"is {reserved}; a pool stream needs an id of its own");
+                }
+            }
             if (s.Profile is not null && !o.Profiles.Any(p => p.Name == s.Profile))
             {
                 throw Fail(o, key + ".profile", s.Profile,
@@ -256,6 +305,14 @@ internal static class DriverOptionsValidator
             dir.Split('/').Any(part => part is "." or ".."))
         {
             throw Fail(o, key, dir, "must be an absolute path without '.' or '..' components or control characters");
+        }
+    }
+
+    private static void Bounded(DriverOptions o, string key, uint value, uint max)
+    {
+        if (value == 0 || value > max)
+        {
+            throw Fail(o, key, Num(value), value == 0 ? "must be at least 1" : $"must be at least 1 and at most {Num(max)}");
         }
     }
 

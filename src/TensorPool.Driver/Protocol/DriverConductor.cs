@@ -80,6 +80,14 @@ internal sealed class DriverConductor : IAgent
             }
             _epochs.CollectGarbage();
         }
+        if (_ctx.Options.EpochGcEnabled && _ctx.DeadPredecessorPid != 0)
+        {
+            // A driver died holding this namespace: every epoch directory it left (of any stream, static or dynamic)
+            // is reclaimed by default, with no manual cleanup (D176). Epochs of a live process are never touched.
+            DriverLog.ReclaimingDeadDriverEpochs(_ctx.Log, _ctx.DeadPredecessorPid);
+            _epochs.TrackLeftovers();
+            _epochs.CollectGarbage();
+        }
         _nextAnnounceNs = _ctx.Now;
         PublishStatus();
     }

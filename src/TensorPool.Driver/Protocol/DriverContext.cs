@@ -37,6 +37,9 @@ internal sealed class DriverContext
 
     public DriverOptions Options { get; }
 
+    /// <summary>The pid of a driver that died holding this namespace (its claim was taken over), 0 otherwise (D176).</summary>
+    public int DeadPredecessorPid { get; init; }
+
     public IClock Clock { get; }
 
     public ShmPolicy Shm { get; }

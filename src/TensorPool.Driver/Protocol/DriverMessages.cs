@@ -138,14 +138,34 @@ internal sealed class DriverMessages
         return _buffer.AsSpan(0, c.EncodedLength);
     }
 
-    /// <summary>ASCII, control characters replaced, at most 1024 bytes (§4.2).</summary>
+    /// <summary>
+    /// ASCII (the schema's varAsciiEncoding), at most the text buffer: "§" is spelt "section " so a client reads
+    /// "(driver spec section 4.4)" rather than "(driver spec ?4.4)" (D179); other characters outside printable ASCII
+    /// become '?'.
+    /// </summary>
     private ReadOnlySpan<byte> Ascii(string text)
     {
-        int n = Math.Min(text.Length, _text.Length);
-        for (int i = 0; i < n; i++)
+        const string Section = "section ";
+        int n = 0;
+        foreach (char c in text)
         {
-            char c = text[i];
-            _text[i] = c is >= ' ' and <= '~' ? (byte)c : (byte)'?';
+            if (c == '§')
+            {
+                if (n + Section.Length > _text.Length)
+                {
+                    break;
+                }
+                for (int k = 0; k < Section.Length; k++)
+                {
+                    _text[n++] = (byte)Section[k];
+                }
+                continue;
+            }
+            if (n == _text.Length)
+            {
+                break;
+            }
+            _text[n++] = c is >= ' ' and <= '~' ? (byte)c : (byte)'?';
         }
         return _text.AsSpan(0, n);
     }

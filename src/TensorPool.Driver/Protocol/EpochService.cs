@@ -114,6 +114,21 @@ internal sealed class EpochService
         }
     }
 
+    /// <summary>Track the epoch directories of every stream directory of the namespace (a dead driver's leftovers, D176).</summary>
+    public void TrackLeftovers()
+    {
+        long now = _ctx.Now;
+        DateTime wallNow = DateTime.UtcNow;
+        foreach (uint streamId in EpochDirectory.StreamIds(_ctx.Shm))
+        {
+            foreach (EpochDirectory.Found found in EpochDirectory.List(_ctx.Shm, streamId))
+            {
+                long ageNs = Math.Max(0, (long)((wallNow - found.LastWriteUtc).Ticks * 100));
+                _ctx.Gc.Track(streamId, found.Epoch, found.Dir, now + Math.Max(0, _ctx.Gc.MinAgeNs - ageNs), CreatorOf(found.Dir));
+            }
+        }
+    }
+
     private EpochGc.Creator CreatorOf(string dir)
     {
         ulong? pid = EpochDirectory.CreatorPid(_ctx.AllowedDirs, dir);

@@ -38,6 +38,29 @@ internal static unsafe class EpochDirectory
         return found;
     }
 
+    /// <summary>The decimal-named stream directories of the namespace (no symlink followed).</summary>
+    public static List<uint> StreamIds(ShmPolicy policy)
+    {
+        var ids = new List<uint>();
+        try
+        {
+            foreach (string dir in Directory.EnumerateDirectories(ShmPaths.NamespaceDir(policy)))
+            {
+                string name = Path.GetFileName(dir);
+                if (name.Length is > 0 and <= 10 && name.All(char.IsAsciiDigit) && new DirectoryInfo(dir).LinkTarget is null &&
+                    uint.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out uint id))
+                {
+                    ids.Add(id);
+                }
+            }
+        }
+        catch (Exception e) when (e is DirectoryNotFoundException or IOException or UnauthorizedAccessException)
+        {
+            // Nothing there, or nothing we may look at.
+        }
+        return ids;
+    }
+
     /// <summary>The highest epoch on disk for the stream, 0 when there is none.</summary>
     public static ulong HighestEpoch(ShmPolicy policy, uint streamId)
     {

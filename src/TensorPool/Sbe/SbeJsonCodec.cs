@@ -65,6 +65,20 @@ public static class SbeJsonCodec
     /// <summary>Encodes a message from its JSON form (an object as <see cref="TryDecode"/> writes it).</summary>
     public static byte[] Encode(JsonElement root)
     {
+        try
+        {
+            return EncodeChecked(root);
+        }
+        catch (InvalidOperationException e)
+        {
+            // System.Text.Json refuses text it parsed but cannot read as a string, such as a lone surrogate
+            // escape ("\ud800") in a key or value (found by the sbe-json fuzz target): bad input, not a crash.
+            throw new SbeJsonException("not valid JSON text: " + e.Message, e);
+        }
+    }
+
+    private static byte[] EncodeChecked(JsonElement root)
+    {
         SbeJson.CheckObject(root, "", TopLevelKeys);
         (ushort schemaId, ushort templateId) = Identify(root);
         int blockLength = SbeSchemas.BlockLengthOf(schemaId, templateId);

@@ -209,6 +209,58 @@ public sealed class ConfigErrorTests
         AssertNames(e, key, "0", "at least 1");
     }
 
+    [TestCase("announce_period_ms = 60001", "policies.announce_period_ms", "60001", "at most 60000")]
+    [TestCase("lease_keepalive_interval_ms = 3600001", "policies.lease_keepalive_interval_ms", "3600001", "at most 3600000")]
+    [TestCase("lease_expiry_grace_intervals = 1001", "policies.lease_expiry_grace_intervals", "1001", "at most 1000")]
+    [TestCase("shutdown_timeout_ms = 3600001", "policies.shutdown_timeout_ms", "3600001", "at most 3600000")]
+    [TestCase("node_id_reuse_cooldown_ms = 86400001", "policies.node_id_reuse_cooldown_ms", "86400001", "at most 86400000")]
+    [TestCase("epoch_gc_min_age_ns = 31536000000000001", "policies.epoch_gc_min_age_ns", "31536000000000001", "at most 31536000000000000")]
+    public void Durations_are_bounded_so_no_product_overflows_D172(string line, string key, string value, string rule)
+    {
+        var e = Fails($"[policies]\n{line}\n" + Profile);
+        AssertNames(e, key, value, rule);
+    }
+
+    /// <summary>The values: interval × grace × 10⁶ wrapped negative and every lease expired at once.</summary>
+    [Test]
+    public void Lease_expiry_of_interval_times_grace_is_bounded_4_4()
+    {
+        var e = Fails("[policies]\nlease_keepalive_interval_ms = 4294967295\nlease_expiry_grace_intervals = 4294967295\n" + Profile);
+        Assert.That(e.Key, Does.StartWith("policies.lease_"));
+        e = Fails("[policies]\nlease_keepalive_interval_ms = 3600000\nlease_expiry_grace_intervals = 1000\n" + Profile);
+        AssertNames(e, "policies.lease_expiry_grace_intervals", "1000", "must be at most 86400000 ms");
+        DriverOptions longest = DriverOptions.FromTomlText("[policies]\nlease_keepalive_interval_ms = 86400\nlease_expiry_grace_intervals = 1000\n" + Profile,
+            "t.toml", new Dictionary<string, string>());
+        Assert.That(longest.LeaseExpiryNs, Is.EqualTo(86_400_000L * 1_000_000L));
+    }
+
+    [TestCase("", 1000u, "driver.control_stream_id")]
+    [TestCase("[driver]\nannounce_stream_id = 1100\n", 1100u, "driver.announce_stream_id")]
+    [TestCase("", 1200u, "driver.qos_stream_id")]
+    public void Control_announce_and_qos_stream_ids_are_refused_as_pool_stream_ids_D177(string driver, uint id, string reserved)
+    {
+        var e = Fails(driver + Profile + $"\n[streams.s]\nstream_id = {id}\nprofile = \"p\"\n");
+        AssertNames(e, "streams.s.stream_id", id.ToString(System.Globalization.CultureInfo.InvariantCulture), reserved);
+    }
+
+    [Test]
+    public void Duplicate_key_is_refused_naming_the_line_of_the_second_D173()
+    {
+        var e = Fails("[driver]\ninstance_id = \"a\"\ninstance_id = \"b\"\n" + Profile);
+        Assert.That(e.Message, Does.StartWith("bad.toml: not valid TOML"));
+        Assert.That(e.Message, Does.Contain("(3,"));
+        Assert.That(e.Message, Does.Contain("instance_id"));
+    }
+
+    [Test]
+    public void Duplicate_table_is_refused_naming_the_line_of_the_second_D173()
+    {
+        var e = Fails("[shm]\nnamespace = \"a\"\n" + Profile + "\n[shm]\nbase_dir = \"/dev/shm\"\n");
+        Assert.That(e.Message, Does.StartWith("bad.toml: not valid TOML"));
+        int line = ("[shm]\nnamespace = \"a\"\n" + Profile + "\n").Split('\n').Length;
+        Assert.That(e.Message, Does.Contain($"({line},"));
+    }
+
     [Test]
     public void Bad_channel_names_the_key()
     {
@@ -229,6 +281,16 @@ public sealed class ConfigErrorTests
         var e = Fails("[driver]\ncontrol_stream_id = \n" + Profile);
         Assert.That(e.Message, Does.StartWith("bad.toml: not valid TOML"));
         Assert.That(e.Message, Does.Contain("(2,"));
+    }
+
+    /// <summary>Found by the driver-toml fuzz target: the TOML parser threw ArgumentOutOfRangeException on a surrogate escape.</summary>
+    [TestCase("[driver]\ninstance_id = \"\\uD800\"\n")]
+    [TestCase("[driver]\ninstance_id = \"\\UDFFF0000\"\n")]
+    [TestCase("[driver]\ninstance_id = \"\\U00110000\"\n")]
+    public void Surrogate_or_out_of_range_escape_is_a_syntax_error_not_a_crash(string toml)
+    {
+        var e = Fails(toml + Profile);
+        Assert.That(e.Message, Does.StartWith("bad.toml: not valid TOML"));
     }
 
     [Test]

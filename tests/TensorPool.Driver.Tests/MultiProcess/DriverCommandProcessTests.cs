@@ -33,6 +33,41 @@ public sealed class DriverCommandProcessTests
         Assert.That(tp.StandardError, Does.Contain(key));
     }
 
+    /// <summary>
+    /// Files `--check` used to pass and start-up then refused (D174): `--check` runs every start-up check and gives the
+    /// exit code start-up gives (2, naming the key), creating nothing.
+    /// </summary>
+    [TestCase("aeron_control_channel", "driver.control_channel")]
+    [TestCase("aeron_announce_channel", "driver.announce_channel")]
+    [TestCase("base_dir_is_a_file", "base_dir")]
+    [TestCase("base_dir_parent_missing", "base_dir")]
+    public void Check_refuses_what_start_up_refuses_with_the_same_exit_code_D174(string name, string key)
+    {
+        using var dir = new TempDirectory();
+        using var driver = new DriverProcess(dir);
+        string toml = File.ReadAllText(driver.ConfigPath);
+        string blocker = Path.Combine(dir.Path, "a-file");
+        File.WriteAllText(blocker, "");
+        toml = name switch
+        {
+            "aeron_control_channel" => toml.Replace("[driver]\n", "[driver]\ncontrol_channel = \"aeron:udp?endpoint=localhost:40123\"\n", StringComparison.Ordinal),
+            "aeron_announce_channel" => toml.Replace("[driver]\n", "[driver]\nannounce_channel = \"aeron:ipc\"\n", StringComparison.Ordinal),
+            "base_dir_is_a_file" => toml.Replace($"base_dir = \"{driver.ShmDir}\"", $"base_dir = \"{blocker}\"", StringComparison.Ordinal),
+            _ => toml.Replace($"base_dir = \"{driver.ShmDir}\"", $"base_dir = \"{dir.Path}/missing/shm\"", StringComparison.Ordinal),
+        };
+        Assert.That(toml, Is.Not.EqualTo(File.ReadAllText(driver.ConfigPath)), "the case changed the configuration");
+        File.WriteAllText(driver.ConfigPath, toml);
+
+        using ChildProcess check = DriverProcess.StartTp("driver", "--config", driver.ConfigPath, "--check");
+        Assert.That(check.WaitForExit(Wait.Patience), Is.EqualTo(2), check.StandardOutput + check.StandardError);
+        Assert.That(check.StandardError, Does.Contain(key));
+        Assert.That(Directory.Exists(driver.ShmDir) || Directory.Exists(driver.IpcDir), Is.False, "--check created nothing");
+
+        using ChildProcess start = DriverProcess.StartTp("driver", "--config", driver.ConfigPath);
+        Assert.That(start.WaitForExit(Wait.Patience), Is.EqualTo(2), start.StandardOutput + start.StandardError);
+        Assert.That(start.StandardError, Does.Contain(key));
+    }
+
     [Test]
     public void Missing_configuration_file_exits_2()
     {
