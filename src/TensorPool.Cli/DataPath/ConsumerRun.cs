@@ -16,13 +16,13 @@ namespace TensorPool.Cli.DataPath;
 internal sealed class ConsumerRun
 {
     private readonly RunSettings _settings;
-    private readonly IIdleStrategy _idle;
+    private readonly Func<IWaitSource, IIdleStrategy> _idle;
     private readonly TextWriter _out;
     private readonly TextWriter _err;
     private readonly ConsumerControlSettings _control;
     private readonly ProgressTally? _progress;
 
-    public ConsumerRun(RunSettings settings, IIdleStrategy idle, TextWriter output, TextWriter error, ConsumerControlSettings? control = null)
+    public ConsumerRun(RunSettings settings, Func<IWaitSource, IIdleStrategy> idle, TextWriter output, TextWriter error, ConsumerControlSettings? control = null)
     {
         _settings = settings;
         _control = control ?? ConsumerControlSettings.Default;
@@ -37,6 +37,8 @@ internal sealed class ConsumerRun
         using var stop = new StopSignal(_settings.Report);
         using TensorPoolClient client = TensorPoolClient.Connect(_settings.CreateClientOptions());
         using Consumer consumer = client.AddConsumer(BuildConsumerOptions());
+        IIdleStrategy idle = _idle(consumer.WaitSource);
+        using var disposeIdle = idle as IDisposable;
         var stats = new ConsumerStats();
         var handler = new VerifyingHandler(stats);
         if (_settings.Report)
@@ -54,7 +56,7 @@ internal sealed class ConsumerRun
         while (!stop.IsSet)
         {
             int work = consumer.Poll(ref handler, 64);
-            _idle.Idle(work);
+            idle.Idle(work);
             long now = Stopwatch.GetTimestamp();
             if (now - started >= durationTicks)
             {

@@ -1,4 +1,3 @@
-using TensorPool.Agents;
 using TensorPool.Client;
 
 namespace TensorPool.Cli.DataPath;
@@ -38,7 +37,6 @@ internal sealed record RunSettings
         {
             ShmBaseDir = ShmDir,
             Namespace = Namespace,
-            ConductorIdleStrategy = new BackoffIdleStrategy(),
         };
         if (DriverChannel is not null)
         {

@@ -99,6 +99,9 @@ public sealed class WaitingIdleStrategy : IIdleStrategy, IDisposable
 
     public void Reset() => _idleSinceTicks = 0;
 
+    /// <summary>End a sleep in progress (or the next one) from any thread: a runner closing, work queued.</summary>
+    public void Wake() => _source.Wake();
+
     /// <summary>Drop the cancellation registration.</summary>
     public void Dispose() => _registration.Dispose();
 }
