@@ -29,9 +29,9 @@ public sealed unsafe partial class Consumer : IDisposable
 {
     private readonly ClientConductor _conductor;
     private ISubscription _descriptors;
-    private readonly MappingMailbox _mailbox = new();
     // The streams this consumer's polls read: descriptors, and progress when asked for (kept current on a switch).
     private readonly SubscriptionWaitSet _waitSet = new();
+    private readonly MappingMailbox _mailbox;
     private readonly TpFrame* _frame;
     private readonly ulong _maxGap;
     private ConsumerMapping _mapping = ConsumerMapping.Unmapped;
@@ -51,6 +51,7 @@ public sealed unsafe partial class Consumer : IDisposable
         _conductor = conductor;
         _descriptors = descriptors;
         _waitSet.Add(descriptors);
+        _mailbox = new MappingMailbox { Poller = _waitSet };
         StreamId = options.StreamId;
         _consumerId = consumerId;
         _clock = conductor.Timing.Clock;
