@@ -22,7 +22,7 @@ public class SubscriptionWaitSetTests
         using var transport = new TpIpcTransport(new TpIpcOptions { BaseDir = dir.Path, LogCapacity = 64 * 1024 });
         using ISubscription a = transport.AddSubscription(Channel, 1);
         using ISubscription b = transport.AddSubscription(Channel, 2);
-        using IPublication pb = transport.AddPublication(Channel, 2);
+        using TpIpcPublication pb = transport.AddPublication(Channel, 2);
         var set = new SubscriptionWaitSet();
         set.Add(a);
         set.Add(b);
@@ -79,7 +79,7 @@ public class SubscriptionWaitSetTests
     {
         using var dir = new TempDirectory();
         using var transport = new TpIpcTransport(new TpIpcOptions { BaseDir = dir.Path, LogCapacity = 64 * 1024 });
-        ISubscription a = transport.AddSubscription(Channel, 1);
+        TpIpcSubscription a = transport.AddSubscription(Channel, 1);
         var set = new SubscriptionWaitSet();
         set.Add(a);
         var waiter = new Thread(() => set.WaitForMessages(-1)) { IsBackground = true };
