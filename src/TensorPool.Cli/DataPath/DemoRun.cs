@@ -52,7 +52,7 @@ internal sealed class DemoRun
             "--report",
             .. DriverArguments.For(_settings),
         ];
-        Human.WriteLine($"tp demo: 1 producer and {_consumers} consumer processes, {_frame.Describe()} frames, " +
+        Human.WriteLine($"tp demo: 1 producer and {_consumers} consumer processes (idle: {_idle}), {_frame.Describe()} frames, " +
             (_rate > 0 ? string.Create(CultureInfo.InvariantCulture, $"{_rate} Hz") : "as fast as possible") + ", " + Limits() + $"; shared memory in {namespaceDir}" +
             (_driver.Mode == "none" ? "; no driver" : $"; {_driver.Mode} driver on {_settings.DriverChannel} stream {_settings.DriverStreamId}"));
 

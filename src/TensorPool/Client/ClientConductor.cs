@@ -34,6 +34,9 @@ internal sealed class ClientConductor : IAgent
     /// </summary>
     internal const long HousekeepingPeriodNs = 100_000_000;
 
+    /// <summary>With a clock other than the monotonic one (a test's manual clock) the conductor sleeps at most this long.</summary>
+    private const long InjectedClockSleepNs = 1_000_000;
+
     private readonly ClientTiming _timing;
     private readonly ISubscription _control;
     private readonly ISubscription _qos;
@@ -448,6 +451,10 @@ internal sealed class ClientConductor : IAgent
             if (left <= 0)
             {
                 return; // a timer is due: run the duty cycle
+            }
+            if (conductor._timing.Clock is not Time.MonotonicClock)
+            {
+                left = Math.Min(left, InjectedClockSleepNs); // deadlines on an injected clock (tests) cannot be slept to
             }
             conductor._waitSet.WaitForMessages(timeoutNs < 0 ? left : Math.Min(left, timeoutNs));
         }
