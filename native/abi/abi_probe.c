@@ -120,6 +120,7 @@ int main(void)
     printf("enum tp_log_open_result_t TP_LOG_OPENED_CREATED %llu\n", (unsigned long long)TP_LOG_OPENED_CREATED);
     printf("enum tp_log_wait_result_t TP_LOG_WAIT_TIMED_OUT %llu\n", (unsigned long long)TP_LOG_WAIT_TIMED_OUT);
     printf("enum tp_log_wait_result_t TP_LOG_WAIT_READY %llu\n", (unsigned long long)TP_LOG_WAIT_READY);
+    printf("enum tp_log_wait_limits_t TP_LOG_WAIT_MAX_SUBSCRIPTIONS %llu\n", (unsigned long long)TP_LOG_WAIT_MAX_SUBSCRIPTIONS);
     printf("enum tp_log_defaults_t TP_LOG_DEFAULT_STALL_TIMEOUT_MS %llu\n", (unsigned long long)TP_LOG_DEFAULT_STALL_TIMEOUT_MS);
     printf("enum tp_log_defaults_t TP_LOG_POLL_BATCH %llu\n", (unsigned long long)TP_LOG_POLL_BATCH);
     printf("struct tp_log_claim_t %zu\n", sizeof(tp_log_claim_t));

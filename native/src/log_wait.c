@@ -7,10 +7,12 @@
 #include "log_internal.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <limits.h>
 #include <linux/futex.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 int tp_log_futex_wake_all(tp_log_t *log)
@@ -109,57 +111,198 @@ static int tp_log_spin_for_commit(const tp_log_subscription_t *sub)
     return 0;
 }
 
-int tp_log_subscription_wait(tp_log_subscription_t *subscription, int64_t timeout_ns)
+int tp_log_doorbell_ring(uint32_t *doorbell)
 {
-    if (subscription == NULL)
+    if (doorbell == NULL)
     {
-        return TP_ERR_SET(TP_ERR_INVALID_ARGUMENT, "subscription must not be NULL");
+        return TP_ERR_SET(TP_ERR_INVALID_ARGUMENT, "doorbell must not be NULL");
     }
-    tp_log_subscription_t *sub = subscription;
-    if (sub->batch_next < sub->batch_count)
+    /* Change first, then wake: a waiter that compares after the change does not sleep. */
+    __atomic_fetch_add(doorbell, 1u, __ATOMIC_SEQ_CST);
+    if (syscall(SYS_futex, doorbell, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0) < 0)
     {
-        return TP_LOG_WAIT_READY;
+        return TP_ERR_SET(TP_ERR_IO, "FUTEX_WAKE (doorbell): %s", strerror(errno));
     }
+    return 0;
+}
+
+#if defined(SYS_futex_waitv)
+#define TP_LOG_HAVE_FUTEX_WAITV 1
+#else
+#define TP_LOG_HAVE_FUTEX_WAITV 0
+#endif
+
+enum
+{
+    /* Without futex_waitv (old kernels, some emulators) a set of words is watched by sleeping on one in slices. */
+    TP_LOG_FALLBACK_SLICE_NS = 1000 * 1000
+};
+
+/* The words one sleep waits on: every distinct log futex of the set, then the doorbell. */
+typedef struct tp_log_wait_words_stct
+{
+    struct futex_waitv waiters[TP_LOG_WAIT_MAX_SUBSCRIPTIONS + 1];
+    int count;
+} tp_log_wait_words_t;
+
+static void tp_log_words_add(tp_log_wait_words_t *words, const uint32_t *word, uint32_t expected, uint32_t flags)
+{
+    for (int i = 0; i < words->count; i++)
+    {
+        if (words->waiters[i].uaddr == (uint64_t)(uintptr_t)word)
+        {
+            return; /* two subscriptions of one log: one futex word, armed once is enough */
+        }
+    }
+    struct futex_waitv *w = &words->waiters[words->count++];
+    w->val = expected;
+    w->uaddr = (uint64_t)(uintptr_t)word;
+    w->flags = flags;
+    w->__reserved = 0;
+}
+
+static int tp_log_any_ready(tp_log_subscription_t *const *subs, int32_t count)
+{
+    for (int32_t i = 0; i < count; i++)
+    {
+        if (subs[i]->batch_next < subs[i]->batch_count || tp_log_ready(subs[i]))
+        {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Sleep on the words until one changes, is woken, or the absolute monotonic time `wake_at` passes. Returns 0 or -errno. */
+static int tp_log_sleep_on(const tp_log_wait_words_t *words, int64_t wake_at, int64_t now)
+{
+    if (words->count == 0)
+    {
+        /* Nothing to wake on (an empty set, no doorbell): a plain sleep to the deadline. */
+        struct timespec abs = { (time_t)(wake_at / 1000000000LL), (long)(wake_at % 1000000000LL) };
+        int rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &abs, NULL);
+        return rc == 0 ? -ETIMEDOUT : -rc;
+    }
+    static int no_waitv; /* set once when the kernel lacks futex_waitv; benign race, any value is correct */
+    if (words->count > 1 && TP_LOG_HAVE_FUTEX_WAITV && !__atomic_load_n(&no_waitv, __ATOMIC_RELAXED))
+    {
+#if TP_LOG_HAVE_FUTEX_WAITV
+        struct timespec abs = { (time_t)(wake_at / 1000000000LL), (long)(wake_at % 1000000000LL) };
+        long rc = syscall(SYS_futex_waitv, words->waiters, (unsigned int)words->count, 0u,
+            wake_at == INT64_MAX ? NULL : &abs, (int)CLOCK_MONOTONIC);
+        if (rc >= 0)
+        {
+            return 0;
+        }
+        if (errno != ENOSYS)
+        {
+            return -errno;
+        }
+        __atomic_store_n(&no_waitv, 1, __ATOMIC_RELAXED);
+#endif
+    }
+    /* One word (or no futex_waitv): FUTEX_WAIT on the first; several are then re-checked every slice. */
+    const struct futex_waitv *w = &words->waiters[0];
+    int64_t until = wake_at;
+    if (words->count > 1 && until - now > TP_LOG_FALLBACK_SLICE_NS)
+    {
+        until = now + TP_LOG_FALLBACK_SLICE_NS;
+    }
+    int64_t sleep_ns = until > now ? until - now : 0;
+    struct timespec rel = { (time_t)(sleep_ns / 1000000000LL), (long)(sleep_ns % 1000000000LL) };
+    int op = (w->flags & FUTEX_PRIVATE_FLAG) != 0 ? FUTEX_WAIT_PRIVATE : FUTEX_WAIT;
+    long rc = syscall(SYS_futex, (uint32_t *)(uintptr_t)w->uaddr, op, (uint32_t)w->val,
+        until == INT64_MAX ? NULL : &rel, NULL, 0);
+    return rc < 0 ? -errno : 0; /* a fallback slice that ends is a timeout: the caller re-checks everything */
+}
+
+int tp_log_wait_any(
+    tp_log_subscription_t *const *subscriptions,
+    int32_t count,
+    const uint32_t *doorbell,
+    uint32_t doorbell_seen,
+    int64_t timeout_ns)
+{
+    if ((subscriptions == NULL && count > 0) || count < 0 || count > TP_LOG_WAIT_MAX_SUBSCRIPTIONS)
+    {
+        return TP_ERR_SET(TP_ERR_INVALID_ARGUMENT, "count must be 0..%d with a subscription array, got %d",
+            (int)TP_LOG_WAIT_MAX_SUBSCRIPTIONS, (int)count);
+    }
+    if (count == 0 && doorbell == NULL && timeout_ns < 0)
+    {
+        return TP_ERR_SET(TP_ERR_INVALID_ARGUMENT, "nothing to wait for: no subscription, no doorbell, no timeout");
+    }
+    for (int32_t i = 0; i < count; i++)
+    {
+        if (subscriptions[i] == NULL)
+        {
+            return TP_ERR_SET(TP_ERR_INVALID_ARGUMENT, "subscription %d must not be NULL", (int)i);
+        }
+    }
+    tp_log_subscription_t *const *subs = subscriptions;
     int64_t now = tp_log_now_ns();
     const int64_t deadline = timeout_ns < 0 || timeout_ns > INT64_MAX - now ? INT64_MAX : now + timeout_ns;
     int64_t pending_slice = TP_LOG_PENDING_FIRST_SLICE_NS;
     int spun = 0;
+    tp_log_wait_words_t words;
     for (;;)
     {
-        if (tp_log_ready(sub))
+        if (tp_log_any_ready(subs, count))
         {
             return TP_LOG_WAIT_READY;
         }
-        int64_t wake_at = deadline;
-        int pending = tp_log_claim_pending(sub);
-        if (pending)
+        if (doorbell != NULL && __atomic_load_n(doorbell, __ATOMIC_SEQ_CST) != doorbell_seen)
         {
-            /* Claimed, not committed: poll must get the chance to skip it at its stall deadline. */
-            int64_t stall_deadline = tp_log_stall_track(sub, now);
-            if (now >= stall_deadline)
+            return TP_LOG_WAIT_TIMED_OUT; /* rung since the caller looked: it has something to re-check */
+        }
+        int64_t wake_at = deadline;
+        for (int32_t i = 0; i < count; i++)
+        {
+            if (tp_log_claim_pending(subs[i]))
             {
-                return TP_LOG_WAIT_READY;
+                /* Claimed, not committed: poll must get the chance to skip it at its stall deadline. */
+                int64_t stall_deadline = tp_log_stall_track(subs[i], now);
+                if (now >= stall_deadline)
+                {
+                    return TP_LOG_WAIT_READY;
+                }
+                wake_at = stall_deadline < wake_at ? stall_deadline : wake_at;
             }
-            wake_at = stall_deadline < wake_at ? stall_deadline : wake_at;
         }
         if (now >= deadline)
         {
             return TP_LOG_WAIT_TIMED_OUT;
         }
-        uint32_t armed = tp_log_arm(sub->log);
-        if (tp_log_ready(sub))
+        words.count = 0;
+        for (int32_t i = 0; i < count; i++)
+        {
+            tp_log_words_add(&words, tp_log_futex_ptr(subs[i]->log), tp_log_arm(subs[i]->log), FUTEX_32);
+        }
+        if (doorbell != NULL)
+        {
+            tp_log_words_add(&words, doorbell, doorbell_seen, FUTEX_32 | FUTEX_PRIVATE_FLAG);
+        }
+        if (tp_log_any_ready(subs, count))
         {
             return TP_LOG_WAIT_READY;
         }
-        /* The tail again, after the flag: a claim made before it may be committed without a wake. */
-        if (tp_log_claim_pending(sub))
+        /* The tails again, after the flags: a claim made before them may be committed without a wake. */
+        int pending = 0;
+        for (int32_t i = 0; i < count && !pending; i++)
+        {
+            pending = tp_log_claim_pending(subs[i]);
+        }
+        if (pending)
         {
             if (!spun)
             {
                 spun = 1;
-                if (tp_log_spin_for_commit(sub))
+                for (int32_t i = 0; i < count; i++)
                 {
-                    return TP_LOG_WAIT_READY;
+                    if (tp_log_claim_pending(subs[i]) && tp_log_spin_for_commit(subs[i]))
+                    {
+                        return TP_LOG_WAIT_READY;
+                    }
                 }
                 now = tp_log_now_ns();
             }
@@ -167,20 +310,26 @@ int tp_log_subscription_wait(tp_log_subscription_t *subscription, int64_t timeou
             wake_at = slice_end < wake_at ? slice_end : wake_at;
             pending_slice = pending_slice * 2 < TP_LOG_PENDING_MAX_SLICE_NS ? pending_slice * 2 : TP_LOG_PENDING_MAX_SLICE_NS;
         }
-        int64_t sleep_ns = wake_at > now ? wake_at - now : 0;
-        struct timespec ts = { (time_t)(sleep_ns / 1000000000LL), (long)(sleep_ns % 1000000000LL) };
-        long rc = syscall(SYS_futex, tp_log_futex_ptr(sub->log), FUTEX_WAIT, armed, &ts, NULL, 0);
-        int e = rc < 0 ? errno : 0;
+        int rc = tp_log_sleep_on(&words, wake_at, now);
         now = tp_log_now_ns();
-        if (rc < 0 && e == ETIMEDOUT)
+        if (rc == -ETIMEDOUT)
         {
             continue; /* re-evaluate: the deadline, a stall deadline or a pending slice passed */
         }
-        if (rc < 0 && e != EAGAIN && e != EINTR)
+        if (rc < 0 && rc != -EAGAIN && rc != -EINTR)
         {
-            return TP_ERR_SET(TP_ERR_IO, "FUTEX_WAIT: %s", strerror(e));
+            return TP_ERR_SET(TP_ERR_IO, "futex wait: %s", strerror(-rc));
         }
-        /* Woken, or the word moved before we slept: ready, or interrupted. */
-        return tp_log_ready(sub) ? TP_LOG_WAIT_READY : TP_LOG_WAIT_TIMED_OUT;
+        /* Woken, or a word moved before we slept: ready, or interrupted (a doorbell, a wake of the log). */
+        return tp_log_any_ready(subs, count) ? TP_LOG_WAIT_READY : TP_LOG_WAIT_TIMED_OUT;
     }
+}
+
+int tp_log_subscription_wait(tp_log_subscription_t *subscription, int64_t timeout_ns)
+{
+    if (subscription == NULL)
+    {
+        return TP_ERR_SET(TP_ERR_INVALID_ARGUMENT, "subscription must not be NULL");
+    }
+    return tp_log_wait_any(&subscription, 1, NULL, 0, timeout_ns);
 }

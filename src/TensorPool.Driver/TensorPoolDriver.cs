@@ -39,6 +39,7 @@ public sealed unsafe class TensorPoolDriver : IDisposable
     private readonly List<DriverClaim> _claims = [];
     private int _previousDriverPid;
     private readonly ISubscription _control;
+    private readonly SubscriptionWaitSet _waitSet = new();
     private readonly IPublication _controlOut;
     private readonly IPublication _announceOut;
     private readonly DriverConductor _conductor;
@@ -94,7 +95,7 @@ public sealed unsafe class TensorPoolDriver : IDisposable
             Action<Exception> errors = options.ErrorHandler ?? (e => DriverLog.DutyCycleFailed(_log, e));
             if (options.ThreadingMode == DriverThreadingMode.DedicatedThread)
             {
-                _runner = new AgentRunner(new DrainingAgent(this), options.IdleStrategy ?? new BackoffIdleStrategy(), errors);
+                _runner = new AgentRunner(new DrainingAgent(this), options.IdleStrategy ?? CreateWaitingStrategy(options), errors);
                 _runner.Start();
             }
             else
@@ -165,7 +166,23 @@ public sealed unsafe class TensorPoolDriver : IDisposable
     }
 
     /// <summary>Begin a drained shutdown (§4.13) as an accepted ShmDriverShutdownRequest would; thread-safe.</summary>
-    public void RequestShutdown() => Interlocked.Exchange(ref _drainRequested, 1);
+    public void RequestShutdown()
+    {
+        Interlocked.Exchange(ref _drainRequested, 1);
+        _waitSet.Wake(); // the duty cycle takes it now, not at its next timer
+    }
+
+    /// <summary>
+    /// The default: sleep on the control stream between duty cycles, waking for a request at once and for the timers
+    /// (announces, keepalive expiry, epoch GC) at least every quarter of the shorter period, and at most every 100 ms.
+    /// </summary>
+    private WaitingIdleStrategy CreateWaitingStrategy(DriverOptions options)
+    {
+        _waitSet.Add(_control);
+        long periodMs = Math.Min(options.AnnouncePeriodMs, options.LeaseKeepaliveIntervalMs);
+        var tick = TimeSpan.FromMilliseconds(Math.Clamp(periodMs / 4, 1, 100));
+        return new WaitingIdleStrategy(_waitSet, WaitingIdleStrategy.DefaultSpinWindow, tick);
+    }
 
     /// <summary>Shut down now: final announce, ShmDriverShutdown(NORMAL), epoch directories removed, transport closed.</summary>
     public void Dispose()

@@ -67,7 +67,7 @@ public class CommandConventionTests
     [TestCase("produce --shape 0x4", "shape")]
     [TestCase("produce --namespace .hidden", "--namespace '.hidden' must be")]
     [TestCase("consume --frames 0", "--frames 0 must be at least 1")]
-    [TestCase("consume --idle nap", "--idle 'nap' must be spin, yield or backoff")]
+    [TestCase("consume --idle nap", "--idle 'nap' must be wait, spin, yield or backoff")]
     [TestCase("consume --shm-dir relative", "--shm-dir 'relative' must be an absolute path")]
     [TestCase("shm inspect /nonexistent/header.ring", "/nonexistent/header.ring")]
     [TestCase("shm", "Required command was not provided")]

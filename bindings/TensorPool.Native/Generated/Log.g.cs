@@ -34,6 +34,14 @@ internal enum TpLogWaitResult : uint
     Ready = 1,
 }
 
+[NativeName("tp_log_wait_limits_t")]
+internal enum TpLogWaitLimits : uint
+{
+    /// <summary>subscriptions one tp_log_wait_any call watches</summary>
+    [NativeName("TP_LOG_WAIT_MAX_SUBSCRIPTIONS")]
+    MaxSubscriptions = 64,
+}
+
 [NativeName("tp_log_defaults_t")]
 internal enum TpLogDefaults : uint
 {
@@ -389,6 +397,35 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     internal static partial int tp_log_subscription_wait(TpLogSubscription* subscription, long timeoutNs);
+
+    /// <summary>
+    /// Sleep until any of `count` subscriptions has work (as tp_log_subscription_wait),
+    /// or the process-private word `doorbell` (NULL: none) no longer holds
+    /// `doorbell_seen`, or `timeout_ns` passes (negative: no timeout). One sleep
+    /// watches every log's futex word and the doorbell at once (futex_waitv;
+    /// without it, kernels before 5.16 and some emulators, the words are re-checked
+    /// every millisecond). Read the doorbell before looking at whatever it guards
+    /// and pass that value: a ring after the look ends the wait at once, so no
+    /// wake-up is lost. Each subscription is used by the calling thread for the
+    /// call (one thread at a time, as for poll). Returns TP_LOG_WAIT_READY when a
+    /// subscription has work, TP_LOG_WAIT_TIMED_OUT otherwise (the timeout, the
+    /// doorbell, tp_log_wake_waiters or a signal: re-check and call again),
+    /// TP_ERR_INVALID_ARGUMENT (count outside 0..TP_LOG_WAIT_MAX_SUBSCRIPTIONS, a
+    /// NULL subscription, nothing to wait for) or TP_ERR_IO.
+    /// </summary>
+    [LibraryImport(LibraryName)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    internal static partial int tp_log_wait_any(TpLogSubscription** subscriptions, int count, uint* doorbell, uint doorbellSeen, long timeoutNs);
+
+    /// <summary>
+    /// Ring a doorbell of tp_log_wait_any: change the word, then wake every thread
+    /// of this process waiting on it. Safe from any thread (a cancellation, a
+    /// Dispose, work queued for the waiter). Returns 0, TP_ERR_INVALID_ARGUMENT or
+    /// TP_ERR_IO.
+    /// </summary>
+    [LibraryImport(LibraryName)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    internal static partial int tp_log_doorbell_ring(uint* doorbell);
 
     /// <summary>
     /// Give up the backlog: pass over the messages not yet handed over (copies

@@ -101,6 +101,8 @@
  * rarely used backstop. With no sleeper, offer makes no system call and no
  * locked instruction besides the claim. A sleeper that dies leaves the bit
  * set until the next commit clears it: one wasted wake, then none.
+ * A thread following several logs (tp_log_wait_any) flags each, re-checks
+ * each, and sleeps once on all their words and its doorbell (futex_waitv).
  *
  * Residual risk: a publisher stopped between its guard check and a store
  * (of payload, header or the commit's state word), for as long as it takes
@@ -138,6 +140,11 @@ typedef enum tp_log_wait_result_en
     TP_LOG_WAIT_TIMED_OUT = 0,  /* or interrupted by tp_log_wake_waiters / a signal: call again */
     TP_LOG_WAIT_READY = 1       /* poll has work: a committed record, a lap, or an expired stall */
 } tp_log_wait_result_t;
+
+typedef enum tp_log_wait_limits_en
+{
+    TP_LOG_WAIT_MAX_SUBSCRIPTIONS = 64  /* subscriptions one tp_log_wait_any call watches */
+} tp_log_wait_limits_t;
 
 typedef enum tp_log_defaults_en
 {
@@ -363,6 +370,36 @@ TP_EXPORT TP_TRIVIAL int32_t tp_log_subscription_consume(tp_log_subscription_t *
  * TP_ERR_IO.
  */
 TP_EXPORT int tp_log_subscription_wait(tp_log_subscription_t *subscription, int64_t timeout_ns);
+
+/*
+ * Sleep until any of `count` subscriptions has work (as tp_log_subscription_wait),
+ * or the process-private word `doorbell` (NULL: none) no longer holds
+ * `doorbell_seen`, or `timeout_ns` passes (negative: no timeout). One sleep
+ * watches every log's futex word and the doorbell at once (futex_waitv;
+ * without it, kernels before 5.16 and some emulators, the words are re-checked
+ * every millisecond). Read the doorbell before looking at whatever it guards
+ * and pass that value: a ring after the look ends the wait at once, so no
+ * wake-up is lost. Each subscription is used by the calling thread for the
+ * call (one thread at a time, as for poll). Returns TP_LOG_WAIT_READY when a
+ * subscription has work, TP_LOG_WAIT_TIMED_OUT otherwise (the timeout, the
+ * doorbell, tp_log_wake_waiters or a signal: re-check and call again),
+ * TP_ERR_INVALID_ARGUMENT (count outside 0..TP_LOG_WAIT_MAX_SUBSCRIPTIONS, a
+ * NULL subscription, nothing to wait for) or TP_ERR_IO.
+ */
+TP_EXPORT int tp_log_wait_any(
+    tp_log_subscription_t *const *subscriptions,
+    int32_t count,
+    const uint32_t *doorbell,
+    uint32_t doorbell_seen,
+    int64_t timeout_ns);
+
+/*
+ * Ring a doorbell of tp_log_wait_any: change the word, then wake every thread
+ * of this process waiting on it. Safe from any thread (a cancellation, a
+ * Dispose, work queued for the waiter). Returns 0, TP_ERR_INVALID_ARGUMENT or
+ * TP_ERR_IO.
+ */
+TP_EXPORT int tp_log_doorbell_ring(uint32_t *doorbell);
 
 /*
  * Give up the backlog: pass over the messages not yet handed over (copies

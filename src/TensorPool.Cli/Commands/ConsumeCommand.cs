@@ -29,7 +29,7 @@ internal static class ConsumeCommand
         var o = new DataPathOptions();
         var driver = new DriverArguments();
         var noVerify = new Option<bool>("--no-verify") { Description = "Count frames without checking their content (a stage's output, e.g. tp relay or tp join)." };
-        var idle = new Option<string>("--idle") { Description = "When no frame is waiting: spin, yield (default) or backoff.", DefaultValueFactory = _ => "yield" };
+        var idle = new Option<string>("--idle") { Description = IdleChoice.Help, DefaultValueFactory = _ => IdleChoice.Default };
         var command = new Command("consume", "Read a stream's frames in place and verify them (the consuming half of tp demo).\n" + Help);
         var control = new ControlOptions();
         o.AddCommon(command);
@@ -46,16 +46,10 @@ internal static class ConsumeCommand
                 return CliErrors.BadInput(parse, "consume", "arguments", error);
             }
             settings = driver.Apply(parse, settings);
-            IIdleStrategy? strategy = parse.GetValue(idle) switch
-            {
-                "spin" => BusySpinIdleStrategy.Instance,
-                "yield" => YieldingIdleStrategy.Instance,
-                "backoff" => new BackoffIdleStrategy(),
-                _ => null,
-            };
+            Func<IWaitSource, IIdleStrategy>? strategy = IdleChoice.Parse(parse.GetValue(idle));
             if (strategy is null)
             {
-                return CliErrors.BadInput(parse, "consume", "arguments", $"--idle '{parse.GetValue(idle)}' must be spin, yield or backoff");
+                return CliErrors.BadInput(parse, "consume", "arguments", $"--idle '{parse.GetValue(idle)}' must be wait, spin, yield or backoff");
             }
             return new ConsumerRun(settings, strategy, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, requests,
                 verify: !parse.GetValue(noVerify)).Run();

@@ -35,6 +35,7 @@ internal static class DemoCommand
         var noDriver = new Option<bool>("--no-driver") { Description = "No driver: the producer creates and owns its regions (the wire spec's no-driver deployment)." };
         var config = new Option<string?>("--config") { Description = "Attach through the external `tp driver` this driver.toml describes (its control channel, namespace and first stream)." };
         var consumers = new Option<int>("--consumers") { Description = "Consumer processes.", DefaultValueFactory = _ => 2 };
+        var idle = new Option<string>("--idle") { Description = "The consumers' " + char.ToLowerInvariant(IdleChoice.Help[0]) + IdleChoice.Help[1..], DefaultValueFactory = _ => IdleChoice.Default };
         var command = new Command("demo", "Run a producer and consumers as processes over shared memory and report throughput, latency and drops.\n" + Help);
         command.Options.Add(o.Stream);
         command.Options.Add(o.Frames);
@@ -46,6 +47,7 @@ internal static class DemoCommand
         o.Rate.DefaultValueFactory = _ => DefaultRateHz;
         o.Rate.Description = $"Frames per second (default {DefaultRateHz}); 0 = as fast as possible.";
         command.Options.Add(consumers);
+        command.Options.Add(idle);
         command.Options.Add(noDriver);
         command.Options.Add(config);
         command.SetAction(parse =>
@@ -57,6 +59,12 @@ internal static class DemoCommand
             if (settings is not null && frame is not null && (k < 1 || k > MaxConsumers))
             {
                 error = $"--consumers {k} must be from 1 to {MaxConsumers}";
+                frame = null;
+            }
+            string idleName = parse.GetValue(idle) ?? IdleChoice.Default;
+            if (settings is not null && frame is not null && IdleChoice.Parse(idleName) is null)
+            {
+                error = $"--idle '{idleName}' must be wait, spin, yield or backoff";
                 frame = null;
             }
             if (settings is null || frame is null)
@@ -92,7 +100,7 @@ internal static class DemoCommand
             }
             using (driver)
             {
-                return new DemoRun(driver.Apply(settings), frame, rate, k, driver, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error).Run();
+                return new DemoRun(driver.Apply(settings), frame, rate, k, idleName, driver, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error).Run();
             }
         });
         return command;

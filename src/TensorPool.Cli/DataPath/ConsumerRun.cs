@@ -16,7 +16,7 @@ namespace TensorPool.Cli.DataPath;
 internal sealed class ConsumerRun
 {
     private readonly RunSettings _settings;
-    private readonly IIdleStrategy _idle;
+    private readonly Func<IWaitSource, IIdleStrategy> _idle;
     private readonly TextWriter _out;
     private readonly TextWriter _err;
     private readonly ConsumerControlSettings _control;
@@ -24,7 +24,7 @@ internal sealed class ConsumerRun
 
     private readonly bool _verify;
 
-    public ConsumerRun(RunSettings settings, IIdleStrategy idle, TextWriter output, TextWriter error, ConsumerControlSettings? control = null,
+    public ConsumerRun(RunSettings settings, Func<IWaitSource, IIdleStrategy> idle, TextWriter output, TextWriter error, ConsumerControlSettings? control = null,
         bool verify = true)
     {
         _verify = verify;
@@ -41,6 +41,8 @@ internal sealed class ConsumerRun
         using var stop = new StopSignal(_settings.Report);
         using TensorPoolClient client = TensorPoolClient.Connect(_settings.CreateClientOptions());
         using Consumer consumer = client.AddConsumer(BuildConsumerOptions());
+        IIdleStrategy idle = _idle(consumer.WaitSource);
+        using var disposeIdle = idle as IDisposable;
         var stats = new ConsumerStats();
         var handler = new VerifyingHandler(stats, _verify);
         if (_settings.Report)
@@ -58,7 +60,7 @@ internal sealed class ConsumerRun
         while (!stop.IsSet)
         {
             int work = consumer.Poll(ref handler, 64);
-            _idle.Idle(work);
+            idle.Idle(work);
             long now = Stopwatch.GetTimestamp();
             if (now - started >= durationTicks)
             {

@@ -19,12 +19,14 @@ internal sealed class DemoRun
     private readonly FrameSpec _frame;
     private readonly double _rate;
     private readonly int _consumers;
+    private readonly string _idle;
     private readonly TextWriter _out;
     private readonly TextWriter _err;
     private readonly DemoDriver _driver;
 
-    public DemoRun(RunSettings settings, FrameSpec frame, double rate, int consumers, DemoDriver driver, TextWriter output, TextWriter error)
+    public DemoRun(RunSettings settings, FrameSpec frame, double rate, int consumers, string idle, DemoDriver driver, TextWriter output, TextWriter error)
     {
+        _idle = idle;
         _driver = driver;
         _settings = settings;
         _frame = frame;
@@ -50,7 +52,7 @@ internal sealed class DemoRun
             "--report",
             .. DriverArguments.For(_settings),
         ];
-        Human.WriteLine($"tp demo: 1 producer and {_consumers} consumer processes, {_frame.Describe()} frames, " +
+        Human.WriteLine($"tp demo: 1 producer and {_consumers} consumer processes (idle: {_idle}), {_frame.Describe()} frames, " +
             (_rate > 0 ? string.Create(CultureInfo.InvariantCulture, $"{_rate} Hz") : "as fast as possible") + ", " + Limits() + $"; shared memory in {namespaceDir}" +
             (_driver.Mode == "none" ? "; no driver" : $"; {_driver.Mode} driver on {_settings.DriverChannel} stream {_settings.DriverStreamId}"));
 
@@ -61,7 +63,7 @@ internal sealed class DemoRun
             var consumers = new List<DemoChild>();
             for (int i = 0; i < _consumers; i++)
             {
-                consumers.Add(DemoChild.Start($"consumer {i + 1}", ["consume", .. common, "--idle", "yield"]));
+                consumers.Add(DemoChild.Start($"consumer {i + 1}", ["consume", .. common, "--idle", _idle]));
             }
             children.AddRange(consumers);
             if (!WaitReady(consumers, stop))

@@ -19,6 +19,9 @@ internal sealed class ProducerRun
     /// <summary>Region memory a default ring may take (slots × stride).</summary>
     private const long DefaultRingBudget = 512L << 20;
 
+    /// <summary>The longest sleep of the pacing: the loop checks its stop conditions and reports at least this often.</summary>
+    private static readonly TimeSpan MaxPaceWait = TimeSpan.FromMilliseconds(100);
+
     private readonly RunSettings _settings;
     private readonly FrameSpec _frame;
     private readonly double _rateHz;
@@ -105,7 +108,8 @@ internal sealed class ProducerRun
         long losses = lossesBefore;
         _windowTicks = started;
         long nextReport = started + Stopwatch.Frequency / 2;
-        double periodTicks = _rateHz > 0 ? Stopwatch.Frequency / _rateHz : 0;
+        // Sleeps to each deadline with a short final spin (a camera's frame clock), instead of spinning between frames.
+        Time.RatePacer? pacer = _rateHz > 0 ? new Time.RatePacer(_rateHz) : null;
         long durationTicks = _settings.Duration is { } d ? (long)(d.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
         int ndims = _frame.Dims.Length;
         while (!stop.IsSet && (_settings.Frames is not { } limit || published < limit))
@@ -115,21 +119,9 @@ internal sealed class ProducerRun
             {
                 break;
             }
-            if (periodTicks > 0)
+            if (pacer is not null && !pacer.WaitForNext(MaxPaceWait))
             {
-                long due = started + (long)(published * periodTicks);
-                if (now < due)
-                {
-                    if (due - now > Stopwatch.Frequency / 500)
-                    {
-                        Thread.Sleep(1);
-                    }
-                    else
-                    {
-                        Thread.SpinWait(20);
-                    }
-                    continue;
-                }
+                continue; // woke to check the stop conditions and reports
             }
             if (producer.TryClaim(_frame.Bytes, out FrameClaim claim))
             {
@@ -151,6 +143,7 @@ internal sealed class ProducerRun
                 }
                 producer.Commit(ref claim);
                 published++;
+                pacer?.MarkDone();
             }
             if (producer.DriverLease is { } lease && lease.Losses != losses)
             {

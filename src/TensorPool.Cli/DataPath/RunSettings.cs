@@ -1,4 +1,3 @@
-using TensorPool.Agents;
 using TensorPool.Client;
 
 namespace TensorPool.Cli.DataPath;
@@ -44,7 +43,6 @@ internal sealed record RunSettings
         {
             ShmBaseDir = ShmDir,
             Namespace = Namespace,
-            ConductorIdleStrategy = new BackoffIdleStrategy(),
             TraceNodeId = TraceNodeId,
         };
         if (DriverChannel is not null)

@@ -169,7 +169,10 @@ public sealed class DriverOptions
     /// <summary>Run the duty cycle on the driver's own thread (default) or from the caller through <see cref="TensorPoolDriver.DoWork"/>.</summary>
     public DriverThreadingMode ThreadingMode { get; set; } = DriverThreadingMode.DedicatedThread;
 
-    /// <summary>The driver thread's idle strategy; null is a <see cref="BackoffIdleStrategy"/>.</summary>
+    /// <summary>
+    /// The driver thread's idle strategy; null is a <see cref="WaitingIdleStrategy"/> on the control stream (woken by
+    /// each request, and at least every quarter of the shorter of the announce period and keepalive interval for timers).
+    /// </summary>
     public IIdleStrategy? IdleStrategy { get; set; }
 
     /// <summary>Where the driver logs (attach, detach, expiry, epochs, GC); null logs nothing.</summary>

@@ -85,6 +85,8 @@ public sealed class AgentRunner : IDisposable
     public bool Close(TimeSpan timeout)
     {
         _running = false;
+        // A thread asleep between duty cycles returns now and sees the flag (not at its next timer).
+        (_idle as WaitingIdleStrategy)?.Wake();
         if (Volatile.Read(ref _started) == 0 || _thread == Thread.CurrentThread)
         {
             return true;

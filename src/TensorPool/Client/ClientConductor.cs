@@ -29,6 +29,15 @@ internal sealed class ClientConductor : IAgent
 {
     private const int PollLimit = 32;
 
+    /// <summary>
+    /// The longest sleep between duty cycles: the checks without a deadline of their own (liveness, consumer staleness,
+    /// the driver's leases, a remap request) run at least this often (docs/DECISIONS.md D182).
+    /// </summary>
+    internal const long HousekeepingPeriodNs = 100_000_000;
+
+    /// <summary>With a clock other than the monotonic one (a test's manual clock) the conductor sleeps at most this long.</summary>
+    private const long InjectedClockSleepNs = 1_000_000;
+
     private readonly ClientTiming _timing;
     private readonly ISubscription _control;
     private readonly ISubscription? _driverAnnounces;
@@ -48,6 +57,11 @@ internal sealed class ClientConductor : IAgent
     private readonly long _helloPeriodNs;
     private readonly byte[] _qosConsumerBuffer = new byte[QosConsumerEncoder.MinEncodedLength];
     private TraceLinkQueue? _traceLinks;
+    private readonly SubscriptionWaitSet _waitSet = new();
+    private readonly DeadlineWaitSource _waitSource;
+    private readonly DriverClient.DriverConnection? _driver;
+    // The earliest timer of the last duty cycle (its clock): the conductor sleeps no longer than this.
+    private long _nextDeadlineNs;
     private long _malformedControl;
     private long _offerFailures;
     private long _dutyCycles;
@@ -75,6 +89,10 @@ internal sealed class ClientConductor : IAgent
             _controlOut = Open(opened, transport.AddPublication(options.Channel, options.ControlStreamId));
             _qosOut = Open(opened, transport.AddPublication(options.Channel, options.QosStreamId));
             _metadataOut = Open(opened, transport.AddPublication(options.Channel, options.MetadataStreamId));
+            _waitSet.Add(_control);
+            _waitSet.Add(_qos);
+            _waitSet.Add(_metadata);
+            _waitSource = new DeadlineWaitSource(this);
         }
         catch
         {
@@ -89,7 +107,28 @@ internal sealed class ClientConductor : IAgent
     public string RoleName => "tensorpool-client-conductor";
 
     /// <summary>The driver connection whose duty cycle (attach, keepalives, revocations) runs in this one; null without a driver.</summary>
-    public DriverClient.DriverConnection? Driver { get; init; }
+    public DriverClient.DriverConnection? Driver
+    {
+        get => _driver;
+        init
+        {
+            _driver = value;
+            if (value is not null)
+            {
+                value.AddSubscriptionsTo(_waitSet);
+                value.Waker = _waitSet;
+            }
+        }
+    }
+
+    /// <summary>
+    /// What the conductor's thread sleeps on between duty cycles: its control, QoS, metadata (and driver) streams, up to
+    /// the next timer of the duty cycle; adding or removing a producer or consumer wakes it.
+    /// </summary>
+    public IWaitSource WaitSource => _waitSource;
+
+    /// <summary>Wake the conductor's thread for work queued from another thread.</summary>
+    public void Wake() => _waitSet.Wake();
 
     public ClientTiming Timing => _timing;
 
@@ -109,19 +148,28 @@ internal sealed class ClientConductor : IAgent
     /// <summary>Completed duty cycles (for tests that wait for the conductor to have run).</summary>
     public long DutyCycles => Volatile.Read(ref _dutyCycles);
 
-    public void Add(Producer producer) => _producers.Add(producer);
+    public void Add(Producer producer)
+    {
+        _producers.Add(producer);
+        _waitSet.Wake(); // its first announce is due now
+    }
 
     /// <summary>Take the producer out of the duty cycle; its per-consumer streams are closed on the conductor's thread.</summary>
     public void Remove(Producer producer)
     {
         _producers.Remove(producer);
         _retiredProducers.Enqueue(producer);
+        _waitSet.Wake();
     }
 
     /// <summary>DataSourceAnnounce, DataSourceMeta and meta blobs received on the metadata stream (§10.3).</summary>
     public MetadataCache Metadata => _metadataCache;
 
-    public void Add(Consumer consumer) => _consumers.Add(consumer);
+    public void Add(Consumer consumer)
+    {
+        _consumers.Add(consumer);
+        _waitSet.Wake(); // its hello and QoS are due now
+    }
 
     /// <summary>Take the consumer out of the duty cycle; its tracker is closed on the conductor's thread (next cycle).</summary>
     public void Remove(Consumer consumer)
@@ -130,6 +178,7 @@ internal sealed class ClientConductor : IAgent
         {
             _retired.Enqueue(tracker);
         }
+        _waitSet.Wake();
     }
 
     public void OnStart()
@@ -153,6 +202,7 @@ internal sealed class ClientConductor : IAgent
         work += _metadata.Poll(ref metadata, PollLimit);
 
         long now = _timing.Clock.NanoTime();
+        long next = now + HousekeepingPeriodNs;
         Producer[] producers = _producers.Items;
         for (int i = 0; i < producers.Length; i++)
         {
@@ -162,6 +212,7 @@ internal sealed class ClientConductor : IAgent
                 p.NextAnnounceNs = now + _timing.AnnouncePeriodNs;
                 work += Announce(p, now);
             }
+            next = Math.Min(next, p.NextAnnounceNs);
             if (p.TakePendingMeta() is { } meta)
             {
                 Offer(_metadataOut, meta); // §10.3.2: on change
@@ -186,6 +237,7 @@ internal sealed class ClientConductor : IAgent
                 c.NextQosNs = now + _timing.QosPeriodNs;
                 work += SendQos(c);
             }
+            next = Math.Min(next, c.NextQosNs);
             if (c.Control is { } cc && now >= cc.NextHelloNs && !c.IsDisposed)
             {
                 cc.NextHelloNs = now + _helloPeriodNs; // §10.1.2: at start, then periodically
@@ -193,7 +245,12 @@ internal sealed class ClientConductor : IAgent
                 cc.NoteHelloSent();
                 work++;
             }
+            if (c.Control is { } helloing)
+            {
+                next = Math.Min(next, helloing.NextHelloNs);
+            }
         }
+        _nextDeadlineNs = next;
         Volatile.Write(ref _dutyCycles, _dutyCycles + 1);
         return work;
     }
@@ -412,6 +469,26 @@ internal sealed class ClientConductor : IAgent
     {
         opened.Add(item);
         return item;
+    }
+
+    /// <summary>The wait set, bounded by the next timer of the last duty cycle.</summary>
+    private sealed class DeadlineWaitSource(ClientConductor conductor) : IWaitSource
+    {
+        public void Wait(long timeoutNs)
+        {
+            long left = conductor._nextDeadlineNs - conductor._timing.Clock.NanoTime();
+            if (left <= 0)
+            {
+                return; // a timer is due: run the duty cycle
+            }
+            if (conductor._timing.Clock is not Time.MonotonicClock)
+            {
+                left = Math.Min(left, InjectedClockSleepNs); // deadlines on an injected clock (tests) cannot be slept to
+            }
+            conductor._waitSet.WaitForMessages(timeoutNs < 0 ? left : Math.Min(left, timeoutNs));
+        }
+
+        public void Wake() => conductor._waitSet.Wake();
     }
 
     private readonly struct ControlHandler(ClientConductor conductor) : IMessageHandler

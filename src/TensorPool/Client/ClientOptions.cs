@@ -99,7 +99,10 @@ public sealed class ClientOptions
 
     public ConductorMode ConductorMode { get; set; } = ConductorMode.DedicatedThread;
 
-    /// <summary>The conductor thread's idle strategy (dedicated mode); null is a <see cref="BackoffIdleStrategy"/>.</summary>
+    /// <summary>
+    /// The conductor thread's idle strategy (dedicated mode); null is a <see cref="WaitingIdleStrategy"/> on the
+    /// conductor's streams and timers (it sleeps until a control, QoS or metadata message or its next timer).
+    /// </summary>
     public IIdleStrategy? ConductorIdleStrategy { get; set; }
 
     /// <summary>Receives exceptions from the conductor's duty cycle (they never escape it); null writes them to stderr.</summary>

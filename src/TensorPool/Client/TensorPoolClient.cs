@@ -54,7 +54,7 @@ public sealed partial class TensorPoolClient : IDisposable
             Action<Exception> errors = options.ErrorHandler ?? (e => Console.Error.WriteLine($"tensorpool conductor: {e}"));
             if (options.ConductorMode == ConductorMode.DedicatedThread)
             {
-                _runner = new AgentRunner(_conductor, options.ConductorIdleStrategy ?? new BackoffIdleStrategy(), errors);
+                _runner = new AgentRunner(_conductor, options.ConductorIdleStrategy ?? new WaitingIdleStrategy(_conductor.WaitSource), errors);
                 _runner.Start();
             }
             else

@@ -57,7 +57,11 @@ public sealed unsafe partial class Consumer
     internal ConsumerControl? Control { get; set; }
 
     /// <summary>Conductor: the progress subscription on the shared control stream, opened at creation when progress is on.</summary>
-    internal void SetProgressSubscription(ISubscription subscription) => _progress = subscription;
+    internal void SetProgressSubscription(ISubscription subscription)
+    {
+        _progress = subscription;
+        _waitSet.Add(subscription);
+    }
 
     internal void ChangeId(uint id) => Volatile.Write(ref _consumerId, id);
 
@@ -81,6 +85,8 @@ public sealed unsafe partial class Consumer
         {
             Interlocked.Exchange(ref _pendingSwitch, null)?.Dispose();
         }
+        // The polling thread may sleep on the old streams, where nothing more comes: it takes the switch at its next poll.
+        _waitSet.Wake();
     }
 
     /// <summary>Polling thread, at the start of a poll: install the subscriptions the conductor posted.</summary>
@@ -93,11 +99,15 @@ public sealed unsafe partial class Consumer
         }
         if (change.Descriptors is { } d)
         {
-            Interlocked.Exchange(ref _descriptors, d).Dispose();
+            ISubscription old = Interlocked.Exchange(ref _descriptors, d);
+            _waitSet.Replace(old, d);
+            old.Dispose();
         }
         if (change.Progress is { } p)
         {
-            Interlocked.Exchange(ref _progress, p)?.Dispose();
+            ISubscription? old = Interlocked.Exchange(ref _progress, p);
+            _waitSet.Replace(old, p);
+            old?.Dispose();
         }
         if (IsDisposed)
         {

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using TensorPool.Agents;
 using TensorPool.Client;
 using TensorPool.Concurrency;
 using TensorPool.Control;
@@ -28,7 +29,9 @@ public sealed unsafe partial class Consumer : IDisposable
 {
     private readonly ClientConductor _conductor;
     private ISubscription _descriptors;
-    private readonly MappingMailbox _mailbox = new();
+    // The streams this consumer's polls read: descriptors, and progress when asked for (kept current on a switch).
+    private readonly SubscriptionWaitSet _waitSet = new();
+    private readonly MappingMailbox _mailbox;
     private readonly TpFrame* _frame;
     private readonly ulong _maxGap;
     private ConsumerMapping _mapping = ConsumerMapping.Unmapped;
@@ -47,6 +50,8 @@ public sealed unsafe partial class Consumer : IDisposable
     {
         _conductor = conductor;
         _descriptors = descriptors;
+        _waitSet.Add(descriptors);
+        _mailbox = new MappingMailbox { Poller = _waitSet };
         StreamId = options.StreamId;
         _consumerId = consumerId;
         _clock = conductor.Timing.Clock;
@@ -94,6 +99,36 @@ public sealed unsafe partial class Consumer : IDisposable
     }
 
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    /// <summary>
+    /// What the polling thread can sleep on between polls: this consumer's descriptor stream (and its progress stream
+    /// when a progress handler was given), kept current across per-consumer stream switches. Use it with a
+    /// <see cref="Agents.WaitingIdleStrategy"/> (poll, then idle) or <see cref="WaitForFrames"/>; Dispose wakes it.
+    /// </summary>
+    public IWaitSource WaitSource => _waitSet;
+
+    /// <summary>
+    /// Sleep until a descriptor (or progress) message may be ready to poll, up to <paramref name="timeout"/>
+    /// (<see cref="Timeout.InfiniteTimeSpan"/>: until a message, cancellation or disposal). Returns false on a timeout
+    /// or when woken without a message; poll either way. Allocates nothing unless <paramref name="cancellationToken"/>
+    /// can be cancelled. Call from the polling thread, between polls.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public bool WaitForFrames(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "must be non-negative or Timeout.InfiniteTimeSpan");
+        }
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        using CancellationTokenRegistration registration = cancellationToken.CanBeCanceled
+            ? cancellationToken.UnsafeRegister(static s => ((SubscriptionWaitSet)s!).Wake(), _waitSet)
+            : default;
+        bool ready = _waitSet.WaitForMessages(timeout == Timeout.InfiniteTimeSpan ? -1 : timeout.Ticks * 100);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ready;
+    }
 
     /// <summary>Drop and announce counters (readable from any thread).</summary>
     public ConsumerCounters Counters
@@ -214,6 +249,7 @@ public sealed unsafe partial class Consumer : IDisposable
             return;
         }
         _conductor.Remove(this);
+        _waitSet.Wake(); // a polling thread asleep between polls returns and finds the consumer disposed
         // Closing the subscriptions ends a poll in progress after its current handler. A poll taking a stream switch
         // meanwhile closes the subscription it installs itself (TakeSwitch); the release closes whatever is current.
         Volatile.Read(ref _descriptors).Dispose();
@@ -307,6 +343,7 @@ public sealed unsafe partial class Consumer : IDisposable
             case DescriptorVerdict.Regressed:
                 // §15.2: a sequence going backwards within an epoch is a remap requirement.
                 Volatile.Write(ref _remapRequested, 1);
+                _conductor.Wake(); // the tracker unmaps on the conductor's thread
                 ConsumerMapping old = _mapping;
                 Volatile.Write(ref _mapping, ConsumerMapping.Unmapped);
                 old.Release();

@@ -11,6 +11,12 @@ internal sealed class MappingMailbox
 
     private ConsumerMapping? _slot;
 
+    /// <summary>
+    /// Woken after each post: a polling thread asleep between polls takes the mapping now, so its QosConsumer reports the
+    /// epoch before any frame arrives (a producer may wait for that, §10.4.1).
+    /// </summary>
+    public Agents.IWaitSource? Poller { get; init; }
+
     /// <summary>Cheap check for the polling thread (a plain volatile read).</summary>
     public bool HasMail
     {
@@ -36,6 +42,7 @@ internal sealed class MappingMailbox
             if (ReferenceEquals(Interlocked.CompareExchange(ref _slot, mapping, current), current))
             {
                 current?.Release(); // posted earlier, never taken
+                Poller?.Wake();
                 return;
             }
         }

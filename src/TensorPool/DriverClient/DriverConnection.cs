@@ -29,6 +29,8 @@ public sealed class DriverConnection : IDisposable
     private readonly ITransport _transport;
     private readonly bool _ownsTransport;
     private readonly DriverEventsAdapter _events;
+    private readonly ISubscription _control;
+    private readonly ISubscription? _announces;
     private readonly DriverProxy _proxy;
     private readonly LeaseConductor _conductor;
     private readonly AgentRunner? _runner;
@@ -60,6 +62,8 @@ public sealed class DriverConnection : IDisposable
             }
             IPublication requests = Add(opened, transport.AddPublication(_options.ControlChannel, _options.ControlStreamId));
             _events = new DriverEventsAdapter(control, announces);
+            _control = control;
+            _announces = announces;
             _proxy = new DriverProxy(requests);
             _conductor = new LeaseConductor(_options, _proxy, _events);
             if (dedicatedThread)
@@ -160,7 +164,21 @@ public sealed class DriverConnection : IDisposable
             task.ContinueWith(_ => registration.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
         _conductor.Submit(lease);
+        Waker?.Wake(); // the request goes out at the next duty cycle: now, not at the owner's next timer
         return task;
+    }
+
+    /// <summary>Whoever runs this connection's duty cycle and sleeps between cycles: woken when a request is queued.</summary>
+    internal IWaitSource? Waker { get; set; }
+
+    /// <summary>The streams this connection reads, for the wait set of the thread that runs its duty cycle.</summary>
+    internal void AddSubscriptionsTo(SubscriptionWaitSet set)
+    {
+        set.Add(_control);
+        if (_announces is not null)
+        {
+            set.Add(_announces);
+        }
     }
 
     /// <summary>

@@ -278,6 +278,16 @@ public sealed unsafe class TpIpcSubscription : ISubscription
         }
     }
 
+    /// <summary>
+    /// <see cref="SubscriptionWaitSet"/>: use the native subscription for a wait, as a poll does (same thread rules); null
+    /// when closed. A Dispose meanwhile defers the native close to <see cref="ExitWait"/> and wakes the waiter.
+    /// </summary>
+    internal TpLogSubscription* EnterWait() =>
+        _use.TryEnter(_handle) ? (TpLogSubscription*)_handle.DangerousGetHandle() : null;
+
+    /// <summary>End the use <see cref="EnterWait"/> started.</summary>
+    internal void ExitWait() => _use.Exit(_handle);
+
     /// <summary>Close the subscription; a thread blocked in <see cref="WaitForMessages"/> returns false promptly.</summary>
     public void Dispose()
     {
