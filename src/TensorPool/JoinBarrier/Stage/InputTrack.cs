@@ -78,7 +78,7 @@ internal sealed class InputTrack
         o.Seq = seq;
         o.SlotNs = frame.TimestampNs;
         o.DescriptorNs = frame.DescriptorTimestampNs ?? ulong.MaxValue;
-        o.TraceId = frame.TraceId ?? 0;
+        o.TraceId = frame.TraceId; // 0 when the input is untraced
         if (!HasNewest || seq > NewestSeq)
         {
             HasNewest = true;
