@@ -51,6 +51,8 @@ internal static class TpCommand
         root.Subcommands.Add(ShmInspectCommand.Build());
         root.Subcommands.Add(ListenCommand.Build());
         root.Subcommands.Add(StatusCommand.Build());
+        root.Subcommands.Add(DiscoverCommand.Build());
+        root.Subcommands.Add(DiscoveryCommand.Build());
         foreach (Command bench in BenchCommand.Build())
         {
             root.Subcommands.Add(bench);

@@ -38,6 +38,8 @@ public sealed unsafe class TensorPoolDriver : IDisposable
     private readonly ISubscription _control;
     private readonly IPublication _controlOut;
     private readonly IPublication _announceOut;
+    private readonly ISubscription? _metadata;
+    private readonly Discovery.Protocol.DiscoveryProvider? _discovery;
     private readonly DriverConductor _conductor;
     private readonly AgentRunner? _runner;
     private readonly AgentInvoker? _invoker;
@@ -72,8 +74,26 @@ public sealed unsafe class TensorPoolDriver : IDisposable
                 () => _transport.AddPublication(options.EffectiveAnnounceChannel, (int)options.EffectiveAnnounceStreamId));
             ulong leaseSeed = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) >> 2;
             uint nodeSeed = (uint)RandomNumberGenerator.GetInt32(0, (int)Leases.NodeIdAllocator.MaxAutomaticId);
-            var ctx = new DriverContext(options, shm, _controlOut, _announceOut, _allowedDirs, _log, leaseSeed, nodeSeed);
-            _conductor = new DriverConductor(ctx, _control) { ShutdownCompleted = () => _completion.TrySetResult() };
+            if (options.Discovery.Enabled)
+            {
+                // Discovery §2.2, §4.2: the embedded provider answers on the control endpoint and indexes this driver's
+                // announces and its producers' metadata.
+                string metadataChannel = options.Discovery.MetadataChannel ?? options.ControlChannel;
+                _metadata = Open(opened, "discovery.metadata_channel", metadataChannel,
+                    () => _transport.AddSubscription(metadataChannel, (int)options.Discovery.MetadataStreamId));
+                _discovery = new Discovery.Protocol.DiscoveryProvider(_transport, DiscoveryValidation.ProviderOptions(options), options.Clock, _log);
+                opened.Add(_discovery);
+                foreach ((uint streamId, IReadOnlyList<string> tags) in options.Discovery.StreamTags)
+                {
+                    _discovery.ConfigureTags(options.InstanceId, streamId, tags);
+                }
+            }
+            var ctx = new DriverContext(options, shm, _controlOut, _announceOut, _allowedDirs, _log, leaseSeed, nodeSeed)
+            {
+                Discovery = _discovery,
+                Identity = DiscoveryValidation.Identity(options),
+            };
+            _conductor = new DriverConductor(ctx, _control, _metadata) { ShutdownCompleted = () => _completion.TrySetResult() };
             Action<Exception> errors = options.ErrorHandler ?? (e => DriverLog.DutyCycleFailed(_log, e));
             if (options.ThreadingMode == DriverThreadingMode.DedicatedThread)
             {
@@ -112,6 +132,9 @@ public sealed unsafe class TensorPoolDriver : IDisposable
     public DriverOptions Options => _options.Clone();
 
     public DriverCounters Counters => _conductor.Context.Counters;
+
+    /// <summary>The embedded discovery provider's counters (discovery spec §2.2); null when <c>discovery.enabled = false</c>.</summary>
+    public Discovery.DiscoveryProviderCounters? DiscoveryCounters => _discovery?.Counters;
 
     /// <summary>The leases and streams as of the last change (published by the duty cycle).</summary>
     public DriverStatus Status => _conductor.Status;
@@ -155,6 +178,8 @@ public sealed unsafe class TensorPoolDriver : IDisposable
             _control.Dispose();
             _controlOut.Dispose();
             _announceOut.Dispose();
+            _metadata?.Dispose();
+            _discovery?.Dispose();
             if (_ownsTransport)
             {
                 _transport.Dispose();

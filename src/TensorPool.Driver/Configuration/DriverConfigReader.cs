@@ -10,7 +10,7 @@ namespace TensorPool.Driver.Configuration;
 /// </summary>
 internal static class DriverConfigReader
 {
-    private static readonly string[] Sections = ["driver", "shm", "policies", "profiles", "streams"];
+    private static readonly string[] Sections = ["driver", "shm", "policies", "profiles", "streams", "discovery"];
 
     public static DriverOptions Read(string toml, string source, IReadOnlyDictionary<string, string> environment)
     {
@@ -37,6 +37,7 @@ internal static class DriverConfigReader
         ReadShm(new TomlSection(top.Table("shm"), "shm", source, environment, o.Origins), o);
         ReadPolicies(new TomlSection(top.Table("policies"), "policies", source, environment, o.Origins), o);
         ReadProfiles(top.Table("profiles"), source, environment, o);
+        o.Discovery = DiscoverySection.Read(top.Table("discovery"), source);
         ReadStreams(top.Table("streams"), source, environment, o);
         return o;
     }
@@ -142,8 +143,15 @@ internal static class DriverConfigReader
             {
                 throw new DriverConfigurationException(prefix + ".stream_id", null, "is required (§17)", source);
             }
-            list.Add(new StreamDefinition(name, s.UInt32("stream_id", 0), s.String("profile", null)));
-            s.RejectUnknownKeys(["stream_id", "profile"]);
+            var stream = new StreamDefinition(name, s.UInt32("stream_id", 0), s.String("profile", null));
+            list.Add(stream);
+            IReadOnlyList<string> tags = DiscoverySection.Tags(table, prefix + ".tags", source);
+            _ = s.Has("tags");
+            if (tags.Count > 0)
+            {
+                o.Discovery.StreamTags[stream.StreamId] = tags;
+            }
+            s.RejectUnknownKeys(["stream_id", "profile", "tags"]);
         }
         o.Streams = list;
     }

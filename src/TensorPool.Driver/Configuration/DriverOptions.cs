@@ -150,6 +150,14 @@ public sealed class DriverOptions
     /// <summary><c>streams.*</c>: statically provisioned streams.</summary>
     public IList<StreamDefinition> Streams { get; set; } = [];
 
+    // [discovery]
+
+    /// <summary>
+    /// <c>[discovery]</c> (added section): the discovery provider the driver embeds, on by default, answering on the
+    /// control endpoint (discovery spec §4.2); <c>[streams.*] tags</c> land in its <c>StreamTags</c>.
+    /// </summary>
+    public Discovery.Configuration.EmbeddedDiscoveryOptions Discovery { get; set; } = new();
+
     // Runtime, not configuration.
 
     /// <summary>The monotonic clock of leases, epochs, announces and timers; a <see cref="ManualClock"/> in tests.</summary>
@@ -234,11 +242,16 @@ public sealed class DriverOptions
         copy.Profiles = [.. Profiles];
         copy.Streams = [.. Streams];
         copy.Origins = new Dictionary<string, string>(Origins, StringComparer.Ordinal);
+        copy.Discovery = Discovery.Clone();
         return copy;
     }
 
     /// <summary>Throws a <see cref="DriverConfigurationException"/> naming the first key that breaks its rule.</summary>
-    public void Validate() => DriverOptionsValidator.Validate(this);
+    public void Validate()
+    {
+        DriverOptionsValidator.Validate(this);
+        DiscoveryValidation.Validate(this);
+    }
 
     /// <summary>Where key <paramref name="key"/> came from, for messages.</summary>
     internal string? OriginOf(string key) => Origins.TryGetValue(key, out string? env) ? env : SourceName;

@@ -81,6 +81,9 @@ internal sealed class ClientConductor : IAgent
     /// <summary>The driver connection whose duty cycle (attach, keepalives, revocations) runs in this one; null without a driver.</summary>
     public DriverClient.DriverConnection? Driver { get; init; }
 
+    /// <summary>The client's discovery requests, whose responses this duty cycle reads while any is pending.</summary>
+    public Discovery.DiscoveryClient? Discovery { get; init; }
+
     public ClientTiming Timing => _timing;
 
     /// <summary>Control-stream messages of schema 900 that claimed to be announces but did not decode.</summary>
@@ -123,6 +126,7 @@ internal sealed class ClientConductor : IAgent
     {
         DrainRetired();
         int work = Driver?.DoWork() ?? 0;
+        work += Discovery?.DoWork() ?? 0;
         var control = new ControlHandler(this);
         work += _control.Poll(ref control, PollLimit);
         var qos = new QosHandler(this);

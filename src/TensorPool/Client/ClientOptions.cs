@@ -109,11 +109,18 @@ public sealed class ClientOptions
     /// </summary>
     public DriverClient.DriverClientOptions? Driver { get; set; }
 
+    /// <summary>
+    /// Where <see cref="TensorPoolClient.DiscoverAsync"/> asks (discovery spec §4); null: the driver's control endpoint
+    /// (or the client's control stream without a driver), responses on stream 7004, a 2 s timeout.
+    /// </summary>
+    public Discovery.DiscoveryOptions? Discovery { get; set; }
+
     public ClientOptions Clone()
     {
         var copy = (ClientOptions)MemberwiseClone();
         copy.AllowedBaseDirs = [.. AllowedBaseDirs];
         copy.Driver = Driver?.Clone();
+        copy.Discovery = Discovery?.Clone();
         return copy;
     }
 
@@ -166,6 +173,7 @@ public sealed class ClientOptions
             throw Invalid(Clock is null ? nameof(Clock) : nameof(RealtimeClock), "null", "must be set");
         }
         Driver?.Validate();
+        Discovery?.Validate();
     }
 
     private static void CheckStream(string option, int id)

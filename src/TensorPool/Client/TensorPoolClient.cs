@@ -45,7 +45,8 @@ public sealed unsafe partial class TensorPoolClient : IDisposable
             var timing = new ClientTiming(options.Clock, options.RealtimeClock, joinTime,
                 Nanos(options.AnnouncePeriod), Nanos(options.QosPeriod), Nanos(options.EffectiveFreshnessWindow), Nanos(options.EffectiveLivenessTimeout));
             _driver = options.Driver is { } driverOptions ? new DriverClient.DriverConnection(driverOptions.Transport ?? _transport, driverOptions) : null;
-            _conductor = new ClientConductor(_transport, options, timing) { Driver = _driver };
+            _discovery = CreateDiscovery(options, _transport);
+            _conductor = new ClientConductor(_transport, options, timing) { Driver = _driver, Discovery = _discovery };
             // The no-driver deployment by default; the driver model leases regions from the driver.
             _regions = regions ?? (_driver is not null
                 ? new DriverClient.DriverRegionProvider(_driver, _policy, WaitForDriver)
@@ -63,6 +64,7 @@ public sealed unsafe partial class TensorPoolClient : IDisposable
         }
         catch
         {
+            _discovery?.Dispose();
             _driver?.Dispose();
             _policy?.Dispose();
             if (_ownsTransport)
@@ -209,6 +211,7 @@ public sealed unsafe partial class TensorPoolClient : IDisposable
             c.Dispose();
         }
         _conductor.Close();
+        _discovery.Dispose();
         _driver?.Dispose(); // after the producers and consumers: their detaches are sent here
         _policy.Dispose();
         if (_ownsTransport)
