@@ -50,6 +50,10 @@ public sealed class DiscoveryRegistry : IDisposable
             foreach (DriverSourceOptions d in options.Drivers)
             {
                 DriverIdentity identity = d.Identity;
+                foreach ((uint streamId, IReadOnlyList<string> tags) in d.StreamTags)
+                {
+                    _provider.ConfigureTags(d.InstanceId, streamId, tags);
+                }
                 AddTap("announce_channel", d.EffectiveAnnounceChannel, d.EffectiveAnnounceStreamId).Drivers.Add(identity);
                 Tap metadata = AddTap("metadata_channel", d.EffectiveMetadataChannel, d.EffectiveMetadataStreamId);
                 if (!metadata.Drivers.Contains(identity))

@@ -43,6 +43,7 @@ internal static class DiscoveryConfigReader
                 AnnounceStreamId = d.UInt32OrNull("announce_stream_id"),
                 MetadataChannel = d.String("metadata_channel", null),
                 MetadataStreamId = d.UInt32OrNull("metadata_stream_id"),
+                StreamTags = ReadStreamTags(d),
             });
         }
         else if (d.Has("announce_channel") || d.Has("announce_stream_id") || d.Has("metadata_channel") || d.Has("metadata_stream_id"))
@@ -62,6 +63,7 @@ internal static class DiscoveryConfigReader
                 AnnounceStreamId = s.UInt32OrNull("announce_stream_id"),
                 MetadataChannel = s.String("metadata_channel", null),
                 MetadataStreamId = s.UInt32OrNull("metadata_stream_id"),
+                StreamTags = ReadStreamTags(s),
             });
             s.RejectUnknownKeys();
         }
@@ -90,18 +92,9 @@ internal static class DiscoveryConfigReader
         return o;
     }
 
-    /// <summary>The tags of one <c>[streams.*]</c> table (the driver's reader hands its value over).</summary>
-    public static IReadOnlyList<string> ReadTags(object? value, string key, string source)
+    /// <summary>The tags of one <c>[streams.*]</c> table (read by the driver's reader): printable ASCII, no comma, at most 64.</summary>
+    public static IReadOnlyList<string> CheckTags(List<string> tags, string key, string source)
     {
-        if (value is null)
-        {
-            return [];
-        }
-        if (value is not TomlArray array || array.Any(v => v is not string))
-        {
-            throw new DiscoveryConfigurationException(key, TomlTableReader.Describe(value), "must be an array of strings", source);
-        }
-        var tags = array.Cast<string>().ToList();
         foreach (string tag in tags)
         {
             if (!Protocol.DiscoveryProvider.IsTag(tag))
@@ -114,6 +107,26 @@ internal static class DiscoveryConfigReader
             throw new DiscoveryConfigurationException(key, "[...]", $"at most {DiscoveryProviderOptions.MaxTags} tags", source);
         }
         return tags;
+    }
+
+    /// <summary><c>stream_tags = { 10000 = ["camera", "front"] }</c>: tags by stream id.</summary>
+    private static Dictionary<uint, IReadOnlyList<string>> ReadStreamTags(TomlTableReader r)
+    {
+        var result = new Dictionary<uint, IReadOnlyList<string>>();
+        if (r.Table("stream_tags") is not { } table)
+        {
+            return result;
+        }
+        var t = new TomlTableReader(table, r.Key("stream_tags"), r.Source, Fail);
+        foreach (string key in table.Keys)
+        {
+            if (!uint.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uint id) || id == 0)
+            {
+                throw new DiscoveryConfigurationException(t.Key(key), key, "keys are stream ids (1 to 4294967295)", r.Source);
+            }
+            result[id] = CheckTags(t.StringList(key), t.Key(key), r.Source);
+        }
+        return result;
     }
 
     private static void ReadProviderKeys(TomlTableReader d, DiscoveryProviderOptions p, bool announcePeriod)

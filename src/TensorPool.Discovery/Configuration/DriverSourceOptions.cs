@@ -30,6 +30,12 @@ public sealed record DriverSourceOptions
 
     public const uint DefaultMetadataStreamId = 1300;
 
+    /// <summary>
+    /// <c>stream_tags</c> (added key): tags of the driver's streams by stream id (<c>{ 10000 = ["camera"] }</c>),
+    /// merged with their metadata's; what a driver's own <c>[streams.*] tags</c> give its embedded provider.
+    /// </summary>
+    public IReadOnlyDictionary<uint, IReadOnlyList<string>> StreamTags { get; init; } = new Dictionary<uint, IReadOnlyList<string>>();
+
     public string EffectiveAnnounceChannel => AnnounceChannel ?? ControlChannel;
 
     public uint EffectiveAnnounceStreamId => AnnounceStreamId ?? ControlStreamId;

@@ -21,11 +21,11 @@ internal static class DiscoverySection
         }
     }
 
-    public static IReadOnlyList<string> Tags(TomlTable table, string key, string source)
+    public static IReadOnlyList<string> Tags(List<string> tags, string key, string source)
     {
         try
         {
-            return DiscoveryConfigReader.ReadTags(table.TryGetValue("tags", out object? value) ? value : null, key, source);
+            return DiscoveryConfigReader.CheckTags(tags, key, source);
         }
         catch (DiscoveryConfigurationException e)
         {

@@ -145,8 +145,7 @@ internal static class DriverConfigReader
             }
             var stream = new StreamDefinition(name, s.UInt32("stream_id", 0), s.String("profile", null));
             list.Add(stream);
-            IReadOnlyList<string> tags = DiscoverySection.Tags(table, prefix + ".tags", source);
-            _ = s.Has("tags");
+            IReadOnlyList<string> tags = DiscoverySection.Tags(s.StringList("tags"), prefix + ".tags", source);
             if (tags.Count > 0)
             {
                 o.Discovery.StreamTags[stream.StreamId] = tags;
