@@ -20,6 +20,11 @@ public sealed class DiscoveryProcessTests
         List<JsonElement> found = Tp.DiscoverUntil(["--namespace", "mp", "--shm-dir", dir.Path, "--tag", "front"],
             (exit, results) => exit == 0 && results.Count == 1 && Tp.Name(results[0]) == "front camera");
         JsonElement s = found.Single();
+        Assert.That(s.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[]
+        {
+            "streamId", "producerId", "epoch", "headerNslots", "pools", "dataSourceName", "tags", "driverInstanceId",
+            "driverControlChannel", "driverControlStreamId",
+        }), "the documented keys, camelCase");
         Assert.That(s.GetProperty("streamId").GetUInt32(), Is.EqualTo(10000));
         Assert.That(Tp.Tags(s), Is.EquivalentTo(new[] { "lab", "front", "rgb" }));
         Assert.That(s.GetProperty("driverInstanceId").GetString(), Is.EqualTo("driver-mp"));
