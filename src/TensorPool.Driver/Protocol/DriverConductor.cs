@@ -100,7 +100,6 @@ internal sealed class DriverConductor : IAgent
             work += _metadata.Poll(ref metadata, PollLimit);
         }
         long now = _ctx.Now;
-        work += _ctx.Discovery?.DoWork(now) ?? 0;
         work += _leases.ExpireDue(now);
         if (now >= _nextAnnounceNs)
         {
@@ -111,6 +110,8 @@ internal sealed class DriverConductor : IAgent
                 work++;
             }
         }
+        // After the announces: a duty cycle slowed by a burst of requests must not expire the driver's own streams.
+        work += _ctx.Discovery?.DoWork(now) ?? 0;
         if (now >= _ctx.Gc.NextDueNs)
         {
             _epochs.CollectGarbage();
