@@ -53,6 +53,7 @@ internal static class TpCommand
         root.Subcommands.Add(StatusCommand.Build());
         root.Subcommands.Add(DiscoverCommand.Build());
         root.Subcommands.Add(DiscoveryCommand.Build());
+        root.Subcommands.Add(SupervisorCommand.Build());
         foreach (Command bench in BenchCommand.Build())
         {
             root.Subcommands.Add(bench);

@@ -4,6 +4,7 @@ using TensorPool.Agents;
 using TensorPool.Discovery.Configuration;
 using TensorPool.Discovery.Protocol;
 using TensorPool.Interop;
+using TensorPool.Sbe;
 using TensorPool.Transport;
 
 namespace TensorPool.Discovery;
@@ -54,18 +55,11 @@ public sealed class DiscoveryRegistry : IDisposable
                 {
                     _provider.ConfigureTags(d.InstanceId, streamId, tags);
                 }
-                AddTap("announce_channel", d.EffectiveAnnounceChannel, d.EffectiveAnnounceStreamId).Drivers.Add(identity);
-                Tap metadata = AddTap("metadata_channel", d.EffectiveMetadataChannel, d.EffectiveMetadataStreamId);
-                if (!metadata.Drivers.Contains(identity))
-                {
-                    metadata.Drivers.Add(identity);
-                }
-                // ShmDriverShutdown: a restart is known (§6.3).
-                Tap control = AddTap("driver_control_channel", d.ControlChannel, d.ControlStreamId);
-                if (!control.Drivers.Contains(identity))
-                {
-                    control.Drivers.Add(identity);
-                }
+                // Each endpoint is read for what it carries for this driver (§6.4); ShmDriverShutdown on the control
+                // endpoint makes a restart known (§6.3).
+                AddTap("announce_channel", d.EffectiveAnnounceChannel, d.EffectiveAnnounceStreamId).Add(identity, Roles.Announces);
+                AddTap("metadata_channel", d.EffectiveMetadataChannel, d.EffectiveMetadataStreamId).Add(identity, Roles.Metadata);
+                AddTap("driver_control_channel", d.ControlChannel, d.ControlStreamId).Add(identity, Roles.Shutdown);
             }
             AddTap("request_channel", options.RequestChannel, options.RequestStreamId).Requests = true;
             Action<Exception> errors = options.ErrorHandler ?? (e => DiscoveryLog.DutyCycleFailed(_log, e));
@@ -157,13 +151,35 @@ public sealed class DiscoveryRegistry : IDisposable
         return work;
     }
 
+    [Flags]
+    private enum Roles
+    {
+        None = 0,
+        Announces = 1,
+        Metadata = 2,
+        Shutdown = 4,
+    }
+
     private sealed class Tap(ISubscription subscription)
     {
         public ISubscription Subscription { get; } = subscription;
 
         public bool Requests { get; set; }
 
-        public List<DriverIdentity> Drivers { get; } = [];
+        public List<(DriverIdentity Driver, Roles Roles)> Drivers { get; } = [];
+
+        public void Add(DriverIdentity driver, Roles roles)
+        {
+            int i = Drivers.FindIndex(d => d.Driver == driver);
+            if (i < 0)
+            {
+                Drivers.Add((driver, roles));
+            }
+            else
+            {
+                Drivers[i] = (driver, Drivers[i].Roles | roles);
+            }
+        }
     }
 
     private readonly struct TapHandler(DiscoveryProvider provider, Tap tap) : IMessageHandler
@@ -174,11 +190,28 @@ public sealed class DiscoveryRegistry : IDisposable
             {
                 provider.OnRequest(message);
             }
-            foreach (DriverIdentity driver in tap.Drivers)
+            if (tap.Drivers.Count == 0 || !SbeMessageHeader.TryRead(message, out SbeMessageHeader header))
             {
-                provider.OnDriverMessage(driver, message);
+                return;
+            }
+            Roles role = RoleOf(header);
+            foreach ((DriverIdentity driver, Roles roles) in tap.Drivers)
+            {
+                if ((roles & role) != 0)
+                {
+                    provider.OnDriverMessage(driver, message);
+                }
             }
         }
+
+        private static Roles RoleOf(SbeMessageHeader h) => (h.SchemaId, h.TemplateId) switch
+        {
+            (Sbe.Wire.ShmPoolAnnounceDecoder.SchemaId, Sbe.Wire.ShmPoolAnnounceDecoder.TemplateId) => Roles.Announces,
+            (Sbe.Wire.DataSourceAnnounceDecoder.SchemaId, Sbe.Wire.DataSourceAnnounceDecoder.TemplateId) => Roles.Metadata,
+            (Sbe.Wire.DataSourceMetaDecoder.SchemaId, Sbe.Wire.DataSourceMetaDecoder.TemplateId) => Roles.Metadata,
+            (Sbe.Driver.ShmDriverShutdownDecoder.SchemaId, Sbe.Driver.ShmDriverShutdownDecoder.TemplateId) => Roles.Shutdown,
+            _ => Roles.None,
+        };
     }
 
     private sealed class Agent(DiscoveryRegistry registry) : IAgent

@@ -40,6 +40,7 @@ public sealed unsafe class TensorPoolDriver : IDisposable
     private readonly IPublication _announceOut;
     private readonly ISubscription? _metadata;
     private readonly Discovery.Protocol.DiscoveryProvider? _discovery;
+    private readonly Supervisor.TensorPoolSupervisor? _supervisor;
     private readonly DriverConductor _conductor;
     private readonly AgentRunner? _runner;
     private readonly AgentInvoker? _invoker;
@@ -94,6 +95,23 @@ public sealed unsafe class TensorPoolDriver : IDisposable
                 Identity = DiscoveryValidation.Identity(options),
             };
             _conductor = new DriverConductor(ctx, _control, _metadata) { ShutdownCompleted = () => _completion.TrySetResult() };
+            if (options.Supervisor is { Enabled: true } supervisorOptions)
+            {
+                // Wire spec §10.5: the supervisor runs beside the driver, on its transport and its own thread.
+                Supervisor.Configuration.SupervisorOptions embedded = supervisorOptions.Clone();
+                embedded.Transport = _transport;
+                embedded.Clock = options.Clock;
+                embedded.Logger ??= _log;
+                try
+                {
+                    _supervisor = global::TensorPool.Supervisor.TensorPoolSupervisor.Start(embedded);
+                }
+                catch (Supervisor.Configuration.SupervisorConfigurationException e)
+                {
+                    throw new DriverConfigurationException(e.Key, e.Value, e.Rule, e.Origin);
+                }
+                opened.Add(_supervisor);
+            }
             Action<Exception> errors = options.ErrorHandler ?? (e => DriverLog.DutyCycleFailed(_log, e));
             if (options.ThreadingMode == DriverThreadingMode.DedicatedThread)
             {
@@ -133,6 +151,9 @@ public sealed unsafe class TensorPoolDriver : IDisposable
 
     public DriverCounters Counters => _conductor.Context.Counters;
 
+    /// <summary>The supervisor the driver runs (<c>[supervisor] enabled = true</c>), null otherwise.</summary>
+    public Supervisor.TensorPoolSupervisor? Supervisor => _supervisor;
+
     /// <summary>The embedded discovery provider's counters (discovery spec §2.2); null when <c>discovery.enabled = false</c>.</summary>
     public Discovery.DiscoveryProviderCounters? DiscoveryCounters => _discovery?.Counters;
 
@@ -165,6 +186,7 @@ public sealed unsafe class TensorPoolDriver : IDisposable
         {
             return;
         }
+        _supervisor?.Dispose();
         _runner?.Dispose();
         _invoker?.Dispose();
         // The duty cycle has stopped: this thread now owns the driver's state.

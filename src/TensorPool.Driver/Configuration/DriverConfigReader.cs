@@ -10,7 +10,7 @@ namespace TensorPool.Driver.Configuration;
 /// </summary>
 internal static class DriverConfigReader
 {
-    private static readonly string[] Sections = ["driver", "shm", "policies", "profiles", "streams", "discovery"];
+    private static readonly string[] Sections = ["driver", "shm", "policies", "profiles", "streams", "discovery", "supervisor"];
 
     public static DriverOptions Read(string toml, string source, IReadOnlyDictionary<string, string> environment)
     {
@@ -38,6 +38,7 @@ internal static class DriverConfigReader
         ReadPolicies(new TomlSection(top.Table("policies"), "policies", source, environment, o.Origins), o);
         ReadProfiles(top.Table("profiles"), source, environment, o);
         o.Discovery = DiscoverySection.Read(top.Table("discovery"), source);
+        o.Supervisor = SupervisorSection.Read(top.Table("supervisor"), source);
         ReadStreams(top.Table("streams"), source, environment, o);
         return o;
     }

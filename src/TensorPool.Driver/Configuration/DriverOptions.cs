@@ -158,6 +158,14 @@ public sealed class DriverOptions
     /// </summary>
     public Discovery.Configuration.EmbeddedDiscoveryOptions Discovery { get; set; } = new();
 
+    // [supervisor]
+
+    /// <summary>
+    /// <c>[supervisor]</c>: the reference's supervisor keys (wire spec §10.5); the driver runs the supervisor itself when
+    /// <c>supervisor.enabled = true</c> (added key), on its own transport; null when the file has no such section.
+    /// </summary>
+    public Supervisor.Configuration.SupervisorOptions? Supervisor { get; set; }
+
     // Runtime, not configuration.
 
     /// <summary>The monotonic clock of leases, epochs, announces and timers; a <see cref="ManualClock"/> in tests.</summary>
@@ -243,6 +251,7 @@ public sealed class DriverOptions
         copy.Streams = [.. Streams];
         copy.Origins = new Dictionary<string, string>(Origins, StringComparer.Ordinal);
         copy.Discovery = Discovery.Clone();
+        copy.Supervisor = Supervisor?.Clone();
         return copy;
     }
 
@@ -251,6 +260,7 @@ public sealed class DriverOptions
     {
         DriverOptionsValidator.Validate(this);
         DiscoveryValidation.Validate(this);
+        SupervisorSection.Validate(this);
     }
 
     /// <summary>Where key <paramref name="key"/> came from, for messages.</summary>

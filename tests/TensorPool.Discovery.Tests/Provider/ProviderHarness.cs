@@ -40,6 +40,9 @@ internal sealed class ProviderHarness : IDisposable
 
     public DiscoveryProviderCounters Counters => Provider.Counters;
 
+    /// <summary>When set, encoded driver messages go here instead of the provider (to feed another one).</summary>
+    public Action<byte[]>? Sink { get; set; }
+
     /// <summary>A ShmPoolAnnounce of <paramref name="driver"/> (§10.1.1): one pool per stride, pool_nslots = header_nslots unless told.</summary>
     public void Announce(DriverIdentity driver, uint streamId, ulong epoch, uint producerId = 7, uint nslots = 16,
         uint[]? strides = null, uint? poolNslots = null, ushort slotBytes = 256)
@@ -65,7 +68,7 @@ internal sealed class ProviderHarness : IDisposable
             pools.PutRegionUri($"shm:file?path=/dev/shm/tensorpool-u/ns/{streamId}/{epoch}/{i + 1}.pool".AsSpan());
         }
         a.PutHeaderRegionUri($"shm:file?path=/dev/shm/tensorpool-u/ns/{streamId}/{epoch}/header.ring".AsSpan());
-        Provider.OnDriverMessage(driver, buffer.AsSpan(0, a.EncodedLength));
+        Feed(driver, buffer.AsSpan(0, a.EncodedLength));
     }
 
     /// <summary>DataSourceAnnounce (§10.3.1) with the name as raw bytes.</summary>
@@ -79,7 +82,7 @@ internal sealed class ProviderHarness : IDisposable
         d.MetaVersion = metaVersion;
         d.PutName(name);
         d.PutSummary(ReadOnlySpan<byte>.Empty);
-        Provider.OnDriverMessage(driver, buffer.AsSpan(0, d.EncodedLength));
+        Feed(driver, buffer.AsSpan(0, d.EncodedLength));
     }
 
     public void DataSource(DriverIdentity driver, uint streamId, ulong epoch, string name, uint metaVersion = 1) =>
@@ -101,7 +104,17 @@ internal sealed class ProviderHarness : IDisposable
             group.PutFormat("text/plain".AsSpan());
             group.PutValue(Encoding.ASCII.GetBytes(value));
         }
-        Provider.OnDriverMessage(driver, buffer.AsSpan(0, m.EncodedLength));
+        Feed(driver, buffer.AsSpan(0, m.EncodedLength));
+    }
+
+    private void Feed(DriverIdentity driver, ReadOnlySpan<byte> message)
+    {
+        if (Sink is { } sink)
+        {
+            sink(message.ToArray());
+            return;
+        }
+        Provider.OnDriverMessage(driver, message);
     }
 
     /// <summary>A named stream with tags in the current metadata (announce, DataSourceAnnounce, DataSourceMeta).</summary>
