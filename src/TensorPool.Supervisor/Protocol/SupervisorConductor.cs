@@ -417,13 +417,18 @@ internal sealed class SupervisorConductor : IAgent
         long now = _options.Clock.NanoTime();
         foreach (SupervisedConsumer c in relays)
         {
-            if (c.RelayIntervalNs > 0 && now < c.NextRelayNs)
+            if (c.RelayIntervalNs > 0)
             {
-                c.RateCapped++;
-                Counters.RateCappedCount++;
-                continue;
+                if (now < c.NextRelayNs)
+                {
+                    c.RateCapped++;
+                    Counters.RateCappedCount++;
+                    continue;
+                }
+                // One slot per interval on a fixed schedule (the cap holds on average, not only between neighbours);
+                // after a quiet spell the schedule restarts from now instead of releasing a burst.
+                c.NextRelayNs = now - c.NextRelayNs > c.RelayIntervalNs ? now + c.RelayIntervalNs : c.NextRelayNs + c.RelayIntervalNs;
             }
-            c.NextRelayNs = now + c.RelayIntervalNs;
             Forward(c.DescriptorRelay!, message, c);
         }
     }
