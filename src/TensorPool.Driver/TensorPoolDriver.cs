@@ -149,7 +149,8 @@ public sealed unsafe class TensorPoolDriver : IDisposable
     /// <summary>A copy of the options the driver runs with.</summary>
     public DriverOptions Options => _options.Clone();
 
-    public DriverCounters Counters => _conductor.Context.Counters;
+    /// <summary>A snapshot of the driver's counters (any thread).</summary>
+    public DriverCounters Counters => _conductor.Context.Counters.Snapshot();
 
     /// <summary>The supervisor the driver runs (<c>[supervisor] enabled = true</c>), null otherwise.</summary>
     public Supervisor.TensorPoolSupervisor? Supervisor => _supervisor;
