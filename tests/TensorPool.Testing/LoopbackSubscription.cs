@@ -79,7 +79,8 @@ public sealed class LoopbackSubscription : ISubscription
                 _lapped++;
             }
             int index = (int)(_tail % _slots.Length);
-            if (_slots[index] is not { } slot || slot.Length < message.Length)
+            byte[]? slot = _slots[index];
+            if (slot is null || slot.Length < message.Length)
             {
                 slot = _slots[index] = new byte[Grown(slot?.Length ?? 0, message.Length)];
             }
