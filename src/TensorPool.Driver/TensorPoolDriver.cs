@@ -48,6 +48,7 @@ public sealed unsafe class TensorPoolDriver : IDisposable
     private readonly ILogger _log;
     private int _drainRequested;
     private int _disposed;
+    private IDisposable? _metrics;
 
     private TensorPoolDriver(DriverOptions options)
     {
@@ -131,6 +132,7 @@ public sealed unsafe class TensorPoolDriver : IDisposable
             }
             throw;
         }
+        _metrics = global::TensorPool.Diagnostics.MetricsRegistry.Register(new DriverMetrics(this));
         DriverLog.Started(_log, options.InstanceId, options.ControlChannel, options.ControlStreamId, options.EffectiveAnnounceChannel,
             options.EffectiveAnnounceStreamId, options.ShmBaseDir, options.Namespace);
     }
@@ -187,6 +189,7 @@ public sealed unsafe class TensorPoolDriver : IDisposable
         {
             return;
         }
+        _metrics?.Dispose();
         _supervisor?.Dispose();
         _runner?.Dispose();
         _invoker?.Dispose();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TensorPool.Agents;
+using TensorPool.Diagnostics;
 using TensorPool.Interop;
 using TensorPool.Supervisor.Configuration;
 using TensorPool.Supervisor.Protocol;
@@ -30,6 +31,7 @@ public sealed class TensorPoolSupervisor : IDisposable
     private readonly AgentRunner _runner;
     private readonly ILogger _log;
     private int _disposed;
+    private IDisposable? _metrics;
 
     private TensorPoolSupervisor(SupervisorOptions options)
     {
@@ -59,6 +61,7 @@ public sealed class TensorPoolSupervisor : IDisposable
             }
             throw;
         }
+        _metrics = MetricsRegistry.Register(new SupervisorMetrics(this));
         SupervisorLog.Started(_log, options.ControlChannel, options.ControlStreamId, options.EffectiveAnnounceChannel,
             options.EffectiveAnnounceStreamId, options.Policies.Count);
     }
@@ -88,6 +91,7 @@ public sealed class TensorPoolSupervisor : IDisposable
         {
             return;
         }
+        _metrics?.Dispose();
         _runner.Dispose();
         _conductor.Close();
         if (_ownsTransport)

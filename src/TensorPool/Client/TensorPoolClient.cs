@@ -32,6 +32,7 @@ public sealed partial class TensorPoolClient : IDisposable
     private readonly AgentRunner? _runner;
     private readonly AgentInvoker? _invoker;
     private int _disposed;
+    private IDisposable? _metrics;
 
     private TensorPoolClient(ClientOptions options, IRegionProvider? regions)
     {
@@ -51,6 +52,7 @@ public sealed partial class TensorPoolClient : IDisposable
             _regions = regions ?? (_driver is not null
                 ? new DriverRegionProvider(_driver, _policy)
                 : new OwnedRegionProvider(options.ShmBaseDir, options.Namespace, options.User));
+            _metrics = Diagnostics.MetricsRegistry.Register(new Diagnostics.ClientMetrics(_conductor));
             Action<Exception> errors = options.ErrorHandler ?? (e => Console.Error.WriteLine($"tensorpool conductor: {e}"));
             if (options.ConductorMode == ConductorMode.DedicatedThread)
             {
@@ -64,6 +66,7 @@ public sealed partial class TensorPoolClient : IDisposable
         }
         catch
         {
+            _metrics?.Dispose();
             _discovery?.Dispose();
             _driver?.Dispose();
             _policy?.Dispose();
@@ -258,6 +261,7 @@ public sealed partial class TensorPoolClient : IDisposable
         {
             return;
         }
+        _metrics?.Dispose();
         _runner?.Dispose();
         _invoker?.Dispose();
         foreach (Producer p in _conductor.Producers)
