@@ -35,15 +35,40 @@ public sealed partial class TensorPoolClient
     }
 
     /// <summary>
-    /// A consumer of a discovered stream, attached through the authority the result names (§5.2, §7): this client's
-    /// driver must be that driver. The attach then validates epoch and layout and the mapping validates the
-    /// superblocks, as for any consumer; nothing is mapped from the discovery result itself (§3).
+    /// A consumer of a discovered stream, attached through the authority the result names, waiting for the lease
+    /// (<see cref="AddConsumerAsync(DiscoveredStream, ConsumerOptions?, CancellationToken)"/>).
     /// </summary>
     /// <param name="stream">A result of <see cref="DiscoverAsync"/>.</param>
     /// <param name="options">Consumer options; their stream id is the result's (another one is refused).</param>
     /// <exception cref="InvalidOperationException">This client has no driver, or another one than the result names; or the
     /// result's layout version is not the one this library reads.</exception>
+    /// <exception cref="DriverClient.DriverAttachException">The driver refused the lease.</exception>
     public Consumer AddConsumer(DiscoveredStream stream, ConsumerOptions? options = null)
+    {
+        ConsumerOptions copy = ForDiscovered(stream, options);
+        return AddConsumer(copy);
+    }
+
+    /// <summary>
+    /// A consumer of a discovered stream, attached through the authority the result names (§5.2, §7): this client's
+    /// driver must be that driver. The attach then validates epoch and layout and the mapping validates the
+    /// superblocks, as for any consumer; nothing is mapped from the discovery result itself (§3), so a result whose
+    /// producer has since moved to a newer epoch attaches to the epoch the driver grants now.
+    /// </summary>
+    /// <param name="stream">A result of <see cref="DiscoverAsync"/>.</param>
+    /// <param name="options">Consumer options; their stream id is the result's (another one is refused).</param>
+    /// <param name="cancellationToken">Cancels the wait for the lease (nothing is left behind).</param>
+    /// <exception cref="InvalidOperationException">This client has no driver, or another one than the result names; or the
+    /// result's layout version is not the one this library reads.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> name another stream.</exception>
+    public Task<Consumer> AddConsumerAsync(DiscoveredStream stream, ConsumerOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ConsumerOptions copy = ForDiscovered(stream, options);
+        return AddConsumerAsync(copy, cancellationToken);
+    }
+
+    /// <summary>The consumer options for a discovered stream, once the result names this client's driver and a readable layout.</summary>
+    private ConsumerOptions ForDiscovered(DiscoveredStream stream, ConsumerOptions? options)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -72,7 +97,7 @@ public sealed partial class TensorPoolClient
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                 $"ConsumerOptions.StreamId {copy.StreamId} is not the discovered stream {stream.StreamId}"), nameof(options));
         }
-        return AddConsumer(copy);
+        return copy;
     }
 
     private static DiscoveryClient CreateDiscovery(ClientOptions options, Transport.ITransport clientTransport)

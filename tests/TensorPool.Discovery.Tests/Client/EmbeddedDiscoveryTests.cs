@@ -157,4 +157,45 @@ public sealed class EmbeddedDiscoveryTests
         DiscoveryResult after = Until(asking, new DiscoveryQuery(), x => x.Streams.Count == 1);
         Assert.That(after.Streams.Single().ProducerId, Is.EqualTo(producer.ProducerId));
     }
+
+    [Test]
+    public void A_result_of_an_older_epoch_attaches_to_the_epoch_the_driver_grants_now_3_7()
+    {
+        using var d = new Deployment();
+        using TensorPoolClient producing = d.Client();
+        DiscoveredStream old;
+        using (Producer first = producing.AddProducer(new ProducerOptions { StreamId = 10000, Name = "cam" }))
+        {
+            using TensorPoolClient asking = d.Client();
+            old = Until(asking, new DiscoveryQuery { DataSourceName = "cam" }, x => x.Streams.Count == 1).Streams.Single();
+            Assert.That(old.Epoch, Is.EqualTo(first.Epoch));
+        }
+        using Producer producer = producing.AddProducer(new ProducerOptions { StreamId = 10000, Name = "cam" });
+        Assert.That(producer.Epoch, Is.GreaterThan(old.Epoch), "the driver started a new epoch for the new producer");
+        using TensorPoolClient consuming = d.Client();
+        using Consumer consumer = consuming.AddConsumerAsync(old).WaitAsync(Patience).GetAwaiter().GetResult();
+        int frames = 0;
+        DateTime deadline = DateTime.UtcNow + Patience;
+        while (frames < 5)
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"frames did not flow: consumer {consumer.State}");
+            if (producer.TryClaim(48, out FrameClaim claim))
+            {
+                producer.Commit(ref claim);
+            }
+            consumer.Poll((in Frame _) => frames++, 64);
+            Thread.Sleep(2);
+        }
+        Assert.That(consumer.Epoch, Is.EqualTo(producer.Epoch), "mapped what the driver grants now, not what the result said (§3)");
+    }
+
+    [Test]
+    public void AddConsumerAsync_refuses_a_result_of_another_driver_before_asking_anything_3()
+    {
+        using var d = new Deployment();
+        using TensorPoolClient client = d.Client();
+        var elsewhere = new DiscoveredStream { StreamId = 10000, LayoutVersion = 1, DriverInstanceId = "other", DriverControlChannel = "tp:ipc?name=other", DriverControlStreamId = 1000 };
+        Assert.Throws<InvalidOperationException>(() => client.AddConsumerAsync(elsewhere));
+        Assert.That(d.Driver.Counters.AttachOk, Is.Zero, "nothing was attached");
+    }
 }

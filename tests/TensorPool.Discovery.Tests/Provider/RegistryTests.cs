@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using TensorPool.Discovery.Configuration;
+using TensorPool.Discovery.Hosting;
 using TensorPool.Sbe.Discovery;
 using TensorPool.Testing;
 using TensorPool.Transport;
@@ -114,6 +117,27 @@ public sealed class RegistryTests
         Assert.That(kinds[0], Is.EqualTo((Sbe.Driver.ShmAttachRequestDecoder.SchemaId, Sbe.Driver.ShmAttachRequestDecoder.TemplateId)));
         Assert.That(kinds.Skip(1), Is.All.EqualTo((DiscoveryRequestDecoder.SchemaId, DiscoveryRequestDecoder.TemplateId)),
             "nothing but requests on the request stream: no answer to the attach");
+    }
+
+    [Test]
+    public void The_registry_hosted_service_answers_while_the_host_runs_and_stops_with_it_8()
+    {
+        using var t = new LoopbackTransport(maxMessageLength: 1 << 20);
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddLogging();
+        builder.Services.AddTensorPoolDiscoveryRegistry(Options(t));
+        using IHost host = builder.Build();
+        DiscoveryRegistryHostedService hosted = host.Services.GetRequiredService<DiscoveryRegistryHostedService>();
+        Assert.That(hosted.Registry, Is.Null, "nothing runs before the host starts");
+        ISubscription responses = t.AddSubscription(ResponseChannel, ResponseStreamId);
+        using IPublication controlA = t.AddPublication("tp:ipc?name=a", 1000);
+        byte[] a = Encoded(h => h.Announce(DriverA, 10000, epoch: 5));
+        host.StartAsync().GetAwaiter().GetResult();
+        Assert.That(hosted.Registry, Is.Not.Null);
+        Until(t, responses, () => controlA.Offer(a), x => x.ResultCount == 1);
+        host.StopAsync().GetAwaiter().GetResult();
+        Assert.That(hosted.Registry, Is.Null, "stopped with the host");
+        Assert.That(t.SubscriptionCount("tp:ipc?name=reg", 7000), Is.Zero, "its request subscription closed");
     }
 
     /// <summary>The bytes a harness would feed (captured through a provider-less encoder run).</summary>
