@@ -54,6 +54,9 @@ internal static class TpCommand
         root.Subcommands.Add(ListenCommand.Build());
         root.Subcommands.Add(StatusCommand.Build());
         root.Subcommands.Add(TraceCommand.Build());
+        root.Subcommands.Add(DiscoverCommand.Build());
+        root.Subcommands.Add(DiscoveryCommand.Build());
+        root.Subcommands.Add(SupervisorCommand.Build());
         foreach (Command bench in BenchCommand.Build())
         {
             root.Subcommands.Add(bench);

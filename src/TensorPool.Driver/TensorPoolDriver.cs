@@ -42,6 +42,9 @@ public sealed unsafe class TensorPoolDriver : IDisposable
     private readonly SubscriptionWaitSet _waitSet = new();
     private readonly IPublication _controlOut;
     private readonly IPublication _announceOut;
+    private readonly ISubscription? _metadata;
+    private readonly Discovery.Protocol.DiscoveryProvider? _discovery;
+    private readonly Supervisor.TensorPoolSupervisor? _supervisor;
     private readonly DriverConductor _conductor;
     private readonly AgentRunner? _runner;
     private readonly AgentInvoker? _invoker;
@@ -49,6 +52,7 @@ public sealed unsafe class TensorPoolDriver : IDisposable
     private readonly ILogger _log;
     private int _drainRequested;
     private int _disposed;
+    private IDisposable? _metrics;
 
     private TensorPoolDriver(DriverOptions options)
     {
@@ -87,11 +91,44 @@ public sealed unsafe class TensorPoolDriver : IDisposable
                 () => _transport.AddPublication(options.EffectiveAnnounceChannel, (int)options.EffectiveAnnounceStreamId));
             ulong leaseSeed = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) >> 2;
             uint nodeSeed = (uint)RandomNumberGenerator.GetInt32(0, (int)Leases.NodeIdAllocator.MaxAutomaticId);
+            if (options.Discovery.Enabled)
+            {
+                // Discovery §2.2, §4.2: the embedded provider answers on the control endpoint and indexes this driver's
+                // announces and its producers' metadata.
+                string metadataChannel = options.Discovery.MetadataChannel ?? options.ControlChannel;
+                _metadata = Open(opened, "discovery.metadata_channel", metadataChannel,
+                    () => _transport.AddSubscription(metadataChannel, (int)options.Discovery.MetadataStreamId));
+                _discovery = new Discovery.Protocol.DiscoveryProvider(_transport, DiscoveryValidation.ProviderOptions(options), options.Clock, _log);
+                opened.Add(_discovery);
+                foreach ((uint streamId, IReadOnlyList<string> tags) in options.Discovery.StreamTags)
+                {
+                    _discovery.ConfigureTags(options.InstanceId, streamId, tags);
+                }
+            }
             var ctx = new DriverContext(options, shm, _controlOut, _announceOut, _allowedDirs, _log, leaseSeed, nodeSeed)
             {
                 DeadPredecessorPid = _previousDriverPid,
+                Discovery = _discovery,
+                Identity = DiscoveryValidation.Identity(options),
             };
-            _conductor = new DriverConductor(ctx, _control) { ShutdownCompleted = () => _completion.TrySetResult() };
+            _conductor = new DriverConductor(ctx, _control, _metadata) { ShutdownCompleted = () => _completion.TrySetResult() };
+            if (options.Supervisor is { Enabled: true } supervisorOptions)
+            {
+                // Wire spec §10.5: the supervisor runs beside the driver, on its transport and its own thread.
+                Supervisor.Configuration.SupervisorOptions embedded = supervisorOptions.Clone();
+                embedded.Transport = _transport;
+                embedded.Clock = options.Clock;
+                embedded.Logger ??= _log;
+                try
+                {
+                    _supervisor = global::TensorPool.Supervisor.TensorPoolSupervisor.Start(embedded);
+                }
+                catch (Supervisor.Configuration.SupervisorConfigurationException e)
+                {
+                    throw new DriverConfigurationException(e.Key, e.Value, e.Rule, e.Origin);
+                }
+                opened.Add(_supervisor);
+            }
             Action<Exception> errors = options.ErrorHandler ?? (e => DriverLog.DutyCycleFailed(_log, e));
             if (options.ThreadingMode == DriverThreadingMode.DedicatedThread)
             {
@@ -111,6 +148,7 @@ public sealed unsafe class TensorPoolDriver : IDisposable
             }
             throw;
         }
+        _metrics = global::TensorPool.Diagnostics.MetricsRegistry.Register(new DriverMetrics(this));
         DriverLog.Started(_log, options.InstanceId, options.ControlChannel, options.ControlStreamId, options.EffectiveAnnounceChannel,
             options.EffectiveAnnounceStreamId, options.ShmBaseDir, options.Namespace);
     }
@@ -145,6 +183,12 @@ public sealed unsafe class TensorPoolDriver : IDisposable
 
     /// <summary>A snapshot of the driver's counters (any thread).</summary>
     public DriverCounters Counters => _conductor.Context.Counters.Snapshot();
+
+    /// <summary>The supervisor the driver runs (<c>[supervisor] enabled = true</c>), null otherwise.</summary>
+    public Supervisor.TensorPoolSupervisor? Supervisor => _supervisor;
+
+    /// <summary>The embedded discovery provider's counters (discovery spec §2.2); null when <c>discovery.enabled = false</c>.</summary>
+    public Discovery.DiscoveryProviderCounters? DiscoveryCounters => _discovery?.Counters;
 
     /// <summary>The leases and streams as of the last change (published by the duty cycle).</summary>
     public DriverStatus Status => _conductor.Status;
@@ -191,6 +235,8 @@ public sealed unsafe class TensorPoolDriver : IDisposable
         {
             return;
         }
+        _metrics?.Dispose();
+        _supervisor?.Dispose();
         _runner?.Dispose();
         _invoker?.Dispose();
         // The duty cycle has stopped: this thread now owns the driver's state.
@@ -204,6 +250,8 @@ public sealed unsafe class TensorPoolDriver : IDisposable
             _control.Dispose();
             _controlOut.Dispose();
             _announceOut.Dispose();
+            _metadata?.Dispose();
+            _discovery?.Dispose();
             if (_ownsTransport)
             {
                 _transport.Dispose();

@@ -2,14 +2,19 @@ using TensorPool.Transport;
 
 namespace TensorPool.Testing;
 
-/// <summary>A subscription of <see cref="LoopbackTransport"/>: a bounded ring of message copies.</summary>
+/// <summary>
+/// A subscription of <see cref="LoopbackTransport"/>: a bounded ring of message copies. A slot's buffer is allocated
+/// when a message first lands in it and grows to the largest message it held (a ring of capacity × max length,
+/// allocated up front, took gigabytes per subscription with large limits); once every slot has seen its largest
+/// message, nothing is allocated.
+/// </summary>
 public sealed class LoopbackSubscription : ISubscription
 {
     private readonly LoopbackTransport _transport;
     private readonly object _gate = new();
     private readonly byte[][] _slots;
     private readonly int[] _lengths;
-    private readonly byte[] _scratch;
+    private byte[] _scratch = [];
     private long _head;
     private long _tail;
     private long _received;
@@ -24,12 +29,7 @@ public sealed class LoopbackSubscription : ISubscription
         Channel = channel;
         StreamId = streamId;
         _slots = new byte[transport.Capacity][];
-        for (int i = 0; i < _slots.Length; i++)
-        {
-            _slots[i] = new byte[transport.MaxMessageLength];
-        }
         _lengths = new int[transport.Capacity];
-        _scratch = new byte[transport.MaxMessageLength];
     }
 
     public string Channel { get; }
@@ -79,7 +79,12 @@ public sealed class LoopbackSubscription : ISubscription
                 _lapped++;
             }
             int index = (int)(_tail % _slots.Length);
-            message.CopyTo(_slots[index]);
+            byte[]? slot = _slots[index];
+            if (slot is null || slot.Length < message.Length)
+            {
+                slot = _slots[index] = new byte[Grown(slot?.Length ?? 0, message.Length)];
+            }
+            message.CopyTo(slot);
             _lengths[index] = message.Length;
             _tail++;
         }
@@ -100,6 +105,10 @@ public sealed class LoopbackSubscription : ISubscription
                 }
                 int index = (int)(_head % _slots.Length);
                 length = _lengths[index];
+                if (_scratch.Length < length)
+                {
+                    _scratch = new byte[Grown(_scratch.Length, length)];
+                }
                 _slots[index].AsSpan(0, length).CopyTo(_scratch);
                 _head++;
                 _received++;
@@ -136,6 +145,17 @@ public sealed class LoopbackSubscription : ISubscription
             _closed = true;
         }
         _transport.Remove(this);
+    }
+
+    /// <summary>At least <paramref name="needed"/> bytes: doubling from 256, at most the transport's message limit.</summary>
+    private int Grown(int current, int needed)
+    {
+        int size = Math.Max(256, current);
+        while (size < needed)
+        {
+            size *= 2;
+        }
+        return Math.Min(size, Math.Max(needed, _transport.MaxMessageLength));
     }
 
     private readonly struct DelegateHandler(MessageHandler handler) : IMessageHandler

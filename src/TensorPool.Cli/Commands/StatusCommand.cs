@@ -40,16 +40,21 @@ internal static class StatusCommand
         var control = new Option<uint>("--control-stream") { Description = "Control stream id (announces).", DefaultValueFactory = _ => ClientOptions.DefaultControlStreamId };
         var qos = new Option<uint>("--qos-stream") { Description = "QoS stream id.", DefaultValueFactory = _ => ClientOptions.DefaultQosStreamId };
         var metadata = new Option<uint>("--metadata-stream") { Description = "Metadata stream id (data source names).", DefaultValueFactory = _ => ClientOptions.DefaultMetadataStreamId };
+        var supervisor = new Option<string?>("--supervisor") { Description = "Show the live model a supervisor writes to this status file (tp supervisor --status-file)." };
         var location = new ShmLocationOptions();
         var command = new Command("status", "Show the streams, producers and consumers that are running, from announces and QoS.\n" + Help)
         {
-            watch, json, channel, wait, interval, seconds, control, qos, metadata,
+            watch, json, channel, wait, interval, seconds, control, qos, metadata, supervisor,
         };
         var aeronDir = new Option<string?>("--aeron-dir") { Description = "aeron: channels: the media driver's Aeron directory (default: $AERON_DIR, else Aeron's)." };
         command.Options.Add(aeronDir);
         location.AddTo(command);
         command.SetAction(parse =>
         {
+            if (parse.GetValue(supervisor) is { } statusFile)
+            {
+                return Supervisor.SupervisorStatusView.Show(statusFile, parse.GetValue(json), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+            }
             string ch = parse.GetValue(channel)!;
             double w = parse.GetValue(wait);
             double i = parse.GetValue(interval);

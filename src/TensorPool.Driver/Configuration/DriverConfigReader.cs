@@ -11,7 +11,7 @@ namespace TensorPool.Driver.Configuration;
 /// </summary>
 internal static class DriverConfigReader
 {
-    private static readonly string[] Sections = ["driver", "shm", "policies", "profiles", "streams"];
+    private static readonly string[] Sections = ["driver", "shm", "policies", "profiles", "streams", "discovery", "supervisor"];
 
     /// <summary>
     /// Sections of the reference's driver files that configure another service (the supervisor): accepted as they are
@@ -61,6 +61,8 @@ internal static class DriverConfigReader
         ReadShm(new TomlSection(top.Table("shm"), "shm", source, environment, o.Origins), o);
         ReadPolicies(new TomlSection(top.Table("policies"), "policies", source, environment, o.Origins), o);
         ReadProfiles(top.Table("profiles"), source, environment, o);
+        o.Discovery = DiscoverySection.Read(top.Table("discovery"), source);
+        o.Supervisor = SupervisorSection.Read(top.Table("supervisor"), source);
         ReadStreams(top.Table("streams"), source, environment, o);
         return o;
     }
@@ -167,8 +169,14 @@ internal static class DriverConfigReader
             {
                 throw new DriverConfigurationException(prefix + ".stream_id", null, "is required (§17)", source);
             }
-            list.Add(new StreamDefinition(name, s.UInt32("stream_id", 0), s.String("profile", null)));
-            s.RejectUnknownKeys(["stream_id", "profile"]);
+            var stream = new StreamDefinition(name, s.UInt32("stream_id", 0), s.String("profile", null));
+            list.Add(stream);
+            IReadOnlyList<string> tags = DiscoverySection.Tags(s.StringList("tags"), prefix + ".tags", source);
+            if (tags.Count > 0)
+            {
+                o.Discovery.StreamTags[stream.StreamId] = tags;
+            }
+            s.RejectUnknownKeys(["stream_id", "profile", "tags"]);
         }
         o.Streams = list;
     }

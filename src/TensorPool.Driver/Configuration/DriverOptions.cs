@@ -158,6 +158,22 @@ public sealed class DriverOptions
     /// <summary><c>streams.*</c>: statically provisioned streams.</summary>
     public IList<StreamDefinition> Streams { get; set; } = [];
 
+    // [discovery]
+
+    /// <summary>
+    /// <c>[discovery]</c> (added section): the discovery provider the driver embeds, on by default, answering on the
+    /// control endpoint (discovery spec §4.2); <c>[streams.*] tags</c> land in its <c>StreamTags</c>.
+    /// </summary>
+    public Discovery.Configuration.EmbeddedDiscoveryOptions Discovery { get; set; } = new();
+
+    // [supervisor]
+
+    /// <summary>
+    /// <c>[supervisor]</c>: the reference's supervisor keys (wire spec §10.5); the driver runs the supervisor itself when
+    /// <c>supervisor.enabled = true</c> (added key), on its own transport; null when the file has no such section.
+    /// </summary>
+    public Supervisor.Configuration.SupervisorOptions? Supervisor { get; set; }
+
     // Runtime, not configuration.
 
     /// <summary>The monotonic clock of leases, epochs, announces and timers; a <see cref="ManualClock"/> in tests.</summary>
@@ -252,11 +268,18 @@ public sealed class DriverOptions
         copy.Streams = [.. Streams];
         copy.IgnoredSections = [.. IgnoredSections];
         copy.Origins = new Dictionary<string, string>(Origins, StringComparer.Ordinal);
+        copy.Discovery = Discovery.Clone();
+        copy.Supervisor = Supervisor?.Clone();
         return copy;
     }
 
     /// <summary>Throws a <see cref="DriverConfigurationException"/> naming the first key that breaks its rule.</summary>
-    public void Validate() => DriverOptionsValidator.Validate(this);
+    public void Validate()
+    {
+        DriverOptionsValidator.Validate(this);
+        DiscoveryValidation.Validate(this);
+        SupervisorSection.Validate(this);
+    }
 
     /// <summary>Where key <paramref name="key"/> came from, for messages.</summary>
     internal string? OriginOf(string key) => Origins.TryGetValue(key, out string? env) ? env : SourceName;

@@ -22,6 +22,7 @@ internal sealed class DriverConductor : IAgent
 
     private readonly DriverContext _ctx;
     private readonly ISubscription _control;
+    private readonly ISubscription? _metadata;
     private readonly EpochService _epochs;
     private readonly AttachHandler _attach;
     private readonly LeaseRequests _leases;
@@ -35,10 +36,11 @@ internal sealed class DriverConductor : IAgent
     private volatile bool _shutdownComplete;
     private volatile DriverStatus _status = DriverStatus.Empty;
 
-    public DriverConductor(DriverContext ctx, ISubscription control)
+    public DriverConductor(DriverContext ctx, ISubscription control, ISubscription? metadata = null)
     {
         _ctx = ctx;
         _control = control;
+        _metadata = metadata;
         _epochs = new EpochService(ctx);
         _lifecycle = new LeaseLifecycle(ctx, _epochs);
         _attach = new AttachHandler(ctx, _epochs);
@@ -100,6 +102,11 @@ internal sealed class DriverConductor : IAgent
         }
         var handler = new ControlHandler(this);
         int work = _control.Poll(ref handler, PollLimit);
+        if (_metadata is not null)
+        {
+            var metadata = new MetadataHandler(this);
+            work += _metadata.Poll(ref metadata, PollLimit);
+        }
         long now = _ctx.Now;
         work += _leases.ExpireDue(now);
         if (now >= _nextAnnounceNs)
@@ -111,6 +118,8 @@ internal sealed class DriverConductor : IAgent
                 work++;
             }
         }
+        // After the announces: a duty cycle slowed by a burst of requests must not expire the driver's own streams.
+        work += _ctx.Discovery?.DoWork(now) ?? 0;
         if (now >= _ctx.Gc.NextDueNs)
         {
             _epochs.CollectGarbage();
@@ -230,6 +239,11 @@ internal sealed class DriverConductor : IAgent
                 _ctx.Counters.MalformedCount++;
             }
         }
+        else if (header.SchemaId == Sbe.Discovery.DiscoveryRequestDecoder.SchemaId)
+        {
+            // Discovery §4.2: embedded discovery shares the control endpoint; decoding is gated on schemaId 910.
+            _ctx.Discovery?.OnRequest(message);
+        }
         // Everything else on the control stream (our own responses, announces, other schemas) is not for the driver.
     }
 
@@ -341,5 +355,11 @@ internal sealed class DriverConductor : IAgent
     private readonly struct ControlHandler(DriverConductor conductor) : IMessageHandler
     {
         public void OnMessage(ReadOnlySpan<byte> message) => conductor.OnControl(message);
+    }
+
+    /// <summary>Discovery §6.4: the producers' DataSourceAnnounce and DataSourceMeta, for the embedded provider's index.</summary>
+    private readonly struct MetadataHandler(DriverConductor conductor) : IMessageHandler
+    {
+        public void OnMessage(ReadOnlySpan<byte> message) => conductor._ctx.Discovery?.OnDriverMessage(conductor._ctx.Identity!, message);
     }
 }

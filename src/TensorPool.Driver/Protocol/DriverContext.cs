@@ -80,6 +80,12 @@ internal sealed class DriverContext
     /// <summary>True once a shutdown request was accepted (§4.13): attaches are refused while draining.</summary>
     public bool IsDraining { get; set; }
 
+    /// <summary>The embedded discovery provider (discovery spec §2.2), null when <c>discovery.enabled = false</c>.</summary>
+    public Discovery.Protocol.DiscoveryProvider? Discovery { get; init; }
+
+    /// <summary>The authority this driver's discovery results name (§5.2).</summary>
+    public Discovery.Configuration.DriverIdentity? Identity { get; init; }
+
     public long Now => Clock.NanoTime();
 
     public void SendControl(ReadOnlySpan<byte> message) => Send(Control, message);

@@ -77,7 +77,10 @@ internal sealed class EpochService
         }
         long now = _ctx.Now;
         epoch.StoreActivity((ulong)now);
-        _ctx.SendAnnounce(_ctx.Messages.Announce(epoch, stream.ProducerId, now));
+        ReadOnlySpan<byte> announce = _ctx.Messages.Announce(epoch, stream.ProducerId, now);
+        _ctx.SendAnnounce(announce);
+        // Discovery §6.4: the embedded provider indexes the driver's own announces.
+        _ctx.Discovery?.OnDriverMessage(_ctx.Identity!, announce);
         _ctx.Counters.AnnouncesCount++;
     }
 

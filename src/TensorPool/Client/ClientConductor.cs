@@ -130,6 +130,9 @@ internal sealed class ClientConductor : IAgent
     /// <summary>Wake the conductor's thread for work queued from another thread.</summary>
     public void Wake() => _waitSet.Wake();
 
+    /// <summary>The client's discovery requests, whose responses this duty cycle reads while any is pending.</summary>
+    public Discovery.DiscoveryClient? Discovery { get; init; }
+
     public ClientTiming Timing => _timing;
 
     /// <summary>The traced producers' TraceLinkSet queue, drained onto the control stream each duty cycle; null until one is traced.</summary>
@@ -189,6 +192,7 @@ internal sealed class ClientConductor : IAgent
     {
         DrainRetired();
         int work = Driver?.DoWork() ?? 0;
+        work += Discovery?.DoWork() ?? 0;
         var control = new ControlHandler(this);
         work += _control.Poll(ref control, PollLimit);
         if (_driverAnnounces is not null)

@@ -134,12 +134,19 @@ public sealed class ClientOptions
     /// <summary>The queue of TraceLinkSets this client's traced producers emit (TraceLink §5, §14.1); null: the defaults.</summary>
     public TraceLink.TraceLinkQueueOptions? TraceLinks { get; set; }
 
+    /// <summary>
+    /// Where <see cref="TensorPoolClient.DiscoverAsync"/> asks (discovery spec §4); null: the driver's control endpoint
+    /// (or the client's control stream without a driver), responses on stream 7004, a 2 s timeout.
+    /// </summary>
+    public Discovery.DiscoveryOptions? Discovery { get; set; }
+
     public ClientOptions Clone()
     {
         var copy = (ClientOptions)MemberwiseClone();
         copy.AllowedBaseDirs = [.. AllowedBaseDirs];
         copy.Driver = Driver?.Clone();
         copy.TraceLinks = TraceLinks is null ? null : new TraceLink.TraceLinkQueueOptions { Capacity = TraceLinks.Capacity, MaxParents = TraceLinks.MaxParents };
+        copy.Discovery = Discovery?.Clone();
         return copy;
     }
 
@@ -198,6 +205,7 @@ public sealed class ClientOptions
                 $"must fit the {TraceLink.TraceId.NodeIdBits} node bits of a trace id (0 to {TraceLink.TraceId.MaxNodeId}, TraceLink §6.2)");
         }
         TraceLinks?.Validate();
+        Discovery?.Validate();
     }
 
     private static void CheckStream(string option, int id)

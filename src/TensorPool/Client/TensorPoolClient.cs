@@ -33,6 +33,7 @@ public sealed partial class TensorPoolClient : IDisposable
     private readonly AgentRunner? _runner;
     private readonly AgentInvoker? _invoker;
     private int _disposed;
+    private IDisposable? _metrics;
 
     private TensorPoolClient(ClientOptions options, IRegionProvider? regions)
     {
@@ -46,11 +47,13 @@ public sealed partial class TensorPoolClient : IDisposable
             var timing = new ClientTiming(options.Clock, options.RealtimeClock, joinTime,
                 Nanos(options.AnnouncePeriod), Nanos(options.QosPeriod), Nanos(options.EffectiveFreshnessWindow), Nanos(options.EffectiveLivenessTimeout));
             _driver = options.Driver is { } driverOptions ? new DriverClient.DriverConnection(driverOptions.Transport ?? _transport, driverOptions) : null;
-            _conductor = new ClientConductor(_transport, options, timing) { Driver = _driver };
+            _discovery = CreateDiscovery(options, _transport);
+            _conductor = new ClientConductor(_transport, options, timing) { Driver = _driver, Discovery = _discovery };
             // The no-driver deployment by default; the driver model leases regions from the driver.
             _regions = regions ?? (_driver is not null
                 ? new DriverRegionProvider(_driver, _policy)
                 : new OwnedRegionProvider(options.ShmBaseDir, options.Namespace, options.User));
+            _metrics = Diagnostics.MetricsRegistry.Register(new Diagnostics.ClientMetrics(_conductor));
             Action<Exception> errors = options.ErrorHandler ?? (e => Console.Error.WriteLine($"tensorpool conductor: {e}"));
             if (options.ConductorMode == ConductorMode.DedicatedThread)
             {
@@ -64,6 +67,8 @@ public sealed partial class TensorPoolClient : IDisposable
         }
         catch
         {
+            _metrics?.Dispose();
+            _discovery?.Dispose();
             _driver?.Dispose();
             _policy?.Dispose();
             if (_ownsTransport)
@@ -259,6 +264,7 @@ public sealed partial class TensorPoolClient : IDisposable
         {
             return;
         }
+        _metrics?.Dispose();
         _runner?.Dispose();
         _invoker?.Dispose();
         foreach (Producer p in _conductor.Producers)
@@ -270,6 +276,7 @@ public sealed partial class TensorPoolClient : IDisposable
             c.Dispose();
         }
         _conductor.Close();
+        _discovery.Dispose();
         _driver?.Dispose(); // after the producers and consumers: their detaches are sent here
         _policy.Dispose();
         if (_ownsTransport)

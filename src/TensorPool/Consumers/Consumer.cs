@@ -41,6 +41,7 @@ public sealed unsafe partial class Consumer : IDisposable
     private int _remapRequested;
     private bool _polling;
     private int _disposed;
+    private long _bytesAccepted;
     // Polls hold the frame view and the mapping: a Dispose during one (from a handler or another thread) defers their
     // release to the end of that poll (D86).
     private ExclusiveUse _use;
@@ -138,6 +139,7 @@ public sealed unsafe partial class Consumer : IDisposable
             AnnounceTracker? t = Tracker;
             return _accounting.Snapshot() with
             {
+                BytesAccepted = Volatile.Read(ref _bytesAccepted),
                 AnnouncesAccepted = t?.Accepted ?? 0,
                 AnnouncesRejected = t?.RejectsTotal ?? 0,
                 Mappings = t?.Mappings ?? 0,
@@ -398,6 +400,7 @@ public sealed unsafe partial class Consumer : IDisposable
             if (accepted)
             {
                 _accounting.CountAccepted();
+                _bytesAccepted += _frame->Header.ValuesLenBytes;
             }
             else if (_accounting.CountTorn(seq, SlotSeq())) // §15.3: changed while read
             {

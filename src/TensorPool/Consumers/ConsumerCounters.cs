@@ -12,6 +12,9 @@ public readonly record struct ConsumerCounters
     /// <summary>Frames delivered and still valid after the handler read them.</summary>
     public long FramesAccepted { get; init; }
 
+    /// <summary>Payload bytes of the frames accepted (values_len_bytes).</summary>
+    public long BytesAccepted { get; init; }
+
     /// <summary>Sequences never received (§15.4 drops_gap).</summary>
     public long DropsGap { get; init; }
 

@@ -51,6 +51,7 @@ public sealed unsafe partial class Producer : IDisposable, IRegistryOwner
     private bool _claimOpen;
     private long _framesPublished;
     private long _dropsNoPool;
+    private long _bytesPublished;
     private long _offerFailures;
     private long _aborts;
     private int _disposed;
@@ -105,6 +106,7 @@ public sealed unsafe partial class Producer : IDisposable, IRegistryOwner
     public ProducerCounters Counters => new()
     {
         FramesPublished = Volatile.Read(ref _framesPublished),
+        BytesPublished = Volatile.Read(ref _bytesPublished),
         DropsNoPool = Volatile.Read(ref _dropsNoPool),
         DescriptorOfferFailures = Volatile.Read(ref _offerFailures),
         Aborts = Volatile.Read(ref _aborts),
@@ -219,6 +221,7 @@ public sealed unsafe partial class Producer : IDisposable, IRegistryOwner
             FanOut(descriptor, (long)claim.Fields.TimestampNs, seq, claim.Fields.ValuesLenBytes);
         }
         _framesPublished++;
+        _bytesPublished += claim.Fields.ValuesLenBytes;
         Volatile.Write(ref _nextSeq, seq + 1);
         _claimOpen = false;
         claim = default;

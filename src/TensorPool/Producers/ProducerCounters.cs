@@ -7,6 +7,9 @@ public readonly record struct ProducerCounters
     /// <summary>Frames committed (their descriptors offered).</summary>
     public long FramesPublished { get; init; }
 
+    /// <summary>Payload bytes of the frames committed (values_len_bytes).</summary>
+    public long BytesPublished { get; init; }
+
     /// <summary>Frames dropped because no pool's stride holds them (§9: drop, never block).</summary>
     public long DropsNoPool { get; init; }
 
