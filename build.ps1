@@ -6,9 +6,9 @@
 #   pwsh build.ps1 demo [args]   run `tp demo`
 #   pwsh build.ps1 tp [args]     run the `tp` command line
 #   pwsh build.ps1 bindings      regenerate the P/Invoke bindings and the ABI probe (--check: only compare)
-#   pwsh build.ps1 bench [args]  run `tp bench`, the benchmark matrix with same-run baselines
+#   pwsh build.ps1 bench [args]  run `tp bench` (the tp-bench tool built here), the benchmark matrix with same-run baselines
 #   pwsh build.ps1 bench-micro [args]  run the BenchmarkDotNet suites
-#   pwsh build.ps1 pack          produce the NuGet packages under artifacts/packages (TensorPool, TensorPool.Cli)
+#   pwsh build.ps1 pack          produce the NuGet packages under artifacts/packages (TensorPool, TensorPool.Cli, TensorPool.Bench.Cli)
 #   pwsh build.ps1 clean         remove build output
 #
 # Environment: CONFIGURATION (Release), TP_VERSION_SUFFIX replaces the pre-release label of Version.props
@@ -29,6 +29,8 @@ $NativeBuild = Join-Path $Root 'build/native'
 $NativeSanBuild = Join-Path $Root 'build/native-san'
 $Results = Join-Path $Root 'build/test-results'
 $TpDll = Join-Path $Root "src/TensorPool.Cli/bin/$Configuration/net10.0/tp.dll"
+# `tp bench` runs the separate tool tp-bench; from a clone, the one this build makes.
+$BenchDll = Join-Path $Root "bench/TensorPool.Bench.Cli/bin/$Configuration/net10.0/tp-bench.dll"
 # The version comes from Version.props; TP_VERSION_SUFFIX (even empty) overrides its VersionSuffix everywhere.
 $VersionSuffix = [Environment]::GetEnvironmentVariable('TP_VERSION_SUFFIX')
 $VersionArgs = if ($null -ne $VersionSuffix) { @("-p:VersionSuffix=$VersionSuffix") } else { @() }
@@ -141,6 +143,7 @@ function Invoke-Tests {
 function Invoke-Tp([string[]]$Arguments) {
     # An incremental build first, so `tp` is never stale after a pull.
     Build-All | Out-Null
+    if (-not $env:TENSORPOOL_BENCH_PATH) { $env:TENSORPOOL_BENCH_PATH = $BenchDll }
     & dotnet $TpDll @Arguments
     exit $LASTEXITCODE
 }

@@ -8,9 +8,11 @@
 #   ./build.sh tp [args]     run the `tp` command line
 #   ./build.sh bindings      regenerate bindings/TensorPool.Native/Generated and native/abi from native/include
 #                            (./build.sh bindings --check only compares; exit 1 when they are stale)
-#   ./build.sh bench [args]  run `tp bench`, the benchmark matrix with same-run baselines (--quick, --out DIR, ...)
+#   ./build.sh bench [args]  run `tp bench` (the tp-bench tool built here), the benchmark matrix with same-run
+#                            baselines (--quick, --out DIR, ...)
 #   ./build.sh bench-micro [args]  run the BenchmarkDotNet suites (pass BenchmarkDotNet arguments, e.g. --filter)
-#   ./build.sh pack          produce the NuGet packages under artifacts/packages (TensorPool, TensorPool.Cli)
+#   ./build.sh pack          produce the NuGet packages under artifacts/packages (TensorPool, TensorPool.Cli,
+#                            TensorPool.Bench.Cli)
 #   ./build.sh clean         remove build output
 #
 # Environment: CONFIGURATION (Release), TP_SKIP_SANITIZERS=1 to skip the sanitizer ctest run,
@@ -28,6 +30,8 @@ RESULTS="$ROOT/build/test-results"
 PWSH_VERSION="7.6.9"
 PWSH_DIR="$ROOT/.tools/pwsh"
 TP_DLL="$ROOT/src/TensorPool.Cli/bin/$CONFIGURATION/net10.0/tp.dll"
+# `tp bench` runs the separate tool tp-bench; from a clone, the one this build makes.
+BENCH_DLL="$ROOT/bench/TensorPool.Bench.Cli/bin/$CONFIGURATION/net10.0/tp-bench.dll"
 
 # The version comes from Version.props; TP_VERSION_SUFFIX (even empty) overrides its VersionSuffix everywhere.
 VERSION_ARGS=()
@@ -173,6 +177,7 @@ run_tp() {
     # An incremental build first, so `tp` is never stale after a pull (quiet unless it fails).
     local out
     if ! out=$(build 2>&1); then echo "$out" >&2; exit 1; fi
+    export TENSORPOOL_BENCH_PATH="${TENSORPOOL_BENCH_PATH:-$BENCH_DLL}"
     exec dotnet "$TP_DLL" "$@"
 }
 
@@ -202,6 +207,6 @@ case "$cmd" in
         ls -1 "$ROOT/artifacts/packages"
         ;;
     clean) rm -rf "$ROOT/build" "$ROOT/artifacts"; dotnet clean "$ROOT/TensorPool.sln" -nologo -v q >/dev/null ;;
-    -h|--help|help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' ;;
+    -h|--help|help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' ;;
     *) echo "build.sh: unknown command '$cmd' (try ./build.sh help)" >&2; exit 2 ;;
 esac
