@@ -53,6 +53,7 @@ internal sealed class DemoRun
         Human.WriteLine($"tp demo: 1 producer and {_consumers} consumer processes, {_frame.Describe()} frames, " +
             (_rate > 0 ? string.Create(CultureInfo.InvariantCulture, $"{_rate} Hz") : "as fast as possible") + ", " + Limits() + $"; shared memory in {namespaceDir}" +
             (_driver.Mode == "none" ? "; no driver" : $"; {_driver.Mode} driver on {_settings.DriverChannel} stream {_settings.DriverStreamId}"));
+        PrintWatchCommands(nameSpace);
 
         var children = new List<DemoChild>();
         int exit = TpCommand.ExitOk;
@@ -143,6 +144,25 @@ internal sealed class DemoRun
             }
         }
     }
+
+    /// <summary>
+    /// The commands that watch this run from another terminal: its namespace is its own, so the defaults of
+    /// <c>tp status</c> and <c>tp listen</c> would not find it.
+    /// </summary>
+    private void PrintWatchCommands(string nameSpace)
+    {
+        string location = $"--namespace {ShellWord(nameSpace)} --shm-dir {ShellWord(_settings.ShmDir)}";
+        Human.WriteLine("  to watch it from another terminal:");
+        Human.WriteLine($"    tp status {location} --watch");
+        Human.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    tp listen {location} --stream {ClientOptions.DefaultControlStreamId}"));
+        Human.Flush();
+    }
+
+    /// <summary>A word as a POSIX shell reads it back: quoted unless it holds only characters that need no quoting.</summary>
+    private static string ShellWord(string word) =>
+        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '-' or '_' or '.' or ':' or '=' or ',' or '+')
+            ? word
+            : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private string Limits() =>
         string.Join(" or ", new[]
