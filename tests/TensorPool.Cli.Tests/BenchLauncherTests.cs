@@ -91,10 +91,10 @@ public sealed class BenchLauncherTests
         Environment.SetEnvironmentVariable(BenchTool.EnvironmentVariable, _standIn);
         try
         {
-            (int exit, string output, string error) = Tp.Run("bench", "--sizes", "64");
+            (int exit, string output, string error) = Tp.Run("bench", "64", "--sizes", "64", "x", "--json");
 
             Assert.That(exit, Is.EqualTo(7));
-            Assert.That(output, Does.Match(@"^pid \d+\narg --sizes\narg 64\n$"));
+            Assert.That(output, Does.Match(@"^pid \d+\narg 64\narg --sizes\narg 64\narg x\narg --json\n$"), "every word, in order");
             Assert.That(output, Does.Not.Contain($"pid {Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}\n"), "a child, never this process");
             Assert.That(error, Is.EqualTo("to stderr\n"));
         }

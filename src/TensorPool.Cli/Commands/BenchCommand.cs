@@ -41,7 +41,9 @@ internal static class BenchCommand
         command.Arguments.Add(rest);
         command.SetAction(parse =>
         {
-            string[] args = [.. parse.GetValue(rest) ?? [], .. parse.UnmatchedTokens];
+            // Every word after 'bench', in its order (options tp does not know are tp-bench's).
+            int at = parse.Tokens.TakeWhile(t => t.Type != TokenType.Command || t.Value != Name).Count();
+            string[] args = [.. parse.Tokens.Skip(at + 1).Select(t => t.Value)];
             return RunAsChild(args, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
         });
         return command;
