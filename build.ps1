@@ -1,20 +1,26 @@
 #!/usr/bin/env pwsh
 # build.ps1 - the PowerShell twin of build.sh (same commands, same output folders).
 #
-#   pwsh build.ps1               build the native core (CMake) and the .NET solution (Release)
-#   pwsh build.ps1 test          build, run ctest, ctest under ASan/UBSan and NUnit; ends "N passed, N failed"
+#   pwsh build.ps1               build the native core (CMake; linux-x64, and linux-arm64 with the cross compiler)
+#                                and the .NET solution (Release)
+#   pwsh build.ps1 test          build, run ctest, ctest under ASan/UBSan, ctest of linux-arm64 under qemu-user and
+#                                NUnit; ends "N passed, N failed"
 #   pwsh build.ps1 demo [args]   run `tp demo`
 #   pwsh build.ps1 tp [args]     run the `tp` command line
 #   pwsh build.ps1 bindings      regenerate the P/Invoke bindings and the ABI probe (--check: only compare)
 #   pwsh build.ps1 bench [args]  run `tp bench` (the tp-bench tool built here), the benchmark matrix with same-run baselines
 #   pwsh build.ps1 bench-micro [args]  run the BenchmarkDotNet suites
-#   pwsh build.ps1 pack          produce the NuGet packages under artifacts/packages (TensorPool, TensorPool.Cli, TensorPool.Bench.Cli)
+#   pwsh build.ps1 pack          produce the NuGet packages under artifacts/packages (TensorPool, TensorPool.Cli,
+#                                TensorPool.Bench.Cli), with linux-x64 and linux-arm64 libraries (fails when the cross
+#                                compiler is missing)
 #   pwsh build.ps1 clean         remove build output
 #
-# Environment: CONFIGURATION (Release), TP_VERSION_SUFFIX replaces the pre-release label of Version.props
-# ("dev"; set it empty for a release version).
+# Environment: CONFIGURATION (Release), TP_SKIP_SANITIZERS=1, TP_SKIP_ARM64=1, TP_VERSION_SUFFIX replaces the
+# pre-release label of Version.props ("dev"; set it empty for a release version).
 #
-# build.sh test runs `pwsh build.ps1 build` so this script cannot silently rot.
+# Not mirrored: build.sh installs the linux-arm64 cross toolchain and qemu-user with apt-get when it runs as root;
+# this script only uses them when present (else skips the arm64 part with the reason), and does not run the
+# build.ps1 parity check on itself. build.sh test runs `pwsh build.ps1 build` so this script cannot silently rot.
 param(
     [Parameter(Position = 0)][string]$Command = 'build',
     [Parameter(Position = 1, ValueFromRemainingArguments = $true)][string[]]$Rest = @()
@@ -27,6 +33,10 @@ $Root = $PSScriptRoot
 $Configuration = if ($env:CONFIGURATION) { $env:CONFIGURATION } else { 'Release' }
 $NativeBuild = Join-Path $Root 'build/native'
 $NativeSanBuild = Join-Path $Root 'build/native-san'
+$NativeArm64Build = Join-Path $Root 'build/native-arm64'
+$Arm64Toolchain = Join-Path $Root 'cmake/toolchains/aarch64-linux-gnu.cmake'
+$Arm64Compiler = 'aarch64-linux-gnu-gcc'
+$Arm64Sysroot = '/usr/aarch64-linux-gnu'
 $Results = Join-Path $Root 'build/test-results'
 $TpDll = Join-Path $Root "src/TensorPool.Cli/bin/$Configuration/net10.0/tp.dll"
 # `tp bench` runs the separate tool tp-bench; from a clone, the one this build makes.
@@ -55,6 +65,26 @@ function Build-Native {
     Invoke-Checked cmake @('--build', $NativeBuild, '--parallel')
 }
 
+# Why the linux-arm64 part cannot run, or $null when the cross compiler and its C library are there.
+function Get-Arm64SkipReason {
+    if ($env:TP_SKIP_ARM64 -eq '1') { return 'TP_SKIP_ARM64=1' }
+    if (-not (Get-Command $Arm64Compiler -ErrorAction SilentlyContinue) -or -not (Test-Path (Join-Path $Arm64Sysroot 'include/stdio.h'))) {
+        return 'the cross compiler is missing (apt-get install gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user, or run ./build.sh as root once)'
+    }
+    return $null
+}
+
+# The C core cross-compiled for linux-arm64 (Release); $Targets limits it (the library and the ABI probe).
+function Build-NativeArm64([string[]]$Targets = @()) {
+    $reason = Get-Arm64SkipReason
+    if ($reason) { Write-Step "native linux-arm64: skipped: $reason"; return }
+    Write-Step "native linux-arm64: configure and build ($NativeArm64Build)"
+    Invoke-Checked cmake @('-S', $Root, '-B', $NativeArm64Build, "-DCMAKE_TOOLCHAIN_FILE=$Arm64Toolchain", '-DCMAKE_BUILD_TYPE=Release', '-DTP_BUILD_EXAMPLES=OFF')
+    $buildArgs = @('--build', $NativeArm64Build, '--parallel')
+    if ($Targets.Count -gt 0) { $buildArgs += @('--target') + $Targets }
+    Invoke-Checked cmake $buildArgs
+}
+
 function Build-Dotnet {
     Assert-Tool dotnet '.NET SDK 10'
     Write-Step "dotnet: build TensorPool.sln ($Configuration)"
@@ -62,7 +92,7 @@ function Build-Dotnet {
         '-p:TensorPoolSkipNativeBuild=true', '-nologo', '-clp:ErrorsOnly') + $VersionArgs)
 }
 
-function Build-All { Build-Native; Build-Dotnet }
+function Build-All { Build-Native; Build-NativeArm64 @('tensorpool', 'tp_abi_probe'); Build-Dotnet }
 
 function Get-JUnitCounts([string]$File) {
     if (-not (Test-Path $File)) { return @(0, 1, 0) }
@@ -116,6 +146,22 @@ function Invoke-Tests {
             $rows.Add(@('native (ASan/UBSan)') + (Get-JUnitCounts (Join-Path $Results 'ctest-san.xml')))
         }
 
+        $arm64Reason = Get-Arm64SkipReason
+        if (-not $arm64Reason -and -not (Get-Command qemu-aarch64 -ErrorAction SilentlyContinue)) {
+            $arm64Reason = 'qemu-aarch64 is missing (apt-get install qemu-user)'
+        }
+        if ($arm64Reason) { Write-Step "ctest: linux-arm64 under qemu-user: skipped: $arm64Reason" }
+        else {
+            Write-Step 'ctest: native tests on linux-arm64 under qemu-user (Release)'
+            try {
+                Build-NativeArm64 | Out-Null
+                & ctest --test-dir $NativeArm64Build --output-on-failure --output-junit (Join-Path $Results 'ctest-arm64.xml') --parallel 4
+                if ($LASTEXITCODE -ne 0) { $runnerFailed = $true }
+            }
+            catch { Write-Host $_; $runnerFailed = $true }
+            $rows.Add(@('native linux-arm64 (qemu)') + (Get-JUnitCounts (Join-Path $Results 'ctest-arm64.xml')))
+        }
+
         Write-Step 'dotnet test: NUnit suites'
         foreach ($proj in Get-ChildItem -Path (Join-Path $Root 'tests') -Filter '*.Tests.csproj' -Recurse) {
             & dotnet test $proj.FullName -c $Configuration --no-build --logger "trx;LogFileName=$($proj.BaseName).trx" `
@@ -164,18 +210,21 @@ switch ($Command) {
         Invoke-Checked dotnet (@('run', '--project', (Join-Path $Root 'bench/TensorPool.Benchmarks'), '-c', 'Release', '--no-build', '--') + $Rest)
     }
     'pack' {
+        # A release package carries linux-x64 and linux-arm64: no cross compiler, no package.
+        $reason = Get-Arm64SkipReason
+        if ($reason) { Write-Error "build.ps1 pack: the package needs the linux-arm64 library, but $reason"; exit 1 }
         Build-All
         Write-Step 'dotnet: pack into artifacts/packages'
         $Packages = Join-Path $Root 'artifacts/packages'
         if (Test-Path $Packages) { Remove-Item -Recurse -Force $Packages }
         Invoke-Checked dotnet (@('pack', (Join-Path $Root 'TensorPool.sln'), '-c', $Configuration, '--no-build',
-            '-p:TensorPoolSkipNativeBuild=true', '-nologo', '-clp:ErrorsOnly', '-o', $Packages) + $VersionArgs)
+            '-p:TensorPoolSkipNativeBuild=true', '-p:TensorPoolRequireAllRuntimes=true', '-nologo', '-clp:ErrorsOnly', '-o', $Packages) + $VersionArgs)
         Get-ChildItem $Packages | ForEach-Object { $_.Name }
     }
     'clean' {
         foreach ($d in @('build', 'artifacts')) { $p = Join-Path $Root $d; if (Test-Path $p) { Remove-Item -Recurse -Force $p } }
         & dotnet clean (Join-Path $Root 'TensorPool.sln') -nologo -v q | Out-Null
     }
-    { $_ -in @('help', '-h', '--help') } { Get-Content $PSCommandPath | Select-Object -Skip 1 -First 16 | ForEach-Object { $_ -replace '^# ?', '' } }
+    { $_ -in @('help', '-h', '--help') } { Get-Content $PSCommandPath | Select-Object -Skip 1 -First 22 | ForEach-Object { $_ -replace '^# ?', '' } }
     default { Write-Error "build.ps1: unknown command '$Command' (try pwsh build.ps1 help)"; exit 2 }
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # build.sh - build, test, run and package TensorPool.NET. build.ps1 mirrors it.
 #
-#   ./build.sh               build the native core (CMake) and the .NET solution (Release)
-#   ./build.sh test          build, then run every test (ctest, ctest under ASan/UBSan, NUnit,
-#                            build.ps1 parity); ends with the line "N passed, N failed"
+#   ./build.sh               build the native core (CMake; linux-x64, and linux-arm64 with the cross compiler)
+#                            and the .NET solution (Release)
+#   ./build.sh test          build, then run every test (ctest, ctest under ASan/UBSan, ctest of the linux-arm64
+#                            build under qemu-user, NUnit, build.ps1 parity); ends with the line "N passed, N failed"
 #   ./build.sh demo [args]   run `tp demo` (the main job) with its arguments
 #   ./build.sh tp [args]     run the `tp` command line
 #   ./build.sh bindings      regenerate bindings/TensorPool.Native/Generated and native/abi from native/include
@@ -12,12 +13,17 @@
 #                            baselines (--quick, --out DIR, ...)
 #   ./build.sh bench-micro [args]  run the BenchmarkDotNet suites (pass BenchmarkDotNet arguments, e.g. --filter)
 #   ./build.sh pack          produce the NuGet packages under artifacts/packages (TensorPool, TensorPool.Cli,
-#                            TensorPool.Bench.Cli)
+#                            TensorPool.Bench.Cli), with linux-x64 and linux-arm64 libraries (fails when the cross
+#                            compiler is missing)
 #   ./build.sh clean         remove build output
 #
-# Environment: CONFIGURATION (Release), TP_SKIP_SANITIZERS=1 to skip the sanitizer ctest run,
-# TP_SKIP_PWSH=1 to skip the build.ps1 parity check, TP_VERSION_SUFFIX to replace the pre-release label of
-# Version.props ("dev"; set it empty for a release version).
+# linux-arm64: the C core is cross-compiled with Debian's aarch64 toolchain (cmake/toolchains/aarch64-linux-gnu.cmake).
+# When gcc-aarch64-linux-gnu, libc6-dev-arm64-cross or qemu-user is missing and this runs as root with apt-get, they
+# are installed once (quietly); otherwise the arm64 part is skipped with the reason printed.
+#
+# Environment: CONFIGURATION (Release), TP_SKIP_SANITIZERS=1 to skip the sanitizer ctest run, TP_SKIP_ARM64=1 to
+# skip the linux-arm64 build and its qemu run, TP_SKIP_PWSH=1 to skip the build.ps1 parity check, TP_VERSION_SUFFIX
+# to replace the pre-release label of Version.props ("dev"; set it empty for a release version).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,6 +32,11 @@ cd "$ROOT"
 CONFIGURATION="${CONFIGURATION:-Release}"
 NATIVE_BUILD="$ROOT/build/native"
 NATIVE_SAN_BUILD="$ROOT/build/native-san"
+NATIVE_ARM64_BUILD="$ROOT/build/native-arm64"
+ARM64_TOOLCHAIN="$ROOT/cmake/toolchains/aarch64-linux-gnu.cmake"
+ARM64_CC=aarch64-linux-gnu-gcc
+ARM64_SYSROOT=/usr/aarch64-linux-gnu
+ARM64_INSTALL_MARKER="$ROOT/build/.arm64-toolchain-install-tried"
 RESULTS="$ROOT/build/test-results"
 PWSH_VERSION="7.6.9"
 PWSH_DIR="$ROOT/.tools/pwsh"
@@ -53,6 +64,57 @@ native_build() {
     cmake --build "$NATIVE_BUILD" --parallel
 }
 
+# The linux-arm64 cross toolchain: installed with apt-get when missing (root only, once per build folder).
+# Returns 0 when the cross compiler and its C library are there; otherwise sets ARM64_SKIPPED to the reason.
+ARM64_CHECKED=0 ARM64_READY=0 ARM64_SKIPPED=""
+arm64_toolchain() {
+    if [[ $ARM64_CHECKED == 1 ]]; then [[ $ARM64_READY == 1 ]]; return; fi
+    ARM64_CHECKED=1
+    if [[ "${TP_SKIP_ARM64:-0}" == 1 ]]; then ARM64_SKIPPED="TP_SKIP_ARM64=1"; return 1; fi
+    local missing=()
+    command -v "$ARM64_CC" >/dev/null 2>&1 || missing+=(gcc-aarch64-linux-gnu)
+    [[ -f "$ARM64_SYSROOT/include/stdio.h" ]] || missing+=(libc6-dev-arm64-cross)
+    command -v qemu-aarch64 >/dev/null 2>&1 || missing+=(qemu-user)
+    if (( ${#missing[@]} > 0 )); then
+        if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1 && [[ ! -e "$ARM64_INSTALL_MARKER" ]]; then
+            mkdir -p "$(dirname "$ARM64_INSTALL_MARKER")"
+            touch "$ARM64_INSTALL_MARKER"
+            log "linux-arm64: installing ${missing[*]} (apt-get, once)"
+            export DEBIAN_FRONTEND=noninteractive
+            { apt-get install -y -qq --no-install-recommends "${missing[@]}" ||
+              { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; }; } >/dev/null 2>&1 ||
+                echo "build.sh: apt-get could not install ${missing[*]}" >&2
+        fi
+    fi
+    if ! command -v "$ARM64_CC" >/dev/null 2>&1 || [[ ! -f "$ARM64_SYSROOT/include/stdio.h" ]]; then
+        if [[ -e "$ARM64_INSTALL_MARKER" ]]; then
+            ARM64_SKIPPED="the cross compiler is missing and installing it failed before (remove $ARM64_INSTALL_MARKER to retry)"
+        elif [[ $(id -u) != 0 ]]; then
+            ARM64_SKIPPED="the cross compiler is missing (as root: apt-get install gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user)"
+        else
+            ARM64_SKIPPED="the cross compiler is missing and there is no apt-get to install gcc-aarch64-linux-gnu"
+        fi
+        return 1
+    fi
+    ARM64_READY=1
+}
+
+# The C core cross-compiled for linux-arm64 (Release). Arguments: targets (the library and the ABI probe), or none for everything.
+native_arm64_build() {
+    if ! arm64_toolchain; then
+        log "native linux-arm64: skipped: $ARM64_SKIPPED"
+        return 0
+    fi
+    log "native linux-arm64: configure and build ($NATIVE_ARM64_BUILD)"
+    cmake -S "$ROOT" -B "$NATIVE_ARM64_BUILD" -DCMAKE_TOOLCHAIN_FILE="$ARM64_TOOLCHAIN" -DCMAKE_BUILD_TYPE=Release \
+        -DTP_BUILD_EXAMPLES=OFF >/dev/null
+    if (( $# > 0 )); then
+        cmake --build "$NATIVE_ARM64_BUILD" --parallel --target "$@"
+    else
+        cmake --build "$NATIVE_ARM64_BUILD" --parallel
+    fi
+}
+
 dotnet_build() {
     require dotnet ".NET SDK 10"
     log "dotnet: build TensorPool.sln ($CONFIGURATION)"
@@ -61,6 +123,7 @@ dotnet_build() {
 
 build() {
     native_build
+    native_arm64_build tensorpool tp_abi_probe
     dotnet_build
 }
 
@@ -116,10 +179,28 @@ test_all() {
     local build_ok=1
     build || build_ok=0
 
-    local ctest_rc=0 san_rc=0 dotnet_rc=0 pwsh_rc=0
+    local ctest_rc=0 san_rc=0 arm64_rc=0 dotnet_rc=0 pwsh_rc=0 arm64_ran=0
     if [[ $build_ok == 1 ]]; then
         log "ctest: native tests (Release)"
         ctest --test-dir "$NATIVE_BUILD" --output-on-failure --output-junit "$RESULTS/ctest.xml" --parallel 2 || ctest_rc=$?
+
+        # The Release suite again, cross-compiled for linux-arm64 and run under qemu-user (the toolchain file makes
+        # qemu-aarch64 ctest's emulator). Before the NUnit run, whose ABI test also reads the arm64 probe.
+        if ! arm64_toolchain; then
+            log "ctest: linux-arm64 under qemu-user: skipped: $ARM64_SKIPPED"
+        elif ! command -v qemu-aarch64 >/dev/null 2>&1; then
+            log "ctest: linux-arm64 under qemu-user: skipped: qemu-aarch64 is missing (apt-get install qemu-user)"
+        else
+            arm64_ran=1
+            log "ctest: native tests on linux-arm64 under qemu-user (Release)"
+            if native_arm64_build >"$RESULTS/native-arm64-build.log" 2>&1; then
+                ctest --test-dir "$NATIVE_ARM64_BUILD" --output-on-failure --output-junit "$RESULTS/ctest-arm64.xml" \
+                    --parallel 4 || arm64_rc=$?
+            else
+                tail -20 "$RESULTS/native-arm64-build.log" >&2
+                arm64_rc=1
+            fi
+        fi
 
         if [[ "${TP_SKIP_SANITIZERS:-0}" != 1 ]]; then
             log "ctest: native tests under AddressSanitizer + UndefinedBehaviorSanitizer"
@@ -159,12 +240,13 @@ test_all() {
     else
         add_counts "native (ctest)" "$(junit_counts "$RESULTS/ctest.xml")"
         [[ "${TP_SKIP_SANITIZERS:-0}" == 1 ]] || add_counts "native (ASan/UBSan)" "$(junit_counts "$RESULTS/ctest-san.xml")"
+        [[ $arm64_ran == 0 ]] || add_counts "native linux-arm64 (qemu)" "$(junit_counts "$RESULTS/ctest-arm64.xml")"
         add_counts "dotnet (NUnit)" "$(trx_counts "$RESULTS/dotnet")"
         if [[ "${TP_SKIP_PWSH:-0}" != 1 ]]; then
             if [[ $pwsh_rc == 0 ]]; then add_counts "build.ps1 parity" "1 0 0"; else add_counts "build.ps1 parity" "0 1 0"; fi
         fi
         # A runner that failed without reporting a failed test (crash, abort) still fails the run.
-        if [[ $dotnet_rc != 0 || $ctest_rc != 0 || $san_rc != 0 ]] && [[ $TOTAL_FAILED == 0 ]]; then
+        if [[ $dotnet_rc != 0 || $ctest_rc != 0 || $san_rc != 0 || $arm64_rc != 0 ]] && [[ $TOTAL_FAILED == 0 ]]; then
             add_counts "runner errors" "0 1 0"
         fi
     fi
@@ -199,14 +281,19 @@ case "$cmd" in
         dotnet run --project "$ROOT/bench/TensorPool.Benchmarks" -c Release --no-build -- "$@"
         ;;
     pack)
+        # A release package carries linux-x64 and linux-arm64: no cross compiler, no package.
+        if ! arm64_toolchain; then
+            echo "build.sh pack: the package needs the linux-arm64 library, but $ARM64_SKIPPED" >&2
+            exit 1
+        fi
         build
         log "dotnet: pack into artifacts/packages"
         rm -rf "$ROOT/artifacts/packages"
         dotnet pack "$ROOT/TensorPool.sln" -c "$CONFIGURATION" --no-build -p:TensorPoolSkipNativeBuild=true "${VERSION_ARGS[@]}" \
-            -nologo -clp:ErrorsOnly -o "$ROOT/artifacts/packages"
+            -p:TensorPoolRequireAllRuntimes=true -nologo -clp:ErrorsOnly -o "$ROOT/artifacts/packages"
         ls -1 "$ROOT/artifacts/packages"
         ;;
     clean) rm -rf "$ROOT/build" "$ROOT/artifacts"; dotnet clean "$ROOT/TensorPool.sln" -nologo -v q >/dev/null ;;
-    -h|--help|help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' ;;
+    -h|--help|help) sed -n '2,/^set -euo pipefail/{/^#/p}' "$0" | sed 's/^# \{0,1\}//' ;;
     *) echo "build.sh: unknown command '$cmd' (try ./build.sh help)" >&2; exit 2 ;;
 esac

@@ -202,13 +202,13 @@ unsafe void Copy()
             start = Stopwatch.GetTimestamp();
             for (int i = 0; i < copies; i++)
             {
-                side.Producer.Offer(source);
+                side.Producer.TryOffer(source);
             }
             double offer = copies * (double)oneMiB / ((double)(Stopwatch.GetTimestamp() - start) / Stopwatch.Frequency);
             start = Stopwatch.GetTimestamp();
             for (int i = 0; i < copies; i++)
             {
-                side.Producer.Offer(source.AsSpan(0, 640 << 10));
+                side.Producer.TryOffer(source.AsSpan(0, 640 << 10));
             }
             double fps640 = copies / ((double)(Stopwatch.GetTimestamp() - start) / Stopwatch.Frequency);
             allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;

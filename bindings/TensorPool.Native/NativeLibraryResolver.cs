@@ -9,9 +9,10 @@ namespace TensorPool.Native;
 /// <summary>
 /// Finds libtensorpool.so for every [LibraryImport] of this assembly, registered when the module loads.
 /// Looks, in order: <c>$TENSORPOOL_NATIVE_PATH</c> (a file, or a folder holding libtensorpool.so; when set,
-/// nothing else is tried), then <c>runtimes/linux-x64/native/</c> and the folder itself, under the application's
-/// base directory and under this assembly's folder, then the runtime's default probing (deps.json, the
-/// loader's search path). Failure is a <see cref="DllNotFoundException"/> that lists every place it looked.
+/// nothing else is tried), then <c>runtimes/&lt;rid&gt;/native/</c> for the running process's RID
+/// (<see cref="RuntimeRid"/>: linux-x64, linux-arm64) and the folder itself, under the application's base directory
+/// and under this assembly's folder, then the runtime's default probing (deps.json, the loader's search path).
+/// Failure is a <see cref="DllNotFoundException"/> that lists every place it looked.
 /// </summary>
 internal static class NativeLibraryResolver
 {
@@ -19,6 +20,13 @@ internal static class NativeLibraryResolver
     public const string PathVariable = "TENSORPOOL_NATIVE_PATH";
 
     public const string FileName = "libtensorpool.so";
+
+    /// <summary>
+    /// The package folder for this process: <c>linux-</c> and the process architecture as NuGet names it (x64,
+    /// arm64). The portable RID, never the distribution-specific one the runtime may report, since the package
+    /// ships portable builds only.
+    /// </summary>
+    public static string RuntimeRid { get; } = "linux-" + RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
 
     private static readonly Lock Gate = new();
     private static nint _handle;
@@ -65,7 +73,7 @@ internal static class NativeLibraryResolver
             if (_handle == 0)
             {
                 (_handle, _loadedFrom) = Load(Environment.GetEnvironmentVariable(PathVariable), AppContext.BaseDirectory,
-                    AssemblyDirectory(assembly), () => NativeLibrary.TryLoad(libraryName, assembly, searchPath, out nint h) ? h : 0);
+                    AssemblyDirectory(assembly), RuntimeRid, () => NativeLibrary.TryLoad(libraryName, assembly, searchPath, out nint h) ? h : 0);
             }
             return _handle;
         }
@@ -75,7 +83,7 @@ internal static class NativeLibraryResolver
         string.IsNullOrEmpty(assembly.Location) ? null : Path.GetDirectoryName(assembly.Location);
 
     /// <summary>The files to try, in order; <paramref name="overridePath"/> (the environment variable) replaces all others.</summary>
-    internal static IReadOnlyList<string> Candidates(string? overridePath, string baseDirectory, string? assemblyDirectory)
+    internal static IReadOnlyList<string> Candidates(string? overridePath, string baseDirectory, string? assemblyDirectory, string rid)
     {
         if (!string.IsNullOrEmpty(overridePath))
         {
@@ -88,7 +96,7 @@ internal static class NativeLibraryResolver
             {
                 continue;
             }
-            foreach (string path in new[] { Path.Combine(directory, "runtimes", "linux-x64", "native", FileName), Path.Combine(directory, FileName) })
+            foreach (string path in new[] { Path.Combine(directory, "runtimes", rid, "native", FileName), Path.Combine(directory, FileName) })
             {
                 string full = Path.GetFullPath(path);
                 if (!candidates.Contains(full, StringComparer.Ordinal))
@@ -104,10 +112,11 @@ internal static class NativeLibraryResolver
     /// Tries each candidate, then (without an override) <paramref name="defaultProbe"/>. Throws a
     /// <see cref="DllNotFoundException"/> naming every place tried and why each failed.
     /// </summary>
-    internal static (nint Handle, string From) Load(string? overridePath, string baseDirectory, string? assemblyDirectory, Func<nint> defaultProbe)
+    internal static (nint Handle, string From) Load(string? overridePath, string baseDirectory, string? assemblyDirectory, string rid,
+        Func<nint> defaultProbe)
     {
         var tried = new StringBuilder();
-        foreach (string candidate in Candidates(overridePath, baseDirectory, assemblyDirectory))
+        foreach (string candidate in Candidates(overridePath, baseDirectory, assemblyDirectory, rid))
         {
             if (!File.Exists(candidate))
             {
@@ -139,7 +148,7 @@ internal static class NativeLibraryResolver
         }
         throw new DllNotFoundException(
             $"{FileName} could not be loaded. Looked in:{tried}\n" +
-            $"Build it with ./build.sh (it lands in build/native/native/ and is copied to runtimes/linux-x64/native/), " +
+            $"Build it with ./build.sh (it lands in build/native/native/ and is copied to runtimes/{rid}/native/), " +
             $"or set {PathVariable} to the file or its folder.");
     }
 }

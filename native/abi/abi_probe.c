@@ -14,8 +14,11 @@
 
 #include "tensorpool/clock.h"
 #include "tensorpool/error.h"
+#include "tensorpool/file_view.h"
 #include "tensorpool/frame.h"
+#include "tensorpool/frame_status.h"
 #include "tensorpool/log.h"
+#include "tensorpool/log_error.h"
 #include "tensorpool/log_layout.h"
 #include "tensorpool/path.h"
 #include "tensorpool/platform.h"
@@ -24,6 +27,7 @@
 #include "tensorpool/slot.h"
 #include "tensorpool/superblock.h"
 #include "tensorpool/tensor.h"
+#include "tensorpool/tensor_layout.h"
 #include "tensorpool/tensorpool.h"
 #include "tensorpool/uri.h"
 #include "tensorpool/version.h"
@@ -63,7 +67,30 @@ int main(void)
     printf("enum tp_error_t TP_ERR_STREAM_ID %lld\n", (long long)TP_ERR_STREAM_ID);
     printf("enum tp_error_t TP_ERR_MISMATCH %lld\n", (long long)TP_ERR_MISMATCH);
     printf("enum tp_error_t TP_ERR_OWNER %lld\n", (long long)TP_ERR_OWNER);
+    /* native/include/tensorpool/file_view.h */
+    printf("enum tp_file_type_t TP_FILE_TYPE_UNKNOWN %llu\n", (unsigned long long)TP_FILE_TYPE_UNKNOWN);
+    printf("enum tp_file_type_t TP_FILE_TYPE_REGULAR %llu\n", (unsigned long long)TP_FILE_TYPE_REGULAR);
+    printf("enum tp_file_type_t TP_FILE_TYPE_DIRECTORY %llu\n", (unsigned long long)TP_FILE_TYPE_DIRECTORY);
+    printf("enum tp_file_type_t TP_FILE_TYPE_FIFO %llu\n", (unsigned long long)TP_FILE_TYPE_FIFO);
+    printf("enum tp_file_type_t TP_FILE_TYPE_SOCKET %llu\n", (unsigned long long)TP_FILE_TYPE_SOCKET);
+    printf("enum tp_file_type_t TP_FILE_TYPE_CHARACTER_DEVICE %llu\n", (unsigned long long)TP_FILE_TYPE_CHARACTER_DEVICE);
+    printf("enum tp_file_type_t TP_FILE_TYPE_BLOCK_DEVICE %llu\n", (unsigned long long)TP_FILE_TYPE_BLOCK_DEVICE);
+    printf("enum tp_file_type_t TP_FILE_TYPE_SYMLINK %llu\n", (unsigned long long)TP_FILE_TYPE_SYMLINK);
+    printf("enum tp_file_type_t TP_FILE_TYPE_OTHER %llu\n", (unsigned long long)TP_FILE_TYPE_OTHER);
+    printf("struct tp_file_extent_t %zu\n", sizeof(tp_file_extent_t));
+    printf("field tp_file_extent_t start %zu\n", offsetof(tp_file_extent_t, start));
+    printf("field tp_file_extent_t end %zu\n", offsetof(tp_file_extent_t, end));
     /* native/include/tensorpool/frame.h */
+    printf("struct tp_frame_t %zu\n", sizeof(tp_frame_t));
+    printf("field tp_frame_t header %zu\n", offsetof(tp_frame_t, header));
+    printf("field tp_frame_t layout %zu\n", offsetof(tp_frame_t, layout));
+    printf("field tp_frame_t seq %zu\n", offsetof(tp_frame_t, seq));
+    printf("field tp_frame_t seq_commit %zu\n", offsetof(tp_frame_t, seq_commit));
+    printf("field tp_frame_t payload %zu\n", offsetof(tp_frame_t, payload));
+    printf("field tp_frame_t slot %zu\n", offsetof(tp_frame_t, slot));
+    printf("field tp_frame_t header_index %zu\n", offsetof(tp_frame_t, header_index));
+    printf("field tp_frame_t pool_index %zu\n", offsetof(tp_frame_t, pool_index));
+    /* native/include/tensorpool/frame_status.h */
     printf("enum tp_frame_status_t TP_FRAME_OK %llu\n", (unsigned long long)TP_FRAME_OK);
     printf("enum tp_frame_status_t TP_FRAME_DROP_NOT_COMMITTED %llu\n", (unsigned long long)TP_FRAME_DROP_NOT_COMMITTED);
     printf("enum tp_frame_status_t TP_FRAME_DROP_CHANGED %llu\n", (unsigned long long)TP_FRAME_DROP_CHANGED);
@@ -88,32 +115,7 @@ int main(void)
     printf("enum tp_frame_status_t TP_FRAME_DROP_PROGRESS_UNIT %llu\n", (unsigned long long)TP_FRAME_DROP_PROGRESS_UNIT);
     printf("enum tp_frame_status_t TP_FRAME_DROP_PROGRESS_STRIDE %llu\n", (unsigned long long)TP_FRAME_DROP_PROGRESS_STRIDE);
     printf("enum tp_frame_status_t TP_FRAME_STATUS_COUNT %llu\n", (unsigned long long)TP_FRAME_STATUS_COUNT);
-    printf("struct tp_tensor_layout_t %zu\n", sizeof(tp_tensor_layout_t));
-    printf("field tp_tensor_layout_t strides %zu\n", offsetof(tp_tensor_layout_t, strides));
-    printf("field tp_tensor_layout_t extent_bytes %zu\n", offsetof(tp_tensor_layout_t, extent_bytes));
-    printf("field tp_tensor_layout_t element_bytes %zu\n", offsetof(tp_tensor_layout_t, element_bytes));
-    printf("field tp_tensor_layout_t reserved %zu\n", offsetof(tp_tensor_layout_t, reserved));
-    printf("struct tp_frame_t %zu\n", sizeof(tp_frame_t));
-    printf("field tp_frame_t header %zu\n", offsetof(tp_frame_t, header));
-    printf("field tp_frame_t layout %zu\n", offsetof(tp_frame_t, layout));
-    printf("field tp_frame_t seq %zu\n", offsetof(tp_frame_t, seq));
-    printf("field tp_frame_t seq_commit %zu\n", offsetof(tp_frame_t, seq_commit));
-    printf("field tp_frame_t payload %zu\n", offsetof(tp_frame_t, payload));
-    printf("field tp_frame_t slot %zu\n", offsetof(tp_frame_t, slot));
-    printf("field tp_frame_t header_index %zu\n", offsetof(tp_frame_t, header_index));
-    printf("field tp_frame_t pool_index %zu\n", offsetof(tp_frame_t, pool_index));
     /* native/include/tensorpool/log.h */
-    printf("enum tp_log_error_t TP_LOG_ERR_CAPACITY %lld\n", (long long)TP_LOG_ERR_CAPACITY);
-    printf("enum tp_log_error_t TP_LOG_ERR_MAGIC %lld\n", (long long)TP_LOG_ERR_MAGIC);
-    printf("enum tp_log_error_t TP_LOG_ERR_VERSION %lld\n", (long long)TP_LOG_ERR_VERSION);
-    printf("enum tp_log_error_t TP_LOG_ERR_FILE_SIZE %lld\n", (long long)TP_LOG_ERR_FILE_SIZE);
-    printf("enum tp_log_error_t TP_LOG_ERR_DESCRIPTOR %lld\n", (long long)TP_LOG_ERR_DESCRIPTOR);
-    printf("enum tp_log_error_t TP_LOG_ERR_CAPACITY_MISMATCH %lld\n", (long long)TP_LOG_ERR_CAPACITY_MISMATCH);
-    printf("enum tp_log_error_t TP_LOG_ERR_MESSAGE_TOO_LONG %lld\n", (long long)TP_LOG_ERR_MESSAGE_TOO_LONG);
-    printf("enum tp_log_error_t TP_LOG_ERR_MSG_TYPE %lld\n", (long long)TP_LOG_ERR_MSG_TYPE);
-    printf("enum tp_log_error_t TP_LOG_ERR_PUBLICATION_LAPPED %lld\n", (long long)TP_LOG_ERR_PUBLICATION_LAPPED);
-    printf("enum tp_log_error_t TP_LOG_ERR_BUFFER_TOO_SMALL %lld\n", (long long)TP_LOG_ERR_BUFFER_TOO_SMALL);
-    printf("enum tp_log_error_t TP_LOG_ERR_IN_USE %lld\n", (long long)TP_LOG_ERR_IN_USE);
     printf("enum tp_log_open_result_t TP_LOG_OPENED_EXISTING %llu\n", (unsigned long long)TP_LOG_OPENED_EXISTING);
     printf("enum tp_log_open_result_t TP_LOG_OPENED_CREATED %llu\n", (unsigned long long)TP_LOG_OPENED_CREATED);
     printf("enum tp_log_wait_result_t TP_LOG_WAIT_TIMED_OUT %llu\n", (unsigned long long)TP_LOG_WAIT_TIMED_OUT);
@@ -153,6 +155,18 @@ int main(void)
     printf("field tp_log_message_view_t index %zu\n", offsetof(tp_log_message_view_t, index));
     printf("field tp_log_message_view_t length %zu\n", offsetof(tp_log_message_view_t, length));
     printf("field tp_log_message_view_t msg_type %zu\n", offsetof(tp_log_message_view_t, msg_type));
+    /* native/include/tensorpool/log_error.h */
+    printf("enum tp_log_error_t TP_LOG_ERR_CAPACITY %lld\n", (long long)TP_LOG_ERR_CAPACITY);
+    printf("enum tp_log_error_t TP_LOG_ERR_MAGIC %lld\n", (long long)TP_LOG_ERR_MAGIC);
+    printf("enum tp_log_error_t TP_LOG_ERR_VERSION %lld\n", (long long)TP_LOG_ERR_VERSION);
+    printf("enum tp_log_error_t TP_LOG_ERR_FILE_SIZE %lld\n", (long long)TP_LOG_ERR_FILE_SIZE);
+    printf("enum tp_log_error_t TP_LOG_ERR_DESCRIPTOR %lld\n", (long long)TP_LOG_ERR_DESCRIPTOR);
+    printf("enum tp_log_error_t TP_LOG_ERR_CAPACITY_MISMATCH %lld\n", (long long)TP_LOG_ERR_CAPACITY_MISMATCH);
+    printf("enum tp_log_error_t TP_LOG_ERR_MESSAGE_TOO_LONG %lld\n", (long long)TP_LOG_ERR_MESSAGE_TOO_LONG);
+    printf("enum tp_log_error_t TP_LOG_ERR_MSG_TYPE %lld\n", (long long)TP_LOG_ERR_MSG_TYPE);
+    printf("enum tp_log_error_t TP_LOG_ERR_PUBLICATION_LAPPED %lld\n", (long long)TP_LOG_ERR_PUBLICATION_LAPPED);
+    printf("enum tp_log_error_t TP_LOG_ERR_BUFFER_TOO_SMALL %lld\n", (long long)TP_LOG_ERR_BUFFER_TOO_SMALL);
+    printf("enum tp_log_error_t TP_LOG_ERR_IN_USE %lld\n", (long long)TP_LOG_ERR_IN_USE);
     /* native/include/tensorpool/log_layout.h */
     printf("enum tp_log_layout_t TP_LOG_MAGIC %lld\n", (long long)TP_LOG_MAGIC);
     printf("enum tp_log_layout_t TP_LOG_LAYOUT_VERSION %lld\n", (long long)TP_LOG_LAYOUT_VERSION);
@@ -187,7 +201,6 @@ int main(void)
     printf("enum tp_log_layout_t TP_LOG_MAX_MESSAGE_DIVISOR %lld\n", (long long)TP_LOG_MAX_MESSAGE_DIVISOR);
     printf("enum tp_log_layout_t TP_LOG_CLAIM_LIMIT_STEP_DIVISOR %lld\n", (long long)TP_LOG_CLAIM_LIMIT_STEP_DIVISOR);
     /* native/include/tensorpool/path.h */
-    printf("const TP_SHM_NAME_MAX %lld\n", (long long)TP_SHM_NAME_MAX);
     printf("const TP_SHM_PATH_POLICY_MAX_DIRS %lld\n", (long long)TP_SHM_PATH_POLICY_MAX_DIRS);
     /* native/include/tensorpool/region.h */
     printf("enum tp_region_access_t TP_REGION_ACCESS_READ_ONLY %llu\n", (unsigned long long)TP_REGION_ACCESS_READ_ONLY);
@@ -299,6 +312,7 @@ int main(void)
     printf("const TP_SUPERBLOCK_SIZE %lld\n", (long long)TP_SUPERBLOCK_SIZE);
     printf("const TP_LAYOUT_VERSION %lld\n", (long long)TP_LAYOUT_VERSION);
     printf("const TP_PAYLOAD_STRIDE_ALIGNMENT %lld\n", (long long)TP_PAYLOAD_STRIDE_ALIGNMENT);
+    printf("const TP_HEADER_RING_SLOT_BYTES %lld\n", (long long)TP_HEADER_RING_SLOT_BYTES);
     printf("const TP_SUPERBLOCK_OFFSET_MAGIC %lld\n", (long long)TP_SUPERBLOCK_OFFSET_MAGIC);
     printf("const TP_SUPERBLOCK_OFFSET_LAYOUT_VERSION %lld\n", (long long)TP_SUPERBLOCK_OFFSET_LAYOUT_VERSION);
     printf("const TP_SUPERBLOCK_OFFSET_EPOCH %lld\n", (long long)TP_SUPERBLOCK_OFFSET_EPOCH);
@@ -362,8 +376,15 @@ int main(void)
     printf("enum tp_progress_unit_t TP_PROGRESS_UNIT_NONE %llu\n", (unsigned long long)TP_PROGRESS_UNIT_NONE);
     printf("enum tp_progress_unit_t TP_PROGRESS_UNIT_ROWS %llu\n", (unsigned long long)TP_PROGRESS_UNIT_ROWS);
     printf("enum tp_progress_unit_t TP_PROGRESS_UNIT_COLUMNS %llu\n", (unsigned long long)TP_PROGRESS_UNIT_COLUMNS);
+    /* native/include/tensorpool/tensor_layout.h */
+    printf("struct tp_tensor_layout_t %zu\n", sizeof(tp_tensor_layout_t));
+    printf("field tp_tensor_layout_t strides %zu\n", offsetof(tp_tensor_layout_t, strides));
+    printf("field tp_tensor_layout_t extent_bytes %zu\n", offsetof(tp_tensor_layout_t, extent_bytes));
+    printf("field tp_tensor_layout_t element_bytes %zu\n", offsetof(tp_tensor_layout_t, element_bytes));
+    printf("field tp_tensor_layout_t reserved %zu\n", offsetof(tp_tensor_layout_t, reserved));
     /* native/include/tensorpool/uri.h */
     printf("const TP_SHM_PATH_MAX %lld\n", (long long)TP_SHM_PATH_MAX);
+    printf("const TP_SHM_NAME_MAX %lld\n", (long long)TP_SHM_NAME_MAX);
     printf("const TP_SHM_URI_MAX_LENGTH %lld\n", (long long)TP_SHM_URI_MAX_LENGTH);
     printf("struct tp_shm_uri_t %zu\n", sizeof(tp_shm_uri_t));
     printf("field tp_shm_uri_t path %zu\n", offsetof(tp_shm_uri_t, path));

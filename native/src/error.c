@@ -1,6 +1,6 @@
 /* error.c - thread-local error code and message stack (see error.h). */
 #include "tensorpool/error.h"
-#include "tensorpool/log.h"
+#include "tensorpool/log_error.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -124,8 +124,18 @@ const char *tp_errname(int code)
         case TP_ERR_STREAM_ID: return "TP_ERR_STREAM_ID";
         case TP_ERR_MISMATCH: return "TP_ERR_MISMATCH";
         case TP_ERR_OWNER: return "TP_ERR_OWNER";
-        default:
-            /* The tp:ipc log names its own range (log.h). */
-            return (code <= -100 && code >= -149) ? tp_log_errname(code) : "TP_ERR_UNKNOWN";
+        /* The tp:ipc log (log_error.h) */
+        case TP_LOG_ERR_CAPACITY: return "TP_LOG_ERR_CAPACITY";
+        case TP_LOG_ERR_MAGIC: return "TP_LOG_ERR_MAGIC";
+        case TP_LOG_ERR_VERSION: return "TP_LOG_ERR_VERSION";
+        case TP_LOG_ERR_FILE_SIZE: return "TP_LOG_ERR_FILE_SIZE";
+        case TP_LOG_ERR_DESCRIPTOR: return "TP_LOG_ERR_DESCRIPTOR";
+        case TP_LOG_ERR_CAPACITY_MISMATCH: return "TP_LOG_ERR_CAPACITY_MISMATCH";
+        case TP_LOG_ERR_MESSAGE_TOO_LONG: return "TP_LOG_ERR_MESSAGE_TOO_LONG";
+        case TP_LOG_ERR_MSG_TYPE: return "TP_LOG_ERR_MSG_TYPE";
+        case TP_LOG_ERR_PUBLICATION_LAPPED: return "TP_LOG_ERR_PUBLICATION_LAPPED";
+        case TP_LOG_ERR_BUFFER_TOO_SMALL: return "TP_LOG_ERR_BUFFER_TOO_SMALL";
+        case TP_LOG_ERR_IN_USE: return "TP_LOG_ERR_IN_USE";
+        default: return "TP_ERR_UNKNOWN";
     }
 }

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "tensorpool/path.h"
 #include "tensorpool/uri.h"
 
 int tp_fs_errno_code(int err)

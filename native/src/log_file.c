@@ -381,19 +381,5 @@ int64_t tp_log_tail_position(const tp_log_t *log)
 
 const char *tp_log_errname(int code)
 {
-    switch (code)
-    {
-        case TP_LOG_ERR_CAPACITY: return "TP_LOG_ERR_CAPACITY";
-        case TP_LOG_ERR_MAGIC: return "TP_LOG_ERR_MAGIC";
-        case TP_LOG_ERR_VERSION: return "TP_LOG_ERR_VERSION";
-        case TP_LOG_ERR_FILE_SIZE: return "TP_LOG_ERR_FILE_SIZE";
-        case TP_LOG_ERR_DESCRIPTOR: return "TP_LOG_ERR_DESCRIPTOR";
-        case TP_LOG_ERR_CAPACITY_MISMATCH: return "TP_LOG_ERR_CAPACITY_MISMATCH";
-        case TP_LOG_ERR_MESSAGE_TOO_LONG: return "TP_LOG_ERR_MESSAGE_TOO_LONG";
-        case TP_LOG_ERR_MSG_TYPE: return "TP_LOG_ERR_MSG_TYPE";
-        case TP_LOG_ERR_PUBLICATION_LAPPED: return "TP_LOG_ERR_PUBLICATION_LAPPED";
-        case TP_LOG_ERR_BUFFER_TOO_SMALL: return "TP_LOG_ERR_BUFFER_TOO_SMALL";
-        case TP_LOG_ERR_IN_USE: return "TP_LOG_ERR_IN_USE";
-        default: return tp_errname(code);
-    }
+    return tp_errname(code);
 }

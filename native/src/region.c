@@ -13,9 +13,11 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "file_view_internal.h"
 #include "fs_util.h"
 #include "region_test_hook.h"
 #include "tensorpool/error.h"
+#include "tensorpool/slot.h"
 #include "tensorpool/uri.h"
 
 #ifndef HUGETLBFS_MAGIC
@@ -100,17 +102,6 @@ static int tp_region_new(tp_region_t **out, uint8_t *base, uint64_t length, int3
     region->path[n] = '\0';
     *out = region;
     return 0;
-}
-
-static const char *tp_file_type_name(mode_t mode)
-{
-    if (S_ISDIR(mode)) return "directory";
-    if (S_ISFIFO(mode)) return "FIFO";
-    if (S_ISSOCK(mode)) return "socket";
-    if (S_ISCHR(mode)) return "character device";
-    if (S_ISBLK(mode)) return "block device";
-    if (S_ISLNK(mode)) return "symlink";
-    return "non-regular file";
 }
 
 /* ---- walking the layout below a base dir ------------------------------- */
@@ -573,7 +564,7 @@ int tp_region_map(tp_region_t **region, const tp_path_policy_t *policy, const ch
     if (!S_ISREG(checked.st_mode))
     {
         return TP_ERR_SET(TP_ERR_NOT_REGULAR_FILE, "%s is a %s, not a regular file (§15.21a.5)", canonical,
-            tp_file_type_name(checked.st_mode));
+            tp_file_type_name(tp_file_type_of_mode(checked.st_mode)));
     }
 
 #ifdef TP_TESTING
@@ -616,7 +607,7 @@ int tp_region_map(tp_region_t **region, const tp_path_policy_t *policy, const ch
     if (!S_ISREG(opened.st_mode))
     {
         rc = TP_ERR_SET(TP_ERR_NOT_REGULAR_FILE, "%s is a %s, not a regular file", canonical,
-            tp_file_type_name(opened.st_mode));
+            tp_file_type_name(tp_file_type_of_mode(opened.st_mode)));
         goto fail;
     }
 
@@ -764,7 +755,7 @@ int tp_region_unlink(const char *base_dir, const char *path)
     else if (!S_ISREG(st.st_mode))
     {
         rc = TP_ERR_SET(TP_ERR_NOT_REGULAR_FILE, "refusing to unlink %s: it is a %s", path,
-            tp_file_type_name(st.st_mode));
+            tp_file_type_name(tp_file_type_of_mode(st.st_mode)));
     }
     else if (unlinkat(dir_fd, leaf, 0) != 0)
     {

@@ -226,3 +226,19 @@ int tp_header_slot_decode(tp_slot_fields_t *out, const uint8_t *slot)
     }
     return 0;
 }
+
+int tp_superblock_region_length(uint64_t *length, const tp_superblock_t *sb)
+{
+    if (length == NULL)
+    {
+        return TP_ERR_SET(TP_ERR_INVALID_ARGUMENT, "length must not be NULL");
+    }
+    int rc = tp_superblock_check(sb);
+    if (rc < 0)
+    {
+        return rc;
+    }
+    *length = sb->region_type == TP_REGION_TYPE_HEADER_RING ? tp_header_ring_length(sb->nslots)
+                                                              : tp_payload_pool_length(sb->nslots, sb->stride_bytes);
+    return 0;
+}

@@ -7,7 +7,6 @@
 
 #include "tensorpool/clock.h"
 #include "tensorpool/error.h"
-#include "tensorpool/slot.h"
 
 static const uint32_t TP_POOL_SLOT_BYTES_UNSET = UINT32_C(0xFFFFFFFF);
 
@@ -33,7 +32,7 @@ int tp_superblock_init_header_ring(tp_superblock_t *sb, uint32_t stream_id, uint
     tp_superblock_init_common(sb, stream_id, epoch, nslots);
     sb->region_type = TP_REGION_TYPE_HEADER_RING;
     sb->pool_id = 0;                       /* §7.1: header rings carry pool_id 0 */
-    sb->slot_bytes = TP_HEADER_SLOT_BYTES; /* §8.1 */
+    sb->slot_bytes = TP_HEADER_RING_SLOT_BYTES; /* §8.1 */
     sb->stride_bytes = 0;                  /* unconstrained; the reference writes 0 */
     return 0;
 }
@@ -148,7 +147,7 @@ int tp_superblock_check(const tp_superblock_t *sb)
             return TP_ERR_SET(TP_ERR_POOL_ID, "header ring superblock has pool_id %u; it MUST be 0 (§7.1)",
                 (unsigned)sb->pool_id);
         }
-        if (sb->slot_bytes != TP_HEADER_SLOT_BYTES)
+        if (sb->slot_bytes != TP_HEADER_RING_SLOT_BYTES)
         {
             return TP_ERR_SET(TP_ERR_SLOT_BYTES, "header ring superblock has slot_bytes %" PRIu32 ", not 256 (§8.1)",
                 sb->slot_bytes);
@@ -217,22 +216,6 @@ int tp_superblock_validate(const tp_superblock_t *actual, const tp_superblock_t 
         return TP_ERR_SET(TP_ERR_STRIDE, "superblock stride_bytes %" PRIu32 ", announced %" PRIu32,
             actual->stride_bytes, expected->stride_bytes);
     }
-    return 0;
-}
-
-int tp_superblock_region_length(uint64_t *length, const tp_superblock_t *sb)
-{
-    if (length == NULL)
-    {
-        return TP_ERR_SET(TP_ERR_INVALID_ARGUMENT, "length must not be NULL");
-    }
-    int rc = tp_superblock_check(sb);
-    if (rc < 0)
-    {
-        return rc;
-    }
-    *length = sb->region_type == TP_REGION_TYPE_HEADER_RING ? tp_header_ring_length(sb->nslots)
-                                                              : tp_payload_pool_length(sb->nslots, sb->stride_bytes);
     return 0;
 }
 

@@ -6,6 +6,7 @@
 #include "tensorpool/error.h"
 #include "tensorpool/version.h"
 #include "tensorpool/log.h"
+#include "tensorpool/log_error.h"
 
 static int raise_magic(void)
 {
@@ -94,9 +95,15 @@ TP_TEST(errname_names_every_code)
     TP_CHECK_STR("TP_ERR_MAGIC", tp_errname(TP_ERR_MAGIC));
     TP_CHECK_STR("TP_OK", tp_errname(TP_OK));
     TP_CHECK_STR("TP_ERR_UNKNOWN", tp_errname(-9999));
-    /* Codes of the tp:ipc log's range are named by the log. */
+    /* Codes of the tp:ipc log's range (log_error.h) are named too, and tp_log_errname agrees. */
+    TP_CHECK_STR("TP_LOG_ERR_MESSAGE_TOO_LONG", tp_errname(TP_LOG_ERR_MESSAGE_TOO_LONG));
     TP_CHECK_STR(tp_log_errname(TP_LOG_ERR_MESSAGE_TOO_LONG), tp_errname(TP_LOG_ERR_MESSAGE_TOO_LONG));
-    TP_CHECK(strcmp("TP_ERR_UNKNOWN", tp_errname(TP_LOG_ERR_MESSAGE_TOO_LONG)) != 0);
+    for (int code = TP_LOG_ERR_IN_USE; code <= TP_LOG_ERR_CAPACITY; code++)
+    {
+        const char *name = tp_errname(code);
+        TP_CHECK(strncmp(name, "TP_LOG_ERR_", 11) == 0);
+    }
+    TP_CHECK_STR("TP_ERR_UNKNOWN", tp_errname(TP_LOG_ERR_IN_USE - 1));
     return 0;
 }
 

@@ -1,72 +1,63 @@
 namespace TensorPool.Driver;
 
 /// <summary>
-/// What the driver has done and refused, counted since start (written by the duty cycle, readable from any thread).
+/// A snapshot of what the driver has done and refused, counted since start (<see cref="TensorPoolDriver.Counters"/>).
 /// Bad input from clients is counted here, never thrown.
 /// </summary>
-public sealed class DriverCounters
+/// <remarks>Counters types have named init-only properties only, so a new counter is not a breaking change (docs/DECISIONS.md D100).</remarks>
+public readonly record struct DriverCounters
 {
-    internal long AttachOkCount;
-    internal long AttachRejectedCount;
-    internal long DuplicateAttachCount;
-    internal long DetachCount;
-    internal long DetachRejectedCount;
-    internal long KeepaliveCount;
-    internal long KeepaliveRejectedCount;
-    internal long LeasesExpiredCount;
-    internal long LeasesRevokedCount;
-    internal long EpochsCreatedCount;
-    internal long EpochsRemovedCount;
-    internal long AnnouncesCount;
-    internal long MalformedCount;
-    internal long ShutdownRequestsRejectedCount;
-    internal long ConsumerConfigsCount;
-    internal long PerConsumerDeclinedCount;
-    internal long OfferFailuresCount;
-    internal long ProvisioningFailuresCount;
-
-    public long AttachOk => Volatile.Read(ref AttachOkCount);
+    /// <summary>Attach requests answered with OK.</summary>
+    public long AttachOk { get; init; }
 
     /// <summary>Attach requests answered with a code other than OK.</summary>
-    public long AttachRejected => Volatile.Read(ref AttachRejectedCount);
+    public long AttachRejected { get; init; }
 
     /// <summary>Attach requests repeated with the correlation id of an active lease, answered with the same response (§4.8).</summary>
-    public long DuplicateAttaches => Volatile.Read(ref DuplicateAttachCount);
+    public long DuplicateAttaches { get; init; }
 
-    public long Detaches => Volatile.Read(ref DetachCount);
+    /// <summary>Detach requests that released a lease.</summary>
+    public long Detaches { get; init; }
 
-    public long DetachesRejected => Volatile.Read(ref DetachRejectedCount);
+    /// <summary>Detach requests answered with a code other than OK.</summary>
+    public long DetachesRejected { get; init; }
 
-    public long Keepalives => Volatile.Read(ref KeepaliveCount);
+    /// <summary>Keepalives that matched a lease and extended it.</summary>
+    public long Keepalives { get; init; }
 
     /// <summary>Keepalives for unknown or mismatched leases.</summary>
-    public long KeepalivesRejected => Volatile.Read(ref KeepaliveRejectedCount);
+    public long KeepalivesRejected { get; init; }
 
-    public long LeasesExpired => Volatile.Read(ref LeasesExpiredCount);
+    /// <summary>Leases that expired without a keepalive.</summary>
+    public long LeasesExpired { get; init; }
 
     /// <summary>ShmLeaseRevoked notices sent, for any reason.</summary>
-    public long LeasesRevoked => Volatile.Read(ref LeasesRevokedCount);
+    public long LeasesRevoked { get; init; }
 
-    public long EpochsCreated => Volatile.Read(ref EpochsCreatedCount);
+    /// <summary>Epochs created.</summary>
+    public long EpochsCreated { get; init; }
 
-    public long EpochsRemoved => Volatile.Read(ref EpochsRemovedCount);
+    /// <summary>Epochs removed by the garbage collector (§15.21a.7).</summary>
+    public long EpochsRemoved { get; init; }
 
-    public long Announces => Volatile.Read(ref AnnouncesCount);
+    /// <summary>ShmPoolAnnounce messages offered.</summary>
+    public long Announces { get; init; }
 
     /// <summary>Control messages of the driver schema (or ConsumerHello) that did not decode.</summary>
-    public long Malformed => Volatile.Read(ref MalformedCount);
+    public long Malformed { get; init; }
 
     /// <summary>Shutdown requests ignored: no token configured, or a wrong one (§4.13).</summary>
-    public long ShutdownRequestsRejected => Volatile.Read(ref ShutdownRequestsRejectedCount);
+    public long ShutdownRequestsRejected { get; init; }
 
-    public long ConsumerConfigs => Volatile.Read(ref ConsumerConfigsCount);
+    /// <summary>ConsumerConfig messages sent.</summary>
+    public long ConsumerConfigs { get; init; }
 
     /// <summary>Per-consumer stream requests declined: half-specified, outside the range, range unset or exhausted (§11).</summary>
-    public long PerConsumerDeclined => Volatile.Read(ref PerConsumerDeclinedCount);
+    public long PerConsumerDeclined { get; init; }
 
     /// <summary>Messages the transport refused (back pressure, closed).</summary>
-    public long OfferFailures => Volatile.Read(ref OfferFailuresCount);
+    public long OfferFailures { get; init; }
 
     /// <summary>Epochs that could not be created outside an attach (after a producer left).</summary>
-    public long ProvisioningFailures => Volatile.Read(ref ProvisioningFailuresCount);
+    public long ProvisioningFailures { get; init; }
 }

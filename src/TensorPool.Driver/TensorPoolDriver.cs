@@ -111,7 +111,8 @@ public sealed unsafe class TensorPoolDriver : IDisposable
     /// <summary>A copy of the options the driver runs with.</summary>
     public DriverOptions Options => _options.Clone();
 
-    public DriverCounters Counters => _conductor.Context.Counters;
+    /// <summary>A snapshot of the driver's counters (any thread).</summary>
+    public DriverCounters Counters => _conductor.Context.Counters.Snapshot();
 
     /// <summary>The leases and streams as of the last change (published by the duty cycle).</summary>
     public DriverStatus Status => _conductor.Status;

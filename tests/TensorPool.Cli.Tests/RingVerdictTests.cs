@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using TensorPool.Native;
 using TensorPool.Testing;
@@ -8,7 +9,7 @@ namespace TensorPool.Cli.Tests;
 /// Rings written by the native core's producer side, inspected: each slot's state and the verdict a consumer
 /// would reach (frame.h's drop reasons), with and without the payload pool beside the ring.
 /// </summary>
-public unsafe class RingVerdictTests
+public unsafe partial class RingVerdictTests
 {
     private const uint StreamId = 10000;
     private const ulong Epoch = 5;
@@ -283,10 +284,20 @@ public unsafe class RingVerdictTests
         Assert.That(AllocatedBlocks(path), Is.EqualTo(blocksBefore), "holes were skipped, not read");
     }
 
+    /// <summary>struct statx: the same layout and flag values on every Linux architecture (unlike struct stat).</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 256)]
+    private struct Statx
+    {
+        [FieldOffset(48)] public ulong Blocks; // 512-byte blocks allocated (a sparse file's holes have none)
+    }
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int StatxCall(int dirfd, string path, int flags, uint mask, Statx* buffer);
+
     private static ulong AllocatedBlocks(string path)
     {
-        Shm.Posix.Statx st;
-        Assert.That(Shm.Posix.StatxCall(-100 /* AT_FDCWD */, path, 0, Shm.Posix.StatxBlocks, &st), Is.Zero);
+        Statx st;
+        Assert.That(StatxCall(-100 /* AT_FDCWD */, path, 0, 0x400 /* STATX_BLOCKS */, &st), Is.Zero);
         return st.Blocks;
     }
 }

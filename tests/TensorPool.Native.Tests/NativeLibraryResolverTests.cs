@@ -11,23 +11,37 @@ public class NativeLibraryResolverTests
     [Test]
     public void Candidates_are_the_package_layout_then_the_folder_under_the_app_and_the_assembly()
     {
-        Assert.That(NativeLibraryResolver.Candidates(null, "/app", "/lib/asm"), Is.EqualTo(new[]
+        Assert.That(NativeLibraryResolver.Candidates(null, "/app", "/lib/asm", "linux-x64"), Is.EqualTo(new[]
         {
             "/app/runtimes/linux-x64/native/libtensorpool.so",
             "/app/libtensorpool.so",
             "/lib/asm/runtimes/linux-x64/native/libtensorpool.so",
             "/lib/asm/libtensorpool.so",
         }));
-        Assert.That(NativeLibraryResolver.Candidates(null, "/app", "/app"), Has.Count.EqualTo(2), "no duplicates");
-        Assert.That(NativeLibraryResolver.Candidates(null, "/app", null), Has.Count.EqualTo(2));
+        Assert.That(NativeLibraryResolver.Candidates(null, "/app", "/app", "linux-x64"), Has.Count.EqualTo(2), "no duplicates");
+        Assert.That(NativeLibraryResolver.Candidates(null, "/app", null, "linux-x64"), Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public void The_package_folder_probed_is_the_running_process_s_rid()
+    {
+        // An arm64 process (a Jetson) must find runtimes/linux-arm64, never the x64 build beside it.
+        Assert.That(NativeLibraryResolver.Candidates(null, "/app", null, "linux-arm64")[0], Is.EqualTo("/app/runtimes/linux-arm64/native/libtensorpool.so"));
+        string expected = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture switch
+        {
+            System.Runtime.InteropServices.Architecture.X64 => "linux-x64",
+            System.Runtime.InteropServices.Architecture.Arm64 => "linux-arm64",
+            var other => "linux-" + other.ToString().ToLowerInvariant(),
+        };
+        Assert.That(NativeLibraryResolver.RuntimeRid, Is.EqualTo(expected));
     }
 
     [Test]
     public void The_override_replaces_every_other_candidate_and_may_name_a_folder_or_a_file()
     {
         using var temp = new TempDirectory();
-        Assert.That(NativeLibraryResolver.Candidates(temp.Path, "/app", "/asm"), Is.EqualTo(new[] { Path.Combine(temp.Path, "libtensorpool.so") }));
-        Assert.That(NativeLibraryResolver.Candidates("/opt/tp/libtensorpool.so.custom", "/app", "/asm"), Is.EqualTo(new[] { "/opt/tp/libtensorpool.so.custom" }));
+        Assert.That(NativeLibraryResolver.Candidates(temp.Path, "/app", "/asm", "linux-x64"), Is.EqualTo(new[] { Path.Combine(temp.Path, "libtensorpool.so") }));
+        Assert.That(NativeLibraryResolver.Candidates("/opt/tp/libtensorpool.so.custom", "/app", "/asm", "linux-x64"), Is.EqualTo(new[] { "/opt/tp/libtensorpool.so.custom" }));
     }
 
     [Test]
@@ -35,13 +49,13 @@ public class NativeLibraryResolverTests
     {
         using var temp = new TempDirectory();
         bool probed = false;
-        var e = Assert.Throws<DllNotFoundException>(() => NativeLibraryResolver.Load(null, temp.Path, null, () =>
+        var e = Assert.Throws<DllNotFoundException>(() => NativeLibraryResolver.Load(null, temp.Path, null, "linux-arm64", () =>
         {
             probed = true;
             return 0;
         }))!;
         Assert.That(probed, Is.True);
-        Assert.That(e.Message, Does.Contain(Path.Combine(temp.Path, "runtimes", "linux-x64", "native", "libtensorpool.so") + ": no such file"));
+        Assert.That(e.Message, Does.Contain(Path.Combine(temp.Path, "runtimes", "linux-arm64", "native", "libtensorpool.so") + ": no such file"));
         Assert.That(e.Message, Does.Contain(Path.Combine(temp.Path, "libtensorpool.so") + ": no such file"));
         Assert.That(e.Message, Does.Contain("default probing"));
         Assert.That(e.Message, Does.Contain("TENSORPOOL_NATIVE_PATH").And.Contain("./build.sh"));
@@ -51,7 +65,7 @@ public class NativeLibraryResolverTests
     public void A_failing_override_does_not_fall_back_to_other_places()
     {
         bool probed = false;
-        var e = Assert.Throws<DllNotFoundException>(() => NativeLibraryResolver.Load("/nonexistent/tp/libtensorpool.so", AppContext.BaseDirectory, null, () =>
+        var e = Assert.Throws<DllNotFoundException>(() => NativeLibraryResolver.Load("/nonexistent/tp/libtensorpool.so", AppContext.BaseDirectory, null, NativeLibraryResolver.RuntimeRid, () =>
         {
             probed = true;
             return 1;
@@ -66,14 +80,14 @@ public class NativeLibraryResolverTests
         using var temp = new TempDirectory(Path.GetTempPath());
         string bogus = Path.Combine(temp.Path, "libtensorpool.so");
         File.WriteAllText(bogus, "not an ELF file");
-        var e = Assert.Throws<DllNotFoundException>(() => NativeLibraryResolver.Load(temp.Path, "/app", null, () => 0))!;
+        var e = Assert.Throws<DllNotFoundException>(() => NativeLibraryResolver.Load(temp.Path, "/app", null, NativeLibraryResolver.RuntimeRid, () => 0))!;
         Assert.That(e.Message, Does.Contain(bogus + ": ").And.Not.Contain(bogus + ": no such file"));
     }
 
     [Test]
     public void The_built_library_loads_from_an_override()
     {
-        (nint handle, string from) = NativeLibraryResolver.Load(BuiltLibrary, "/app", null, () => 0);
+        (nint handle, string from) = NativeLibraryResolver.Load(BuiltLibrary, "/app", null, NativeLibraryResolver.RuntimeRid, () => 0);
         Assert.That(handle, Is.Not.EqualTo((nint)0));
         Assert.That(from, Is.EqualTo(BuiltLibrary));
     }
@@ -83,7 +97,7 @@ public class NativeLibraryResolverTests
     {
         Assert.That(NativeMethods.tp_version_number(), Is.Not.Zero);
         Assert.That(NativeLibraryResolver.LoadedFrom,
-            Is.EqualTo(Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libtensorpool.so")));
+            Is.EqualTo(Path.Combine(AppContext.BaseDirectory, "runtimes", NativeLibraryResolver.RuntimeRid, "native", "libtensorpool.so")));
     }
 
     [Test]

@@ -70,7 +70,7 @@ public class ConsumerAppTests
         for (int i = 0; i < frames; i++)
         {
             float[] values = [i, i + 0.5f, i + 1, i + 1.5f, i + 2, i + 2.5f];
-            if (!producer.Offer<float>(values, [2, 3]))
+            if (!producer.TryOffer<float>(values, [2, 3]))
             {
                 Console.WriteLine("offer failed " + i);
                 return 1;
@@ -140,7 +140,7 @@ public class ConsumerAppTests
     {
         Assert.That(_lines, Does.Contain("managed " + PackageFeed.Version));
         Assert.That(_lines, Does.Contain("native " + PackageFeed.VersionPrefix), "tp_version() is VersionPrefix of Version.props");
-        Assert.That(_lines, Does.Contain("loaded-from " + Path.Combine(Bin, "runtimes", "linux-x64", "native", "libtensorpool.so")),
+        Assert.That(_lines, Does.Contain("loaded-from " + Path.Combine(Bin, "runtimes", NativeRuntimes.HostRid, "native", "libtensorpool.so")),
             "the native core came with the package");
         Assert.That(_lines, Does.Contain("matches True"));
         Assert.That(_lines, Does.Contain("sbe 48 10000 7 42"));

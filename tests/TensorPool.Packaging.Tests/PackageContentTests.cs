@@ -24,11 +24,48 @@ public class PackageContentTests
             "README.md",
         }));
         Assert.That(entries.Where(e => e.StartsWith("lib/", StringComparison.Ordinal)), Has.All.StartWith("lib/net10.0/TensorPool."));
-        Assert.That(entries.Where(e => e.StartsWith("runtimes/", StringComparison.Ordinal)), Is.EqualTo(new[] { "runtimes/linux-x64/native/libtensorpool.so" }));
+        var runtimes = new List<string> { "runtimes/linux-x64/native/libtensorpool.so" };
+        if (File.Exists(NativeRuntimes.Arm64Library))
+        {
+            runtimes.Add("runtimes/linux-arm64/native/libtensorpool.so");
+        }
+        Assert.That(entries.Where(e => e.StartsWith("runtimes/", StringComparison.Ordinal)), Is.EquivalentTo(runtimes), "one library per RID, nothing else");
         byte[] so = PackageFeed.Read(PackageFeed.LibraryPackage, "runtimes/linux-x64/native/libtensorpool.so");
-        Assert.That(so[..4], Is.EqualTo(new byte[] { 0x7F, (byte)'E', (byte)'L', (byte)'F' }), "an ELF shared object");
-        Assert.That(so, Is.EqualTo(File.ReadAllBytes(Path.Combine(RepoPaths.Root, "build", "native", "native", "libtensorpool.so"))),
-            "the library the build made");
+        Assert.That(NativeRuntimes.ElfMachine(so), Is.EqualTo(NativeRuntimes.MachineX64), "linux-x64 holds an x86-64 library");
+        Assert.That(so, Is.EqualTo(File.ReadAllBytes(NativeRuntimes.X64Library)), "the library the build made");
+    }
+
+    [Test]
+    public void Both_packages_carry_the_linux_arm64_library_built_for_aarch64()
+    {
+        NativeRuntimes.RequireArm64Build();
+        byte[] built = File.ReadAllBytes(NativeRuntimes.Arm64Library);
+        foreach ((string package, string entry) in new[]
+        {
+            (PackageFeed.LibraryPackage, "runtimes/linux-arm64/native/libtensorpool.so"),
+            (PackageFeed.ToolPackage, "tools/net10.0/any/runtimes/linux-arm64/native/libtensorpool.so"),
+        })
+        {
+            Assert.That(PackageFeed.Entries(package), Does.Contain(entry), Path.GetFileName(package));
+            byte[] so = PackageFeed.Read(package, entry);
+            Assert.That(NativeRuntimes.ElfMachine(so), Is.EqualTo(NativeRuntimes.MachineArm64), entry + " is an AArch64 library");
+            Assert.That(so, Is.EqualTo(built), entry + " is the library the cross build made");
+        }
+    }
+
+    [Test]
+    public void A_release_pack_without_the_linux_arm64_library_fails_and_says_how_to_get_it()
+    {
+        // What `./build.sh pack` asks for (TensorPoolRequireAllRuntimes): a package that silently lacks a RID is worse
+        // than no package.
+        string output = Path.Combine(PackageFeed.Root, "release-without-arm64");
+        (int exit, string stdout, string stderr) = PackageFeed.Dotnet.Run(RepoPaths.Root, "dotnet", "pack",
+            Path.Combine(RepoPaths.Root, "src", "TensorPool", "TensorPool.csproj"), "-c", RepoPaths.Configuration, "--no-build", "--no-restore",
+            "-p:TensorPoolSkipNativeBuild=true", "-p:TensorPoolRequireAllRuntimes=true",
+            "-p:TensorPoolNativeArm64BuildDir=" + Path.Combine(PackageFeed.Root, "no-arm64-build"), "-nologo", "-o", output);
+        Assert.That(exit, Is.Not.Zero, stdout + stderr);
+        Assert.That(stdout + stderr, Does.Contain("must carry linux-arm64 too").And.Contain("gcc-aarch64-linux-gnu"));
+        Assert.That(Directory.Exists(output) ? Directory.GetFiles(output, "*.nupkg") : [], Is.Empty, "no package was written");
     }
 
     [Test]
@@ -79,6 +116,8 @@ public class PackageContentTests
             tool + "runtimes/linux-x64/native/libtensorpool.so",
             "README.md",
         }));
+        Assert.That(NativeRuntimes.ElfMachine(PackageFeed.Read(PackageFeed.ToolPackage, tool + "runtimes/linux-x64/native/libtensorpool.so")),
+            Is.EqualTo(NativeRuntimes.MachineX64));
         XElement settings = XElement.Parse(System.Text.Encoding.UTF8.GetString(PackageFeed.Read(PackageFeed.ToolPackage, tool + "DotnetToolSettings.xml")).TrimStart('\uFEFF'));
         XElement command = settings.Descendants("Command").Single();
         Assert.That(command.Attribute("Name")!.Value, Is.EqualTo("tp"));

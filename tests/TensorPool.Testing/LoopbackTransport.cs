@@ -28,6 +28,15 @@ public sealed class LoopbackTransport : ITransport
 
     public IPublication AddPublication(string channel, int streamId) => new LoopbackPublication(this, channel, streamId);
 
+    /// <summary>Subscriptions open on (<paramref name="channel"/>, <paramref name="streamId"/>): proves none was leaked.</summary>
+    public int SubscriptionCount(string channel, int streamId)
+    {
+        lock (_gate)
+        {
+            return _streams.TryGetValue((channel, streamId), out List<LoopbackSubscription>? list) ? list.Count : 0;
+        }
+    }
+
     public ISubscription AddSubscription(string channel, int streamId)
     {
         var subscription = new LoopbackSubscription(this, channel, streamId);

@@ -117,7 +117,7 @@ public unsafe class DataPathBenchmarks
     {
         for (int i = 0; i < Batch; i++)
         {
-            _producer!.Offer(_small);
+            _producer!.TryOffer(_small);
         }
         _consumer!.Poll(ref _counter, Batch);
         return _counter.Frames;
@@ -133,11 +133,11 @@ public unsafe class DataPathBenchmarks
 
     /// <summary>Producer.Offer of a 1 MiB frame: one copy into the pool, then the commit.</summary>
     [Benchmark]
-    public bool Offer1MiB() => _producer!.Offer(_large);
+    public bool Offer1MiB() => _producer!.TryOffer(_large);
 
     /// <summary>Producer.Offer of a 640 KiB frame.</summary>
     [Benchmark]
-    public bool Offer640KiB() => _producer!.Offer(_large.AsSpan(0, Size640KiB));
+    public bool Offer640KiB() => _producer!.TryOffer(_large.AsSpan(0, Size640KiB));
 
     private struct Counter : IFrameHandler
     {

@@ -152,7 +152,7 @@ internal static unsafe partial class NativeMethods
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     internal static partial void tp_err_clear();
 
-    /// <summary>A short constant name for a code, e.g. "TP_ERR_MAGIC". Never NULL.</summary>
+    /// <summary>A short constant name for a code of any range, e.g. "TP_ERR_MAGIC", "TP_LOG_ERR_MAGIC". Never NULL.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     internal static partial byte* tp_errname(int code);

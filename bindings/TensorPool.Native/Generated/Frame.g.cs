@@ -10,104 +10,6 @@ using System.Runtime.InteropServices;
 
 namespace TensorPool.Native;
 
-[NativeName("tp_frame_status_t")]
-internal enum TpFrameStatus : uint
-{
-    [NativeName("TP_FRAME_OK")]
-    Ok = 0,
-
-    [NativeName("TP_FRAME_DROP_NOT_COMMITTED")]
-    DropNotCommitted = 1,
-
-    [NativeName("TP_FRAME_DROP_CHANGED")]
-    DropChanged = 2,
-
-    [NativeName("TP_FRAME_DROP_SEQ_MISMATCH")]
-    DropSeqMismatch = 3,
-
-    [NativeName("TP_FRAME_DROP_HEADER_LENGTH")]
-    DropHeaderLength = 4,
-
-    [NativeName("TP_FRAME_DROP_HEADER_BLOCK_LENGTH")]
-    DropHeaderBlockLength = 5,
-
-    [NativeName("TP_FRAME_DROP_HEADER_TEMPLATE_ID")]
-    DropHeaderTemplateId = 6,
-
-    [NativeName("TP_FRAME_DROP_HEADER_SCHEMA_ID")]
-    DropHeaderSchemaId = 7,
-
-    [NativeName("TP_FRAME_DROP_HEADER_VERSION")]
-    DropHeaderVersion = 8,
-
-    [NativeName("TP_FRAME_DROP_PAYLOAD_OFFSET")]
-    DropPayloadOffset = 9,
-
-    [NativeName("TP_FRAME_DROP_PAYLOAD_SLOT_MISMATCH")]
-    DropPayloadSlotMismatch = 10,
-
-    [NativeName("TP_FRAME_DROP_POOL_UNKNOWN")]
-    DropPoolUnknown = 11,
-
-    [NativeName("TP_FRAME_DROP_PAYLOAD_SLOT_RANGE")]
-    DropPayloadSlotRange = 12,
-
-    [NativeName("TP_FRAME_DROP_VALUES_LEN")]
-    DropValuesLen = 13,
-
-    [NativeName("TP_FRAME_DROP_NDIMS")]
-    DropNdims = 14,
-
-    [NativeName("TP_FRAME_DROP_DTYPE")]
-    DropDtype = 15,
-
-    [NativeName("TP_FRAME_DROP_MAJOR_ORDER")]
-    DropMajorOrder = 16,
-
-    [NativeName("TP_FRAME_DROP_DIMS_NEGATIVE")]
-    DropDimsNegative = 17,
-
-    [NativeName("TP_FRAME_DROP_STRIDES_NEGATIVE")]
-    DropStridesNegative = 18,
-
-    [NativeName("TP_FRAME_DROP_STRIDES_LAYOUT")]
-    DropStridesLayout = 19,
-
-    [NativeName("TP_FRAME_DROP_EXTENT")]
-    DropExtent = 20,
-
-    [NativeName("TP_FRAME_DROP_PROGRESS_UNIT")]
-    DropProgressUnit = 21,
-
-    [NativeName("TP_FRAME_DROP_PROGRESS_STRIDE")]
-    DropProgressStride = 22,
-
-    [NativeName("TP_FRAME_STATUS_COUNT")]
-    StatusCount = 23,
-}
-
-/// <summary>The resolved layout of a tensor inside its payload slot.</summary>
-/// <remarks>C layout (clang, linux-x64): 48 bytes, alignment 8.</remarks>
-[NativeName("tp_tensor_layout_t")]
-[StructLayout(LayoutKind.Sequential, Pack = 8)]
-internal unsafe struct TpTensorLayout
-{
-    /// <summary>effective byte strides (zeros inferred), 0 beyond ndims</summary>
-    [NativeName("strides")]
-    public fixed int Strides[8];
-
-    /// <summary>bytes from element 0 to one past the last element; 0 when a dim is 0</summary>
-    [NativeName("extent_bytes")]
-    public ulong ExtentBytes;
-
-    /// <summary>tp_dtype_element_bytes(dtype)</summary>
-    [NativeName("element_bytes")]
-    public uint ElementBytes;
-
-    [NativeName("reserved")]
-    public uint Reserved;
-}
-
 /// <summary>A frame validated in place.</summary>
 /// <remarks>C layout (clang, linux-x64): 192 bytes, alignment 8.</remarks>
 [NativeName("tp_frame_t")]
@@ -148,16 +50,6 @@ internal unsafe struct TpFrame
 internal static unsafe partial class NativeMethods
 {
     /// <summary>
-    /// Resolve and check the tensor part of `header` (ndims, dtype, major order,
-    /// dims, strides, extent against values_len_bytes, progress). Producers can
-    /// call it before writing. Returns TP_FRAME_OK or a drop reason; a negative
-    /// code for NULL arguments.
-    /// </summary>
-    [LibraryImport(LibraryName)]
-    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_tensor_layout_resolve(TpTensorLayout* @out, TpSlotFields* header);
-
-    /// <summary>
     /// Check a stable private copy of a slot (256 bytes) that sits at
     /// `header_index` against every rule after the seqlock (see above), and fill
     /// `frame` (header, layout, header_index, pool_index, payload). Used by
@@ -180,13 +72,4 @@ internal static unsafe partial class NativeMethods
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
     internal static partial int tp_frame_end(TpFrame* frame);
-
-    /// <summary>"TP_FRAME_DROP_EXTENT" and so on; "TP_FRAME_STATUS_UNKNOWN" for other values. Never NULL.</summary>
-    [LibraryImport(LibraryName)]
-    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* tp_frame_status_name(int status);
-
-    /// <summary><see cref="tp_frame_status_name"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? tp_frame_status_name_string(int status) =>
-        Marshal.PtrToStringUTF8((nint)tp_frame_status_name(status));
 }

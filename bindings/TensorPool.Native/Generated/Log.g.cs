@@ -10,55 +10,6 @@ using System.Runtime.InteropServices;
 
 namespace TensorPool.Native;
 
-/// <summary>Error codes of the tp:ipc log (-100..-149; core codes are in error.h).</summary>
-[NativeName("tp_log_error_t")]
-internal enum TpLogError : int
-{
-    /// <summary>capacity not a power of two or outside [MIN, MAX] (argument or file)</summary>
-    [NativeName("TP_LOG_ERR_CAPACITY")]
-    ErrCapacity = -100,
-
-    /// <summary>the file does not start with the log magic</summary>
-    [NativeName("TP_LOG_ERR_MAGIC")]
-    ErrMagic = -101,
-
-    /// <summary>unsupported layout version</summary>
-    [NativeName("TP_LOG_ERR_VERSION")]
-    ErrVersion = -102,
-
-    /// <summary>file size disagrees with the descriptor (truncated, extended, empty)</summary>
-    [NativeName("TP_LOG_ERR_FILE_SIZE")]
-    ErrFileSize = -103,
-
-    /// <summary>another descriptor field is inconsistent (lengths, alignment, max message)</summary>
-    [NativeName("TP_LOG_ERR_DESCRIPTOR")]
-    ErrDescriptor = -104,
-
-    /// <summary>the file's capacity differs from the one asked for</summary>
-    [NativeName("TP_LOG_ERR_CAPACITY_MISMATCH")]
-    ErrCapacityMismatch = -105,
-
-    /// <summary>payload longer than tp_log_max_message_length</summary>
-    [NativeName("TP_LOG_ERR_MESSAGE_TOO_LONG")]
-    ErrMessageTooLong = -106,
-
-    /// <summary>negative message types are reserved</summary>
-    [NativeName("TP_LOG_ERR_MSG_TYPE")]
-    ErrMsgType = -107,
-
-    /// <summary>the publisher fell so far behind its own claim that it abandoned it</summary>
-    [NativeName("TP_LOG_ERR_PUBLICATION_LAPPED")]
-    ErrPublicationLapped = -108,
-
-    /// <summary>copy-out buffer shorter than the message; the message stays pending</summary>
-    [NativeName("TP_LOG_ERR_BUFFER_TOO_SMALL")]
-    ErrBufferTooSmall = -109,
-
-    /// <summary>closing a log that still has publications or subscriptions</summary>
-    [NativeName("TP_LOG_ERR_IN_USE")]
-    ErrInUse = -110,
-}
-
 /// <summary>Results of tp_log_open (non-negative).</summary>
 [NativeName("tp_log_open_result_t")]
 internal enum TpLogOpenResult : uint
@@ -316,7 +267,7 @@ internal static unsafe partial class NativeMethods
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     internal static partial int tp_log_wake_waiters(TpLog* log);
 
-    /// <summary>A short constant name for a log error code ("TP_LOG_ERR_MAGIC"), or tp_errname's for other codes.</summary>
+    /// <summary>A short constant name for any code ("TP_LOG_ERR_MAGIC"): the same as tp_errname, which names every range.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     internal static partial byte* tp_log_errname(int code);

@@ -13,10 +13,6 @@ namespace TensorPool.Native;
 /// <summary>The constants of native/include/tensorpool/path.h (its anonymous enums).</summary>
 internal static class TpPathConstants
 {
-    /// <summary>NAME_MAX: the longest single path component</summary>
-    [NativeName("TP_SHM_NAME_MAX")]
-    public const int ShmNameMax = 255;
-
     [NativeName("TP_SHM_PATH_POLICY_MAX_DIRS")]
     public const int ShmPathPolicyMaxDirs = 64;
 }

@@ -13,7 +13,7 @@ namespace TensorPool.Native;
 /// <summary>The constants of native/include/tensorpool/slot.h (its anonymous enums).</summary>
 internal static class TpSlotConstants
 {
-    /// <summary>§8.1</summary>
+    /// <summary>256 (§8.1)</summary>
     [NativeName("TP_HEADER_SLOT_BYTES")]
     public const int HeaderSlotBytes = 256;
 
@@ -340,6 +340,15 @@ internal static unsafe partial class NativeMethods
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
     internal static partial ulong tp_payload_slot_offset(uint slot, uint strideBytes);
+
+    /// <summary>
+    /// The exact region length the superblock implies: 64 + nslots * 256 for a
+    /// header ring, 64 + nslots * stride_bytes for a pool (cannot overflow u64).
+    /// Checks the superblock first.
+    /// </summary>
+    [LibraryImport(LibraryName)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    internal static partial int tp_superblock_region_length(ulong* length, TpSuperblock* sb);
 
     /// <summary>
     /// View `length` bytes at `base` as a header ring: the superblock must pass

@@ -25,6 +25,10 @@ internal static class TpSuperblockConstants
     [NativeName("TP_PAYLOAD_STRIDE_ALIGNMENT")]
     public const int PayloadStrideAlignment = 64;
 
+    /// <summary>slot_bytes of every header ring (§8.1); slot.h lays the slots out</summary>
+    [NativeName("TP_HEADER_RING_SLOT_BYTES")]
+    public const int HeaderRingSlotBytes = 256;
+
     [NativeName("TP_SUPERBLOCK_OFFSET_MAGIC")]
     public const int SuperblockOffsetMagic = 0;
 
@@ -214,15 +218,6 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     internal static partial int tp_superblock_validate(TpSuperblock* actual, TpSuperblock* expected);
-
-    /// <summary>
-    /// The exact region length the superblock implies: 64 + nslots * 256 for a
-    /// header ring, 64 + nslots * stride_bytes for a pool (cannot overflow u64).
-    /// Checks the superblock first.
-    /// </summary>
-    [LibraryImport(LibraryName)]
-    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_superblock_region_length(ulong* length, TpSuperblock* sb);
 
     /// <summary>Refresh activity_timestamp_ns with a release store (§7.1: at announce cadence).</summary>
     [LibraryImport(LibraryName)]

@@ -17,6 +17,10 @@ internal static class TpUriConstants
     [NativeName("TP_SHM_PATH_MAX")]
     public const int ShmPathMax = 4096;
 
+    /// <summary>NAME_MAX: the longest single path component.</summary>
+    [NativeName("TP_SHM_NAME_MAX")]
+    public const int ShmNameMax = 255;
+
     /// <summary>"shm:file?path=" + the longest path + "|require_hugepages=false".</summary>
     [NativeName("TP_SHM_URI_MAX_LENGTH")]
     public const int ShmUriMaxLength = 4133;

@@ -17,7 +17,8 @@
  * call tp_err_clear() when that matters.
  *
  * Code ranges: -1..-99 core (memory, layout, validation), -100..-149 the
- * tp:ipc log (log.h), -150..-199 reserved for later subsystems.
+ * tp:ipc log (log_error.h), -150..-199 reserved for later subsystems. Each
+ * range has a header of codes only; tp_errname names them all.
  */
 #ifndef TENSORPOOL_ERROR_H
 #define TENSORPOOL_ERROR_H
@@ -78,7 +79,7 @@ TP_EXPORT const char *tp_errmsg(void);
 /* Forget the last error on this thread. */
 TP_EXPORT void tp_err_clear(void);
 
-/* A short constant name for a code, e.g. "TP_ERR_MAGIC". Never NULL. */
+/* A short constant name for a code of any range, e.g. "TP_ERR_MAGIC", "TP_LOG_ERR_MAGIC". Never NULL. */
 TP_EXPORT const char *tp_errname(int code);
 
 /*

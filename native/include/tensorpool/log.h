@@ -118,27 +118,12 @@
 #define TENSORPOOL_LOG_H
 
 #include "tensorpool/platform.h"
+#include "tensorpool/log_error.h"
 #include "tensorpool/log_layout.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* Error codes of the tp:ipc log (-100..-149; core codes are in error.h). */
-typedef enum tp_log_error_en
-{
-    TP_LOG_ERR_CAPACITY = -100,            /* capacity not a power of two or outside [MIN, MAX] (argument or file) */
-    TP_LOG_ERR_MAGIC = -101,               /* the file does not start with the log magic */
-    TP_LOG_ERR_VERSION = -102,             /* unsupported layout version */
-    TP_LOG_ERR_FILE_SIZE = -103,           /* file size disagrees with the descriptor (truncated, extended, empty) */
-    TP_LOG_ERR_DESCRIPTOR = -104,          /* another descriptor field is inconsistent (lengths, alignment, max message) */
-    TP_LOG_ERR_CAPACITY_MISMATCH = -105,   /* the file's capacity differs from the one asked for */
-    TP_LOG_ERR_MESSAGE_TOO_LONG = -106,    /* payload longer than tp_log_max_message_length */
-    TP_LOG_ERR_MSG_TYPE = -107,            /* negative message types are reserved */
-    TP_LOG_ERR_PUBLICATION_LAPPED = -108,  /* the publisher fell so far behind its own claim that it abandoned it */
-    TP_LOG_ERR_BUFFER_TOO_SMALL = -109,    /* copy-out buffer shorter than the message; the message stays pending */
-    TP_LOG_ERR_IN_USE = -110               /* closing a log that still has publications or subscriptions */
-} tp_log_error_t;
 
 /* Results of tp_log_open (non-negative). */
 typedef enum tp_log_open_result_en
@@ -281,7 +266,7 @@ TP_EXPORT TP_TRIVIAL int64_t tp_log_tail_position(const tp_log_t *log);
  */
 TP_EXPORT int tp_log_wake_waiters(tp_log_t *log);
 
-/* A short constant name for a log error code ("TP_LOG_ERR_MAGIC"), or tp_errname's for other codes. */
+/* A short constant name for any code ("TP_LOG_ERR_MAGIC"): the same as tp_errname, which names every range. */
 TP_EXPORT const char *tp_log_errname(int code);
 
 /* ---- Publication ------------------------------------------------------------------------- */

@@ -29,12 +29,14 @@
  *    (regular file, no-follow open, identity re-check).
  *
  * Output buffers: pass TP_SHM_PATH_MAX bytes; functions returning a path
- * return its length (without the NUL) or a negative code.
+ * return its length (without the NUL) or a negative code. TP_SHM_PATH_MAX
+ * and TP_SHM_NAME_MAX are in uri.h.
  */
 #ifndef TENSORPOOL_PATH_H
 #define TENSORPOOL_PATH_H
 
 #include "tensorpool/platform.h"
+#include "tensorpool/uri.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -42,7 +44,6 @@ extern "C" {
 
 enum
 {
-    TP_SHM_NAME_MAX = 255,         /* NAME_MAX: the longest single path component */
     TP_SHM_PATH_POLICY_MAX_DIRS = 64
 };
 

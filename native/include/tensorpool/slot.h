@@ -48,7 +48,7 @@ extern "C" {
 
 enum
 {
-    TP_HEADER_SLOT_BYTES = 256,               /* §8.1 */
+    TP_HEADER_SLOT_BYTES = TP_HEADER_RING_SLOT_BYTES, /* 256 (§8.1) */
     TP_SLOT_HEADER_BLOCK_LENGTH = 60,         /* SlotHeader fixed block */
     TP_SBE_MESSAGE_HEADER_LENGTH = 8,
     TP_TENSOR_HEADER_BLOCK_LENGTH = 184,      /* TensorHeader blockLength */
@@ -208,6 +208,13 @@ TP_EXPORT TP_TRIVIAL uint64_t tp_header_slot_offset(uint32_t index);
 
 /* 64 + slot * stride_bytes (§9). */
 TP_EXPORT TP_TRIVIAL uint64_t tp_payload_slot_offset(uint32_t slot, uint32_t stride_bytes);
+
+/*
+ * The exact region length the superblock implies: 64 + nslots * 256 for a
+ * header ring, 64 + nslots * stride_bytes for a pool (cannot overflow u64).
+ * Checks the superblock first.
+ */
+TP_EXPORT int tp_superblock_region_length(uint64_t *length, const tp_superblock_t *sb);
 
 /*
  * View `length` bytes at `base` as a header ring: the superblock must pass

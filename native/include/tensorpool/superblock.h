@@ -49,6 +49,7 @@ enum
     TP_SUPERBLOCK_SIZE = 64,           /* superblock_size, exactly (§6) */
     TP_LAYOUT_VERSION = 1,             /* the SHM layout this library reads and writes */
     TP_PAYLOAD_STRIDE_ALIGNMENT = 64,  /* stride_bytes is a multiple of this (§15.22) */
+    TP_HEADER_RING_SLOT_BYTES = 256,   /* slot_bytes of every header ring (§8.1); slot.h lays the slots out */
 
     TP_SUPERBLOCK_OFFSET_MAGIC = 0,
     TP_SUPERBLOCK_OFFSET_LAYOUT_VERSION = 8,
@@ -161,13 +162,6 @@ TP_EXPORT int tp_superblock_check(const tp_superblock_t *sb);
  * and timestamps are ignored.
  */
 TP_EXPORT int tp_superblock_validate(const tp_superblock_t *actual, const tp_superblock_t *expected);
-
-/*
- * The exact region length the superblock implies: 64 + nslots * 256 for a
- * header ring, 64 + nslots * stride_bytes for a pool (cannot overflow u64).
- * Checks the superblock first.
- */
-TP_EXPORT int tp_superblock_region_length(uint64_t *length, const tp_superblock_t *sb);
 
 /* Refresh activity_timestamp_ns with a release store (§7.1: at announce cadence). */
 TP_EXPORT TP_TRIVIAL void tp_superblock_store_activity(uint8_t *region, uint64_t now_ns);

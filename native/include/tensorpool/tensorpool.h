@@ -4,6 +4,7 @@
 
 #include "tensorpool/platform.h"
 #include "tensorpool/error.h"
+#include "tensorpool/log_error.h"
 #include "tensorpool/version.h"
 #include "tensorpool/clock.h"
 #include "tensorpool/uri.h"
@@ -12,8 +13,12 @@
 #include "tensorpool/tensor.h"
 #include "tensorpool/slot.h"
 #include "tensorpool/seqlock.h"
+#include "tensorpool/frame_status.h"
+#include "tensorpool/tensor_layout.h"
 #include "tensorpool/frame.h"
+#include "tensorpool/file_view.h"
 #include "tensorpool/region.h"
+#include "tensorpool/log_layout.h"
 #include "tensorpool/log.h"
 
 #endif /* TENSORPOOL_TENSORPOOL_H */

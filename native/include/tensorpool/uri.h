@@ -38,6 +38,8 @@ enum
 {
     /* PATH_MAX on Linux: the largest path, including its terminating NUL. */
     TP_SHM_PATH_MAX = 4096,
+    /* NAME_MAX: the longest single path component. */
+    TP_SHM_NAME_MAX = 255,
     /* "shm:file?path=" + the longest path + "|require_hugepages=false". */
     TP_SHM_URI_MAX_LENGTH = 14 + (TP_SHM_PATH_MAX - 1) + 24
 };

@@ -1,139 +1,93 @@
-using System.Runtime.InteropServices;
+using TensorPool.Native;
 
 namespace TensorPool.Cli.Shm;
 
 /// <summary>
-/// A file mapped read-only and shared, opened the way wire spec §15.21a.5 step 6 asks of a consumer: the last
-/// path component is never followed (a symlink is refused), the open never blocks (O_NONBLOCK: a FIFO swapped
-/// in cannot hang us), and only a regular file is mapped, judged on the descriptor that was opened (no race
-/// between a check and the open). The mapping is shared so a live region shows what its producer writes; the
-/// descriptor stays open with it so holes of a sparse file can be skipped.
+/// A file mapped read-only and shared through the native core's file view (file_view.h), opened the way wire spec
+/// §15.21a.5 step 6 asks of a consumer: the last path component is never followed (a symlink is refused), the open
+/// never blocks (a FIFO swapped in cannot hang us), and only a regular file is mapped, judged on the descriptor that
+/// was opened. Nothing about the layout is checked: the inspector opens what a validating map refuses, to say why.
 /// </summary>
 /// <remarks>
-/// Like every mapper of a region, a reader of the mapping gets SIGBUS if another process truncates the file
-/// while it is being read; producers never do (regions keep their size for their epoch, §15.14).
+/// Like every mapper of a region, a reader of the mapping gets SIGBUS if another process truncates the file while it
+/// is being read; producers never do (regions keep their size for their epoch, §15.14). <see cref="DataFrom"/> never
+/// reports bytes past the file's current end, so the slots read are the ones still there.
 /// </remarks>
 internal sealed unsafe class MappedFile : IDisposable
 {
-    private int _fd;
+    private readonly FileViewHandle _view;
 
-    private MappedFile(string path, int fd, byte* address, ulong length)
+    private MappedFile(string path, FileViewHandle view, byte* address, ulong length)
     {
         Path = path;
-        _fd = fd;
+        _view = view;
         Base = address;
         Length = length;
     }
 
-    ~MappedFile() => Unmap();
-
     public string Path { get; }
 
     /// <summary>The first byte of the mapping (the superblock of a region).</summary>
-    public byte* Base { get; private set; }
+    public byte* Base { get; }
 
     /// <summary>The file's size when it was opened: every byte in [0, Length) is mapped.</summary>
     public ulong Length { get; }
 
     /// <summary>Opens and maps <paramref name="path"/>, or says in a few words why it cannot (for a one-line diagnosis).</summary>
-    public static bool TryOpen(string path, out MappedFile? file, out string error)
+    public static bool TryOpen(string path, out MappedFile? file, out string error) => TryOpen(path, out file, out error, out _);
+
+    /// <summary>As <see cref="TryOpen(string, out MappedFile?, out string)"/>; <paramref name="missing"/> tells a file that is not there.</summary>
+    public static bool TryOpen(string path, out MappedFile? file, out string error, out bool missing)
     {
         file = null;
-        if (RuntimeInformation.OSArchitecture != Architecture.X64 || !OperatingSystem.IsLinux())
-        {
-            error = "tp shm inspect runs on Linux x64 only";
-            return false;
-        }
+        missing = false;
         if (path.Length == 0 || path.Contains('\0', StringComparison.Ordinal))
         {
-            error = "not a valid path";
+            error = "not a valid path"; // a NUL would cut the path short on its way to the native open
             return false;
         }
-        int fd = Posix.Open(path, Posix.ORdOnly | Posix.ONoFollow | Posix.ONonBlock | Posix.OCloExec | Posix.ONoCtty);
-        if (fd < 0)
+        TpFileView* raw;
+        int type;
+        int rc = NativeMethods.tp_file_view_open(&raw, &type, path);
+        if (rc < 0)
         {
-            int errno = Marshal.GetLastPInvokeError();
-            error = errno == Posix.Eloop
-                ? "a symlink; symlinks are never followed (inspect the file it points to)"
-                : Posix.ErrorText(errno);
+            missing = rc == (int)TpError.ErrNotFound;
+            error = Describe(rc, type);
             return false;
         }
-        try
-        {
-            Posix.Statx st;
-            if (Posix.StatxCall(fd, "", Posix.AtEmptyPath, Posix.StatxType | Posix.StatxSize, &st) != 0)
-            {
-                error = "statx: " + Posix.ErrorText(Marshal.GetLastPInvokeError());
-                return false;
-            }
-            if ((st.Mode & Posix.SIfMt) != Posix.SIfReg)
-            {
-                error = $"{Posix.FileTypeName(st.Mode)}, not a regular file (§15.21a.5)";
-                return false;
-            }
-            if (st.Size == 0)
-            {
-                error = "empty file";
-                return false;
-            }
-            void* address = Posix.Mmap(null, (nuint)st.Size, Posix.ProtRead, Posix.MapShared, fd, 0);
-            if (address == (void*)-1)
-            {
-                error = "mmap: " + Posix.ErrorText(Marshal.GetLastPInvokeError());
-                return false;
-            }
-            // The descriptor stays open for NextDataOffset (holes of a sparse file).
-            file = new MappedFile(path, fd, (byte*)address, st.Size);
-            error = "";
-            return true;
-        }
-        finally
-        {
-            if (file is null)
-            {
-                _ = Posix.Close(fd);
-            }
-        }
+        var view = new FileViewHandle();
+        view.Adopt(raw);
+        file = new MappedFile(path, view, NativeMethods.tp_file_view_base(raw), NativeMethods.tp_file_view_length(raw));
+        error = "";
+        return true;
     }
 
+    /// <summary>A refused open in the inspector's words (the native message, for the rarer failures).</summary>
+    private static string Describe(int rc, int type) => (TpError)rc switch
+    {
+        TpError.ErrNotFound => "no such file",
+        TpError.ErrPermission => "permission denied",
+        TpError.ErrSymlink => "a symlink; symlinks are never followed (inspect the file it points to)",
+        TpError.ErrNotRegularFile => "a " + NativeMethods.tp_file_type_name_string(type) + ", not a regular file (§15.21a.5)",
+        TpError.ErrSize => "empty file",
+        _ => NativeFailure.Last(rc).Message,
+    };
+
     /// <summary>
-    /// The next stretch of the file that may hold data, at or after <paramref name="offset"/> (SEEK_DATA, then
-    /// SEEK_HOLE): every byte before <c>Start</c> lies in a hole of a sparse file and reads as zero. Start is
-    /// <see cref="Length"/> when only holes follow; when the file system cannot tell, the whole rest is data.
-    /// Lets a huge sparse file be read in time proportional to its data.
+    /// The next stretch of the file that may hold data, at or after <paramref name="offset"/>: every byte before
+    /// <c>Start</c> lies in a hole of a sparse file and reads as zero. Start is <see cref="Length"/> when only holes
+    /// follow (or the file now ends before <paramref name="offset"/>). Lets a huge sparse file be read in time
+    /// proportional to its data.
     /// </summary>
     public (ulong Start, ulong End) DataFrom(ulong offset)
     {
-        if (offset >= Length)
+        TpFileExtent extent;
+        using (NativeHandleLease<TpFileView> lease = _view.Lease())
         {
-            return (Length, Length);
+            _ = NativeMethods.tp_file_view_next_data(&extent, lease.Pointer, offset);
         }
-        long start = Posix.Lseek(_fd, (long)offset, Posix.SeekData);
-        if (start < 0)
-        {
-            return Marshal.GetLastPInvokeError() == Posix.Enxio ? (Length, Length) : (offset, Length);
-        }
-        long end = Posix.Lseek(_fd, start, Posix.SeekHole);
-        return ((ulong)start, end < 0 ? Length : Math.Min((ulong)end, Length));
+        return (extent.Start, extent.End);
     }
 
-    public void Dispose()
-    {
-        Unmap();
-        GC.SuppressFinalize(this);
-    }
-
-    private void Unmap()
-    {
-        if (Base != null)
-        {
-            _ = Posix.Munmap(Base, (nuint)Length);
-            Base = null;
-        }
-        if (_fd >= 0)
-        {
-            _ = Posix.Close(_fd);
-            _fd = -1;
-        }
-    }
+    public void Dispose() => _view.Dispose();
 }

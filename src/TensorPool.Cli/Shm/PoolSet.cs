@@ -49,9 +49,8 @@ internal sealed unsafe class PoolSet : IDisposable
 
     private PoolReport Load(ushort poolId, string path)
     {
-        if (!MappedFile.TryOpen(path, out MappedFile? file, out string error))
+        if (!MappedFile.TryOpen(path, out MappedFile? file, out string error, out bool missing))
         {
-            bool missing = error == Posix.ErrorText(Posix.Enoent);
             return new PoolReport { PoolId = poolId, Path = path, Status = missing ? "missing" : "rejected", Reason = error };
         }
         TpSuperblock actual;

@@ -66,7 +66,7 @@ internal sealed class DriverContext
 
     public EpochGc Gc { get; }
 
-    public DriverCounters Counters { get; } = new();
+    public DriverTallies Counters { get; } = new();
 
     /// <summary>The last epoch handed out by this run: every new epoch is above it (§6).</summary>
     public ulong LastEpoch { get; set; }

@@ -21,7 +21,7 @@ namespace TensorPool.Client;
 /// <see cref="ClientOptions.ErrorHandler"/> and never escape it.</para>
 /// <para>Adding and disposing producers and consumers is thread-safe (not meant for hot paths).</para>
 /// </remarks>
-public sealed unsafe partial class TensorPoolClient : IDisposable
+public sealed partial class TensorPoolClient : IDisposable
 {
     private readonly ClientOptions _options;
     private readonly ITransport _transport;
@@ -48,7 +48,7 @@ public sealed unsafe partial class TensorPoolClient : IDisposable
             _conductor = new ClientConductor(_transport, options, timing) { Driver = _driver };
             // The no-driver deployment by default; the driver model leases regions from the driver.
             _regions = regions ?? (_driver is not null
-                ? new DriverClient.DriverRegionProvider(_driver, _policy, WaitForDriver)
+                ? new DriverRegionProvider(_driver, _policy)
                 : new OwnedRegionProvider(options.ShmBaseDir, options.Namespace, options.User));
             Action<Exception> errors = options.ErrorHandler ?? (e => Console.Error.WriteLine($"tensorpool conductor: {e}"));
             if (options.ConductorMode == ConductorMode.DedicatedThread)
@@ -115,29 +115,61 @@ public sealed unsafe partial class TensorPoolClient : IDisposable
         return _invoker.Invoke();
     }
 
-    /// <summary>A producer with default options on <paramref name="streamId"/>.</summary>
+    /// <summary>A producer with default options on <paramref name="streamId"/> (<see cref="AddProducer(ProducerOptions)"/>).</summary>
     public Producer AddProducer(uint streamId = ProducerOptions.DefaultStreamId) => AddProducer(new ProducerOptions { StreamId = streamId });
 
     /// <summary>
-    /// Create a producer: its regions in a new epoch (canonical layout under <see cref="ClientOptions.ShmBaseDir"/>),
-    /// its descriptor publication, and its announces (sent at the conductor's next duty cycle, then periodically).
+    /// Create a producer, waiting until it has its regions: <see cref="AddProducerAsync(ProducerOptions, CancellationToken)"/>
+    /// for callers that can block. With a driver (<see cref="ClientOptions.Driver"/>) this waits for the driver's grant,
+    /// up to <see cref="DriverClient.DriverClientOptions.AttachTimeout"/>; in <see cref="ConductorMode.Invoker"/> the
+    /// conductor's duty cycle runs on this thread meanwhile. Without a driver nothing is waited for.
     /// </summary>
     /// <exception cref="ArgumentException">An option breaks its rule.</exception>
-    /// <exception cref="TensorPoolException">The regions could not be created (the message says which and why).</exception>
-    public Producer AddProducer(ProducerOptions options)
+    /// <exception cref="TensorPoolException">The regions could not be created or mapped (the message says which and why).</exception>
+    /// <exception cref="DriverClient.DriverAttachException">The driver refused the lease (its code and message).</exception>
+    /// <exception cref="TimeoutException">No driver answered within the attach timeout.</exception>
+    public Producer AddProducer(ProducerOptions options) => WaitForDriver(AddProducerAsync(options));
+
+    /// <summary>A producer with default options on <paramref name="streamId"/> (<see cref="AddProducerAsync(ProducerOptions, CancellationToken)"/>).</summary>
+    public Task<Producer> AddProducerAsync(uint streamId, CancellationToken cancellationToken = default) =>
+        AddProducerAsync(new ProducerOptions { StreamId = streamId }, cancellationToken);
+
+    /// <summary>
+    /// Create a producer: its regions in a new epoch (canonical layout under <see cref="ClientOptions.ShmBaseDir"/>, or
+    /// leased from the driver), its descriptor publication, and its announces (sent at the conductor's next duty cycle,
+    /// then periodically). With a driver the task completes when the driver grants the lease; without one it is
+    /// complete on return. In <see cref="ConductorMode.Invoker"/> the grant is processed by your calls to
+    /// <see cref="DoWork"/>: keep calling it while you await.
+    /// </summary>
+    /// <remarks>
+    /// Cancelling before the grant leaves nothing behind: no regions are mapped, no producer is created, and a grant
+    /// the driver sends afterwards is detached at once. Once granted, the producer is returned even if the token is
+    /// cancelled later.
+    /// </remarks>
+    /// <exception cref="ArgumentException">An option breaks its rule (thrown, not in the task).</exception>
+    /// <exception cref="ObjectDisposedException">The client is disposed.</exception>
+    public Task<Producer> AddProducerAsync(ProducerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         ProducerOptions copy = options.Clone();
         copy.Validate();
-        uint producerId = copy.ProducerId != 0 ? copy.ProducerId : RandomId();
-        copy.ProducerId = producerId;
-        ProducerAttachment attachment = _regions.Attach(copy);
+        copy.ProducerId = copy.ProducerId != 0 ? copy.ProducerId : RandomId();
+        return CreateProducerAsync(copy, _regions.AttachAsync(copy, cancellationToken));
+    }
+
+    private async Task<Producer> CreateProducerAsync(ProducerOptions options, Task<ProducerAttachment> attach) =>
+        CreateProducer(options, await attach.ConfigureAwait(false));
+
+    /// <summary>Everything of a producer but its regions; <paramref name="attachment"/> is released if this fails.</summary>
+    private Producer CreateProducer(ProducerOptions copy, ProducerAttachment attachment)
+    {
         IPublication? descriptors = null;
         IPublication? progress = null;
         IPublication? metadata = null;
         try
         {
+            ObjectDisposedException.ThrowIf(_disposed != 0, this); // disposed while the driver was being asked
             descriptors = _transport.AddPublication(_options.Channel, _options.DescriptorStreamId);
             progress = _transport.AddPublication(_options.Channel, _options.ControlStreamId);
             metadata = _transport.AddPublication(_options.Channel, _options.MetadataStreamId);
@@ -146,7 +178,7 @@ public sealed unsafe partial class TensorPoolClient : IDisposable
                 Nanos(_options.EffectiveConsumerStaleTimeout), copy.MaxPerConsumerStreams, copy.PayloadFallbackUri,
                 Nanos(copy.ProgressIntervalFloor), copy.ProgressBytesDeltaFloor);
             var control = new ProducerControl(_transport, progress, metadata, settings);
-            var producer = new Producer(_conductor, attachment, descriptors, copy, producerId, _options.Clock, control);
+            var producer = new Producer(_conductor, attachment, descriptors, copy, copy.ProducerId, _options.Clock, control);
             _conductor.Add(producer);
             return producer;
         }
@@ -156,24 +188,50 @@ public sealed unsafe partial class TensorPoolClient : IDisposable
             progress?.Dispose();
             metadata?.Dispose();
             attachment.Dispose();
+            attachment.DriverLink?.Dispose();
             throw;
         }
     }
 
-    /// <summary>A consumer with default options on <paramref name="streamId"/>.</summary>
+    /// <summary>A consumer with default options on <paramref name="streamId"/> (<see cref="AddConsumer(ConsumerOptions)"/>).</summary>
     public Consumer AddConsumer(uint streamId = ProducerOptions.DefaultStreamId) => AddConsumer(new ConsumerOptions { StreamId = streamId });
 
     /// <summary>
-    /// Create a consumer: its own descriptor subscription (joining at the live tail) and its announce tracker. It maps
-    /// the producer's regions when a valid announce arrives.
+    /// Create a consumer, waiting for its lease when there is a driver:
+    /// <see cref="AddConsumerAsync(ConsumerOptions, CancellationToken)"/> for callers that can block (in
+    /// <see cref="ConductorMode.Invoker"/> the conductor's duty cycle runs on this thread meanwhile).
     /// </summary>
     /// <exception cref="ArgumentException">An option breaks its rule.</exception>
-    public Consumer AddConsumer(ConsumerOptions options)
+    /// <exception cref="DriverClient.DriverAttachException">The driver refused the lease (its code and message).</exception>
+    /// <exception cref="TimeoutException">No driver answered within the attach timeout.</exception>
+    public Consumer AddConsumer(ConsumerOptions options) => WaitForDriver(AddConsumerAsync(options));
+
+    /// <summary>A consumer with default options on <paramref name="streamId"/> (<see cref="AddConsumerAsync(ConsumerOptions, CancellationToken)"/>).</summary>
+    public Task<Consumer> AddConsumerAsync(uint streamId, CancellationToken cancellationToken = default) =>
+        AddConsumerAsync(new ConsumerOptions { StreamId = streamId }, cancellationToken);
+
+    /// <summary>
+    /// Create a consumer: its own descriptor subscription (joining at the live tail) and its announce tracker. It maps
+    /// the producer's regions when a valid announce arrives. With a driver the task completes when the driver grants
+    /// the CONSUMER lease; without one it is complete on return. In <see cref="ConductorMode.Invoker"/> the grant is
+    /// processed by your calls to <see cref="DoWork"/>: keep calling it while you await.
+    /// </summary>
+    /// <remarks>
+    /// Cancelling before the grant leaves nothing behind: the consumer's subscriptions are closed and a grant the driver
+    /// sends afterwards is detached at once.
+    /// </remarks>
+    /// <exception cref="ArgumentException">An option breaks its rule (thrown, not in the task).</exception>
+    /// <exception cref="ObjectDisposedException">The client is disposed.</exception>
+    public Task<Consumer> AddConsumerAsync(ConsumerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         ConsumerOptions copy = options.Clone();
         copy.Validate();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<Consumer>(cancellationToken);
+        }
         uint consumerId = copy.ConsumerId != 0 ? copy.ConsumerId : RandomId();
         ISubscription descriptors = _transport.AddSubscription(_options.Channel, _options.DescriptorStreamId);
         var consumer = new Consumer(_conductor, descriptors, copy, consumerId);
@@ -185,10 +243,10 @@ public sealed unsafe partial class TensorPoolClient : IDisposable
         }
         if (_driver is not null)
         {
-            AttachConsumerLease(consumer);
+            return AttachConsumerLeaseAsync(consumer, cancellationToken);
         }
         _conductor.Add(consumer);
-        return consumer;
+        return Task.FromResult(consumer);
     }
 
     /// <summary>Stop the conductor, dispose the producers and consumers still open, then the transport if the client created it.</summary>
@@ -231,7 +289,7 @@ public sealed unsafe partial class TensorPoolClient : IDisposable
     private static long Nanos(TimeSpan span) => span.Ticks * 100;
 
     /// <summary>The consumers' path policy (§15.21a.5): each allowed base dir canonicalised once, here.</summary>
-    private static PathPolicyHandle CreatePolicy(IList<string> allowedBaseDirs)
+    private static unsafe PathPolicyHandle CreatePolicy(IList<string> allowedBaseDirs)
     {
         TpPathPolicy* raw;
         NativeError.Check(NativeMethods.tp_path_policy_create(&raw), "creating the path policy");

@@ -4,7 +4,7 @@ using TensorPool.Transport;
 
 namespace TensorPool.Consumers;
 
-/// <summary>Consumer control (§10.1.2/§10.1.3), per-consumer streams (§5), RATE_LIMITED gating (§11) and FrameProgress (§10.2.2).</summary>
+/// <summary>Consumer control (§10.1.2/§10.1.3), per-consumer streams (§5) and FrameProgress (§10.2.2).</summary>
 public sealed unsafe partial class Consumer
 {
     private readonly IClock _clock;
@@ -15,9 +15,6 @@ public sealed unsafe partial class Consumer
     private int _controlState;
     private string? _fallbackUri;
     private string? _failureReason;
-    private long _rateLimited;
-    private long _gateNextNs = long.MinValue;
-    private long _gateLastNs = long.MinValue;
 
     /// <summary>The payload_fallback_uri of the last use_shm=0 ConsumerConfig, or null.</summary>
     public string? FallbackUri => Volatile.Read(ref _fallbackUri);
@@ -35,10 +32,27 @@ public sealed unsafe partial class Consumer
     public string? LastConfigRejection => Control?.LastRejection;
 
     /// <summary>Control and progress counters (readable from any thread).</summary>
-    public ConsumerControlCounters ControlCounters => new(
-        Control?.HellosSent ?? 0, Control?.ConfigsReceived ?? 0, Control?.ConfigsRejected ?? 0, Control?.Collisions ?? 0,
-        _progressReader?.Delivered ?? 0, _progressReader?.Regressed ?? 0, _progressReader?.OverLength ?? 0, _progressReader?.Layout ?? 0,
-        _progressReader?.Stale ?? 0, _progressReader?.Malformed ?? 0);
+    public ConsumerControlCounters ControlCounters
+    {
+        get
+        {
+            ConsumerControl? control = Control;
+            ProgressReader? progress = _progressReader;
+            return new ConsumerControlCounters
+            {
+                HellosSent = control?.HellosSent ?? 0,
+                ConfigsReceived = control?.ConfigsReceived ?? 0,
+                ConfigsRejected = control?.ConfigsRejected ?? 0,
+                IdCollisions = control?.Collisions ?? 0,
+                ProgressDelivered = progress?.Delivered ?? 0,
+                ProgressRegressed = progress?.Regressed ?? 0,
+                ProgressOverLength = progress?.OverLength ?? 0,
+                ProgressLayout = progress?.Layout ?? 0,
+                ProgressStale = progress?.Stale ?? 0,
+                ProgressMalformed = progress?.Malformed ?? 0,
+            };
+        }
+    }
 
     internal ConsumerControl? Control { get; set; }
 
@@ -55,16 +69,21 @@ public sealed unsafe partial class Consumer
     }
 
     /// <summary>Conductor: new subscriptions for the polling thread; a switch not yet taken is replaced and closed.</summary>
+    /// <remarks>
+    /// May race <see cref="Dispose"/> (the conductor's cycle can still hold this consumer when another thread disposes
+    /// it). Both sides use interlocked operations: either the release of the poll resources finds the switch, or this
+    /// method sees the disposal after posting it and takes it back; the exchange gives the switch to exactly one of them.
+    /// </remarks>
     internal void PostSwitch(StreamSwitch change)
     {
+        Interlocked.Exchange(ref _pendingSwitch, change)?.Dispose();
         if (IsDisposed)
         {
-            change.Dispose();
-            return;
+            Interlocked.Exchange(ref _pendingSwitch, null)?.Dispose();
         }
-        Interlocked.Exchange(ref _pendingSwitch, change)?.Dispose();
     }
 
+    /// <summary>Polling thread, at the start of a poll: install the subscriptions the conductor posted.</summary>
     private void TakeSwitch()
     {
         StreamSwitch? change = Interlocked.Exchange(ref _pendingSwitch, null);
@@ -74,28 +93,18 @@ public sealed unsafe partial class Consumer
         }
         if (change.Descriptors is { } d)
         {
-            _descriptors.Dispose();
-            _descriptors = d;
+            Interlocked.Exchange(ref _descriptors, d).Dispose();
         }
         if (change.Progress is { } p)
         {
-            _progress?.Dispose();
-            _progress = p;
+            Interlocked.Exchange(ref _progress, p)?.Dispose();
         }
-    }
-
-    /// <summary>§11 local gate: true when this frame is skipped to keep under max_rate_hz.</summary>
-    private bool RateGateSkips(long timestampNs, long intervalNs)
-    {
-        // A timestamp going backwards (another clock, a restarted producer) restarts the gate instead of starving it.
-        if (timestampNs < _gateNextNs && timestampNs >= _gateLastNs)
+        if (IsDisposed)
         {
-            _rateLimited++;
-            return true;
+            // Dispose ran while the new subscriptions went in and may have closed the old ones: close these so the poll
+            // ends now (the exchanges above are full fences, so Dispose saw them or this sees the disposal).
+            change.Dispose();
         }
-        _gateLastNs = timestampNs;
-        _gateNextNs = timestampNs + intervalNs;
-        return false;
     }
 
     private void OnProgressMessage(ReadOnlySpan<byte> message) => _progressReader?.OnMessage(message, _mapping);

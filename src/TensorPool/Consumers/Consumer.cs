@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TensorPool.Client;
+using TensorPool.Concurrency;
 using TensorPool.Control;
 using TensorPool.Frames;
 using TensorPool.Native;
@@ -25,34 +26,14 @@ namespace TensorPool.Consumers;
 /// </remarks>
 public sealed unsafe partial class Consumer : IDisposable
 {
-    private const ulong NoSeq = ulong.MaxValue;
-
     private readonly ClientConductor _conductor;
     private ISubscription _descriptors;
     private readonly MappingMailbox _mailbox = new();
     private readonly TpFrame* _frame;
     private readonly ulong _maxGap;
-    private readonly long[] _slotRejects = new long[(int)TpFrameStatus.StatusCount];
     private ConsumerMapping _mapping = ConsumerMapping.Unmapped;
-    private bool _tracking;
-    private ulong _trackedEpoch;
-    private ulong _expectedSeq;
-    private ulong _latestKnownSeq;
-    private ulong _resyncBelow;
-    private bool _resyncSkipped;
-    private ulong _firstSeq = NoSeq;
-    private ulong _lastSeq = NoSeq;
-    private long _descriptorsReceived;
-    private long _malformed;
-    private long _accepted;
-    private long _dropsGap;
-    private long _dropsLate;
-    private long _dropsEpoch;
-    private long _dropsUnmapped;
-    private long _dropsInvalid;
-    private long _dropsRegressed;
-    private long _dropsResync;
-    private long _resyncs;
+    // Sequence and loss accounting and the rate gate: written by the polling thread, counters read from any.
+    private SequenceAccounting _accounting;
     private int _frameCheck;
     private int _remapRequested;
     private bool _polling;
@@ -74,6 +55,7 @@ public sealed unsafe partial class Consumer : IDisposable
             _progressReader = new ProgressReader(options.StreamId, options.ProgressHandler);
         }
         _maxGap = (ulong)options.MaxOutstandingSeqGap;
+        _accounting = new SequenceAccounting(_maxGap);
         _frame = (TpFrame*)NativeMemory.AllocZeroed((nuint)sizeof(TpFrame));
         _pollResources = new PollResources(this);
     }
@@ -118,34 +100,19 @@ public sealed unsafe partial class Consumer : IDisposable
     {
         get
         {
-            ulong first = Volatile.Read(ref _firstSeq);
-            ulong last = Volatile.Read(ref _lastSeq);
             AnnounceTracker? t = Tracker;
-            return new ConsumerCounters(
-                Volatile.Read(ref _accepted),
-                Volatile.Read(ref _dropsGap),
-                Volatile.Read(ref _dropsLate),
-                Volatile.Read(ref _dropsEpoch),
-                Volatile.Read(ref _dropsUnmapped),
-                Volatile.Read(ref _dropsInvalid),
-                Volatile.Read(ref _dropsRegressed),
-                Volatile.Read(ref _dropsResync),
-                Volatile.Read(ref _resyncs),
-                Volatile.Read(ref _rateLimited),
-                Volatile.Read(ref _descriptorsReceived),
-                Volatile.Read(ref _malformed),
-                first == NoSeq ? null : first,
-                last == NoSeq ? null : last,
-                t?.Accepted ?? 0,
-                t?.RejectsTotal ?? 0,
-                t?.Mappings ?? 0,
-                t?.LivenessTimeouts ?? 0);
+            return _accounting.Snapshot() with
+            {
+                AnnouncesAccepted = t?.Accepted ?? 0,
+                AnnouncesRejected = t?.RejectsTotal ?? 0,
+                Mappings = t?.Mappings ?? 0,
+                LivenessTimeouts = t?.LivenessTimeouts ?? 0,
+            };
         }
     }
 
     /// <summary>Slots dropped for <paramref name="reason"/> (the per-rule breakdown of drops_late and DropsInvalid).</summary>
-    public long GetSlotRejects(SlotRejectReason reason) =>
-        (int)reason is > 0 and < (int)TpFrameStatus.StatusCount ? Volatile.Read(ref _slotRejects[(int)reason]) : 0;
+    public long GetSlotRejects(SlotRejectReason reason) => _accounting.SlotRejects((int)reason);
 
     /// <summary>Announces of this stream ignored or rejected for <paramref name="reason"/>.</summary>
     public long GetAnnounceRejects(AnnounceRejectReason reason) => Tracker?.Rejects(reason) ?? 0;
@@ -247,8 +214,10 @@ public sealed unsafe partial class Consumer : IDisposable
             return;
         }
         _conductor.Remove(this);
-        _descriptors.Dispose();
-        _progress?.Dispose();
+        // Closing the subscriptions ends a poll in progress after its current handler. A poll taking a stream switch
+        // meanwhile closes the subscription it installs itself (TakeSwitch); the release closes whatever is current.
+        Volatile.Read(ref _descriptors).Dispose();
+        Volatile.Read(ref _progress)?.Dispose();
         _use.Close(_pollResources);
     }
 
@@ -256,6 +225,9 @@ public sealed unsafe partial class Consumer : IDisposable
     private void ReleasePollResources()
     {
         Interlocked.Exchange(ref _pendingSwitch, null)?.Dispose();
+        // Closed by Dispose already, unless a stream switch taken by a racing poll replaced them (Dispose is idempotent).
+        _descriptors.Dispose();
+        _progress?.Dispose();
         _progressReader?.Dispose();
         _mailbox.Close();
         ConsumerMapping m = _mapping;
@@ -279,9 +251,8 @@ public sealed unsafe partial class Consumer : IDisposable
     internal (ulong Epoch, ulong LastSeq, ulong DropsGap, ulong DropsLate) QosSnapshot()
     {
         ConsumerMapping m = Volatile.Read(ref _mapping);
-        ulong last = Volatile.Read(ref _lastSeq);
-        return (m.IsMapped ? m.Epoch : 0, last == NoSeq ? 0 : last,
-            (ulong)(Volatile.Read(ref _dropsGap) + Volatile.Read(ref _dropsResync)), (ulong)Volatile.Read(ref _dropsLate));
+        (ulong last, ulong gap, ulong late) = _accounting.QosDrops();
+        return (m.IsMapped ? m.Epoch : 0, last, gap, late);
     }
 
     private void SwitchMapping()
@@ -301,7 +272,7 @@ public sealed unsafe partial class Consumer : IDisposable
     {
         if (!SbeMessageHeader.TryRead(message, out SbeMessageHeader header))
         {
-            _malformed++;
+            _accounting.CountMalformed();
             return;
         }
         if (header.SchemaId != FrameDescriptorDecoder.SchemaId || header.TemplateId != FrameDescriptorDecoder.TemplateId)
@@ -310,7 +281,7 @@ public sealed unsafe partial class Consumer : IDisposable
         }
         if (!FrameDescriptorDecoder.TryWrap(message, out FrameDescriptorDecoder descriptor, out _))
         {
-            _malformed++;
+            _accounting.CountMalformed();
             return;
         }
         if (descriptor.StreamId != StreamId)
@@ -328,52 +299,60 @@ public sealed unsafe partial class Consumer : IDisposable
     private void OnDescriptor<THandler>(ulong epoch, ulong seq, ulong timestampNs, ulong traceId, ref THandler handler)
         where THandler : struct, IFrameHandler
     {
-        _descriptorsReceived++;
-        if (!TrackSequence(epoch, seq))
+        ConsumerControl? control = Control;
+        switch (_accounting.OnDescriptor(epoch, seq, control is { GapsAreRateLimited: true }))
         {
-            return;
-        }
-        if (seq < _resyncBelow)
-        {
-            _dropsResync++; // §15.4 resync: skipped unread
-            return;
+            case DescriptorVerdict.Read:
+                break;
+            case DescriptorVerdict.Regressed:
+                // §15.2: a sequence going backwards within an epoch is a remap requirement.
+                Volatile.Write(ref _remapRequested, 1);
+                ConsumerMapping old = _mapping;
+                Volatile.Write(ref _mapping, ConsumerMapping.Unmapped);
+                old.Release();
+                return;
+            default:
+                return; // an older epoch, or skipped by a resync: counted
         }
         ConsumerMapping mapping = _mapping;
         if (!mapping.IsMapped || _controlState != 0)
         {
-            _dropsUnmapped++; // §15.21: M0 drops every frame; so do FALLBACK and FAILED (§15.12: shared memory not used)
+            _accounting.CountUnmapped(); // §15.21: M0 drops every frame; so do FALLBACK and FAILED (§15.12: shared memory not used)
             return;
         }
-        long gate = Control?.GateIntervalNs ?? 0;
-        if (gate != 0 && timestampNs != FrameDescriptorDecoder.TimestampNsNullValue && RateGateSkips((long)timestampNs, gate))
+        long gate = control?.GateIntervalNs ?? 0;
+        if (gate != 0 && timestampNs != FrameDescriptorDecoder.TimestampNsNullValue && _accounting.RateGateSkips((long)timestampNs, gate))
         {
             return; // §11: gated on FrameDescriptor.timestamp_ns when present
         }
         if (epoch != mapping.Epoch)
         {
-            _dropsEpoch++; // §10.2.1: the epoch must match the mapped regions
+            _accounting.CountEpochMismatch(); // §10.2.1: the epoch must match the mapped regions
             return;
         }
         int status = NativeMethods.tp_frame_begin(_frame, mapping.Ring, mapping.Pools, mapping.PoolCount, seq);
         if (status != (int)TpFrameStatus.Ok)
         {
-            CountSlotDrop(status, seq);
+            ulong slotSeq = SequenceAccounting.NeedsSlotSeq(status) ? SlotSeq() : 0;
+            if (_accounting.CountSlotDrop(status, seq, slotSeq))
+            {
+                SkipDescriptorBacklog();
+            }
             return;
         }
         if (gate != 0 && timestampNs == FrameDescriptorDecoder.TimestampNsNullValue &&
-            RateGateSkips(_frame->Header.TimestampNs != 0 ? (long)_frame->Header.TimestampNs : _clock.NanoTime(), gate))
+            _accounting.RateGateSkips(_frame->Header.TimestampNs != 0 ? (long)_frame->Header.TimestampNs : _clock.NanoTime(), gate))
         {
             return; // §11: else SlotHeader.timestamp_ns, else the local monotonic clock
         }
         _frameCheck = 0;
-        bool accepted = false;
         try
         {
             handler.OnFrame(new Frame(this, _frame, epoch, timestampNs, traceId));
         }
         finally
         {
-            accepted = _frameCheck switch
+            bool accepted = _frameCheck switch
             {
                 1 => true,
                 2 => false,
@@ -381,121 +360,17 @@ public sealed unsafe partial class Consumer : IDisposable
             };
             if (accepted)
             {
-                _accepted++;
+                _accounting.CountAccepted();
             }
-            else
+            else if (_accounting.CountTorn(seq, SlotSeq())) // §15.3: changed while read
             {
-                _slotRejects[(int)TpFrameStatus.DropChanged]++;
-                _dropsLate++; // §15.3: changed while read
-                NoteLatestFromSlot(seq);
+                SkipDescriptorBacklog();
             }
         }
     }
 
-    /// <summary>
-    /// Sequence accounting (§15.4): gaps are drops_gap; a sequence going backwards within an epoch is dropped and asks
-    /// for a remap (§15.2). A new epoch restarts the count at 0 once the consumer has seen any frame; the very first
-    /// descriptor starts it where the consumer joined; descriptors of an older epoch than the followed one are epoch
-    /// drops. Returns false when the descriptor is dropped here.
-    /// </summary>
-    private bool TrackSequence(ulong epoch, ulong seq)
-    {
-        if (!_tracking)
-        {
-            _tracking = true;
-            _trackedEpoch = epoch;
-            _expectedSeq = seq;
-            Volatile.Write(ref _firstSeq, seq);
-        }
-        else if (epoch < _trackedEpoch)
-        {
-            _dropsEpoch++; // an older epoch than the one being followed: never accepted, never resets the count
-            return false;
-        }
-        else if (epoch != _trackedEpoch)
-        {
-            _trackedEpoch = epoch;
-            _expectedSeq = 0;
-            _latestKnownSeq = 0;
-            _resyncBelow = 0;
-            _resyncSkipped = false;
-        }
-        if (seq < _expectedSeq)
-        {
-            _dropsRegressed++;
-            Volatile.Write(ref _remapRequested, 1);
-            ConsumerMapping old = _mapping;
-            Volatile.Write(ref _mapping, ConsumerMapping.Unmapped);
-            old.Release();
-            return false;
-        }
-        if (_resyncSkipped)
-        {
-            _resyncSkipped = false;
-            _dropsResync += (long)(seq - _expectedSeq); // their descriptors were passed over by the resync
-        }
-        else if (Control is { GapsAreRateLimited: true })
-        {
-            _rateLimited += (long)(seq - _expectedSeq); // the producer's max_rate_hz cap at work, not a loss (§5)
-        }
-        else
-        {
-            _dropsGap += (long)(seq - _expectedSeq);
-        }
-        _expectedSeq = seq + 1;
-        Volatile.Write(ref _lastSeq, seq);
-        if (seq > _latestKnownSeq)
-        {
-            _latestKnownSeq = seq;
-        }
-        return true;
-    }
-
-    private void CountSlotDrop(int status, ulong seq)
-    {
-        if (status < 0 || status >= (int)TpFrameStatus.StatusCount)
-        {
-            _dropsInvalid++; // a misuse code cannot happen with views built by the native wrap; counted, never thrown
-            return;
-        }
-        _slotRejects[status]++;
-        if (status <= (int)TpFrameStatus.DropSeqMismatch)
-        {
-            // The seqlock said no: late when a newer frame took the slot (or is taking it), else a stale slot.
-            bool overwritten = NoteLatestFromSlot(seq);
-            if (status == (int)TpFrameStatus.DropChanged || overwritten)
-            {
-                _dropsLate++; // §15.4 drops_late
-                return;
-            }
-        }
-        _dropsInvalid++;
-    }
-
-    /// <summary>
-    /// Reads the sequence the slot holds now; true when it is newer than <paramref name="seq"/> (the frame was
-    /// overwritten). Feeds the resync rule: more than max_outstanding_seq_gap behind the newest known frame, the
-    /// consumer skips to it (§15.4, docs/DECISIONS.md).
-    /// </summary>
-    private bool NoteLatestFromSlot(ulong seq)
-    {
-        ulong current = Volatile.Read(ref *(ulong*)_frame->Slot) >> 1;
-        if (current <= seq)
-        {
-            return false;
-        }
-        if (current > _latestKnownSeq)
-        {
-            _latestKnownSeq = current;
-        }
-        if (_latestKnownSeq - seq > _maxGap && _latestKnownSeq > _resyncBelow)
-        {
-            _resyncBelow = _latestKnownSeq;
-            _resyncs++;
-            SkipDescriptorBacklog();
-        }
-        return true;
-    }
+    /// <summary>The sequence the frame view's slot holds now (seq_commit &gt;&gt; 1): newer than the descriptor's when overwritten.</summary>
+    private ulong SlotSeq() => Volatile.Read(ref *(ulong*)_frame->Slot) >> 1;
 
     /// <summary>
     /// A resync also gives up the descriptor backlog: behind by more than the gap, the descriptors waiting on the
@@ -514,7 +389,7 @@ public sealed unsafe partial class Consumer : IDisposable
         int keep = (int)Math.Min(nslots / 2, Math.Min(_maxGap, int.MaxValue));
         if (_descriptors.SkipBacklog(keep, FrameDescriptorEncoder.MinEncodedLength) > 0)
         {
-            _resyncSkipped = true;
+            _accounting.NoteBacklogSkipped();
         }
     }
 

@@ -6,44 +6,66 @@ namespace TensorPool.Consumers;
 /// for are counted in <see cref="DropsGap"/>. So for a consumer that saw sequences <c>first..last</c>:
 /// <c>FramesAccepted + DropsGap + DropsLate + DropsOther + DropsResync + RateLimited = last - first + 1</c>.
 /// </summary>
-/// <param name="FramesAccepted">Frames delivered and still valid after the handler read them.</param>
-/// <param name="DropsGap">Sequences never received (§15.4 drops_gap).</param>
-/// <param name="DropsLate">Frames overwritten before or while being read: seqlock instability (§15.3, §15.4 drops_late).</param>
-/// <param name="DropsEpoch">Descriptors whose epoch is not the mapped one (§10.2.1, §15.21).</param>
-/// <param name="DropsUnmapped">Descriptors received while nothing was mapped (state M0, §15.21).</param>
-/// <param name="DropsInvalid">Slots that failed a header rule (<see cref="Frames.SlotRejectReason"/> 3..22; stale reuse included).</param>
-/// <param name="DropsRegressed">Descriptors whose sequence went backwards within an epoch (§15.2: a remap requirement).</param>
-/// <param name="DropsResync">Descriptors skipped unread by a resync (§15.4 max_outstanding_seq_gap); reported in QoS as drops_gap.</param>
-/// <param name="Resyncs">Times the consumer resynced.</param>
-/// <param name="RateLimited">Sequences skipped on purpose in RATE_LIMITED mode (§11): gated locally, or left out by the producer's max_rate_hz cap on a per-consumer stream. Not drops.</param>
-/// <param name="DescriptorsReceived">FrameDescriptors of this stream received.</param>
-/// <param name="MalformedDescriptors">Messages on the descriptor stream that did not decode (counted, never thrown).</param>
-/// <param name="FirstSeqSeen">The first sequence received, or null before any.</param>
-/// <param name="LastSeqSeen">The last sequence received, or null before any.</param>
-/// <param name="AnnouncesAccepted">ShmPoolAnnounces of this stream accepted (fresh, mapped or refreshing the mapping).</param>
-/// <param name="AnnouncesRejected">ShmPoolAnnounces of this stream ignored or rejected (by reason: <see cref="Consumer.GetAnnounceRejects"/>).</param>
-/// <param name="Mappings">Times regions were mapped (the first epoch and every remap).</param>
-/// <param name="LivenessTimeouts">Times the mapped producer's activity timestamp went stale and the regions were unmapped (§15.14).</param>
-public readonly record struct ConsumerCounters(
-    long FramesAccepted,
-    long DropsGap,
-    long DropsLate,
-    long DropsEpoch,
-    long DropsUnmapped,
-    long DropsInvalid,
-    long DropsRegressed,
-    long DropsResync,
-    long Resyncs,
-    long RateLimited,
-    long DescriptorsReceived,
-    long MalformedDescriptors,
-    ulong? FirstSeqSeen,
-    ulong? LastSeqSeen,
-    long AnnouncesAccepted,
-    long AnnouncesRejected,
-    long Mappings,
-    long LivenessTimeouts)
+/// <remarks>Counters types have named init-only properties only, so a new counter is not a breaking change (docs/DECISIONS.md D100).</remarks>
+public readonly record struct ConsumerCounters
 {
+    /// <summary>Frames delivered and still valid after the handler read them.</summary>
+    public long FramesAccepted { get; init; }
+
+    /// <summary>Sequences never received (§15.4 drops_gap).</summary>
+    public long DropsGap { get; init; }
+
+    /// <summary>Frames overwritten before or while being read: seqlock instability (§15.3, §15.4 drops_late).</summary>
+    public long DropsLate { get; init; }
+
+    /// <summary>Descriptors whose epoch is not the mapped one (§10.2.1, §15.21).</summary>
+    public long DropsEpoch { get; init; }
+
+    /// <summary>Descriptors received while nothing was mapped (state M0, §15.21).</summary>
+    public long DropsUnmapped { get; init; }
+
+    /// <summary>Slots that failed a header rule (<see cref="Frames.SlotRejectReason"/> 3..22; stale reuse included).</summary>
+    public long DropsInvalid { get; init; }
+
+    /// <summary>Descriptors whose sequence went backwards within an epoch (§15.2: a remap requirement).</summary>
+    public long DropsRegressed { get; init; }
+
+    /// <summary>Descriptors skipped unread by a resync (§15.4 max_outstanding_seq_gap); reported in QoS as drops_gap.</summary>
+    public long DropsResync { get; init; }
+
+    /// <summary>Times the consumer resynced.</summary>
+    public long Resyncs { get; init; }
+
+    /// <summary>
+    /// Sequences skipped on purpose in RATE_LIMITED mode (§11): gated locally, or left out by the producer's max_rate_hz
+    /// cap on a per-consumer stream. Not drops.
+    /// </summary>
+    public long RateLimited { get; init; }
+
+    /// <summary>FrameDescriptors of this stream received.</summary>
+    public long DescriptorsReceived { get; init; }
+
+    /// <summary>Messages on the descriptor stream that did not decode (counted, never thrown).</summary>
+    public long MalformedDescriptors { get; init; }
+
+    /// <summary>The first sequence received, or null before any.</summary>
+    public ulong? FirstSeqSeen { get; init; }
+
+    /// <summary>The last sequence received, or null before any.</summary>
+    public ulong? LastSeqSeen { get; init; }
+
+    /// <summary>ShmPoolAnnounces of this stream accepted (fresh, mapped or refreshing the mapping).</summary>
+    public long AnnouncesAccepted { get; init; }
+
+    /// <summary>ShmPoolAnnounces of this stream ignored or rejected (by reason: <see cref="Consumer.GetAnnounceRejects"/>).</summary>
+    public long AnnouncesRejected { get; init; }
+
+    /// <summary>Times regions were mapped (the first epoch and every remap).</summary>
+    public long Mappings { get; init; }
+
+    /// <summary>Times the mapped producer's activity timestamp went stale and the regions were unmapped (§15.14).</summary>
+    public long LivenessTimeouts { get; init; }
+
     /// <summary>Drops that are neither gaps, late frames nor resync skips: epoch, unmapped, invalid, regressed.</summary>
     public long DropsOther => DropsEpoch + DropsUnmapped + DropsInvalid + DropsRegressed;
 

@@ -244,8 +244,9 @@ internal sealed class ConsumerControl
         _helloLength = h.EncodedLength;
     }
 
+    /// <summary>Whether an assignment is the stream this consumer asked for; compared in place (a config comes with every hello).</summary>
     private static bool Matches(ReadOnlySpan<byte> channel, uint streamId, string requested, uint requestedId) =>
-        streamId == requestedId && channel.Length == requested.Length && Encoding.ASCII.GetString(channel) == requested;
+        streamId == requestedId && Ascii.Equals(channel, requested);
 
     /// <summary>§10.1.3: Aeron channel syntax or bridge://; undefined schemes are unsupported.</summary>
     private static bool IsSupportedFallback(string uri) =>

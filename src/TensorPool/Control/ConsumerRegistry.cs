@@ -8,7 +8,9 @@ namespace TensorPool.Control;
 /// A producer's view of its consumers (wire spec §5, §10.1.2, §10.1.3): tracks each by ConsumerHello and QosConsumer,
 /// validates per-consumer stream requests, opens the per-consumer descriptor and control publications it accepts, closes
 /// them when the consumer goes stale, and answers every hello with a ConsumerConfig (plus a ControlResponse when it
-/// declines something, §15.17). Conductor thread only; allocation happens only when the set of consumers changes.
+/// declines something, §15.17). Conductor thread only. Allocation happens only when the set of consumers or what they
+/// ask for changes, and for the diagnostics of what is declined: the periodic hello of an unchanged consumer allocates
+/// nothing (its channels are compared as bytes).
 /// </summary>
 internal sealed class ConsumerRegistry
 {
@@ -23,6 +25,7 @@ internal sealed class ConsumerRegistry
     private readonly byte[] _response = new byte[ControlResponseEncoder.MinEncodedLength + 512];
     private readonly StringBuilder _why = new();
     private readonly List<IDisposable> _retiredScratch = [];
+    private ResponseCode _whyCode;
     private int _configLength;
     private int _responseLength;
     private long _hellos;
@@ -94,7 +97,7 @@ internal sealed class ConsumerRegistry
             _tracked = _consumers.Count;
         }
         c.LastSeenNs = nowNs;
-        var before = (c.Mode, c.MaxRateHz, c.SupportsProgress, c.ProgressIntervalUs, c.ProgressBytesDelta, c.ProgressMajorDeltaUnits, c.Descriptor, c.Control);
+        var before = (c.Mode, c.MaxRateHz, c.SupportsProgress, c.ProgressIntervalUs, c.ProgressBytesDelta, c.ProgressMajorDeltaUnits, c.Descriptor, c.ControlRequest.Publication);
         c.Mode = mode;
         c.MaxRateHz = hello.MaxRateHz;
         c.SupportsProgress = supportsProgress == Bool.True;
@@ -103,9 +106,10 @@ internal sealed class ConsumerRegistry
         c.ProgressMajorDeltaUnits = hello.ProgressMajorDeltaUnits;
         _why.Clear();
         _retiredScratch.Clear();
-        UpdateDescriptorStream(c, hello.DescriptorChannel, hello.DescriptorStreamId, _retiredScratch);
-        UpdateControlStream(c, hello.ControlChannel, hello.ControlStreamId, _retiredScratch);
-        var after = (c.Mode, c.MaxRateHz, c.SupportsProgress, c.ProgressIntervalUs, c.ProgressBytesDelta, c.ProgressMajorDeltaUnits, c.Descriptor, c.Control);
+        UpdateRequest(c, c.DescriptorRequest, hello.DescriptorChannel, hello.DescriptorStreamId, _retiredScratch);
+        UpdateRequest(c, c.ControlRequest, hello.ControlChannel, hello.ControlStreamId, _retiredScratch);
+        UpdateDescriptorGate(c);
+        var after = (c.Mode, c.MaxRateHz, c.SupportsProgress, c.ProgressIntervalUs, c.ProgressBytesDelta, c.ProgressMajorDeltaUnits, c.Descriptor, c.ControlRequest.Publication);
         if (isNew || before != after || _retiredScratch.Count > 0)
         {
             Publish(_retiredScratch); // the periodic hello of an unchanged consumer allocates nothing
@@ -117,19 +121,18 @@ internal sealed class ConsumerRegistry
         config.ConsumerId = id;
         config.UseShm = useShm ? Bool.True : Bool.False;
         config.Mode = mode;
-        config.DescriptorStreamId = c.Descriptor is null ? 0 : c.DescriptorStreamId; // §10.1.3: declined = empty channel and 0
-        config.ControlStreamId = c.Control is null ? 0 : c.ControlStreamId;
+        // §10.1.3: declined = empty channel and stream id 0 (what a closed request holds).
+        config.DescriptorStreamId = c.DescriptorRequest.StreamId;
+        config.ControlStreamId = c.ControlRequest.StreamId;
         config.PutPayloadFallbackUri(useShm ? "" : _settings.PayloadFallbackUri);
-        config.PutDescriptorChannel(c.Descriptor is null ? "" : c.DescriptorChannel);
-        config.PutControlChannel(c.Control is null ? "" : c.ControlChannel);
+        config.PutDescriptorChannel(c.DescriptorRequest.Channel);
+        config.PutControlChannel(c.ControlRequest.Channel);
         _configLength = config.EncodedLength;
         if (_why.Length > 0)
         {
             WriteResponse(id, _whyCode, _why.ToString());
         }
     }
-
-    private ResponseCode _whyCode;
 
     /// <summary>A QosConsumer of this producer's stream: liveness (§5: hello or QoS).</summary>
     public void OnQosConsumer(uint consumerId, long nowNs)
@@ -149,8 +152,7 @@ internal sealed class ConsumerRegistry
             if (nowNs - c.LastSeenNs > _settings.StaleTimeoutNs)
             {
                 retired ??= [];
-                CloseDescriptor(c, retired);
-                CloseControl(c, retired);
+                CloseRequests(c, retired);
                 _consumers.Remove(c.ConsumerId);
                 _timedOut++;
             }
@@ -168,8 +170,7 @@ internal sealed class ConsumerRegistry
         var retired = new List<IDisposable>();
         foreach (TrackedConsumer c in _consumers.Values)
         {
-            CloseDescriptor(c, retired);
-            CloseControl(c, retired);
+            CloseRequests(c, retired);
         }
         _consumers.Clear();
         _tracked = 0;
@@ -179,66 +180,49 @@ internal sealed class ConsumerRegistry
     /// <summary>Whether a consumer is tracked (tests, tools).</summary>
     public bool IsTracked(uint consumerId) => _consumers.ContainsKey(consumerId);
 
-    private void UpdateDescriptorStream(TrackedConsumer c, ReadOnlySpan<byte> channelBytes, uint streamId, List<IDisposable> retired)
+    /// <summary>
+    /// The lifecycle of a per-consumer stream request, the same for the descriptor and the control stream (§10.1.2,
+    /// §10.1.3): none asked for closes what was open; half a request is declined (and closes); the request already served
+    /// keeps its publication; another request closes the old publication and opens the new one if it passes the checks.
+    /// </summary>
+    private void UpdateRequest(TrackedConsumer c, PerConsumerRequest request, ReadOnlySpan<byte> channelBytes, uint streamId, List<IDisposable> retired)
     {
-        uint maxRate = c.Mode == Mode.RateLimited ? c.MaxRateHz : 0; // §11: authoritative only in RATE_LIMITED
         switch (StreamRequests.Classify(channelBytes.Length, streamId))
         {
             case StreamRequest.Absent:
-                CloseDescriptor(c, retired);
+                Close(request, retired);
                 return;
             case StreamRequest.HalfRequest:
-                CloseDescriptor(c, retired);
+                Close(request, retired);
                 Decline(ResponseCode.InvalidParams, channelBytes.Length > 0
-                    ? "descriptor_channel given with descriptor_stream_id 0 (§10.1.2): request rejected"
-                    : "descriptor_stream_id given with an empty descriptor_channel (§10.1.2): request rejected");
+                    ? $"{request.Field}_channel given with {request.Field}_stream_id 0 (§10.1.2): request rejected"
+                    : $"{request.Field}_stream_id given with an empty {request.Field}_channel (§10.1.2): request rejected");
                 return;
         }
-        string channel = Encoding.ASCII.GetString(channelBytes);
-        if (c.Descriptor is { } current && c.DescriptorChannel == channel && c.DescriptorStreamId == streamId)
+        if (request.IsOpenFor(channelBytes, streamId))
         {
-            if (current.MaxRateHz != maxRate)
-            {
-                c.Descriptor = new PerConsumerStream(c.ConsumerId, current.Publication, maxRate);
-            }
-            return;
+            return; // the periodic hello: nothing to do, nothing allocated
         }
-        CloseDescriptor(c, retired);
-        IPublication? publication = TryOpen(c, channel, streamId);
-        if (publication is not null)
+        Close(request, retired);
+        string channel = Encoding.ASCII.GetString(channelBytes);
+        if (TryOpen(c, channel, streamId) is { } publication)
         {
-            c.Descriptor = new PerConsumerStream(c.ConsumerId, publication, maxRate);
-            c.DescriptorChannel = channel;
-            c.DescriptorStreamId = streamId;
+            request.Open(channel, channelBytes, streamId, publication);
         }
     }
 
-    private void UpdateControlStream(TrackedConsumer c, ReadOnlySpan<byte> channelBytes, uint streamId, List<IDisposable> retired)
+    /// <summary>The producer's thread offers descriptors through a rate gate of the consumer's max_rate_hz (§5, §11).</summary>
+    private static void UpdateDescriptorGate(TrackedConsumer c)
     {
-        switch (StreamRequests.Classify(channelBytes.Length, streamId))
+        uint maxRate = c.Mode == Mode.RateLimited ? c.MaxRateHz : 0; // §11: authoritative only in RATE_LIMITED
+        IPublication? publication = c.DescriptorRequest.Publication;
+        if (publication is null)
         {
-            case StreamRequest.Absent:
-                CloseControl(c, retired);
-                return;
-            case StreamRequest.HalfRequest:
-                CloseControl(c, retired);
-                Decline(ResponseCode.InvalidParams, channelBytes.Length > 0
-                    ? "control_channel given with control_stream_id 0 (§10.1.2): request rejected"
-                    : "control_stream_id given with an empty control_channel (§10.1.2): request rejected");
-                return;
+            c.Descriptor = null;
         }
-        string channel = Encoding.ASCII.GetString(channelBytes);
-        if (c.Control is not null && c.ControlChannel == channel && c.ControlStreamId == streamId)
+        else if (c.Descriptor is not { } current || current.Publication != publication || current.MaxRateHz != maxRate)
         {
-            return;
-        }
-        CloseControl(c, retired);
-        IPublication? publication = TryOpen(c, channel, streamId);
-        if (publication is not null)
-        {
-            c.Control = publication;
-            c.ControlChannel = channel;
-            c.ControlStreamId = streamId;
+            c.Descriptor = new PerConsumerStream(c.ConsumerId, publication, maxRate);
         }
     }
 
@@ -257,8 +241,7 @@ internal sealed class ConsumerRegistry
         }
         foreach (TrackedConsumer other in _consumers.Values)
         {
-            if ((other.Descriptor is not null && other.DescriptorChannel == channel && other.DescriptorStreamId == streamId) ||
-                (other.Control is not null && other.ControlChannel == channel && other.ControlStreamId == streamId))
+            if (other.DescriptorRequest.Uses(channel, streamId) || other.ControlRequest.Uses(channel, streamId))
             {
                 Decline(ResponseCode.Rejected, other == requester
                     ? $"stream {streamId} on {channel} is already this consumer's other per-consumer stream"
@@ -290,26 +273,18 @@ internal sealed class ConsumerRegistry
         }
     }
 
-    private void CloseDescriptor(TrackedConsumer c, List<IDisposable> retired)
+    private void CloseRequests(TrackedConsumer c, List<IDisposable> retired)
     {
-        if (c.Descriptor is { } d)
-        {
-            retired.Add(d.Publication);
-            c.Descriptor = null;
-            c.DescriptorChannel = "";
-            c.DescriptorStreamId = 0;
-            _open--;
-        }
+        Close(c.DescriptorRequest, retired);
+        Close(c.ControlRequest, retired);
+        c.Descriptor = null;
     }
 
-    private void CloseControl(TrackedConsumer c, List<IDisposable> retired)
+    private void Close(PerConsumerRequest request, List<IDisposable> retired)
     {
-        if (c.Control is { } p)
+        if (request.Close() is { } publication)
         {
-            retired.Add(p);
-            c.Control = null;
-            c.ControlChannel = "";
-            c.ControlStreamId = 0;
+            retired.Add(publication);
             _open--;
         }
     }
@@ -333,9 +308,9 @@ internal sealed class ConsumerRegistry
             {
                 continue;
             }
-            if (c.Control is not null)
+            if (c.ControlRequest.Publication is { } control)
             {
-                controls.Add(c.Control);
+                controls.Add(control);
             }
             else
             {

@@ -8,8 +8,7 @@ namespace TensorPool.Control;
 /// </summary>
 internal sealed class PerConsumerStream(uint consumerId, IPublication publication, uint maxRateHz)
 {
-    private long _nextAllowedNs = long.MinValue;
-    private long _lastNs = long.MinValue;
+    private RateGate _gate;
     private long _sent;
     private long _rateLimited;
     private long _offerFailures;
@@ -33,16 +32,10 @@ internal sealed class PerConsumerStream(uint consumerId, IPublication publicatio
     /// </summary>
     public void TryOffer(ReadOnlySpan<byte> descriptor, long timestampNs)
     {
-        if (MaxRateHz != 0)
+        if (MaxRateHz != 0 && !_gate.TryPass(timestampNs, 1_000_000_000L / MaxRateHz))
         {
-            // A timestamp going backwards (a new capture clock) restarts the gate instead of silencing the stream.
-            if (timestampNs < _nextAllowedNs && timestampNs >= _lastNs)
-            {
-                _rateLimited++;
-                return;
-            }
-            _lastNs = timestampNs;
-            _nextAllowedNs = timestampNs + (1_000_000_000L / MaxRateHz);
+            _rateLimited++;
+            return;
         }
         if (Publication.Offer(descriptor) < 0)
         {

@@ -12,14 +12,3 @@ public enum StreamRequest
     /// <summary>Only one of the two: MUST be rejected (§10.1.3 per-consumer stream request rules).</summary>
     HalfRequest,
 }
-
-/// <summary>The both-or-neither rule of §10.1.2/§10.1.3 in one place.</summary>
-public static class StreamRequests
-{
-    public static StreamRequest Classify(int channelLength, uint streamId) => (channelLength > 0, streamId != 0) switch
-    {
-        (false, false) => StreamRequest.Absent,
-        (true, true) => StreamRequest.Requested,
-        _ => StreamRequest.HalfRequest,
-    };
-}

@@ -1,5 +1,4 @@
 using TensorPool.Sbe.Wire;
-using TensorPool.Transport;
 
 namespace TensorPool.Control;
 
@@ -22,15 +21,12 @@ internal sealed class TrackedConsumer(uint consumerId)
 
     public uint? ProgressMajorDeltaUnits { get; set; }
 
-    public string DescriptorChannel { get; set; } = "";
+    /// <summary>The per-consumer descriptor stream asked for (descriptor_channel, descriptor_stream_id).</summary>
+    public PerConsumerRequest DescriptorRequest { get; } = new("descriptor");
 
-    public uint DescriptorStreamId { get; set; }
+    /// <summary>The per-consumer control stream asked for (control_channel, control_stream_id).</summary>
+    public PerConsumerRequest ControlRequest { get; } = new("control");
 
+    /// <summary>The descriptor publication with its max_rate_hz gate, as the producer's thread sees it, or null.</summary>
     public PerConsumerStream? Descriptor { get; set; }
-
-    public string ControlChannel { get; set; } = "";
-
-    public uint ControlStreamId { get; set; }
-
-    public IPublication? Control { get; set; }
 }

@@ -8,15 +8,15 @@ namespace TensorPool.DriverClient;
 /// <remarks>State is changed only by the connection's duty cycle; the properties may be read from any thread.</remarks>
 public sealed class DriverLease : IDisposable
 {
-    private readonly DriverConnection _connection;
+    private readonly LeaseConductor _conductor;
     private volatile LeaseGrant? _grant;
     private volatile DriverLeaseState _state = DriverLeaseState.Attaching;
     private long _attaches;
     private long _losses;
 
-    internal DriverLease(DriverConnection connection, AttachRequest request, IDriverLeaseListener? listener, uint clientId)
+    internal DriverLease(LeaseConductor conductor, AttachRequest request, IDriverLeaseListener? listener, uint clientId)
     {
-        _connection = connection;
+        _conductor = conductor;
         Request = request;
         Listener = listener;
         ClientId = clientId;
@@ -72,6 +72,9 @@ public sealed class DriverLease : IDisposable
     /// <summary>During an epoch wait: the epoch an announce must exceed (§4.9).</summary>
     internal ulong WaitAboveEpoch { get; set; }
 
+    /// <summary>Set when the duty cycle took the lease on (its first request may be in flight from then on).</summary>
+    internal bool InDutyCycle { get; set; }
+
     /// <summary>The first attach's completion; null after it completed.</summary>
     internal TaskCompletionSource<DriverLease>? FirstAttach { get; set; }
 
@@ -92,7 +95,7 @@ public sealed class DriverLease : IDisposable
     internal void SetState(DriverLeaseState state) => _state = state;
 
     /// <summary>Detach (best effort, §4.9) and stop reattaching. Safe from any thread; idempotent.</summary>
-    public void Dispose() => _connection.Close(this);
+    public void Dispose() => _conductor.Close(this);
 
     public override string ToString() =>
         $"DriverLease(stream {Request.StreamId}, {Request.Role}, client {ClientId}, {State}, lease {Grant?.LeaseId.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"})";

@@ -16,7 +16,8 @@ namespace TensorPool.Frames;
 /// <see cref="IsStillValid"/> after reading: <c>true</c> means every byte read before the call belonged to this frame.
 /// When the handler does not call it, the consumer checks right after the handler returns; either way a frame whose
 /// final check fails is counted in <c>drops_late</c> and not in <see cref="ConsumerCounters.FramesAccepted"/>.</para>
-/// <para><see cref="TryCopyTo"/> is the always-safe path: it copies the payload and checks it in one call.</para>
+/// <para><see cref="TryCopyTo"/> (or <see cref="CopyPayloadTo"/>, which names the outcome) is the always-safe path: it
+/// copies the payload and checks it in one call.</para>
 /// </remarks>
 public readonly unsafe ref struct Frame
 {
@@ -96,19 +97,26 @@ public readonly unsafe ref struct Frame
     public bool IsStillValid() => _owner.CheckFrameStillValid();
 
     /// <summary>
-    /// Copies the payload into <paramref name="destination"/> and checks it: true when the copy is this frame whole,
-    /// false when the producer overwrote the slot meanwhile (the frame is then counted as late).
+    /// Copies the payload into <paramref name="destination"/> and checks it: true when the destination holds this frame
+    /// whole. False, as <see cref="Span{T}.TryCopyTo"/>, when the destination is shorter than
+    /// <see cref="ValuesLenBytes"/> (nothing copied, nothing thrown), and false when the read was torn (the producer
+    /// overwrote the slot meanwhile; the frame is then counted as late). <see cref="CopyPayloadTo"/> tells the two apart.
     /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <see cref="ValuesLenBytes"/>.</exception>
-    public bool TryCopyTo(Span<byte> destination)
+    public bool TryCopyTo(Span<byte> destination) => CopyPayloadTo(destination) == FrameCopyResult.Copied;
+
+    /// <summary>
+    /// Copies the payload into <paramref name="destination"/> and re-checks the slot's seqlock (§8.3): the one-call safe
+    /// path, with the outcome named: <see cref="FrameCopyResult.Copied"/>, <see cref="FrameCopyResult.DestinationTooShort"/>
+    /// (nothing copied, the frame not checked) or <see cref="FrameCopyResult.Torn"/> (counted as late).
+    /// </summary>
+    public FrameCopyResult CopyPayloadTo(Span<byte> destination)
     {
         ReadOnlySpan<byte> payload = Payload;
-        if (destination.Length < payload.Length)
+        if (!payload.TryCopyTo(destination))
         {
-            throw new ArgumentException($"destination holds {destination.Length} bytes, the frame has {payload.Length}", nameof(destination));
+            return FrameCopyResult.DestinationTooShort;
         }
-        payload.CopyTo(destination);
-        return IsStillValid();
+        return IsStillValid() ? FrameCopyResult.Copied : FrameCopyResult.Torn;
     }
 
     /// <summary>

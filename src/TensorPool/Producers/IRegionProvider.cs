@@ -10,7 +10,7 @@ internal interface IRegionProvider
 {
     /// <summary>
     /// Provide regions for a new epoch of <paramref name="options"/>' stream with its layout (header slots, pools).
-    /// The attachment is the producer's until it disposes it.
+    /// The attachment is the producer's until it disposes it. Cancelled, it leaves nothing behind.
     /// </summary>
-    ProducerAttachment Attach(ProducerOptions options);
+    Task<ProducerAttachment> AttachAsync(ProducerOptions options, CancellationToken cancellationToken);
 }

@@ -26,6 +26,24 @@ internal sealed unsafe class OwnedRegionProvider : IRegionProvider
         _user = user;
     }
 
+    /// <summary>Creating the regions does not wait on anyone: the task is complete when it returns.</summary>
+    public Task<ProducerAttachment> AttachAsync(ProducerOptions options, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<ProducerAttachment>(cancellationToken);
+        }
+        try
+        {
+            return Task.FromResult(Attach(options));
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<ProducerAttachment>(e);
+        }
+    }
+
+    /// <summary>Create the regions of a new epoch (an epoch directory left by an earlier run is skipped).</summary>
     public ProducerAttachment Attach(ProducerOptions options)
     {
         for (int attempt = 1; ; attempt++)

@@ -28,9 +28,18 @@ public sealed unsafe partial class Producer
     internal ConsumerRegistry Registry { get; }
 
     /// <summary>Consumer-control counters (readable from any thread).</summary>
-    public ProducerControlCounters ControlCounters => new(
-        Registry.Hellos, Registry.Rejected, Registry.Declined, Registry.ConfigsSent, Registry.Tracked, Registry.TimedOut,
-        Registry.OpenStreams, RateLimitedOnStreams(), Volatile.Read(ref _progressSent));
+    public ProducerControlCounters ControlCounters => new()
+    {
+        HellosReceived = Registry.Hellos,
+        HellosRejected = Registry.Rejected,
+        RequestsDeclined = Registry.Declined,
+        ConfigsSent = Registry.ConfigsSent,
+        ConsumersTracked = Registry.Tracked,
+        ConsumersTimedOut = Registry.TimedOut,
+        PerConsumerStreamsOpen = Registry.OpenStreams,
+        DescriptorsRateLimited = RateLimitedOnStreams(),
+        ProgressSent = Volatile.Read(ref _progressSent),
+    };
 
     /// <summary>The DataSourceMeta version frames claimed from now on refer to (§10.3.2).</summary>
     public uint MetaVersion => Volatile.Read(ref _metaVersion);

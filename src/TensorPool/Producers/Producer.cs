@@ -17,7 +17,7 @@ namespace TensorPool.Producers;
 /// <see cref="TensorPoolClient.AddProducer(ProducerOptions)"/>.
 /// </summary>
 /// <remarks>
-/// <para>Threads: <see cref="TryClaim"/>, <see cref="Commit"/>, <see cref="Abort"/> and <see cref="Offer(ReadOnlySpan{byte})"/>
+/// <para>Threads: <see cref="TryClaim"/>, <see cref="Commit"/>, <see cref="Abort"/> and <see cref="TryOffer(ReadOnlySpan{byte})"/>
 /// run on the caller's thread, one thread at a time, allocate nothing and take no lock. The client's conductor sends
 /// the announces (ShmPoolAnnounce, QosProducer, DataSourceAnnounce) and refreshes activity_timestamp_ns on its own
 /// schedule; it never touches slots.</para>
@@ -100,12 +100,14 @@ public sealed unsafe partial class Producer : IDisposable, IRegistryOwner
 
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
-    public ProducerCounters Counters => new(
-        Volatile.Read(ref _framesPublished),
-        Volatile.Read(ref _dropsNoPool),
-        Volatile.Read(ref _offerFailures),
-        Volatile.Read(ref _aborts),
-        Volatile.Read(ref _nextSeq));
+    public ProducerCounters Counters => new()
+    {
+        FramesPublished = Volatile.Read(ref _framesPublished),
+        DropsNoPool = Volatile.Read(ref _dropsNoPool),
+        DescriptorOfferFailures = Volatile.Read(ref _offerFailures),
+        Aborts = Volatile.Read(ref _aborts),
+        NextSeq = Volatile.Read(ref _nextSeq),
+    };
 
     internal ProducerAttachment Attachment => _attachment;
 
@@ -233,9 +235,14 @@ public sealed unsafe partial class Producer : IDisposable, IRegistryOwner
         claim = default;
     }
 
-    /// <summary>Publish <paramref name="payload"/> as a 1-D UINT8 frame, copied once into shared memory.</summary>
-    /// <returns>False when no pool holds it (counted in <see cref="ProducerCounters.DropsNoPool"/>).</returns>
-    public bool Offer(ReadOnlySpan<byte> payload)
+    /// <summary>
+    /// Publish <paramref name="payload"/> as a 1-D UINT8 frame, copied once into shared memory (<see cref="TryClaim"/>,
+    /// copy, <see cref="Commit"/>). Named as a try: it reports whether the frame went out, unlike a transport's
+    /// <see cref="Transport.IPublication.Offer"/>, which returns a stream position.
+    /// </summary>
+    /// <returns>False when the frame was dropped: no pool holds it (counted in <see cref="ProducerCounters.DropsNoPool"/>)
+    /// or, with a driver, no lease is held (counted in <see cref="DropsNoLease"/>).</returns>
+    public bool TryOffer(ReadOnlySpan<byte> payload)
     {
         if (!TryClaim(payload.Length, out FrameClaim claim))
         {
@@ -250,9 +257,10 @@ public sealed unsafe partial class Producer : IDisposable, IRegistryOwner
     /// Publish <paramref name="values"/> as a contiguous tensor of <paramref name="shape"/> (dtype from
     /// <typeparamref name="T"/>, see <see cref="DtypeInfo.Of{T}"/>), copied once into shared memory.
     /// </summary>
-    /// <returns>False when no pool holds it (counted in <see cref="ProducerCounters.DropsNoPool"/>).</returns>
+    /// <returns>False when the frame was dropped: no pool holds it (counted in <see cref="ProducerCounters.DropsNoPool"/>)
+    /// or, with a driver, no lease is held (counted in <see cref="DropsNoLease"/>).</returns>
     /// <exception cref="ArgumentException">The shape breaks a rule of §8.2 or does not fit the values.</exception>
-    public bool Offer<T>(ReadOnlySpan<T> values, ReadOnlySpan<int> shape, MajorOrder order = MajorOrder.Row)
+    public bool TryOffer<T>(ReadOnlySpan<T> values, ReadOnlySpan<int> shape, MajorOrder order = MajorOrder.Row)
         where T : unmanaged
     {
         Dtype dtype = DtypeInfo.Of<T>();

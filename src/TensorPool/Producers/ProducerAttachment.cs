@@ -42,7 +42,7 @@ internal sealed unsafe class ProducerAttachment : IDisposable
     public byte* HeaderBase { get; }
 
     /// <summary>Set when a driver leased these regions (driver spec §4): the lease that follows the producer.</summary>
-    public DriverClient.DriverProducerLink? DriverLink { get; init; }
+    public DriverProducerLink? DriverLink { get; init; }
 
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 

@@ -1,14 +1,24 @@
 namespace TensorPool.Transport;
 
 /// <summary>A snapshot of a publication's counters since it was opened.</summary>
-/// <param name="Offers">Messages published (offered or claimed, then committed).</param>
-/// <param name="BytesOffered">Their payload bytes.</param>
-/// <param name="MaxLengthRejections">Offers refused because the message was longer than the maximum.</param>
-/// <param name="Abandoned">Messages given up because the publisher was stopped so long that the ring overran its claim (the offer returned <see cref="PublicationStatus.AdminAction"/>).</param>
-/// <param name="Wakes">Wake-ups issued for subscribers sleeping in a blocking wait.</param>
-public readonly record struct PublicationCounters(
-    long Offers,
-    long BytesOffered,
-    long MaxLengthRejections,
-    long Abandoned,
-    long Wakes);
+/// <remarks>Counters types have named init-only properties only, so a new counter is not a breaking change (docs/DECISIONS.md D100).</remarks>
+public readonly record struct PublicationCounters
+{
+    /// <summary>Messages published (offered or claimed, then committed).</summary>
+    public long Offers { get; init; }
+
+    /// <summary>Their payload bytes.</summary>
+    public long BytesOffered { get; init; }
+
+    /// <summary>Offers refused because the message was longer than the maximum.</summary>
+    public long MaxLengthRejections { get; init; }
+
+    /// <summary>
+    /// Messages given up because the publisher was stopped so long that the ring overran its claim (the offer returned
+    /// <see cref="PublicationStatus.AdminAction"/>).
+    /// </summary>
+    public long Abandoned { get; init; }
+
+    /// <summary>Wake-ups issued for subscribers sleeping in a blocking wait.</summary>
+    public long Wakes { get; init; }
+}

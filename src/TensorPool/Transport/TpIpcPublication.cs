@@ -1,3 +1,4 @@
+using TensorPool.Concurrency;
 using TensorPool.Interop;
 using TensorPool.Native;
 
@@ -65,8 +66,14 @@ public sealed unsafe class TpIpcPublication : IPublication
             {
                 NativeMethods.tp_log_publication_counters(lease.Pointer, &c);
             }
-            return new PublicationCounters((long)c.Offers, (long)c.BytesOffered, (long)c.MaxLengthRejections,
-                (long)c.Abandoned, (long)c.Wakes);
+            return new PublicationCounters
+            {
+                Offers = (long)c.Offers,
+                BytesOffered = (long)c.BytesOffered,
+                MaxLengthRejections = (long)c.MaxLengthRejections,
+                Abandoned = (long)c.Abandoned,
+                Wakes = (long)c.Wakes,
+            };
         }
     }
 

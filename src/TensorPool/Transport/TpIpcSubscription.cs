@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TensorPool.Concurrency;
 using TensorPool.Interop;
 using TensorPool.Native;
 
@@ -65,9 +66,18 @@ public sealed unsafe class TpIpcSubscription : ISubscription
             {
                 NativeMethods.tp_log_subscription_counters(lease.Pointer, &c);
             }
-            return new SubscriptionCounters((long)c.MessagesReceived, (long)c.BytesReceived, (long)c.MessagesLost,
-                (long)c.BytesLost, (long)c.TimesLapped, (long)c.StalledSkips, (long)c.InvalidRecords,
-                (long)c.MessagesSkipped, (long)c.BytesSkipped);
+            return new SubscriptionCounters
+            {
+                Received = (long)c.MessagesReceived,
+                ReceivedBytes = (long)c.BytesReceived,
+                LostMessages = (long)c.MessagesLost,
+                LostBytes = (long)c.BytesLost,
+                Lapped = (long)c.TimesLapped,
+                StalledSkips = (long)c.StalledSkips,
+                InvalidRecords = (long)c.InvalidRecords,
+                SkippedMessages = (long)c.MessagesSkipped,
+                SkippedBytes = (long)c.BytesSkipped,
+            };
         }
     }
 

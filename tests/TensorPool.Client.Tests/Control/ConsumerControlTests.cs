@@ -1,6 +1,7 @@
 using TensorPool.Client.Tests.DataPath;
 using TensorPool.Consumers;
 using TensorPool.Control;
+using TensorPool.Frames;
 using TensorPool.Producers;
 using TensorPool.Sbe.Wire;
 
@@ -105,12 +106,67 @@ public class ConsumerControlTests
         using var own = new ControlProbe(h, (int)PerConsumerStreamId);
         for (int i = 0; i < 5; i++)
         {
-            Assert.That(producer.Offer(new byte[10]), Is.True);
+            Assert.That(producer.TryOffer(new byte[10]), Is.True);
         }
         Assert.That(Harness.PollAll(consumer), Has.Count.EqualTo(5), "frames arrive on the per-consumer stream");
         Assert.That(shared.Drain(), Has.Count.EqualTo(5), "the shared stream still carries every descriptor for everyone else");
         Assert.That(own.Drain(), Has.Count.EqualTo(5));
         Assert.That(consumer.Counters.DropsTotal, Is.Zero);
+    }
+
+    [Test]
+    public void Periodic_hellos_and_configs_naming_per_consumer_channels_allocate_nothing_10_1_2_10_1_3()
+    {
+        using var h = new Harness();
+        using Producer producer = h.Client.AddProducer(Small());
+        using Consumer consumer = h.Client.AddConsumer(new ConsumerOptions
+        {
+            StreamId = producer.StreamId,
+            DescriptorChannel = h.Options.Channel, DescriptorStreamId = PerConsumerStreamId,
+            ControlChannel = h.Options.Channel, ControlStreamId = PerConsumerStreamId + 1,
+            ProgressHandler = static (in FrameProgress _) => { },
+        });
+        var frames = new FrameCount();
+
+        void Cycle(ref FrameCount count)
+        {
+            h.Clock.Advance(TimeSpan.FromMilliseconds(250)); // a hello (and its config) every fourth cycle
+            h.Client.DoWork();
+            if (producer.TryClaim(16, out FrameClaim claim))
+            {
+                producer.Commit(ref claim);
+            }
+            consumer.Poll(ref count, 16);
+        }
+
+        for (int i = 0; i < 200; i++)
+        {
+            Cycle(ref frames); // warm-up: the streams are assigned and switched to, JIT, tiering
+        }
+        Assert.That(consumer.OnPerConsumerStream, Is.True);
+        Assert.That(producer.ControlCounters.PerConsumerStreamsOpen, Is.EqualTo(2));
+        long hellos = producer.ControlCounters.HellosReceived;
+        long configs = consumer.ControlCounters.ConfigsReceived;
+        long drops = consumer.Counters.DropsTotal;
+        (long allocated, _) = TensorPool.Testing.SteadyState.AllocatedBytes(() =>
+        {
+            for (int i = 0; i < 400; i++)
+            {
+                Cycle(ref frames);
+            }
+        });
+        Assert.That(allocated, Is.Zero, "bytes allocated by 400 duty cycles with 100 hellos and configs");
+        Assert.That(producer.ControlCounters.HellosReceived - hellos, Is.GreaterThanOrEqualTo(100));
+        Assert.That(consumer.ControlCounters.ConfigsReceived - configs, Is.GreaterThanOrEqualTo(100));
+        Assert.That(consumer.Counters.DropsTotal, Is.EqualTo(drops), "every frame read on the per-consumer stream");
+        Assert.That(frames.Frames, Is.GreaterThanOrEqualTo(400));
+    }
+
+    private struct FrameCount : IFrameHandler
+    {
+        public long Frames;
+
+        public void OnFrame(in Frame frame) => Frames++;
     }
 
     [Test]

@@ -1,4 +1,3 @@
-using System.Text;
 using TensorPool.Client.Tests.DataPath;
 using TensorPool.Control;
 using TensorPool.Producers;
@@ -8,17 +7,6 @@ namespace TensorPool.Client.Tests.Control;
 
 public class MetadataTests
 {
-    [Test]
-    public void Crc32C_matches_the_check_value_in_hardware_and_software_15_9()
-    {
-        byte[] check = Encoding.ASCII.GetBytes("123456789");
-        Assert.That(Crc32C.Compute(check), Is.EqualTo(0xE3069283u));
-        Assert.That(~Crc32C.AppendSoftware(0xFFFFFFFFu, check), Is.EqualTo(0xE3069283u));
-        byte[] random = new byte[1000];
-        new Random(3).NextBytes(random);
-        Assert.That(Crc32C.Compute(random), Is.EqualTo(~Crc32C.AppendSoftware(0xFFFFFFFFu, random)));
-    }
-
     [Test]
     public void Data_source_announce_and_meta_reach_the_cache_and_set_metadata_bumps_meta_version_10_3()
     {

@@ -272,12 +272,12 @@ public class QosMonitorTests
         Harness.PollAll(consumer);
         for (int i = 0; i < 10; i++)
         {
-            producer.Offer(new byte[8]);
+            producer.TryOffer(new byte[8]);
         }
         Harness.PollAll(consumer);
         for (int i = 0; i < 5; i++)
         {
-            producer.Offer(new byte[8]);
+            producer.TryOffer(new byte[8]);
         }
         h.Clock.Advance(TimeSpan.FromSeconds(1));
         h.Work();
@@ -321,11 +321,11 @@ public class QosMonitorTests
         using Consumer consumer = h.Client.AddConsumer(producer.StreamId);
         h.Work();
         Harness.PollAll(consumer);
-        producer.Offer(new byte[8]);
+        producer.TryOffer(new byte[8]);
         Harness.PollAll(consumer);
         for (int i = 0; i < 6; i++)
         {
-            producer.Offer(new byte[8]); // laps the 4-slot ring: the first two are overwritten before the consumer reads them
+            producer.TryOffer(new byte[8]); // laps the 4-slot ring: the first two are overwritten before the consumer reads them
         }
         Harness.PollAll(consumer);
         h.Clock.Advance(TimeSpan.FromSeconds(1));

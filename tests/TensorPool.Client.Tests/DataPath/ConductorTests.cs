@@ -81,8 +81,8 @@ public class ConductorTests
         var seen = new Captured();
         using var h = new Harness(seen.Configure);
         using Producer producer = h.Client.AddProducer(Small);
-        producer.Offer(new byte[3]);
-        producer.Offer(new byte[3]);
+        producer.TryOffer(new byte[3]);
+        producer.TryOffer(new byte[3]);
         h.Work();
         byte[] qos = seen.Qos.Single(m => SbeMessageHeader.TryRead(m, out SbeMessageHeader x) && x.TemplateId == QosProducerDecoder.TemplateId);
         Assert.That(QosProducerDecoder.TryWrap(qos, out QosProducerDecoder q), Is.True);
@@ -145,7 +145,7 @@ public class ConductorTests
         h.Transport.FailOffersWith = Transport.PublicationStatus.BackPressured;
         h.Work(1);
         Assert.That(h.Client.ConductorOfferFailures, Is.EqualTo(3));
-        Assert.That(producer.Offer(new byte[4]), Is.True, "the frame is committed");
+        Assert.That(producer.TryOffer(new byte[4]), Is.True, "the frame is committed");
         Assert.That(producer.Counters.DescriptorOfferFailures, Is.EqualTo(1));
     }
 

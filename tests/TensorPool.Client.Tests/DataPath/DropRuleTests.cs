@@ -130,6 +130,26 @@ public unsafe class DropRuleTests : CraftedStreamFixture
     }
 
     [Test]
+    public void Copy_of_a_frame_overwritten_while_copied_is_named_torn_and_counted_late_15_3()
+    {
+        Crafted.WriteSlot(0);
+        Crafted.Describe(0);
+        FrameCopyResult? result = null;
+        bool? copied = null;
+        Reader.Poll((in Frame f) =>
+        {
+            Crafted.WriteSlot(8); // the producer laps the reader mid-copy
+            result = f.CopyPayloadTo(new byte[f.ValuesLenBytes]);
+            copied = f.TryCopyTo(new byte[f.ValuesLenBytes]);
+        }, 10);
+        Assert.That(result, Is.EqualTo(FrameCopyResult.Torn));
+        Assert.That(copied, Is.False);
+        ConsumerCounters c = Reader.Counters;
+        Assert.That(c.FramesAccepted, Is.Zero);
+        Assert.That(c.DropsLate, Is.EqualTo(1));
+    }
+
+    [Test]
     public void Frame_overwritten_after_an_unchecked_handler_is_late_not_accepted_15_3()
     {
         Crafted.WriteSlot(0);

@@ -27,7 +27,7 @@ public class ProducerConsumerTests
         Assert.That(consumer.Epoch, Is.EqualTo(producer.Epoch));
 
         float[] values = [1, 2, 3, 4, 5, 6];
-        Assert.That(producer.Offer<float>(values, [2, 3]), Is.True);
+        Assert.That(producer.TryOffer<float>(values, [2, 3]), Is.True);
 
         var seen = new List<float>();
         int[] shape = [];
@@ -89,7 +89,7 @@ public class ProducerConsumerTests
 
         foreach (int length in new[] { 0, 1, 256, 257, 4096 })
         {
-            Assert.That(producer.Offer(new byte[length]), Is.True);
+            Assert.That(producer.TryOffer(new byte[length]), Is.True);
         }
         List<Harness.SeenFrame> frames = Harness.PollAll(consumer);
         Assert.That(frames.Select(f => f.PoolId), Is.EqualTo(new ushort[] { 1, 1, 1, 2, 2 }));
@@ -103,7 +103,7 @@ public class ProducerConsumerTests
         using Producer producer = h.Client.AddProducer(SmallPools());
         Assert.That(producer.TryClaim(4097, out FrameClaim claim), Is.False);
         Assert.That(claim.IsActive, Is.False);
-        Assert.That(producer.Offer(new byte[5000]), Is.False);
+        Assert.That(producer.TryOffer(new byte[5000]), Is.False);
         Assert.That(producer.Counters.DropsNoPool, Is.EqualTo(2));
         Assert.That(producer.Counters.NextSeq, Is.Zero, "a dropped frame takes no sequence");
     }
@@ -118,7 +118,7 @@ public class ProducerConsumerTests
         Harness.PollAll(consumer);
         for (int i = 0; i < 10; i++)
         {
-            producer.Offer(BitConverter.GetBytes(i));
+            producer.TryOffer(BitConverter.GetBytes(i));
             List<Harness.SeenFrame> frames = Harness.PollAll(consumer);
             Assert.That(frames, Has.Count.EqualTo(1));
             Assert.That(frames[0].Seq, Is.EqualTo((ulong)i));
@@ -139,12 +139,12 @@ public class ProducerConsumerTests
         using Consumer consumer = h.Client.AddConsumer(producer.StreamId);
         h.Work();
         Harness.PollAll(consumer);
-        producer.Offer(BitConverter.GetBytes(0));
+        producer.TryOffer(BitConverter.GetBytes(0));
         Assert.That(Harness.PollAll(consumer), Has.Count.EqualTo(1));
         const int frames = 5000;
         for (int i = 1; i <= frames; i++)
         {
-            producer.Offer(BitConverter.GetBytes(i));
+            producer.TryOffer(BitConverter.GetBytes(i));
         }
         List<Harness.SeenFrame> seen = Harness.PollAll(consumer);
         ConsumerCounters c = consumer.Counters;
@@ -177,7 +177,7 @@ public class ProducerConsumerTests
             {
                 int[] shape = shapes[shapeIndex];
                 float[] values = [.. Enumerable.Range(sent, 6).Select(v => (float)v)];
-                Assert.That(producer.Offer<float>(values, shape), Is.True);
+                Assert.That(producer.TryOffer<float>(values, shape), Is.True);
                 List<Harness.SeenFrame> frames = Harness.PollAll(consumer);
                 // Accepted at all only when dims and strides beyond ndims are zero (a drop rule, §8.2).
                 Assert.That(frames, Has.Count.EqualTo(1), $"frame {sent} accepted");
@@ -289,7 +289,7 @@ public class ProducerConsumerTests
         Assert.That(claim.IsActive, Is.False, "the failed commit aborted the claim");
         Assert.That(Harness.PollAll(consumer), Is.Empty);
         Assert.That(producer.Counters.NextSeq, Is.Zero);
-        Assert.That(producer.Offer(new byte[8]), Is.True, "the producer stays usable");
+        Assert.That(producer.TryOffer(new byte[8]), Is.True, "the producer stays usable");
         Assert.That(Harness.PollAll(consumer).Single().Seq, Is.Zero);
     }
 
@@ -361,7 +361,7 @@ public class ProducerConsumerTests
         {
             producer.Abort(ref claim);
         }
-        Assert.Throws<ArgumentException>(() => producer.Offer<byte>(new byte[9], [1, 1, 1, 1, 1, 1, 1, 1, 9]));
+        Assert.Throws<ArgumentException>(() => producer.TryOffer<byte>(new byte[9], [1, 1, 1, 1, 1, 1, 1, 1, 9]));
         Assert.That(producer.Counters.NextSeq, Is.Zero);
 
         static void SetShape(Producer p, int[] shape)
@@ -382,7 +382,7 @@ public class ProducerConsumerTests
 
         // 2 x 3 int32, column-major: element (r, c) at (r + 2c) * 4.
         int[] columnMajor = [10, 20, 11, 21, 12, 22];
-        Assert.That(producer.Offer<int>(columnMajor, [2, 3], MajorOrder.Column), Is.True);
+        Assert.That(producer.TryOffer<int>(columnMajor, [2, 3], MajorOrder.Column), Is.True);
         // 2 x 2 int32 rows padded to 16 bytes: strides {16, 4}.
         Assert.That(producer.TryClaim(32, out FrameClaim claim), Is.True);
         int[] padded = [1, 2, -1, -1, 3, 4, -1, -1];
@@ -416,8 +416,8 @@ public class ProducerConsumerTests
         using Consumer consumer = h.Client.AddConsumer(producer.StreamId);
         h.Work();
         Harness.PollAll(consumer);
-        producer.Offer<float>([1f, 2f], [2]);
-        producer.Offer(new byte[6]);
+        producer.TryOffer<float>([1f, 2f], [2]);
+        producer.TryOffer(new byte[6]);
         var errors = new List<string>();
         consumer.Poll((in Frame f) =>
         {
@@ -441,31 +441,34 @@ public class ProducerConsumerTests
     }
 
     [Test]
-    public void TryCopyTo_copies_a_whole_frame_and_refuses_a_short_buffer()
+    public void TryCopyTo_copies_a_whole_frame_and_returns_false_for_a_short_buffer_without_throwing()
     {
         using var h = new Harness();
         using Producer producer = h.Client.AddProducer(SmallPools());
         using Consumer consumer = h.Client.AddConsumer(producer.StreamId);
         h.Work();
         Harness.PollAll(consumer);
-        producer.Offer([1, 2, 3, 4, 5]);
+        producer.TryOffer([1, 2, 3, 4, 5]);
+        byte[] tooShort = [9, 9, 9, 9];
         byte[] copy = new byte[8];
+        bool? shortCopied = null;
+        FrameCopyResult? shortResult = null;
         bool copied = false;
-        bool shortRefused = false;
+        FrameCopyResult? result = null;
         consumer.Poll((in Frame f) =>
         {
-            try
-            {
-                f.TryCopyTo(new byte[2]);
-            }
-            catch (ArgumentException)
-            {
-                shortRefused = true;
-            }
+            shortCopied = f.TryCopyTo(tooShort);
+            shortResult = f.CopyPayloadTo(tooShort);
             copied = f.TryCopyTo(copy);
+            result = f.CopyPayloadTo(copy);
         }, 10);
-        Assert.That(copied && shortRefused, Is.True);
+        Assert.That(shortCopied, Is.False, "a short destination is refused as Span<T>.TryCopyTo refuses it");
+        Assert.That(shortResult, Is.EqualTo(FrameCopyResult.DestinationTooShort));
+        Assert.That(tooShort, Is.EqualTo(new byte[] { 9, 9, 9, 9 }), "nothing is copied into a short destination");
+        Assert.That(copied, Is.True);
+        Assert.That(result, Is.EqualTo(FrameCopyResult.Copied));
         Assert.That(copy[..5], Is.EqualTo(new byte[] { 1, 2, 3, 4, 5 }));
+        Assert.That(consumer.Counters.FramesAccepted, Is.EqualTo(1), "a refused short copy does not judge the frame");
     }
 
     [Test]
@@ -477,7 +480,7 @@ public class ProducerConsumerTests
         await WaitMapped(consumer);
         for (int i = 0; i < 5; i++)
         {
-            producer.Offer<int>([i, i * 10], [2]);
+            producer.TryOffer<int>([i, i * 10], [2]);
         }
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var seqs = new List<ulong>();
@@ -504,7 +507,7 @@ public class ProducerConsumerTests
         using Producer producer = h.Client.AddProducer(SmallPools());
         using Consumer consumer = h.Client.AddConsumer(producer.StreamId);
         WaitMapped(consumer).GetAwaiter().GetResult();
-        producer.Offer([42]);
+        producer.TryOffer([42]);
         Assert.That(Harness.PollAll(consumer).Single().Payload, Is.EqualTo(new byte[] { 42 }));
         Assert.Throws<InvalidOperationException>(() => h.Client.DoWork());
     }

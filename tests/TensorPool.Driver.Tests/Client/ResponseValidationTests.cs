@@ -16,7 +16,7 @@ public sealed class ResponseValidationTests
     private static readonly string PoolUri = $"shm:file?path={Dir}/1.pool|require_hugepages=false";
 
     /// <summary>The last attach request the client sent: (correlation id, client id).</summary>
-    private static (long CorrelationId, uint ClientId) LastRequest(ClientHarness c)
+    internal static (long CorrelationId, uint ClientId) LastRequest(ClientHarness c)
     {
         c.Pump();
         byte[] r = c.Driver.OfType(901, ShmAttachRequestDecoder.TemplateId)[^1];
@@ -24,8 +24,9 @@ public sealed class ResponseValidationTests
         return (d.CorrelationId, d.ClientId);
     }
 
-    private static void Respond(ClientHarness c, long correlationId, Action<ShmAttachResponseEncoderBox>? edit = null,
-        ResponseCode code = ResponseCode.Ok, string error = "")
+    /// <summary>Send a scripted ShmAttachResponse (OK with lease 77 unless edited), then pump the client unless told not to.</summary>
+    internal static void Respond(ClientHarness c, long correlationId, Action<ShmAttachResponseEncoderBox>? edit = null,
+        ResponseCode code = ResponseCode.Ok, string error = "", bool pump = true)
     {
         var box = new ShmAttachResponseEncoderBox { CorrelationId = correlationId, Code = code, Error = error };
         edit?.Invoke(box);
@@ -55,10 +56,13 @@ public sealed class ResponseValidationTests
         e.PutHeaderRegionUri(box.HeaderUri.AsSpan());
         e.PutErrorMessage(box.Error.AsSpan());
         Assert.That(c.Driver.SendRaw(buffer.AsSpan(0, e.EncodedLength)), Is.GreaterThanOrEqualTo(0));
-        c.Pump();
+        if (pump)
+        {
+            c.Pump();
+        }
     }
 
-    private static ClientHarness Scripted() => new(startDriver: false) { DriverRunning = false };
+    internal static ClientHarness Scripted() => new(startDriver: false) { DriverRunning = false };
 
     [Test]
     public void Valid_scripted_response_is_granted()

@@ -64,7 +64,7 @@ public sealed class UseDriverTests
         {
             Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"frames did not flow: {seen.Count} seen, consumer {consumer.State} epoch {consumer.Epoch}, producer epoch {producer.Epoch}");
             payload[0] = ++n;
-            producer.Offer(payload);
+            producer.TryOffer(payload);
             consumer.Poll((in Frame f) => seen.Add((f.Epoch, f.Seq, f.Payload[0])), 64);
             Thread.Sleep(2);
         }

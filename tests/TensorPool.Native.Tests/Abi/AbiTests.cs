@@ -24,6 +24,19 @@ public class AbiTests
     }
 
     [Test]
+    public void The_same_bindings_match_the_linux_arm64_build()
+    {
+        // The bindings are generated once (for x86-64); the package also ships an AArch64 library. Its compiler's
+        // view of every layout and constant, run under qemu-user, must agree with the same C# types.
+        (string program, string[] arguments) = NativeBuild.RequireArm64AbiProbe();
+        NativeProcess.Outcome outcome = NativeProcess.Run(program, arguments);
+        Assert.That(outcome.ExitCode, Is.Zero, outcome.ToString);
+        List<AbiRecord> records = AbiRecord.Parse(outcome.StandardOutput);
+        Assert.That(records, Has.Count.EqualTo(ProbeRecords().Count), "the same declarations as the x86-64 probe");
+        Assert.That(AbiComparer.Compare(typeof(NativeMethods).Assembly, records), Is.Empty);
+    }
+
+    [Test]
     public void A_drifted_enum_value_is_reported()
     {
         List<AbiRecord> records = ProbeRecords()

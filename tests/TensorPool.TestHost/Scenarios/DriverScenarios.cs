@@ -72,7 +72,7 @@ public static class DriverScenarios
         while (!stop.IsSet)
         {
             BitConverter.TryWriteBytes(payload, published);
-            if (producer.Offer(payload))
+            if (producer.TryOffer(payload))
             {
                 published++;
             }

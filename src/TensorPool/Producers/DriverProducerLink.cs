@@ -1,6 +1,6 @@
-using TensorPool.Producers;
+using TensorPool.DriverClient;
 
-namespace TensorPool.DriverClient;
+namespace TensorPool.Producers;
 
 /// <summary>
 /// Follows a producer's lease (driver spec §4.9, §7): when the lease is lost the producer stops using its regions and

@@ -1,6 +1,6 @@
-using TensorPool.Consumers;
+using TensorPool.DriverClient;
 
-namespace TensorPool.DriverClient;
+namespace TensorPool.Consumers;
 
 /// <summary>
 /// Follows a consumer's lease (driver spec §4.9) on the conductor thread, through the consumer's announce tracker:

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace TensorPool.Native;
+namespace TensorPool.Concurrency;
 
 /// <summary>
 /// Guards the hot-path use of a <see cref="SafeHandle"/> (or any resource released by one <see cref="IDisposable"/>) by

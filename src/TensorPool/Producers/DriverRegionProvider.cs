@@ -1,10 +1,10 @@
 using System.Text;
+using TensorPool.DriverClient;
 using TensorPool.Interop;
 using TensorPool.Native;
-using TensorPool.Producers;
 using TensorPool.Sbe.Driver;
 
-namespace TensorPool.DriverClient;
+namespace TensorPool.Producers;
 
 /// <summary>
 /// The driver model's side of the producer's region seam (driver spec §3, §4): the producer attaches a PRODUCER lease
@@ -12,32 +12,32 @@ namespace TensorPool.DriverClient;
 /// client's path policy, every superblock field against the granted layout). The lease then follows the producer
 /// (<see cref="DriverProducerLink"/>); the attachment removes nothing when it is let go: the files are the driver's.
 /// </summary>
-internal sealed unsafe class DriverRegionProvider : IRegionProvider
+internal sealed class DriverRegionProvider : IRegionProvider
 {
     private readonly DriverConnection _connection;
     private readonly PathPolicyHandle _policy;
-    private readonly Action<Task> _wait;
 
     /// <param name="connection">The client's driver connection (its duty cycle runs in the client conductor).</param>
     /// <param name="policy">The base dirs granted regions must lie under (§15.21a.5).</param>
-    /// <param name="wait">Waits for an attach to complete (running the conductor's duty cycle when the caller owns it).</param>
-    public DriverRegionProvider(DriverConnection connection, PathPolicyHandle policy, Action<Task> wait)
+    public DriverRegionProvider(DriverConnection connection, PathPolicyHandle policy)
     {
         _connection = connection;
         _policy = policy;
-        _wait = wait;
     }
 
     public DriverConnection Connection => _connection;
 
-    public ProducerAttachment Attach(ProducerOptions options)
+    /// <summary>
+    /// Attach a PRODUCER lease and map its regions. Cancelled before the grant, nothing is left: the connection forgets
+    /// the attach and detaches a grant that still arrives; nothing was mapped.
+    /// </summary>
+    public async Task<ProducerAttachment> AttachAsync(ProducerOptions options, CancellationToken cancellationToken)
     {
         // The lease's client id is the producer id, so the driver's announces name this producer (§8).
         var request = new AttachRequest(options.StreamId, Role.Producer) { ClientId = options.ProducerId };
         var link = new DriverProducerLink(this);
-        Task<DriverLease> attach = _connection.AttachAsync(request, link);
-        _wait(attach);
-        DriverLease lease = attach.GetAwaiter().GetResult(); // DriverAttachException with the driver's code, or TimeoutException
+        // DriverAttachException with the driver's code, TimeoutException, or OperationCanceledException.
+        DriverLease lease = await _connection.AttachAsync(request, link, cancellationToken).ConfigureAwait(false);
         try
         {
             LeaseGrant grant = lease.Grant ?? throw new DriverAttachException(ResponseCode.InternalError, "the lease was lost right after the grant");
@@ -53,7 +53,7 @@ internal sealed unsafe class DriverRegionProvider : IRegionProvider
     }
 
     /// <summary>Map a grant's regions read-write; every superblock must describe exactly what was granted.</summary>
-    internal ProducerAttachment Map(LeaseGrant grant, DriverProducerLink link)
+    internal unsafe ProducerAttachment Map(LeaseGrant grant, DriverProducerLink link)
     {
         var created = new List<RegionHandle>();
         try
@@ -94,7 +94,7 @@ internal sealed unsafe class DriverRegionProvider : IRegionProvider
         }
     }
 
-    private RegionHandle MapRegion(byte[] uri, TpSuperblock* expected, string what)
+    private unsafe RegionHandle MapRegion(byte[] uri, TpSuperblock* expected, string what)
     {
         TpRegion* raw;
         int rc;
