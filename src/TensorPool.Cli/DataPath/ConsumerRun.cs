@@ -152,7 +152,7 @@ internal sealed class ConsumerRun
     private static void Write(Utf8JsonWriter w, Consumer consumer, ConsumerCounters c, ConsumerStats stats, long gaps, double fps, double bps, double seconds)
     {
         w.WriteNumber("consumerId", consumer.ConsumerId);
-        if ((consumer.Tracker?.Lease as DriverClient.DriverLease)?.Grant is { } lease)
+        if (consumer.DriverLease?.Grant is { } lease)
         {
             w.WriteNumber("leaseId", lease.LeaseId);
         }

@@ -1,12 +1,13 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using TensorPool.Client;
 using TensorPool.Concurrency;
 using TensorPool.Control;
+using TensorPool.DriverClient;
 using TensorPool.Frames;
 using TensorPool.Native;
 using TensorPool.Sbe;
 using TensorPool.Sbe.Wire;
+using TensorPool.Time;
 using TensorPool.Transport;
 
 namespace TensorPool.Consumers;
@@ -14,7 +15,7 @@ namespace TensorPool.Consumers;
 /// <summary>
 /// Reads the frames of one data source (pool stream) in place from the producer's shared memory, never torn, with
 /// every drop counted (wire spec §10.2.1, §15.4, §15.18, §15.21). Created by
-/// <see cref="TensorPoolClient.AddConsumer(ConsumerOptions)"/>.
+/// <see cref="Client.TensorPoolClient.AddConsumer(ConsumerOptions)"/>.
 /// </summary>
 /// <remarks>
 /// <para>Threads: <see cref="Poll{THandler}(ref THandler, int)"/> runs on the caller's thread (one at a time): it reads
@@ -26,7 +27,7 @@ namespace TensorPool.Consumers;
 /// </remarks>
 public sealed unsafe partial class Consumer : IDisposable
 {
-    private readonly ClientConductor _conductor;
+    private readonly IConsumerOwner _owner;
     private ISubscription _descriptors;
     private readonly MappingMailbox _mailbox = new();
     private readonly TpFrame* _frame;
@@ -43,13 +44,13 @@ public sealed unsafe partial class Consumer : IDisposable
     private ExclusiveUse _use;
     private readonly PollResources _pollResources;
 
-    internal Consumer(ClientConductor conductor, ISubscription descriptors, ConsumerOptions options, uint consumerId)
+    internal Consumer(IConsumerOwner owner, IClock clock, ISubscription descriptors, ConsumerOptions options, uint consumerId)
     {
-        _conductor = conductor;
+        _owner = owner;
         _descriptors = descriptors;
         StreamId = options.StreamId;
         _consumerId = consumerId;
-        _clock = conductor.Timing.Clock;
+        _clock = clock;
         if (options.ProgressHandler is not null)
         {
             _progressReader = new ProgressReader(options.StreamId, options.ProgressHandler);
@@ -121,6 +122,9 @@ public sealed unsafe partial class Consumer : IDisposable
     public string? LastAnnounceRejection => Tracker?.LastRejection;
 
     internal AnnounceTracker? Tracker { get; set; }
+
+    /// <summary>The driver lease (null without a driver, and until the driver granted it).</summary>
+    public DriverLease? DriverLease => Tracker?.Lease;
 
     internal MappingMailbox Mailbox => _mailbox;
 
@@ -213,7 +217,7 @@ public sealed unsafe partial class Consumer : IDisposable
         {
             return;
         }
-        _conductor.Remove(this);
+        _owner.Remove(this);
         // Closing the subscriptions ends a poll in progress after its current handler. A poll taking a stream switch
         // meanwhile closes the subscription it installs itself (TakeSwitch); the release closes whatever is current.
         Volatile.Read(ref _descriptors).Dispose();
