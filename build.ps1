@@ -13,6 +13,8 @@
 #   pwsh build.ps1 pack          produce the NuGet packages under artifacts/packages (TensorPool, TensorPool.Cli,
 #                                TensorPool.Bench.Cli), with linux-x64 and linux-arm64 libraries (fails when the cross
 #                                compiler is missing)
+#   pwsh build.ps1 public-api    rewrite PublicAPI.Unshipped.txt of every library that ships public API (--ship: a
+#                                release); runs tools/public-api.sh
 #   pwsh build.ps1 clean         remove build output
 #
 # Environment: CONFIGURATION (Release), TP_SKIP_SANITIZERS=1, TP_SKIP_ARM64=1, TP_VERSION_SUFFIX replaces the
@@ -221,10 +223,11 @@ switch ($Command) {
             '-p:TensorPoolSkipNativeBuild=true', '-p:TensorPoolRequireAllRuntimes=true', '-nologo', '-clp:ErrorsOnly', '-o', $Packages) + $VersionArgs)
         Get-ChildItem $Packages | ForEach-Object { $_.Name }
     }
+    'public-api' { Invoke-Checked bash (@((Join-Path $Root 'tools/public-api.sh')) + $Rest) }
     'clean' {
         foreach ($d in @('build', 'artifacts')) { $p = Join-Path $Root $d; if (Test-Path $p) { Remove-Item -Recurse -Force $p } }
         & dotnet clean (Join-Path $Root 'TensorPool.sln') -nologo -v q | Out-Null
     }
-    { $_ -in @('help', '-h', '--help') } { Get-Content $PSCommandPath | Select-Object -Skip 1 -First 22 | ForEach-Object { $_ -replace '^# ?', '' } }
+    { $_ -in @('help', '-h', '--help') } { Get-Content $PSCommandPath | Select-Object -Skip 1 -First 24 | ForEach-Object { $_ -replace '^# ?', '' } }
     default { Write-Error "build.ps1: unknown command '$Command' (try pwsh build.ps1 help)"; exit 2 }
 }

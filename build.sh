@@ -15,6 +15,8 @@
 #   ./build.sh pack          produce the NuGet packages under artifacts/packages (TensorPool, TensorPool.Cli,
 #                            TensorPool.Bench.Cli), with linux-x64 and linux-arm64 libraries (fails when the cross
 #                            compiler is missing)
+#   ./build.sh public-api    rewrite PublicAPI.Unshipped.txt of every library that ships public API after an API change
+#                            (--ship at a release: move Unshipped into Shipped); see tools/public-api.sh
 #   ./build.sh clean         remove build output
 #
 # linux-arm64: the C core is cross-compiled with Debian's aarch64 toolchain (cmake/toolchains/aarch64-linux-gnu.cmake).
@@ -293,6 +295,7 @@ case "$cmd" in
             -p:TensorPoolRequireAllRuntimes=true -nologo -clp:ErrorsOnly -o "$ROOT/artifacts/packages"
         ls -1 "$ROOT/artifacts/packages"
         ;;
+    public-api) "$ROOT/tools/public-api.sh" "$@" ;;
     clean) rm -rf "$ROOT/build" "$ROOT/artifacts"; dotnet clean "$ROOT/TensorPool.sln" -nologo -v q >/dev/null ;;
     -h|--help|help) sed -n '2,/^set -euo pipefail/{/^#/p}' "$0" | sed 's/^# \{0,1\}//' ;;
     *) echo "build.sh: unknown command '$cmd' (try ./build.sh help)" >&2; exit 2 ;;

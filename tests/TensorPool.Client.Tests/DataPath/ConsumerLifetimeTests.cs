@@ -159,7 +159,7 @@ public class ConsumerLifetimeTests
             while (disposer.IsAlive)
             {
                 h.Client.DoWork();
-                producer.Offer(new byte[64]);
+                producer.TryOffer(new byte[64]);
             }
             Assert.That(disposer.Join(TimeSpan.FromSeconds(20)) && poller.Join(TimeSpan.FromSeconds(20)), Is.True, "both threads ended");
             h.Work(); // the conductor retires what the consumer left
@@ -194,7 +194,7 @@ public class ConsumerLifetimeTests
                 consumer.Dispose();
             }
         };
-        producer.Offer(new byte[64]); // on the per-consumer stream too
+        producer.TryOffer(new byte[64]); // on the per-consumer stream too
         int frames = 0;
         try
         {
