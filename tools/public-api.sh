@@ -34,7 +34,8 @@ fi
 # The entries of a PublicAPI file without its header, sorted ordinally (stable diffs).
 entries() { grep -v -x -F "$HEADER" "$1" | grep -v '^[[:space:]]*$' | LC_ALL=C sort -u || true; }
 
-write() { { echo "$HEADER"; cat; } > "$1"; }
+# Through a temporary file: the input may be read from the same file.
+write() { { echo "$HEADER"; cat; } > "$1.tmp" && mv "$1.tmp" "$1"; }
 
 for proj in "${projects[@]}"; do
     dir="$(cd "$(dirname "$proj")" && pwd)"
@@ -60,8 +61,7 @@ for proj in "${projects[@]}"; do
         -p:WarningsAsErrors= -nologo -v:minimal -clp:NoSummary > "$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; exit 1; }
     { entries "$unshipped"
       grep -F "[$proj]" "$log" | sed -n "s/.*warning RS0016: Symbol '\(.*\)' is not part of the declared public API.*/\1/p" || true
-    } | LC_ALL=C sort -u | write "$unshipped.tmp"
-    mv "$unshipped.tmp" "$unshipped"
+    } | LC_ALL=C sort -u | write "$unshipped"
     rm -f "$log"
     echo "public-api: $name: $(entries "$shipped" | wc -l) shipped, $(entries "$unshipped" | wc -l) unshipped"
 done
