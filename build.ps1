@@ -10,10 +10,13 @@
 #   pwsh build.ps1 bindings      regenerate the P/Invoke bindings and the ABI probe (--check: only compare); also
 #                                the Aeron bindings when ./build.sh aeron has installed Aeron's headers
 #   pwsh build.ps1 aeron [--source DIR]  build Aeron's C client and media driver into build/aeron/install
-#   pwsh build.ps1 bench [args]  run `tp bench`, the benchmark matrix with same-run baselines
+#   pwsh build.ps1 bench [args]  run `tp bench` (the tp-bench tool built here), the benchmark matrix with same-run baselines
 #   pwsh build.ps1 bench-micro [args]  run the BenchmarkDotNet suites
-#   pwsh build.ps1 pack          produce the NuGet packages under artifacts/packages (TensorPool, TensorPool.Cli),
-#                                with linux-x64 and linux-arm64 libraries (fails when the cross compiler is missing)
+#   pwsh build.ps1 pack          produce the NuGet packages under artifacts/packages (TensorPool, TensorPool.Cli,
+#                                TensorPool.Bench.Cli), with linux-x64 and linux-arm64 libraries (fails when the cross
+#                                compiler is missing)
+#   pwsh build.ps1 public-api    rewrite PublicAPI.Unshipped.txt of every library that ships public API (--ship: a
+#                                release); runs tools/public-api.sh
 #   pwsh build.ps1 clean         remove build output
 #
 # Environment: CONFIGURATION (Release), TP_SKIP_SANITIZERS=1, TP_SKIP_ARM64=1, TP_VERSION_SUFFIX replaces the
@@ -43,6 +46,8 @@ $TpDll = Join-Path $Root "src/TensorPool.Cli/bin/$Configuration/net10.0/tp.dll"
 $AeronTag = '1.50.0'   # the Aeron release the Aeron bindings are generated from
 $AeronRepo = 'https://github.com/aeron-io/aeron.git'
 $AeronPrefix = Join-Path $Root 'build/aeron/install'
+# `tp bench` runs the separate tool tp-bench; from a clone, the one this build makes.
+$BenchDll = Join-Path $Root "bench/TensorPool.Bench.Cli/bin/$Configuration/net10.0/tp-bench.dll"
 # The version comes from Version.props; TP_VERSION_SUFFIX (even empty) overrides its VersionSuffix everywhere.
 $VersionSuffix = [Environment]::GetEnvironmentVariable('TP_VERSION_SUFFIX')
 $VersionArgs = if ($null -ne $VersionSuffix) { @("-p:VersionSuffix=$VersionSuffix") } else { @() }
@@ -237,6 +242,7 @@ function Build-Aeron([string[]]$Arguments) {
 function Invoke-Tp([string[]]$Arguments) {
     # An incremental build first, so `tp` is never stale after a pull.
     Build-All | Out-Null
+    if (-not $env:TENSORPOOL_BENCH_PATH) { $env:TENSORPOOL_BENCH_PATH = $BenchDll }
     & dotnet $TpDll @Arguments
     exit $LASTEXITCODE
 }
@@ -275,10 +281,11 @@ switch ($Command) {
             '-p:TensorPoolSkipNativeBuild=true', '-p:TensorPoolRequireAllRuntimes=true', '-nologo', '-clp:ErrorsOnly', '-o', $Packages) + $VersionArgs)
         Get-ChildItem $Packages | ForEach-Object { $_.Name }
     }
+    'public-api' { Invoke-Checked bash (@((Join-Path $Root 'tools/public-api.sh')) + $Rest) }
     'clean' {
         foreach ($d in @('build', 'artifacts')) { $p = Join-Path $Root $d; if (Test-Path $p) { Remove-Item -Recurse -Force $p } }
         & dotnet clean (Join-Path $Root 'TensorPool.sln') -nologo -v q | Out-Null
     }
-    { $_ -in @('help', '-h', '--help') } { Get-Content $PSCommandPath | Select-Object -Skip 1 -First 23 | ForEach-Object { $_ -replace '^# ?', '' } }
+    { $_ -in @('help', '-h', '--help') } { Get-Content $PSCommandPath | Select-Object -Skip 1 -First 26 | ForEach-Object { $_ -replace '^# ?', '' } }
     default { Write-Error "build.ps1: unknown command '$Command' (try pwsh build.ps1 help)"; exit 2 }
 }

@@ -14,10 +14,14 @@
 #                            an Aeron source tree, or from a clone of the pinned release tag, into build/aeron/install,
 #                            where the Aeron transport's tests and tools find them (as root, also iproute2 for the
 #                            UDP test between network namespaces, with apt-get when missing)
-#   ./build.sh bench [args]  run `tp bench`, the benchmark matrix with same-run baselines (--quick, --out DIR, ...)
+#   ./build.sh bench [args]  run `tp bench` (the tp-bench tool built here), the benchmark matrix with same-run
+#                            baselines (--quick, --out DIR, ...)
 #   ./build.sh bench-micro [args]  run the BenchmarkDotNet suites (pass BenchmarkDotNet arguments, e.g. --filter)
-#   ./build.sh pack          produce the NuGet packages under artifacts/packages (TensorPool, TensorPool.Cli),
-#                            with linux-x64 and linux-arm64 libraries (fails when the cross compiler is missing)
+#   ./build.sh pack          produce the NuGet packages under artifacts/packages (TensorPool, TensorPool.Cli,
+#                            TensorPool.Bench.Cli), with linux-x64 and linux-arm64 libraries (fails when the cross
+#                            compiler is missing)
+#   ./build.sh public-api    rewrite PublicAPI.Unshipped.txt of every library that ships public API after an API change
+#                            (--ship at a release: move Unshipped into Shipped); see tools/public-api.sh
 #   ./build.sh fuzz [--seconds N]  every fuzz target (native libFuzzer, C# decoders) for N seconds (60) each;
 #                            ends with the line "fuzz: T targets, E executions, C crashes"
 #   ./build.sh coverage      line and branch coverage of the C core (gcovr) and the C# assemblies (coverlet);
@@ -56,6 +60,8 @@ AERON_TAG="1.50.0"   # the Aeron release the Aeron bindings are generated from
 AERON_REPO="https://github.com/aeron-io/aeron.git"
 AERON_PREFIX="$ROOT/build/aeron/install"
 TP_DLL="$ROOT/src/TensorPool.Cli/bin/$CONFIGURATION/net10.0/tp.dll"
+# `tp bench` runs the separate tool tp-bench; from a clone, the one this build makes.
+BENCH_DLL="$ROOT/bench/TensorPool.Bench.Cli/bin/$CONFIGURATION/net10.0/tp-bench.dll"
 
 # The version comes from Version.props; TP_VERSION_SUFFIX (even empty) overrides its VersionSuffix everywhere.
 VERSION_ARGS=()
@@ -380,6 +386,7 @@ run_tp() {
     # An incremental build first, so `tp` is never stale after a pull (quiet unless it fails).
     local out
     if ! out=$(build 2>&1); then echo "$out" >&2; exit 1; fi
+    export TENSORPOOL_BENCH_PATH="${TENSORPOOL_BENCH_PATH:-$BENCH_DLL}"
     exec dotnet "$TP_DLL" "$@"
 }
 
@@ -427,7 +434,8 @@ case "$cmd" in
             -p:TensorPoolRequireAllRuntimes=true -nologo -clp:ErrorsOnly -o "$ROOT/artifacts/packages"
         ls -1 "$ROOT/artifacts/packages"
         ;;
+    public-api) "$ROOT/tools/public-api.sh" "$@" ;;
     clean) rm -rf "$ROOT/build" "$ROOT/artifacts"; dotnet clean "$ROOT/TensorPool.sln" -nologo -v q >/dev/null ;;
-    -h|--help|help) sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//' ;;
+    -h|--help|help) sed -n '2,/^set -euo pipefail/{/^#/p}' "$0" | sed 's/^# \{0,1\}//' ;;
     *) echo "build.sh: unknown command '$cmd' (try ./build.sh help)" >&2; exit 2 ;;
 esac

@@ -1,5 +1,6 @@
 using System.Globalization;
 using TensorPool.Client;
+using TensorPool.Processes;
 
 namespace TensorPool.Bench.DataPath;
 
@@ -14,7 +15,7 @@ internal static class Harness
     /// <summary>This program again as <c>child… args</c>, once it printed <c>ready</c>.</summary>
     public static ChildProcess StartChild(params string[] args)
     {
-        var child = new ChildProcess(args);
+        ChildProcess child = ChildProcess.StartSelf(args);
         child.WaitReady(Session.ChildTimeout);
         return child;
     }

@@ -4,6 +4,7 @@ using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
 using TensorPool.Bench;
 using TensorPool.Bench.DataPath;
+using TensorPool.Processes;
 using TensorPool.Producers;
 using TensorPool.Transport;
 using static TensorPool.Bench.DataPath.Harness;
@@ -132,9 +133,9 @@ void Latency(int size)
     }
     allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
     string result = StopChild(child);
-    Console.WriteLine($"{"frame-" + Size(size),-22} claim->accepted ns {Percentiles(result)} accepted={ChildProcess.Field(result, "accepted")} " +
-        $"drops={ChildProcess.Field(result, "gap") + ChildProcess.Field(result, "late") + ChildProcess.Field(result, "other")} " +
-        $"alloc/frame producer={F((double)allocated / (latencyFrames - 1000), "F2")} consumer={F((double)ChildProcess.Field(result, "alloc") / Math.Max(1, ChildProcess.Field(result, "measured")), "F2")}");
+    Console.WriteLine($"{"frame-" + Size(size),-22} claim->accepted ns {Percentiles(result)} accepted={ResultLine.Field(result, "accepted")} " +
+        $"drops={ResultLine.Field(result, "gap") + ResultLine.Field(result, "late") + ResultLine.Field(result, "other")} " +
+        $"alloc/frame producer={F((double)allocated / (latencyFrames - 1000), "F2")} consumer={F((double)ResultLine.Field(result, "alloc") / Math.Max(1, ResultLine.Field(result, "measured")), "F2")}");
 }
 
 // 64-byte frames; paced: the producer stays within about half the ring of what the consumer accepted (lossless rate);
@@ -173,8 +174,8 @@ unsafe void Throughput(bool paced, int idleSpin)
     Thread.Sleep(200);
     view.SafeMemoryMappedViewHandle.ReleasePointer();
     string result = StopChild(child);
-    Console.WriteLine($"{"throughput-64B-" + ns,-22} producer {F(throughputFrames / seconds / 1e6, "F2")} M frames/s; consumer accepted {F(ChildProcess.Field(result, "accepted") / 1e6, "F2")} M " +
-        $"at {F(ChildProcess.Field(result, "rate") / 1e6, "F2")} M/s, drops gap {ChildProcess.Field(result, "gap")} late {ChildProcess.Field(result, "late")}; producer alloc {allocated} bytes");
+    Console.WriteLine($"{"throughput-64B-" + ns,-22} producer {F(throughputFrames / seconds / 1e6, "F2")} M frames/s; consumer accepted {F(ResultLine.Field(result, "accepted") / 1e6, "F2")} M " +
+        $"at {F(ResultLine.Field(result, "rate") / 1e6, "F2")} M/s, drops gap {ResultLine.Field(result, "gap")} late {ResultLine.Field(result, "late")}; producer alloc {allocated} bytes");
 }
 
 // One copy into shared memory: Producer.Offer of 1 MiB and 640 KiB frames against memcpy into 64 rotating 1 MiB buffers.
@@ -225,7 +226,7 @@ unsafe void Copy()
 }
 
 string Percentiles(string result) =>
-    $"p50={ChildProcess.Field(result, "p50")} p90={ChildProcess.Field(result, "p90")} p99={ChildProcess.Field(result, "p99")} p99.9={ChildProcess.Field(result, "p999")} max={ChildProcess.Field(result, "max")}";
+    $"p50={ResultLine.Field(result, "p50")} p90={ResultLine.Field(result, "p90")} p99={ResultLine.Field(result, "p99")} p99.9={ResultLine.Field(result, "p999")} max={ResultLine.Field(result, "max")}";
 
 static string Size(int bytes) => bytes >= 1 << 20 ? $"{bytes >> 20}MiB" : bytes >= 1024 ? $"{bytes >> 10}KiB" : $"{bytes}B";
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using TensorPool.Processes;
 using TensorPool.Transport;
 
 namespace TensorPool.Bench.Latency;

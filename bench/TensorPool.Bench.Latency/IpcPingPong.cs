@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using TensorPool.Processes;
 using TensorPool.Transport;
 
 namespace TensorPool.Bench.Latency;
@@ -53,7 +54,7 @@ internal static class IpcPingPong
             }
             long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
             string childResult = child.Result(Session.ChildTimeout);
-            return $"{oneWay.Summary()} parent-alloc-bytes={allocated} child-alloc-bytes={ChildProcess.Field(childResult, "alloc")} lost={pong.Counters.LostMessages + ChildProcess.Field(childResult, "lost")}";
+            return $"{oneWay.Summary()} parent-alloc-bytes={allocated} child-alloc-bytes={ResultLine.Field(childResult, "alloc")} lost={pong.Counters.LostMessages + ResultLine.Field(childResult, "lost")}";
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TensorPool.Processes;
 using TensorPool.Transport;
 
 namespace TensorPool.Bench.Latency;
@@ -46,11 +47,11 @@ internal static unsafe class IpcThroughput
             long elapsed = Clock.NowNs() - start;
             long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
             string result = child.Result(Session.ChildTimeout);
-            long received = ChildProcess.Field(result, "received");
-            long receiveNs = ChildProcess.Field(result, "ns");
+            long received = ResultLine.Field(result, "received");
+            long receiveNs = ResultLine.Field(result, "ns");
             return string.Create(CultureInfo.InvariantCulture,
                 $"offered={messages / (elapsed / 1e9) / 1e6:F2}M/s received={received / (receiveNs / 1e9) / 1e6:F2}M/s " +
-                $"lost={ChildProcess.Field(result, "lost")} of {messages} publisher-alloc-bytes={allocated} subscriber-alloc-bytes={ChildProcess.Field(result, "alloc")}");
+                $"lost={ResultLine.Field(result, "lost")} of {messages} publisher-alloc-bytes={allocated} subscriber-alloc-bytes={ResultLine.Field(result, "alloc")}");
         }
     }
 

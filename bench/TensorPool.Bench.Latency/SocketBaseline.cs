@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Net.Sockets;
+using TensorPool.Processes;
 
 namespace TensorPool.Bench.Latency;
 

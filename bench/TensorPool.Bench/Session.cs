@@ -1,3 +1,5 @@
+using TensorPool.Processes;
+
 namespace TensorPool.Bench;
 
 /// <summary>
@@ -54,7 +56,7 @@ public sealed class Session : IDisposable
 
     /// <summary>Start the child side of <paramref name="measure"/> pinned to <paramref name="cpu"/>.</summary>
     public ChildProcess StartChildOn(int cpu, string measure, string pagePath, params string[] args) =>
-        new([.. _childPrefix, measure, Directory, Cpu.Format(cpu), pagePath, .. args]);
+        ChildProcess.StartSelf([.. _childPrefix, measure, Directory, Cpu.Format(cpu), pagePath, .. args]);
 
     public void Dispose()
     {

@@ -57,14 +57,13 @@ internal static class TpCommand
         root.Subcommands.Add(DiscoverCommand.Build());
         root.Subcommands.Add(DiscoveryCommand.Build());
         root.Subcommands.Add(SupervisorCommand.Build());
-        foreach (Command bench in BenchCommand.Build())
-        {
-            root.Subcommands.Add(bench);
-        }
+        root.Subcommands.Add(BenchCommand.Build());
         return root;
     }
 
-    public static int Run(string[] args) => Run(args, StandardOutput.Create(), Console.Error);
+    /// <summary>The <c>tp</c> executable's entry: <c>tp bench …</c> becomes tp-bench when it is installed, the rest is parsed.</summary>
+    public static int Run(string[] args) =>
+        BenchCommand.TryReplaceProcess(args, out int exit) ? exit : Run(args, StandardOutput.Create(), Console.Error);
 
     /// <summary>
     /// Parses and runs one command line: the one error path of every command. Bad arguments print one line and exit 2;

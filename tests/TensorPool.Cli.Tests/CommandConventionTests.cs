@@ -17,7 +17,7 @@ public class CommandConventionTests
         {
             if (c.Hidden)
             {
-                return; // internal commands (tp bench-child) are not for users
+                return; // internal commands are not for users
             }
             if (c.Subcommands.Count == 0)
             {

@@ -7,7 +7,7 @@ namespace TensorPool.Packaging.Tests;
 /// Runs the dotnet CLI (or a program it installed) the way a user's shell would, isolated from this machine's
 /// state: NuGet's package and HTTP caches point into the test's temporary folder (its other settings, such as
 /// the registry of the user's NuGet.Config, still apply), MSBuild and compiler servers do not outlive the command, and nothing inherited from the test host (MSBuild variables,
-/// TENSORPOOL_NATIVE_PATH) changes what is found.
+/// TENSORPOOL_NATIVE_PATH, TENSORPOOL_BENCH_PATH) changes what is found.
 /// </summary>
 internal sealed class DotnetCli(string nugetRoot)
 {
@@ -23,7 +23,7 @@ internal sealed class DotnetCli(string nugetRoot)
         foreach (string name in psi.Environment.Keys.ToArray())
         {
             if (name.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || name.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase) ||
-                name == "TENSORPOOL_NATIVE_PATH" || name == "DOTNET_HOST_PATH")
+                name == "TENSORPOOL_NATIVE_PATH" || name == "TENSORPOOL_BENCH_PATH" || name == "DOTNET_HOST_PATH")
             {
                 psi.Environment.Remove(name);
             }

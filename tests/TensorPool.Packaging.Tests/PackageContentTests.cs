@@ -20,6 +20,7 @@ public class PackageContentTests
             "lib/net10.0/TensorPool.Native.dll",
             "lib/net10.0/TensorPool.Native.xml",
             "runtimes/linux-x64/native/libtensorpool.so",
+            "buildTransitive/TensorPool.props",
             "README.md",
         }));
         Assert.That(entries.Where(e => e.StartsWith("lib/", StringComparison.Ordinal)), Has.All.StartWith("lib/net10.0/TensorPool."));

@@ -6,7 +6,7 @@ using TensorPool.Testing;
 namespace TensorPool.Packaging.Tests;
 
 /// <summary>
-/// Packs TensorPool and TensorPool.Cli once for every test here, from the solution's build output (as
+/// Packs TensorPool, TensorPool.Cli and TensorPool.Bench.Cli once for every test here, from the solution's build output (as
 /// <c>./build.sh pack</c> does, without building) into a temporary local feed, removed afterwards.
 /// </summary>
 [SetUpFixture]
@@ -31,6 +31,9 @@ public sealed partial class PackageFeed
 
     public static string ToolPackage => Path.Combine(Feed, $"TensorPool.Cli.{Version}.nupkg");
 
+    /// <summary>tp-bench, the tool <c>tp bench</c> runs (D120).</summary>
+    public static string BenchToolPackage => Path.Combine(Feed, $"TensorPool.Bench.Cli.{Version}.nupkg");
+
     [OneTimeSetUp]
     public void Pack()
     {
@@ -40,12 +43,12 @@ public sealed partial class PackageFeed
         VersionPrefix = VersionPrefixPattern().Match(props).Groups[1].Value;
         Assert.That(VersionPrefix, Does.Match(@"^\d+\.\d+\.\d+$"), "Version.props has a VersionPrefix");
 
-        foreach (string project in new[] { "src/TensorPool/TensorPool.csproj", "src/TensorPool.Cli/TensorPool.Cli.csproj" })
+        foreach (string project in new[] { "src/TensorPool/TensorPool.csproj", "src/TensorPool.Cli/TensorPool.Cli.csproj", "bench/TensorPool.Bench.Cli/TensorPool.Bench.Cli.csproj" })
         {
             Dotnet.Check(RepoPaths.Root, "dotnet", "pack", Path.Combine(RepoPaths.Root, project), "-c", RepoPaths.Configuration,
                 "--no-build", "--no-restore", "-p:TensorPoolSkipNativeBuild=true", "-nologo", "-o", Feed);
         }
-        string library = Directory.GetFiles(Feed, "TensorPool.*.nupkg").Single(f => !Path.GetFileName(f).StartsWith("TensorPool.Cli.", StringComparison.Ordinal));
+        string library = Directory.GetFiles(Feed, "TensorPool.*.nupkg").Single(f => char.IsAsciiDigit(Path.GetFileName(f)["TensorPool.".Length]));
         Version = Path.GetFileNameWithoutExtension(library)["TensorPool.".Length..];
     }
 

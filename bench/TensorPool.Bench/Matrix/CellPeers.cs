@@ -1,4 +1,5 @@
 using System.Globalization;
+using TensorPool.Processes;
 
 namespace TensorPool.Bench.Matrix;
 

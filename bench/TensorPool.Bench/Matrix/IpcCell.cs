@@ -1,4 +1,5 @@
 using TensorPool.Client;
+using TensorPool.Processes;
 using TensorPool.Producers;
 
 namespace TensorPool.Bench.Matrix;
@@ -44,10 +45,10 @@ public static unsafe class IpcCell
         foreach (ChildProcess child in peers.Children)
         {
             string result = child.NextResult(Session.ChildTimeout);
-            delivered += ChildProcess.Field(result, "accepted");
-            drops += ChildProcess.Field(result, "drops");
-            torn += ChildProcess.Field(result, "torn");
-            merged.Add(LatencyRecorder.Decode(ChildProcess.Text(result, "hist")));
+            delivered += ResultLine.Field(result, "accepted");
+            drops += ResultLine.Field(result, "drops");
+            torn += ResultLine.Field(result, "torn");
+            merged.Add(LatencyRecorder.Decode(ResultLine.Text(result, "hist")));
         }
         return new TransportResult(merged.Percentiles(), framesPerSecond, framesPerSecond * size / 1e9, delivered, drops, torn);
     }

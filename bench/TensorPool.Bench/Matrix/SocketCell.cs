@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Sockets;
+using TensorPool.Processes;
 
 namespace TensorPool.Bench.Matrix;
 
@@ -42,9 +43,9 @@ public static class SocketCell
             foreach (ChildProcess child in peers.Children)
             {
                 string result = child.Result(Session.ChildTimeout);
-                delivered += ChildProcess.Field(result, "received");
-                slowestRate = Math.Min(slowestRate, ChildProcess.Field(result, "rate_mhz") / 1000.0);
-                merged.Add(LatencyRecorder.Decode(ChildProcess.Text(result, "hist")));
+                delivered += ResultLine.Field(result, "received");
+                slowestRate = Math.Min(slowestRate, ResultLine.Field(result, "rate_mhz") / 1000.0);
+                merged.Add(LatencyRecorder.Decode(ResultLine.Text(result, "hist")));
             }
             return new TransportResult(merged.Percentiles(), slowestRate, slowestRate * size / 1e9, delivered, 0, 0);
         }

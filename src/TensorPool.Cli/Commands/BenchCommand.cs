@@ -1,89 +1,90 @@
 using System.CommandLine;
-using TensorPool.Bench.Matrix;
+using System.CommandLine.Parsing;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using TensorPool.Cli.Bench;
+using TensorPool.Processes;
 
 namespace TensorPool.Cli.Commands;
 
 /// <summary>
-/// <c>tp bench [--quick] [--out DIR] [--sizes …] [--consumers …] [--json]</c>: the benchmark matrix with its same-run
-/// baselines (docs/benchmarks.md). The children it starts are this program again: <c>tp bench-child …</c> (hidden).
+/// <c>tp bench …</c>: runs the separate tool <c>tp-bench</c> with the same arguments (docs/DECISIONS.md, D120). From the
+/// <c>tp</c> executable it takes this process's place (<see cref="ProcessImage"/>), before anything is parsed, so
+/// <c>tp bench --help</c> is tp-bench's help; without tp-bench, this command says how to install it.
 /// </summary>
 internal static class BenchCommand
 {
-    public const string ChildCommand = "bench-child";
+    public const string Name = "bench";
 
     private const string Help = """
 
-        Runs every payload size against 1 and 3 consumers over tp:ipc, with the baselines measured in the same run,
-        and prints the ratios; writes bench.json and PNG plots under --out (docs/benchmarks.md).
+        The benchmark is the separate tool tp-bench (package TensorPool.Bench.Cli), so that tp carries no benchmark
+        code and none of the plotting libraries' native code. tp bench runs it with the same arguments when it is
+        installed beside tp or on the PATH, or named by TENSORPOOL_BENCH_PATH; ./build.sh bench runs it from a clone.
+        With tp-bench installed, `tp bench --help` lists its options (--quick, --out, --sizes, --consumers, --json).
 
         Examples:
+          dotnet tool install --global TensorPool.Bench.Cli
           tp bench --quick
           tp bench --sizes 64,1MiB --consumers 1 --out /tmp/bench
-          tp bench --quick --json | jq '.cells[0]'
 
-        Exit codes: 0 measured and written; 1 a measure failed (a child process, a timeout, an output file);
-        2 bad arguments (one line on standard error).
+        Exit codes: those of tp-bench (0 measured and written; 1 a measure failed; 2 bad arguments);
+        1 when tp-bench is not installed.
         """;
 
-    public static IEnumerable<Command> Build()
+    public static Command Build()
     {
-        var quick = new Option<bool>("--quick") { Description = "A short run of every measure (under a minute on 2 cores)." };
-        var outDir = new Option<string>("--out") { Description = "Directory for bench.json, latency.png and throughput.png.", DefaultValueFactory = _ => "bench-results" };
-        var sizes = new Option<string>("--sizes") { Description = "Payload sizes, e.g. 64,4KiB,64KiB,1MiB,16MiB (the default)." };
-        var consumers = new Option<string>("--consumers") { Description = "Consumer counts, e.g. 1,3 (the default)." };
-        var json = new Option<bool>("--json") { Description = "Print bench.json instead of the table (progress goes to stderr either way)." };
-        var command = new Command("bench", "Measure tp:ipc frames by payload size and consumer count against same-run baselines (ping-pong floor, memcpy ceiling, Unix sockets).\n" + Help);
-        command.Options.Add(quick);
-        command.Options.Add(outDir);
-        command.Options.Add(sizes);
-        command.Options.Add(consumers);
-        command.Options.Add(json);
+        var rest = new Argument<string[]>("arguments") { Arity = ArgumentArity.ZeroOrMore, Description = "tp-bench's arguments." };
+        var command = new Command(Name, "Measure tp:ipc frames by payload size and consumer count against same-run baselines (runs the tp-bench tool).\n" + Help)
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        command.Arguments.Add(rest);
         command.SetAction(parse =>
         {
-            int[] sizeList = BenchSettings.DefaultSizes;
-            int[] consumerList = BenchSettings.DefaultConsumers;
-            string error = "";
-            string dir = parse.GetValue(outDir) ?? "bench-results";
-            bool ok = (parse.GetValue(sizes) is not { } s || BenchSettings.TryParseSizes(s, out sizeList, out error)) &&
-                      (parse.GetValue(consumers) is not { } c || BenchSettings.TryParseConsumers(c, out consumerList, out error));
-            if (ok && File.Exists(dir))
-            {
-                (ok, error) = (false, $"--out '{dir}' is a file, not a directory");
-            }
-            else if (ok && string.IsNullOrWhiteSpace(dir))
-            {
-                (ok, error) = (false, "--out needs a directory");
-            }
-            if (!ok)
-            {
-                return CliErrors.BadInput(parse, "bench", "arguments", error);
-            }
-            var settings = new BenchSettings(sizeList, consumerList, parse.GetValue(quick), dir);
-            TextWriter output = parse.InvocationConfiguration.Output;
-            TextWriter progress = parse.InvocationConfiguration.Error;
-            var runner = new BenchRunner(settings, TpCommand.Version, progress, ChildCommand);
-            BenchReport report;
-            try
-            {
-                report = runner.Run();
-                runner.Write(report);
-            }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or UnauthorizedAccessException
-                                           or FormatException or KeyNotFoundException or System.Net.Sockets.SocketException)
-            {
-                progress.WriteLine($"tp bench: failed: {e.Message}".ReplaceLineEndings(" "));
-                return TpCommand.ExitFailure;
-            }
-            output.Write(parse.GetValue(json) ? BenchJson.Serialize(report) + Environment.NewLine : RatioTable.Format(report));
-            progress.WriteLine($"# wrote {Path.GetFullPath(Path.Combine(dir, BenchRunner.JsonFile))}, {BenchRunner.LatencyPng}, {BenchRunner.ThroughputPng}");
-            return TpCommand.ExitOk;
+            // Every word after 'bench', in its order (options tp does not know are tp-bench's).
+            int at = parse.Tokens.TakeWhile(t => t.Type != TokenType.Command || t.Value != Name).Count();
+            string[] args = [.. parse.Tokens.Skip(at + 1).Select(t => t.Value)];
+            return RunAsChild(args, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
         });
+        return command;
+    }
 
-        // The children of tp bench: the measure's arguments as given (CPUs are numbers or "none", never '-'-prefixed).
-        var childArgs = new Argument<string[]>("args") { Arity = ArgumentArity.OneOrMore };
-        var child = new Command(ChildCommand, "Internal: one side of a tp bench measure.") { Hidden = true };
-        child.Arguments.Add(childArgs);
-        child.SetAction(parse => BenchChild.Run(parse.GetValue(childArgs) ?? []));
-        return [command, child];
+    /// <summary>
+    /// <c>tp bench …</c> from the <c>tp</c> executable: replaces this process with tp-bench when it is found. Returns false
+    /// when it is not (the command then explains), and the exit code when the replacement itself failed.
+    /// </summary>
+    public static bool TryReplaceProcess(string[] args, out int exit)
+    {
+        exit = TpCommand.ExitFailure;
+        if (args.Length == 0 || args[0] != Name || BenchTool.Find(out _) is not { } tool)
+        {
+            return false;
+        }
+        (string program, string[] arguments) = BenchTool.Command(tool, args[1..]);
+        int errno = ProcessImage.Replace(program, arguments);
+        Console.Error.WriteLine($"tp bench: could not run {program}: {Marshal.GetPInvokeErrorMessage(errno)}");
+        return true;
+    }
+
+    /// <summary>In process (the command root called by code, not the tp executable): tp-bench as a child, its output relayed at its end.</summary>
+    private static int RunAsChild(string[] args, TextWriter output, TextWriter error)
+    {
+        if (BenchTool.Find(out string? problem) is not { } tool)
+        {
+            error.WriteLine(BenchTool.NotInstalled(problem));
+            return TpCommand.ExitFailure;
+        }
+        (string program, string[] arguments) = BenchTool.Command(tool, args);
+        var startInfo = new ProcessStartInfo(program);
+        foreach (string a in arguments)
+        {
+            startInfo.ArgumentList.Add(a);
+        }
+        using ChildProcess child = ChildProcess.Start(startInfo);
+        child.TryWaitForExit(Timeout.InfiniteTimeSpan);
+        output.Write(child.StandardOutput);
+        error.Write(child.StandardError);
+        return child.ExitCode;
     }
 }

@@ -19,7 +19,7 @@ internal static class ConsumeCommand
 
         Examples:
           tp consume --stream 10000
-          tp consume --stream 10000 --seconds 10 --json | jq '.drops_late'
+          tp consume --stream 10000 --seconds 10 --json | jq '.dropsLate'
 
         Exit codes: 0 no corrupt frame; 1 a corrupt frame was seen; 2 bad arguments (one line on standard error).
         """;

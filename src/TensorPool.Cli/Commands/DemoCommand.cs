@@ -23,7 +23,7 @@ internal static class DemoCommand
         Examples:
           tp demo
           tp demo --seconds 30 --rate 0 --shape 1080x1920 --dtype uint8 --consumers 3
-          tp demo --frames 100000 --bytes 64 --json | jq '.consumers[].latency_ns'
+          tp demo --frames 100000 --bytes 64 --json | jq '.consumers[].latencyNs'
 
         Exit codes: 0 every consumer verified every frame it accepted; 1 a process failed or a frame was corrupt;
         2 bad arguments (one line on standard error).

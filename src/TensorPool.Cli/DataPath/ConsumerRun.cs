@@ -109,7 +109,7 @@ internal sealed class ConsumerRun
 
     /// <summary>
     /// Sequences of [0, published) the consumer never received a descriptor for, when the producer said how many it
-    /// published: before the first received and after the last. They are gaps (drops_gap).
+    /// published: before the first received and after the last. They are gaps (dropsGap).
     /// </summary>
     private static long Unseen(ConsumerCounters c, long published)
     {
@@ -157,17 +157,17 @@ internal sealed class ConsumerRun
 
     private static void Write(Utf8JsonWriter w, Consumer consumer, ConsumerCounters c, ConsumerStats stats, long gaps, double fps, double bps, double seconds)
     {
-        w.WriteNumber("consumer_id", consumer.ConsumerId);
-        if ((consumer.Tracker?.Lease as DriverClient.DriverLease)?.Grant is { } lease)
+        w.WriteNumber("consumerId", consumer.ConsumerId);
+        if (consumer.DriverLease?.Grant is { } lease)
         {
-            w.WriteNumber("lease_id", lease.LeaseId);
+            w.WriteNumber("leaseId", lease.LeaseId);
         }
         w.WriteNumber("accepted", c.FramesAccepted);
         w.WriteNumber("verified", stats.Verified);
         w.WriteNumber("corrupt", stats.Corrupt);
-        w.WriteNumber("drops_gap", gaps);
-        w.WriteNumber("drops_late", c.DropsLate);
-        w.WriteNumber("drops_other", c.DropsOther);
+        w.WriteNumber("dropsGap", gaps);
+        w.WriteNumber("dropsLate", c.DropsLate);
+        w.WriteNumber("dropsOther", c.DropsOther);
         w.WriteNumber("resyncs", c.Resyncs);
         if (stats.Traced > 0)
         {
@@ -177,23 +177,23 @@ internal sealed class ConsumerRun
         }
         if (c.FirstSeqSeen is { } first)
         {
-            w.WriteNumber("first_seq", first);
+            w.WriteNumber("firstSeqSeen", first);
         }
         if (c.LastSeqSeen is { } last)
         {
-            w.WriteNumber("last_seq", last);
+            w.WriteNumber("lastSeqSeen", last);
         }
-        w.WriteStartObject("latency_ns");
+        w.WriteStartObject("latencyNs");
         w.WriteNumber("p50", Percentile(stats, 50));
         w.WriteNumber("p99", Percentile(stats, 99));
         w.WriteNumber("p999", Percentile(stats, 99.9));
         w.WriteNumber("max", stats.Latency.TotalCount == 0 ? 0 : stats.Latency.GetMaxValue());
         w.WriteEndObject();
-        w.WriteNumber("frames_per_s", Math.Round(fps, 1));
-        w.WriteNumber("bytes_per_s", Math.Round(bps));
+        w.WriteNumber("framesPerSecond", Math.Round(fps, 1));
+        w.WriteNumber("bytesPerSecond", Math.Round(bps));
         w.WriteNumber("seconds", Math.Round(seconds, 3));
         w.WriteString("mode", consumer.Mode == Sbe.Wire.Mode.RateLimited ? "rate-limited" : "stream");
-        w.WriteBoolean("per_consumer_stream", consumer.OnPerConsumerStream);
+        w.WriteBoolean("perConsumerStream", consumer.OnPerConsumerStream);
     }
 
     /// <summary>The data source as announced (§10.3.1) and its current metadata attributes (§10.3.2), once known.</summary>
@@ -206,7 +206,7 @@ internal sealed class ConsumerRun
         w.WriteStartObject("source");
         w.WriteString("name", source.Name);
         w.WriteString("summary", source.Summary);
-        w.WriteNumber("meta_version", source.MetaVersion);
+        w.WriteNumber("metaVersion", source.MetaVersion);
         if (cache.TryGetMetadata(streamId, source.MetaVersion, out DataSourceMetadata? meta))
         {
             w.WriteStartObject("meta");

@@ -55,6 +55,7 @@ internal sealed class DemoRun
         Human.WriteLine($"tp demo: 1 producer and {_consumers} consumer processes (idle: {_idle}), {_frame.Describe()} frames, " +
             (_rate > 0 ? string.Create(CultureInfo.InvariantCulture, $"{_rate} Hz") : "as fast as possible") + ", " + Limits() + $"; shared memory in {namespaceDir}" +
             (_driver.Mode == "none" ? "; no driver" : $"; {_driver.Mode} driver on {_settings.DriverChannel} stream {_settings.DriverStreamId}"));
+        PrintWatchCommands(nameSpace);
 
         var children = new List<DemoChild>();
         int exit = TpCommand.ExitOk;
@@ -146,6 +147,25 @@ internal sealed class DemoRun
         }
     }
 
+    /// <summary>
+    /// The commands that watch this run from another terminal: its namespace is its own, so the defaults of
+    /// <c>tp status</c> and <c>tp listen</c> would not find it.
+    /// </summary>
+    private void PrintWatchCommands(string nameSpace)
+    {
+        string location = $"--namespace {ShellWord(nameSpace)} --shm-dir {ShellWord(_settings.ShmDir)}";
+        Human.WriteLine("  to watch it from another terminal:");
+        Human.WriteLine($"    tp status {location} --watch");
+        Human.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    tp listen {location} --stream {ClientOptions.DefaultControlStreamId}"));
+        Human.Flush();
+    }
+
+    /// <summary>A word as a POSIX shell reads it back: quoted unless it holds only characters that need no quoting.</summary>
+    private static string ShellWord(string word) =>
+        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '-' or '_' or '.' or ':' or '=' or ',' or '+')
+            ? word
+            : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
     private string Limits() =>
         string.Join(" or ", new[]
         {
@@ -212,7 +232,7 @@ internal sealed class DemoRun
         if (producer.Latest is { } p)
         {
             w.WriteLine(string.Create(CultureInfo.InvariantCulture, 
-                $"[{elapsed.TotalSeconds,5:F1} s] producer    {p.GetProperty("published").GetInt64(),12:N0} frames {p.GetProperty("frames_per_s").GetDouble(),10:N0} f/s {p.GetProperty("bytes_per_s").GetDouble() / 1e6,9:N1} MB/s"));
+                $"[{elapsed.TotalSeconds,5:F1} s] producer    {p.GetProperty("published").GetInt64(),12:N0} frames {p.GetProperty("framesPerSecond").GetDouble(),10:N0} f/s {p.GetProperty("bytesPerSecond").GetDouble() / 1e6,9:N1} MB/s"));
         }
         foreach (DemoChild c in consumers)
         {
@@ -226,11 +246,11 @@ internal sealed class DemoRun
 
     private static string ConsumerLine(string name, JsonElement s)
     {
-        JsonElement latency = s.GetProperty("latency_ns");
+        JsonElement latency = s.GetProperty("latencyNs");
         return string.Create(CultureInfo.InvariantCulture, 
-            $"{name,-11} {s.GetProperty("accepted").GetInt64(),12:N0} accepted {s.GetProperty("frames_per_s").GetDouble(),8:N0} f/s {s.GetProperty("bytes_per_s").GetDouble() / 1e6,9:N1} MB/s" +
+            $"{name,-11} {s.GetProperty("accepted").GetInt64(),12:N0} accepted {s.GetProperty("framesPerSecond").GetDouble(),8:N0} f/s {s.GetProperty("bytesPerSecond").GetDouble() / 1e6,9:N1} MB/s" +
             $"  p50 {latency.GetProperty("p50").GetInt64() / 1000.0:N1} µs  p99 {latency.GetProperty("p99").GetInt64() / 1000.0:N1} µs" +
-            $"  drops gap {s.GetProperty("drops_gap").GetInt64()} late {s.GetProperty("drops_late").GetInt64()} other {s.GetProperty("drops_other").GetInt64()}" +
+            $"  drops gap {s.GetProperty("dropsGap").GetInt64()} late {s.GetProperty("dropsLate").GetInt64()} other {s.GetProperty("dropsOther").GetInt64()}" +
             $"  corrupt {s.GetProperty("corrupt").GetInt64()}");
     }
 
@@ -242,19 +262,19 @@ internal sealed class DemoRun
             _out.WriteLine(JsonText.Object(w =>
             {
                 w.WriteNumber("published", p.GetProperty("published").GetInt64());
-                w.WriteNumber("frames_per_s", p.GetProperty("frames_per_s").GetDouble());
-                w.WriteNumber("bytes_per_s", p.GetProperty("bytes_per_s").GetDouble());
-                w.WriteNumber("frame_bytes", p.GetProperty("frame_bytes").GetInt64());
+                w.WriteNumber("framesPerSecond", p.GetProperty("framesPerSecond").GetDouble());
+                w.WriteNumber("bytesPerSecond", p.GetProperty("bytesPerSecond").GetDouble());
+                w.WriteNumber("frameBytes", p.GetProperty("frameBytes").GetInt64());
                 w.WriteString("driver", _driver.Mode);
                 w.WriteNumber("epoch", p.GetProperty("epoch").GetUInt64());
                 w.WriteStartArray("leases");
                 foreach (DemoChild c in consumers.Prepend(producer))
                 {
-                    if (c.Result!.Value.TryGetProperty("lease_id", out JsonElement lease))
+                    if (c.Result!.Value.TryGetProperty("leaseId", out JsonElement lease))
                     {
                         w.WriteStartObject();
                         w.WriteString("holder", c.Name);
-                        w.WriteNumber("lease_id", lease.GetUInt64());
+                        w.WriteNumber("leaseId", lease.GetUInt64());
                         w.WriteEndObject();
                     }
                 }
@@ -271,15 +291,15 @@ internal sealed class DemoRun
         h.WriteLine();
         h.WriteLine(string.Create(CultureInfo.InvariantCulture, 
             $"Summary: published {p.GetProperty("published").GetInt64():N0} frames of {_frame.Describe()} in {p.GetProperty("seconds").GetDouble():F1} s: " +
-            $"{p.GetProperty("frames_per_s").GetDouble():N0} frames/s, {p.GetProperty("bytes_per_s").GetDouble() / 1e6:N1} MB/s"));
+            $"{p.GetProperty("framesPerSecond").GetDouble():N0} frames/s, {p.GetProperty("bytesPerSecond").GetDouble() / 1e6:N1} MB/s"));
         foreach (DemoChild c in consumers)
         {
             JsonElement s = c.Result!.Value;
-            h.WriteLine("  " + ConsumerLine(c.Name, s) + string.Create(CultureInfo.InvariantCulture, $"  p99.9 {s.GetProperty("latency_ns").GetProperty("p999").GetInt64() / 1000.0:N1} µs"));
+            h.WriteLine("  " + ConsumerLine(c.Name, s) + string.Create(CultureInfo.InvariantCulture, $"  p99.9 {s.GetProperty("latencyNs").GetProperty("p999").GetInt64() / 1000.0:N1} µs"));
         }
         h.WriteLine("  drops: gap = never received, late = overwritten before or while read (counted, never torn), other = epoch/unmapped/invalid.");
         h.WriteLine($"  corrupt = accepted frames whose content failed its check: {(consumers.All(c => c.Result!.Value.GetProperty("corrupt").GetInt64() == 0) ? "none" : "SOME (a bug)")}.");
-        int leases = consumers.Prepend(producer).Count(c => c.Result!.Value.TryGetProperty("lease_id", out _));
+        int leases = consumers.Prepend(producer).Count(c => c.Result!.Value.TryGetProperty("leaseId", out _));
         h.WriteLine(_driver.Mode == "none"
             ? $"  no driver: the producer owned its regions (epoch {p.GetProperty("epoch").GetUInt64()})"
             : $"  {_driver.Mode} driver: epoch {p.GetProperty("epoch").GetUInt64()}, {leases} leases (1 producer, {leases - 1} consumers)");

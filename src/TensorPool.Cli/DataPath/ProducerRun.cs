@@ -209,17 +209,17 @@ internal sealed class ProducerRun
         string json = JsonText.Object(w =>
         {
             w.WriteNumber("published", published);
-            w.WriteNumber("frames_per_s", Math.Round(fps, 1));
-            w.WriteNumber("bytes_per_s", Math.Round(fps * _frame.Bytes));
-            w.WriteNumber("frame_bytes", _frame.Bytes);
-            w.WriteNumber("drops_no_pool", producer.Counters.DropsNoPool);
-            w.WriteNumber("descriptor_offer_failures", producer.Counters.DescriptorOfferFailures);
+            w.WriteNumber("framesPerSecond", Math.Round(fps, 1));
+            w.WriteNumber("bytesPerSecond", Math.Round(fps * _frame.Bytes));
+            w.WriteNumber("frameBytes", _frame.Bytes);
+            w.WriteNumber("dropsNoPool", producer.Counters.DropsNoPool);
+            w.WriteNumber("descriptorOfferFailures", producer.Counters.DescriptorOfferFailures);
             w.WriteNumber("epoch", producer.Epoch);
-            w.WriteNumber("meta_version", producer.MetaVersion);
-            w.WriteNumber("progress_sent", producer.ControlCounters.ProgressSent);
+            w.WriteNumber("metaVersion", producer.MetaVersion);
+            w.WriteNumber("progressSent", producer.ControlCounters.ProgressSent);
             if (producer.DriverLease?.Grant is { } lease)
             {
-                w.WriteNumber("lease_id", lease.LeaseId);
+                w.WriteNumber("leaseId", lease.LeaseId);
             }
             if (producer.Tracing is { } tracing)
             {

@@ -61,12 +61,12 @@ internal sealed class ProgressTally(TextWriter? print)
         w.WriteNumber("started", Started);
         w.WriteNumber("progress", InProgress);
         w.WriteNumber("complete", Complete);
-        w.WriteNumber("regressions_seen", Regressions);
-        w.WriteNumber("dropped_regressed", c.ProgressRegressed);
-        w.WriteNumber("dropped_over_length", c.ProgressOverLength);
-        w.WriteNumber("dropped_layout", c.ProgressLayout);
-        w.WriteNumber("dropped_stale", c.ProgressStale);
-        w.WriteNumber("dropped_malformed", c.ProgressMalformed);
+        w.WriteNumber("regressionsSeen", Regressions);
+        w.WriteNumber("droppedRegressed", c.ProgressRegressed);
+        w.WriteNumber("droppedOverLength", c.ProgressOverLength);
+        w.WriteNumber("droppedLayout", c.ProgressLayout);
+        w.WriteNumber("droppedStale", c.ProgressStale);
+        w.WriteNumber("droppedMalformed", c.ProgressMalformed);
         w.WriteEndObject();
     }
 }

@@ -7,6 +7,7 @@ using TensorPool.Producers;
 using TensorPool.Sbe;
 using TensorPool.Sbe.Wire;
 using TensorPool.TraceLink;
+using TensorPool.Time;
 using TensorPool.Transport;
 
 namespace TensorPool.Client;
@@ -25,7 +26,7 @@ namespace TensorPool.Client;
 /// cycle takes no lock and, once every producer and consumer is mapped, allocates nothing. Descriptors are not polled
 /// here: each consumer polls its own descriptor subscription on its own thread.</para>
 /// </remarks>
-internal sealed class ClientConductor : IAgent
+internal sealed class ClientConductor : IAgent, IProducerOwner, IConsumerOwner
 {
     private const int PollLimit = 32;
 

@@ -6,6 +6,7 @@ using TensorPool.Interop;
 using TensorPool.Native;
 using TensorPool.Producers;
 using TensorPool.TraceLink;
+using TensorPool.Time;
 using TensorPool.Transport;
 
 namespace TensorPool.Client;
@@ -242,7 +243,7 @@ public sealed partial class TensorPoolClient : IDisposable
         }
         uint consumerId = copy.ConsumerId != 0 ? copy.ConsumerId : RandomId();
         ISubscription descriptors = _transport.AddSubscription(_options.Channel, _options.DescriptorStreamId);
-        var consumer = new Consumer(_conductor, descriptors, copy, consumerId);
+        var consumer = new Consumer(_conductor, _conductor.Timing.Clock, descriptors, copy, consumerId);
         consumer.Tracker = new AnnounceTracker(consumer, consumer.Mailbox, _policy, _conductor.Timing);
         consumer.Control = new ConsumerControl(consumer, _transport, _options.Channel, _options.DescriptorStreamId, _options.ControlStreamId, copy);
         if (copy.ProgressHandler is not null)

@@ -1,9 +1,10 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
-using TensorPool.Client;
+using TensorPool.DriverClient;
 using TensorPool.Interop;
 using TensorPool.Native;
 using TensorPool.Sbe.Wire;
+using TensorPool.Time;
 
 namespace TensorPool.Consumers;
 
@@ -178,7 +179,7 @@ internal sealed unsafe class AnnounceTracker
     public ulong MappedEpoch => _current.IsMapped ? _current.Epoch : 0;
 
     /// <summary>Released with the tracker: the consumer's driver lease, when it has one.</summary>
-    public IDisposable? Lease { get; set; }
+    public DriverLease? Lease { get; set; }
 
     /// <summary>The consumer is gone: release the mapping and refuse further posts.</summary>
     public void Close()

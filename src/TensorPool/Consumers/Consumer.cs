@@ -1,13 +1,14 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TensorPool.Agents;
-using TensorPool.Client;
 using TensorPool.Concurrency;
 using TensorPool.Control;
+using TensorPool.DriverClient;
 using TensorPool.Frames;
 using TensorPool.Native;
 using TensorPool.Sbe;
 using TensorPool.Sbe.Wire;
+using TensorPool.Time;
 using TensorPool.Transport;
 
 namespace TensorPool.Consumers;
@@ -15,7 +16,7 @@ namespace TensorPool.Consumers;
 /// <summary>
 /// Reads the frames of one data source (pool stream) in place from the producer's shared memory, never torn, with
 /// every drop counted (wire spec §10.2.1, §15.4, §15.18, §15.21). Created by
-/// <see cref="TensorPoolClient.AddConsumer(ConsumerOptions)"/>.
+/// <see cref="Client.TensorPoolClient.AddConsumer(ConsumerOptions)"/>.
 /// </summary>
 /// <remarks>
 /// <para>Threads: <see cref="Poll{THandler}(ref THandler, int)"/> runs on the caller's thread (one at a time): it reads
@@ -27,7 +28,7 @@ namespace TensorPool.Consumers;
 /// </remarks>
 public sealed unsafe partial class Consumer : IDisposable
 {
-    private readonly ClientConductor _conductor;
+    private readonly IConsumerOwner _owner;
     private ISubscription _descriptors;
     // The streams this consumer's polls read: descriptors, and progress when asked for (kept current on a switch).
     private readonly SubscriptionWaitSet _waitSet = new();
@@ -47,15 +48,15 @@ public sealed unsafe partial class Consumer : IDisposable
     private ExclusiveUse _use;
     private readonly PollResources _pollResources;
 
-    internal Consumer(ClientConductor conductor, ISubscription descriptors, ConsumerOptions options, uint consumerId)
+    internal Consumer(IConsumerOwner owner, IClock clock, ISubscription descriptors, ConsumerOptions options, uint consumerId)
     {
-        _conductor = conductor;
+        _owner = owner;
         _descriptors = descriptors;
         _waitSet.Add(descriptors);
         _mailbox = new MappingMailbox { Poller = _waitSet };
         StreamId = options.StreamId;
         _consumerId = consumerId;
-        _clock = conductor.Timing.Clock;
+        _clock = clock;
         if (options.ProgressHandler is not null)
         {
             _progressReader = new ProgressReader(options.StreamId, options.ProgressHandler);
@@ -159,6 +160,9 @@ public sealed unsafe partial class Consumer : IDisposable
 
     internal AnnounceTracker? Tracker { get; set; }
 
+    /// <summary>The driver lease (null without a driver, and until the driver granted it).</summary>
+    public DriverLease? DriverLease => Tracker?.Lease;
+
     internal MappingMailbox Mailbox => _mailbox;
 
     /// <summary>When the conductor next sends this consumer's QosConsumer (its clock, ns).</summary>
@@ -250,7 +254,7 @@ public sealed unsafe partial class Consumer : IDisposable
         {
             return;
         }
-        _conductor.Remove(this);
+        _owner.Remove(this);
         _waitSet.Wake(); // a polling thread asleep between polls returns and finds the consumer disposed
         // Closing the subscriptions ends a poll in progress after its current handler. A poll taking a stream switch
         // meanwhile closes the subscription it installs itself (TakeSwitch); the release closes whatever is current.
@@ -345,7 +349,7 @@ public sealed unsafe partial class Consumer : IDisposable
             case DescriptorVerdict.Regressed:
                 // §15.2: a sequence going backwards within an epoch is a remap requirement.
                 Volatile.Write(ref _remapRequested, 1);
-                _conductor.Wake(); // the tracker unmaps on the conductor's thread
+                _owner.Wake(); // the tracker unmaps on the conductor's thread
                 ConsumerMapping old = _mapping;
                 Volatile.Write(ref _mapping, ConsumerMapping.Unmapped);
                 old.Release();

@@ -76,7 +76,7 @@ public sealed unsafe partial class Producer
             throw new ArgumentException($"the metadata encodes to {encoded.Length} bytes, more than the metadata stream's {_control.MetadataOut.MaxMessageLength}: use a meta blob", nameof(attributes));
         }
         Volatile.Write(ref _pendingMeta, encoded);
-        _conductor.Wake(); // §10.3.2: sent on change, not at the conductor's next timer
+        _owner.Wake(); // §10.3.2: sent on change, not at the conductor's next timer
         return version;
     }
 

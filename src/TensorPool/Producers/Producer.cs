@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
-using TensorPool.Client;
 using TensorPool.Control;
 using TensorPool.Frames;
 using TensorPool.Native;
@@ -15,7 +14,7 @@ namespace TensorPool.Producers;
 /// <summary>
 /// Publishes frames of one data source (pool stream): writes them into its header ring and payload pools in shared
 /// memory and announces each with a FrameDescriptor (wire spec §8.3, §9, §10.2.1, §15.18). Created by
-/// <see cref="TensorPoolClient.AddProducer(ProducerOptions)"/>.
+/// <see cref="Client.TensorPoolClient.AddProducer(ProducerOptions)"/>.
 /// </summary>
 /// <remarks>
 /// <para>Threads: <see cref="TryClaim"/>, <see cref="Commit"/>, <see cref="Abort"/> and <see cref="TryOffer(ReadOnlySpan{byte})"/>
@@ -26,7 +25,7 @@ namespace TensorPool.Producers;
 /// </remarks>
 public sealed unsafe partial class Producer : IDisposable, IRegistryOwner
 {
-    private readonly ClientConductor _conductor;
+    private readonly IProducerOwner _owner;
     private ProducerAttachment _attachment; // replaced only on a driver re-grant (Producer.Driver.cs)
     private readonly IPublication _descriptors;
     private readonly IClock _clock;
@@ -56,11 +55,11 @@ public sealed unsafe partial class Producer : IDisposable, IRegistryOwner
     private long _aborts;
     private int _disposed;
 
-    internal Producer(ClientConductor conductor, ProducerAttachment attachment, IPublication descriptors, ProducerOptions options,
+    internal Producer(IProducerOwner owner, ProducerAttachment attachment, IPublication descriptors, ProducerOptions options,
         uint producerId, IClock clock, ProducerControl control, TraceLinker? tracing = null)
     {
         _tracing = tracing;
-        _conductor = conductor;
+        _owner = owner;
         _attachment = attachment;
         _descriptors = descriptors;
         _clock = clock;
@@ -299,7 +298,7 @@ public sealed unsafe partial class Producer : IDisposable, IRegistryOwner
             return;
         }
         _claimOpen = false;
-        _conductor.Remove(this);
+        _owner.Remove(this);
         _descriptors.Dispose();
         _attachment.Dispose();
         _driverLink?.Dispose();

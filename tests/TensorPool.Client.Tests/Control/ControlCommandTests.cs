@@ -37,7 +37,7 @@ public class ControlCommandTests
         using JsonDocument p = JsonDocument.Parse(produce.StandardOutput);
         Assert.That(p.RootElement.GetProperty("published").GetInt64(), Is.EqualTo(60));
         double seconds = p.RootElement.GetProperty("seconds").GetDouble();
-        Assert.That(p.RootElement.GetProperty("progress_sent").GetInt64(), Is.GreaterThanOrEqualTo(120), "STARTED and COMPLETE for every frame at least");
+        Assert.That(p.RootElement.GetProperty("progressSent").GetInt64(), Is.GreaterThanOrEqualTo(120), "STARTED and COMPLETE for every frame at least");
 
         limited.WriteLine("stop 60");
         progress.WriteLine("stop 60");
@@ -45,21 +45,21 @@ public class ControlCommandTests
         JsonElement r = Result(progress);
 
         Assert.That(l.GetProperty("mode").GetString(), Is.EqualTo("rate-limited"));
-        Assert.That(l.GetProperty("per_consumer_stream").GetBoolean(), Is.True, l.ToString());
+        Assert.That(l.GetProperty("perConsumerStream").GetBoolean(), Is.True, l.ToString());
         Assert.That(l.GetProperty("corrupt").GetInt64(), Is.Zero);
         // 5 Hz over the producer's run (plus one frame of slack per second for where the first one fell): far fewer than 60.
         Assert.That(l.GetProperty("accepted").GetInt64(), Is.InRange(1, (long)Math.Ceiling(seconds * 5) + 3), l.ToString());
 
         Assert.That(r.GetProperty("mode").GetString(), Is.EqualTo("stream"));
-        Assert.That(r.GetProperty("per_consumer_stream").GetBoolean(), Is.False);
+        Assert.That(r.GetProperty("perConsumerStream").GetBoolean(), Is.False);
         Assert.That(r.GetProperty("corrupt").GetInt64(), Is.Zero);
-        Assert.That(r.GetProperty("accepted").GetInt64() + r.GetProperty("drops_gap").GetInt64() + r.GetProperty("drops_late").GetInt64() +
-            r.GetProperty("drops_other").GetInt64(), Is.EqualTo(60));
+        Assert.That(r.GetProperty("accepted").GetInt64() + r.GetProperty("dropsGap").GetInt64() + r.GetProperty("dropsLate").GetInt64() +
+            r.GetProperty("dropsOther").GetInt64(), Is.EqualTo(60));
         JsonElement pr = r.GetProperty("progress");
         Assert.That(pr.GetProperty("complete").GetInt64(), Is.GreaterThan(0), r.ToString());
         Assert.That(pr.GetProperty("started").GetInt64(), Is.GreaterThan(0));
-        Assert.That(pr.GetProperty("regressions_seen").GetInt64(), Is.Zero);
-        Assert.That(pr.GetProperty("dropped_layout").GetInt64(), Is.Zero, "ROWS progress with the row stride is layout-safe");
+        Assert.That(pr.GetProperty("regressionsSeen").GetInt64(), Is.Zero);
+        Assert.That(pr.GetProperty("droppedLayout").GetInt64(), Is.Zero, "ROWS progress with the row stride is layout-safe");
 
         JsonElement source = r.GetProperty("source");
         Assert.That(source.GetProperty("name").GetString(), Is.EqualTo("bench-camera"));
@@ -80,12 +80,12 @@ public class ControlCommandTests
         string[] lines = consume.StandardOutput.Trim().Split('\n');
         using JsonDocument doc = JsonDocument.Parse(lines[^1]);
         JsonElement c = doc.RootElement;
-        foreach (string field in new[] { "consumer_id", "accepted", "verified", "corrupt", "drops_gap", "drops_late", "drops_other", "latency_ns", "mode" })
+        foreach (string field in new[] { "consumerId", "accepted", "verified", "corrupt", "dropsGap", "dropsLate", "dropsOther", "latencyNs", "mode" })
         {
             Assert.That(c.TryGetProperty(field, out _), Is.True, field);
         }
         Assert.That(c.GetProperty("accepted").GetInt64(), Is.GreaterThan(0), c.ToString());
-        Assert.That(c.GetProperty("latency_ns").GetProperty("p50").GetInt64(), Is.GreaterThan(0));
+        Assert.That(c.GetProperty("latencyNs").GetProperty("p50").GetInt64(), Is.GreaterThan(0));
         produce.Kill();
     }
 

@@ -38,22 +38,22 @@ public class DemoCommandTests
         JsonElement root = doc.RootElement;
         long published = root.GetProperty("published").GetInt64();
         Assert.That(published, Is.GreaterThan(0));
-        Assert.That(root.GetProperty("frames_per_s").GetDouble(), Is.GreaterThan(0));
-        Assert.That(root.GetProperty("bytes_per_s").GetDouble(), Is.GreaterThan(0));
+        Assert.That(root.GetProperty("framesPerSecond").GetDouble(), Is.GreaterThan(0));
+        Assert.That(root.GetProperty("bytesPerSecond").GetDouble(), Is.GreaterThan(0));
         JsonElement[] consumers = [.. root.GetProperty("consumers").EnumerateArray()];
         Assert.That(consumers, Has.Length.EqualTo(2));
         foreach (JsonElement c in consumers)
         {
             Assert.That(c.GetProperty("corrupt").GetInt64(), Is.Zero);
             Assert.That(c.GetProperty("accepted").GetInt64(), Is.GreaterThan(0));
-            long accounted = c.GetProperty("accepted").GetInt64() + c.GetProperty("drops_gap").GetInt64() +
-                c.GetProperty("drops_late").GetInt64() + c.GetProperty("drops_other").GetInt64();
+            long accounted = c.GetProperty("accepted").GetInt64() + c.GetProperty("dropsGap").GetInt64() +
+                c.GetProperty("dropsLate").GetInt64() + c.GetProperty("dropsOther").GetInt64();
             Assert.That(accounted, Is.EqualTo(published), "every published frame is accepted or a counted drop");
-            JsonElement latency = c.GetProperty("latency_ns");
+            JsonElement latency = c.GetProperty("latencyNs");
             Assert.That(latency.GetProperty("p50").GetInt64(), Is.GreaterThan(0));
             Assert.That(latency.GetProperty("p99").GetInt64(), Is.GreaterThanOrEqualTo(latency.GetProperty("p50").GetInt64()));
             Assert.That(latency.TryGetProperty("p999", out _), Is.True);
-            Assert.That(c.TryGetProperty("frames_per_s", out _) && c.TryGetProperty("bytes_per_s", out _), Is.True);
+            Assert.That(c.TryGetProperty("framesPerSecond", out _) && c.TryGetProperty("bytesPerSecond", out _), Is.True);
         }
         Assert.That(DemoNamespaces(dir.Path), Is.Empty, "the demo's shared memory is gone");
         Assert.That(demo.StandardError, Does.Contain("Summary"), "the human summary goes to stderr with --json");
@@ -117,8 +117,8 @@ public class DemoCommandTests
         using JsonDocument c = JsonDocument.Parse(result["result ".Length..]);
         JsonElement r = c.RootElement;
         Assert.That(r.GetProperty("corrupt").GetInt64(), Is.Zero);
-        Assert.That(r.GetProperty("accepted").GetInt64() + r.GetProperty("drops_gap").GetInt64() + r.GetProperty("drops_late").GetInt64() +
-            r.GetProperty("drops_other").GetInt64(), Is.EqualTo(500));
+        Assert.That(r.GetProperty("accepted").GetInt64() + r.GetProperty("dropsGap").GetInt64() + r.GetProperty("dropsLate").GetInt64() +
+            r.GetProperty("dropsOther").GetInt64(), Is.EqualTo(500));
         Assert.That(Directory.GetFiles(dir.Path, "*.ring", SearchOption.AllDirectories), Is.Empty, "the producer removed its regions");
     }
 }

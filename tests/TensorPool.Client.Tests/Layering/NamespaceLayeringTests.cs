@@ -7,6 +7,7 @@ namespace TensorPool.Client.Tests.Layering;
 /// <summary>
 /// References between the namespaces of the TensorPool assembly flow one way (docs/DECISIONS.md D90): the client runtime
 /// uses producers and consumers, which use the driver client, which uses only the transport, the codecs and the core.
+/// Neither producers nor consumers reference the client runtime.
 /// </summary>
 public sealed class NamespaceLayeringTests
 {
@@ -32,6 +33,20 @@ public sealed class NamespaceLayeringTests
         Assert.That(TensorPool.GetTypes().Count(t => IsIn(t, "TensorPool.DriverClient")), Is.GreaterThan(10), "the namespace was found");
         Assert.That(References("TensorPool.DriverClient", AboveDriverClient), Is.Empty,
             "the driver client is a lower layer: producers and consumers adapt its leases, never the other way round");
+    }
+
+    [Test]
+    public void Producers_and_consumers_reference_nothing_of_the_client_that_wires_them()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(References("TensorPool.Producers", ["TensorPool.Client"]), Is.Empty,
+                "producers tell their owner through IProducerOwner; the client runtime is above them");
+            Assert.That(References("TensorPool.Consumers", ["TensorPool.Client"]), Is.Empty,
+                "consumers tell their owner through IConsumerOwner and read ClientTiming from TensorPool.Time");
+        }
+        Assert.That(References("TensorPool.Client", ["TensorPool.Producers", "TensorPool.Consumers"]), Is.Not.Empty,
+            "the client references them (the one direction)");
     }
 
     [Test]

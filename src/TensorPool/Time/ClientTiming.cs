@@ -1,8 +1,9 @@
-using TensorPool.Time;
+namespace TensorPool.Time;
 
-namespace TensorPool.Client;
-
-/// <summary>The client's clocks and windows, resolved once at start-up and shared read-only with its trackers.</summary>
+/// <summary>
+/// The client's clocks and windows, resolved once at start-up and shared read-only with its trackers. Here, below the
+/// client and the consumers' announce trackers that both read it, so neither namespace references the other (D90).
+/// </summary>
 internal sealed class ClientTiming(IClock clock, IClock realtimeClock, long joinTimeNs, long announcePeriodNs, long qosPeriodNs,
     long freshnessWindowNs, long livenessTimeoutNs)
 {

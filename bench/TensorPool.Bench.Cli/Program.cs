@@ -1,0 +1,3 @@
+using TensorPool.Bench.Cli;
+
+return BenchTool.Run(args, Console.Out, Console.Error);

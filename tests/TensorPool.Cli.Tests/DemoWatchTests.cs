@@ -1,0 +1,54 @@
+using System.Text.Json;
+using TensorPool.Testing;
+
+namespace TensorPool.Cli.Tests;
+
+/// <summary>
+/// <c>tp demo</c> runs in a namespace of its own, so it prints, before any progress, the <c>tp status</c> and
+/// <c>tp listen</c> commands that watch it (D123); run as printed, they see the demo's stream.
+/// </summary>
+[NonParallelizable]
+public sealed class DemoWatchTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
+
+    [Test]
+    public void Demo_prints_the_status_and_listen_commands_for_its_namespace_and_they_see_its_stream()
+    {
+        using var dir = new TempDirectory();
+        using ChildProcess demo = Tp.Start("demo", "--seconds", "300", "--rate", "100", "--bytes", "64", "--consumers", "1", "--shm-dir", dir.Path);
+        try
+        {
+            string status = demo.WaitForLine("    tp status ", Timeout).Trim();
+            string listen = demo.WaitForLine("    tp listen ", Timeout).Trim();
+            string location = $"--namespace demo-{demo.Id} --shm-dir {dir.Path}";
+            Assert.That(status, Is.EqualTo($"tp status {location} --watch"));
+            Assert.That(listen, Is.EqualTo($"tp listen {location} --stream 1000"));
+            string[] lines = demo.StandardOutput.Split('\n');
+            Assert.That(Array.FindIndex(lines, l => l.StartsWith("    tp listen ", StringComparison.Ordinal)), Is.LessThanOrEqualTo(3),
+                "on the first screen, before the progress lines");
+            demo.WaitForLine("[", Timeout); // the producer runs
+
+            // As printed, without --watch (one table) and with a message limit: they find the demo's stream.
+            string[] statusArgs = [.. status.Split(' ')[1..].Where(a => a != "--watch"), "--json", "--wait", "2"];
+            JsonElement stream = default;
+            for (int attempt = 0; attempt < 10 && stream.ValueKind != JsonValueKind.Object; attempt++)
+            {
+                (int exit, string output, string error) = Tp.Run(statusArgs);
+                Assert.That(exit, Is.Zero, error);
+                using JsonDocument doc = JsonDocument.Parse(output);
+                stream = doc.RootElement.GetProperty("streams").EnumerateArray().FirstOrDefault(s => s.GetProperty("streamId").GetUInt32() == 10000).Clone();
+            }
+            Assert.That(stream.ValueKind, Is.EqualTo(JsonValueKind.Object), "tp status found stream 10000 of the demo");
+
+            (int listenExit, string message, string listenError) = Tp.Run([.. listen.Split(' ')[1..], "--count", "1", "--json", "--timeout", "60"]);
+            Assert.That(listenExit, Is.Zero, listenError);
+            Assert.That(message, Does.Contain("\"schemaId\""), "a decoded message of the demo's control stream");
+        }
+        finally
+        {
+            demo.Signal("INT");
+            demo.WaitForExit(Timeout);
+        }
+    }
+}
