@@ -37,13 +37,18 @@ entries() { grep -v -x -F "$HEADER" "$1" | grep -v '^[[:space:]]*$' | LC_ALL=C s
 # Through a temporary file: the input may be read from the same file.
 write() { { echo "$HEADER"; cat; } > "$1.tmp" && mv "$1.tmp" "$1"; }
 
+# Every project's two files first: building one project builds the tracking projects it references.
+for proj in "${projects[@]}"; do
+    dir="$(cd "$(dirname "$proj")" && pwd)"
+    [[ -f "$dir/PublicAPI.Shipped.txt" ]] || echo "$HEADER" > "$dir/PublicAPI.Shipped.txt"
+    [[ -f "$dir/PublicAPI.Unshipped.txt" ]] || echo "$HEADER" > "$dir/PublicAPI.Unshipped.txt"
+done
+
 for proj in "${projects[@]}"; do
     dir="$(cd "$(dirname "$proj")" && pwd)"
     proj="$dir/$(basename "$proj")"
     shipped="$dir/PublicAPI.Shipped.txt"
     unshipped="$dir/PublicAPI.Unshipped.txt"
-    [[ -f "$shipped" ]] || echo "$HEADER" > "$shipped"
-    [[ -f "$unshipped" ]] || echo "$HEADER" > "$unshipped"
     name="$(basename "$proj" .csproj)"
     if [[ $ship == 1 ]]; then
         removed=$(entries "$unshipped" | sed -n 's/^\*REMOVED\*//p')

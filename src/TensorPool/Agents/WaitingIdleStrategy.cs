@@ -32,7 +32,13 @@ public sealed class WaitingIdleStrategy : IIdleStrategy, IDisposable
     private long _idleSinceTicks;
 
     /// <summary>Spin <see cref="DefaultSpinWindow"/>, then sleep on <paramref name="source"/> at most <see cref="DefaultMaxWait"/> at a time.</summary>
-    public WaitingIdleStrategy(IWaitSource source, CancellationToken cancellationToken = default)
+    public WaitingIdleStrategy(IWaitSource source)
+        : this(source, DefaultSpinWindow, DefaultMaxWait, CancellationToken.None)
+    {
+    }
+
+    /// <summary>As <see cref="WaitingIdleStrategy(IWaitSource)"/>; a cancellation wakes a sleep at once.</summary>
+    public WaitingIdleStrategy(IWaitSource source, CancellationToken cancellationToken)
         : this(source, DefaultSpinWindow, DefaultMaxWait, cancellationToken)
     {
     }

@@ -43,7 +43,7 @@ public sealed partial class TensorPoolClient
     /// <exception cref="InvalidOperationException">This client has no driver, or another one than the result names; or the
     /// result's layout version is not the one this library reads.</exception>
     /// <exception cref="DriverClient.DriverAttachException">The driver refused the lease.</exception>
-    public Consumer AddConsumer(DiscoveredStream stream, ConsumerOptions? options = null)
+    public Consumer AddConsumer(DiscoveredStream stream, ConsumerOptions? options)
     {
         ConsumerOptions copy = ForDiscovered(stream, options);
         return AddConsumer(copy);
@@ -61,11 +61,28 @@ public sealed partial class TensorPoolClient
     /// <exception cref="InvalidOperationException">This client has no driver, or another one than the result names; or the
     /// result's layout version is not the one this library reads.</exception>
     /// <exception cref="ArgumentException"><paramref name="options"/> name another stream.</exception>
-    public Task<Consumer> AddConsumerAsync(DiscoveredStream stream, ConsumerOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<Consumer> AddConsumerAsync(DiscoveredStream stream, ConsumerOptions? options, CancellationToken cancellationToken)
     {
         ConsumerOptions copy = ForDiscovered(stream, options);
         return AddConsumerAsync(copy, cancellationToken);
     }
+
+    /// <summary>A consumer of a discovered stream with default options (<see cref="AddConsumer(DiscoveredStream, ConsumerOptions?)"/>).</summary>
+    /// <param name="stream">A result of <see cref="DiscoverAsync"/>.</param>
+    public Consumer AddConsumer(DiscoveredStream stream) => AddConsumer(stream, null);
+
+    /// <summary>
+    /// A consumer of a discovered stream with default options, attached without blocking
+    /// (<see cref="AddConsumerAsync(DiscoveredStream, ConsumerOptions?, CancellationToken)"/>).
+    /// </summary>
+    /// <param name="stream">A result of <see cref="DiscoverAsync"/>.</param>
+    /// <param name="cancellationToken">Cancels the wait for the lease (nothing is left behind).</param>
+    public Task<Consumer> AddConsumerAsync(DiscoveredStream stream, CancellationToken cancellationToken) =>
+        AddConsumerAsync(stream, null, cancellationToken);
+
+    /// <summary>As <see cref="AddConsumerAsync(DiscoveredStream, CancellationToken)"/>, with no cancellation.</summary>
+    /// <param name="stream">A result of <see cref="DiscoverAsync"/>.</param>
+    public Task<Consumer> AddConsumerAsync(DiscoveredStream stream) => AddConsumerAsync(stream, null, CancellationToken.None);
 
     /// <summary>The consumer options for a discovered stream, once the result names this client's driver and a readable layout.</summary>
     private ConsumerOptions ForDiscovered(DiscoveredStream stream, ConsumerOptions? options)
