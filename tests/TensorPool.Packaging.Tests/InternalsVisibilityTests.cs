@@ -21,6 +21,16 @@ public class InternalsVisibilityTests
         // Native-error mapping, transport internals and the driver protocol's shared pieces.
         ("TensorPool", "TensorPool.Driver"),
         ("TensorPool", "tp"),
+        // Added by the discovery, supervisor, TraceLink store and Aeron assemblies before their shared pieces got a
+        // public home (issue 20 remains open for them).
+        ("TensorPool", "TensorPool.Supervisor"),
+        ("TensorPool", "TensorPool.TraceLink.Store"),
+        ("TensorPool.Discovery", "TensorPool.Driver"),
+        ("TensorPool.Discovery", "tp"),
+        ("TensorPool.Supervisor", "TensorPool.Driver"),
+        ("TensorPool.Supervisor", "tp"),
+        ("TensorPool.Transport.Aeron", "tp"),
+        ("TensorPool.Aeron.Native", "TensorPool.Transport.Aeron"),
     ];
 
     private static readonly Lazy<List<SourceProject>> Projects = new(() => SourceProject.LoadAll(RepoPaths.Root));

@@ -3,10 +3,9 @@ using TensorPool.Transport;
 namespace TensorPool.Testing;
 
 /// <summary>
-/// A subscription of <see cref="LoopbackTransport"/>: a bounded ring of message copies. A slot's buffer is allocated
-/// when a message first lands in it and grows to the largest message it held (a ring of capacity × max length,
-/// allocated up front, took gigabytes per subscription with large limits); once every slot has seen its largest
-/// message, nothing is allocated.
+/// A subscription of <see cref="LoopbackTransport"/>: a bounded ring of message copies. A ring of up to 64 MiB is
+/// allocated up front; in a larger one a slot's buffer is allocated when a message first lands in it and grows to the
+/// largest message it held (capacity × max length up front took gigabytes per subscription with large limits).
 /// </summary>
 public sealed class LoopbackSubscription : ISubscription
 {
@@ -30,7 +29,19 @@ public sealed class LoopbackSubscription : ISubscription
         StreamId = streamId;
         _slots = new byte[transport.Capacity][];
         _lengths = new int[transport.Capacity];
+        if ((long)transport.Capacity * transport.MaxMessageLength <= EagerRingBytes)
+        {
+            // A ring of ordinary size is allocated whole, so steady-state allocation tests see no first-lap growth.
+            for (int i = 0; i < _slots.Length; i++)
+            {
+                _slots[i] = new byte[transport.MaxMessageLength];
+            }
+            _scratch = new byte[transport.MaxMessageLength];
+        }
     }
+
+    /// <summary>Rings up to this size are allocated up front; larger ones slot by slot.</summary>
+    private const long EagerRingBytes = 64L << 20;
 
     public string Channel { get; }
 

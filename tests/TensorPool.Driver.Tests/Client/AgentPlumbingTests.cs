@@ -4,6 +4,7 @@ using TensorPool.Client;
 using TensorPool.Driver.Tests.Protocol;
 using TensorPool.DriverClient;
 using TensorPool.JoinBarrier;
+using TensorPool.JoinBarrier.Stage;
 using TensorPool.Testing;
 using TensorPool.Transport;
 
@@ -37,11 +38,13 @@ public sealed class AgentPlumbingTests
             .Select(t => t.Name)];
         using (Assert.EnterMultipleScope())
         {
-            // The first three are tested below to refuse DoWork when their own thread runs the duty cycle; the MergeMap
-            // types have no thread of their own: whoever owns one (a join stage) runs its duty cycle.
+            // DriverConnection, TensorPoolClient and TensorPoolDriver are tested below to refuse DoWork when their own
+            // thread runs the duty cycle; JoinStage and the MergeMap types have no thread of their own: whoever owns one
+            // runs its duty cycle (the stage runs its MergeMap client and authority).
             Assert.That(withDoWork, Is.EqualTo(new[]
             {
-                nameof(DriverConnection), nameof(MergeMapAuthority), nameof(MergeMapClient), nameof(TensorPoolClient), nameof(TensorPoolDriver),
+                nameof(DriverConnection), nameof(JoinStage), nameof(MergeMapAuthority), nameof(MergeMapClient), nameof(TensorPoolClient),
+                nameof(TensorPoolDriver),
             }));
             Assert.That(withLifecycle, Is.Empty);
         }
