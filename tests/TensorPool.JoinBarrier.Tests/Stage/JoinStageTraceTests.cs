@@ -147,6 +147,48 @@ public class JoinStageTraceTests
         Assert.That(Sets(control), Is.Empty);
     }
 
+    [Test]
+    public void A_traced_join_stage_mints_and_queues_its_links_without_allocating_in_steady_state_TraceLink_5_14_1()
+    {
+        using var h = new StageHarness(NodeId);
+        using Producer a = h.Input(A, trace: true);
+        using Producer b = h.Input(B, trace: true);
+        using var stage = new JoinStage(h.Client, Options(trace: true));
+        var handler = new Stacker();
+        void Cycle()
+        {
+            Offer(a);
+            Offer(b);
+            h.Client.DoWork(); // the conductor drains the queued TraceLinkSets onto the control stream
+            stage.DoWork(ref handler);
+        }
+        for (int i = 0; i < 5_000; i++)
+        {
+            Cycle(); // start-up: the output starts, its map is published, code tiers up
+        }
+        long before = stage.Counters.Outputs;
+        (long bytes, int windows) = Testing.SteadyState.AllocatedBytes(() =>
+        {
+            for (int i = 0; i < 20_000; i++)
+            {
+                Cycle();
+            }
+        });
+        Assert.That(bytes, Is.Zero, $"allocated over {windows} window(s)");
+        Assert.That(stage.Counters.Outputs - before, Is.GreaterThan(10_000), "the measured cycles made outputs");
+        Assert.That(h.Client.TraceLinks!.Counters.Enqueued, Is.GreaterThan(10_000), "and queued their TraceLinkSets");
+    }
+
+    /// <summary>A float32 [4] frame, published without the assertions of <see cref="StageHarness.Publish"/> (which allocate).</summary>
+    private static void Offer(Producer producer)
+    {
+        if (producer.TryClaim(16, out FrameClaim claim))
+        {
+            claim.SetTensor(Sbe.Wire.Dtype.Float32, [4]);
+            producer.Commit(ref claim);
+        }
+    }
+
     private static List<(ulong Seq, ulong TraceId)> Receive(Consumer consumer)
     {
         var seen = new List<(ulong, ulong)>();
@@ -171,5 +213,17 @@ public class JoinStageTraceTests
         {
         }
         return sets;
+    }
+
+    /// <summary>Stacks the inputs and records nothing (a handler that allocates nothing).</summary>
+    private readonly struct Stacker : IJoinHandler
+    {
+        public int OutputLength(in JoinFrames inputs) => StackedOutput.Length(in inputs);
+
+        public void WriteOutput(in JoinFrames inputs, ref FrameClaim output) => StackedOutput.Write(in inputs, ref output);
+
+        public void OnPublished(in JoinOutput output)
+        {
+        }
     }
 }
