@@ -15,6 +15,10 @@ internal static class JoinCommand
         dtype and shape [d0..dk] give that dtype with shape [N, d0..dk]; otherwise UINT8 [N, L], L the largest input
         payload, each row an input's bytes. An input absent from an output (stale, --stale-timeout-ms) is a row of zeros.
 
+        With --trace, each output frame gets a TraceLink trace id minted from its input frames' trace ids, and a
+        TraceLinkSet naming them (in --input order) goes on the control stream: an N->1 stage. One traced input's id is
+        reused; with none traced, the output frame is a root.
+
         Barriers: sequence (output seq n takes each input's frame n + offset, or the newest of a window);
         timestamp (the first input paces: each of its frames is an out_time, matched on SlotHeader timestamps with
         --lateness-ns); latest (an output whenever an input has a new frame, from each input's newest frame).
@@ -22,6 +26,7 @@ internal static class JoinCommand
         Examples:
           tp join --input 10001 --input 10002 --output 20000
           tp join --input 10001 --input 10002 --output 20000 --barrier timestamp --lateness-ns 20000000 --seconds 10 --json
+          tp join --input 10001 --input 10002 --output 20000 --trace --node-id 7
 
         Exit codes: 0 done; 1 failure; 2 bad arguments (one line on standard error).
         """;

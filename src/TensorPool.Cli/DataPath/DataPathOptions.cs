@@ -58,7 +58,7 @@ internal sealed class DataPathOptions
         double? seconds = parse.GetValue(Seconds);
         string ns = parse.GetValue(Location.Namespace) ?? ClientOptions.DefaultNamespace; // tp demo picks its own
         string dir = parse.GetValue(Location.ShmDir) ?? ClientOptions.DefaultShmBaseDir;
-        if (parse.GetValue(Stream) == 0)
+        if (parse.GetResult(Stream) is not null && parse.GetValue(Stream) == 0) // tp relay has --input/--output, no --stream
         {
             // 0 asks a driver to allocate an id (driver spec §11); a frame stream needs a real one.
             error = "--stream 0 is not a pool stream id: give one, e.g. 10000 (STREAM_ID_CONVENTIONS)";

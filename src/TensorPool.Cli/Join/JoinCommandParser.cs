@@ -37,6 +37,8 @@ internal sealed class JoinCommandParser
 
     public DriverArguments Driver { get; } = new();
 
+    public TraceArguments Trace { get; } = new();
+
     public void AddTo(Command command)
     {
         command.Options.Add(Inputs);
@@ -52,6 +54,7 @@ internal sealed class JoinCommandParser
         command.Options.Add(Slots);
         Location.AddTo(command);
         Driver.AddTo(command);
+        Trace.AddTo(command);
     }
 
     /// <summary>The settings, or null and a one-line error.</summary>
@@ -124,10 +127,22 @@ internal sealed class JoinCommandParser
             error = "--lateness-ns: 2^64-1 is the wire's null value";
             return null;
         }
+        var run = new RunSettings
+        {
+            StreamId = outStream,
+            Namespace = ns,
+            ShmDir = dir,
+            Duration = seconds is { } s ? TimeSpan.FromSeconds(s) : null,
+            Json = parse.GetValue(Json),
+        };
+        if (Trace.Apply(parse, Driver.Apply(parse, run), out error) is not { } traced)
+        {
+            return null;
+        }
         var options = new JoinStageOptions
         {
             Inputs = inputs,
-            Output = new ProducerOptions { StreamId = outStream, HeaderNslots = slots ?? ProducerOptions.DefaultHeaderNslots, Name = "tp join" },
+            Output = new ProducerOptions { StreamId = outStream, HeaderNslots = slots ?? ProducerOptions.DefaultHeaderNslots, Name = "tp join", Trace = traced.Trace },
             Barrier = barrier,
             LatenessNs = lateness,
             StaleTimeoutNs = staleMs * 1_000_000,
@@ -137,15 +152,7 @@ internal sealed class JoinCommandParser
         {
             return null;
         }
-        var run = new RunSettings
-        {
-            StreamId = outStream,
-            Namespace = ns,
-            ShmDir = dir,
-            Duration = seconds is { } s ? TimeSpan.FromSeconds(s) : null,
-            Json = parse.GetValue(Json),
-        };
-        return new JoinSettings { Stage = options, Run = Driver.Apply(parse, run) };
+        return new JoinSettings { Stage = options, Run = traced };
     }
 
     /// <summary>One rule per input: --offset or --window when given (not both), else OFFSET 0.</summary>

@@ -28,7 +28,7 @@ internal sealed class JoinRun(JoinSettings settings, TextWriter output, TextWrit
         var idle = new BackoffIdleStrategy();
         JoinStageOptions o = settings.Stage;
         Log(string.Create(CultureInfo.InvariantCulture,
-            $"joining [{string.Join(", ", o.Inputs)}] -> {o.Output.StreamId} ({Name(o.Barrier)} barrier{(o.IsAuthority ? ", MergeMap authority" : ", map by request")})"));
+            $"joining [{string.Join(", ", o.Inputs)}] -> {o.Output.StreamId} ({Name(o.Barrier)} barrier{(o.IsAuthority ? ", MergeMap authority" : ", map by request")}{(o.Output.Trace ? ", traced" : "")})"));
         long started = Stopwatch.GetTimestamp();
         long next = started + Stopwatch.Frequency;
         long durationTicks = settings.Run.Duration is { } d ? (long)(d.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
@@ -112,6 +112,12 @@ internal sealed class JoinRun(JoinSettings settings, TextWriter output, TextWrit
         {
             w.WriteNumber("mapAnnounces", authority.Announces);
             w.WriteNumber("mapResponses", authority.Responses);
+        }
+        if (stage.Output?.Tracing is { } tracing)
+        {
+            w.WriteNumber("traceNodeId", tracing.Generator.NodeId);
+            w.WriteNumber("traceLinksEnqueued", tracing.Links.Counters.Enqueued);
+            w.WriteNumber("traceLinksDropped", tracing.Links.Counters.Dropped);
         }
         w.WriteString("lastStatus", stage.LastStatus.ToString());
         w.WriteStartArray("inputs");

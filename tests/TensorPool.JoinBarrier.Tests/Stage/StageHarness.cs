@@ -14,7 +14,8 @@ namespace TensorPool.JoinBarrier.Tests.Stage;
 /// </summary>
 internal sealed class StageHarness : IDisposable
 {
-    public StageHarness()
+    /// <param name="traceNodeId">The client's TraceLink node id (§6.2), needed by traced producers; null: none.</param>
+    public StageHarness(uint? traceNodeId = null)
     {
         Dir = new TempDirectory();
         Transport = new LoopbackTransport(capacity: 4096);
@@ -25,6 +26,7 @@ internal sealed class StageHarness : IDisposable
             Clock = Clock,
             ShmBaseDir = Dir.Path,
             ConductorMode = ConductorMode.Invoker,
+            TraceNodeId = traceNodeId,
         });
     }
 
@@ -38,8 +40,8 @@ internal sealed class StageHarness : IDisposable
 
     public static float Value(uint stream, ulong seq, int i) => (stream * 10_000f) + (seq * 10f) + i;
 
-    public Producer Input(uint stream, int nslots = 64) =>
-        Client.AddProducer(new ProducerOptions { StreamId = stream, HeaderNslots = nslots, Pools = [new PayloadPoolOptions(1, 64)] });
+    public Producer Input(uint stream, int nslots = 64, bool trace = false) =>
+        Client.AddProducer(new ProducerOptions { StreamId = stream, HeaderNslots = nslots, Pools = [new PayloadPoolOptions(1, 64)], Trace = trace });
 
     /// <summary>Publishes the next frame of <paramref name="producer"/> with slot time <paramref name="timeNs"/> (the clock's when null).</summary>
     public static void Publish(Producer producer, ulong? timeNs = null)

@@ -20,4 +20,7 @@ public readonly record struct JoinOutput
     /// output's commit, in CLOCK_MONOTONIC nanoseconds; 0 when no input carried a time.
     /// </summary>
     public long LatencyNs { get; init; }
+
+    /// <summary>The output frame's trace id (TraceLink §6.3); 0 when the output is not traced.</summary>
+    public ulong TraceId { get; init; }
 }

@@ -4,6 +4,7 @@ using TensorPool.Frames;
 using TensorPool.Producers;
 using TensorPool.Sbe.JoinBarrier;
 using TensorPool.Time;
+using TensorPool.TraceLink;
 
 namespace TensorPool.JoinBarrier.Stage;
 
@@ -21,12 +22,16 @@ namespace TensorPool.JoinBarrier.Stage;
 /// <para>Sequence joins: the output's FrameDescriptor.seq is the barrier's out_seq. An output that cannot be made
 /// (an input frame overwritten) gives its sequence up, and the output's consumers count a gap. A new epoch of any
 /// input restarts the output with a new epoch too (its sequences restart), which needs its fresh map (§6.4).</para>
+/// <para>TraceLink: when the output is traced (<see cref="ProducerOptions.Trace"/> of <see cref="JoinStageOptions.Output"/>),
+/// each output frame's trace id is minted from the trace ids of the input frames it was made from, in input order, and
+/// its TraceLinkSet is queued for the client's conductor (TraceLink §6.3 N→1, §9).</para>
 /// </remarks>
 public sealed class JoinStage : IDisposable
 {
     private readonly TensorPoolClient _client;
     private readonly JoinStageOptions _options;
     private readonly InputTrack[] _inputs;
+    private readonly ulong[] _parentTraceIds;
     private readonly MergeMapRegistry _registry = new();
     private readonly MergeMapClient _mapClient;
     private readonly MergeMapAuthority? _authority;
@@ -56,6 +61,7 @@ public sealed class JoinStage : IDisposable
         _client = client;
         _options = options.Validated();
         _inputs = new InputTrack[_options.Inputs.Count];
+        _parentTraceIds = new ulong[_inputs.Length];
         try
         {
             for (int i = 0; i < _inputs.Length; i++)
@@ -423,11 +429,12 @@ public sealed class JoinStage : IDisposable
                     else
                     {
                         ulong seq = claim.Seq;
+                        ulong traceId = producer.IsTraced ? LinkTrace(producer, ref claim) : TraceId.Null;
                         producer.Commit(ref claim);
                         long latency = Latency(_clock.NanoTime());
                         Interlocked.Increment(ref _outputs);
                         MarkProcessed();
-                        handler.OnPublished(new JoinOutput { Seq = seq, Epoch = producer.Epoch, Present = present, Absent = absent, LatencyNs = latency });
+                        handler.OnPublished(new JoinOutput { Seq = seq, Epoch = producer.Epoch, Present = present, Absent = absent, LatencyNs = latency, TraceId = traceId });
                     }
                 }
             }
@@ -453,6 +460,21 @@ public sealed class JoinStage : IDisposable
         }
         _observedSinceCheck = true;
         return !lost;
+    }
+
+    /// <summary>
+    /// TraceLink §6.3 N→1: the output's trace id from the trace ids of the input frames it was made from, in input order;
+    /// absent inputs and untraced ones (0) are not parents. Called only once the output is sure to be committed, so no
+    /// TraceLinkSet names a frame that was never published. The parents buffer is the stage's: nothing is allocated.
+    /// </summary>
+    private ulong LinkTrace(Producer producer, ref FrameClaim claim)
+    {
+        for (int i = 0; i < _inputs.Length; i++)
+        {
+            InputTrack t = _inputs[i];
+            _parentTraceIds[i] = t.Present ? t.SelectedTraceId : TraceId.Null;
+        }
+        return producer.LinkTrace(ref claim, _parentTraceIds);
     }
 
     /// <summary>Begins reading the frame the barrier named for a ready input (once: §7.2 single attempt).</summary>

@@ -9,7 +9,10 @@ public sealed class JoinStageOptions
     /// <summary>The input streams, in the order the handler sees them (and the map's rule order).</summary>
     public IList<uint> Inputs { get; set; } = [];
 
-    /// <summary>The output stream (its producer's stream id, header slots and metadata; its pools are the stage's).</summary>
+    /// <summary>
+    /// The output stream (its producer's stream id, header slots, metadata and <see cref="ProducerOptions.Trace"/>; its
+    /// pools are the stage's). A traced output mints each frame's trace id from its inputs' (TraceLink §6.3 N→1).
+    /// </summary>
     public ProducerOptions Output { get; set; } = new() { StreamId = 20000 };
 
     /// <summary>The barrier that gates outputs.</summary>
