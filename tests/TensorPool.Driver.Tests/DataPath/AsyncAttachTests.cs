@@ -188,6 +188,12 @@ public sealed class AsyncAttachTests
             received += consumer.Poll((in Frame _) => { }, 16);
             await Task.Delay(5);
         }
+        // The consumer's epoch is read from its mapping, which the conductor thread may be replacing at this instant
+        // (seen once: null right after the first frame); the frames prove the attach, the epochs must then agree.
+        while (consumer.Epoch != producer.Epoch && !timeout.IsCancellationRequested)
+        {
+            await Task.Delay(5);
+        }
         Assert.That(consumer.Epoch, Is.EqualTo(producer.Epoch));
     }
 }
