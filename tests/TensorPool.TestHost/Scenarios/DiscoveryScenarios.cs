@@ -57,7 +57,12 @@ public static class DiscoveryScenarios
                 Console.Error.WriteLine($"only {received} frames arrived; consumer {consumer.State}");
                 return 4;
             }
-            received += consumer.Poll((in Frame f) => epoch = f.Epoch, 64);
+            // Poll returns descriptors consumed, not frames delivered: count frames in the handler.
+            consumer.Poll((in Frame f) =>
+            {
+                epoch = f.Epoch;
+                received++;
+            }, 64);
             Thread.Sleep(1);
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"received {received} {epoch}"));
