@@ -11,6 +11,7 @@ public sealed unsafe partial class Consumer
     private readonly ProgressReader? _progressReader;
     private ISubscription? _progress;
     private StreamSwitch? _pendingSwitch;
+    private bool _pollingPerConsumerDescriptors; // polling thread: the descriptor subscription it reads is per-consumer
     private uint _consumerId;
     private int _controlState;
     private string? _fallbackUri;
@@ -102,6 +103,7 @@ public sealed unsafe partial class Consumer
             ISubscription old = Interlocked.Exchange(ref _descriptors, d);
             _waitSet.Replace(old, d);
             old.Dispose();
+            _pollingPerConsumerDescriptors = change.DescriptorsPerConsumer; // the rate gate follows the stream read (§11)
         }
         if (change.Progress is { } p)
         {

@@ -341,8 +341,11 @@ public sealed unsafe partial class Consumer : IDisposable
     private void OnDescriptor<THandler>(ulong epoch, ulong seq, ulong timestampNs, ulong traceId, ref THandler handler)
         where THandler : struct, IFrameHandler
     {
-        ConsumerControl? control = Control;
-        switch (_accounting.OnDescriptor(epoch, seq, control is { GapsAreRateLimited: true }))
+        // §11: a RATE_LIMITED consumer reading its per-consumer stream is capped by the producer (its gaps are the cap, not
+        // losses); reading the shared stream, it gates locally. Decided by the stream this thread reads now.
+        long rateInterval = Control?.RateIntervalNs ?? 0;
+        bool perConsumer = _pollingPerConsumerDescriptors;
+        switch (_accounting.OnDescriptor(epoch, seq, rateInterval != 0 && perConsumer))
         {
             case DescriptorVerdict.Read:
                 break;
@@ -363,7 +366,7 @@ public sealed unsafe partial class Consumer : IDisposable
             _accounting.CountUnmapped(); // §15.21: M0 drops every frame; so do FALLBACK and FAILED (§15.12: shared memory not used)
             return;
         }
-        long gate = control?.GateIntervalNs ?? 0;
+        long gate = perConsumer ? 0 : rateInterval;
         if (gate != 0 && timestampNs != FrameDescriptorDecoder.TimestampNsNullValue && _accounting.RateGateSkips((long)timestampNs, gate))
         {
             return; // §11: gated on FrameDescriptor.timestamp_ns when present

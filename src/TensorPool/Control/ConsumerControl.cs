@@ -26,8 +26,7 @@ internal sealed class ConsumerControl
     private bool _descriptorAssigned;
     private bool _controlAssigned;
     private Mode _mode;
-    private long _gateIntervalNs;
-    private int _gapsRateLimited;
+    private long _rateIntervalNs;
     private long _hellosSent;
     private long _configs;
     private long _configsRejected;
@@ -55,11 +54,12 @@ internal sealed class ConsumerControl
     /// <summary>The mode in force: the one asked for, or the one a ConsumerConfig imposed (§10.1.3).</summary>
     public Mode Mode => _mode;
 
-    /// <summary>Polling thread: the local RATE_LIMITED gate interval, 0 = no local gating (§11).</summary>
-    public long GateIntervalNs => Volatile.Read(ref _gateIntervalNs);
-
-    /// <summary>Polling thread: sequence gaps are the producer's rate cap, not losses (a rate-limited per-consumer stream).</summary>
-    public bool GapsAreRateLimited => Volatile.Read(ref _gapsRateLimited) != 0;
+    /// <summary>
+    /// Polling thread: the max_rate_hz interval of a RATE_LIMITED consumer, 0 when not rate-limited (§11). Who applies it
+    /// depends on the descriptor stream the polling thread actually reads (<see cref="StreamSwitch.DescriptorsPerConsumer"/>):
+    /// the producer on a per-consumer stream, the consumer itself on the shared one.
+    /// </summary>
+    public long RateIntervalNs => Volatile.Read(ref _rateIntervalNs);
 
     public bool OnPerConsumerDescriptorStream => _descriptorAssigned;
 
@@ -195,7 +195,7 @@ internal sealed class ConsumerControl
         }
         if (newDescriptors is not null || newProgress is not null)
         {
-            _consumer.PostSwitch(new StreamSwitch(newDescriptors, newProgress));
+            _consumer.PostSwitch(new StreamSwitch(newDescriptors, newProgress, _descriptorAssigned));
         }
         UpdateGates();
     }
@@ -208,20 +208,20 @@ internal sealed class ConsumerControl
         _controlAssigned = false;
         if (d is not null || p is not null)
         {
-            _consumer.PostSwitch(new StreamSwitch(d, p));
+            _consumer.PostSwitch(new StreamSwitch(d, p, false));
         }
         UpdateGates();
     }
 
     /// <summary>
     /// §11: a RATE_LIMITED consumer on its own per-consumer stream is capped by the producer; on the shared stream it
-    /// gates locally. On a capped stream, sequence gaps are the cap at work.
+    /// gates locally. Which of the two holds is decided by the polling thread when it takes the switch, not here: the
+    /// conductor assigns a stream while the polling thread may still be reading the shared one, ungated otherwise.
     /// </summary>
     private void UpdateGates()
     {
         bool limited = _mode == Mode.RateLimited && _options.MaxRateHz != 0;
-        Volatile.Write(ref _gateIntervalNs, limited && !_descriptorAssigned ? 1_000_000_000L / _options.MaxRateHz : 0);
-        Volatile.Write(ref _gapsRateLimited, limited && _descriptorAssigned ? 1 : 0);
+        Volatile.Write(ref _rateIntervalNs, limited ? 1_000_000_000L / _options.MaxRateHz : 0);
     }
 
     private void EncodeHello()

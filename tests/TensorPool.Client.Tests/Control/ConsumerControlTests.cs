@@ -317,6 +317,53 @@ public class ConsumerControlTests
     }
 
     [Test]
+    public void A_rate_limited_consumer_keeps_gating_the_shared_stream_until_its_polling_thread_takes_the_switch_11()
+    {
+        using var h = new Harness();
+        ProducerOptions options = Small();
+        options.MaxPerConsumerStreams = 0; // declines the request: the consumer reads the shared stream until the test's config
+        using Producer producer = h.Client.AddProducer(options);
+        using Consumer limited = h.Client.AddConsumer(new ConsumerOptions
+        {
+            StreamId = producer.StreamId, Mode = Mode.RateLimited, MaxRateHz = 20,
+            DescriptorChannel = h.Options.Channel, DescriptorStreamId = PerConsumerStreamId,
+        });
+        h.Work();
+        Harness.PollAll(limited);
+        Assert.That(limited.OnPerConsumerStream, Is.False, "declined: still on the shared stream");
+        for (int i = 0; i < 100; i++)
+        {
+            Assert.That(producer.TryClaim(16, out FrameClaim claim), Is.True);
+            claim.TimestampNs = 5_000_000_000UL + ((ulong)i * 10_000_000UL); // 100 Hz of capture time
+            producer.Commit(ref claim);
+        }
+        using var probe = new ControlProbe(h, h.Options.ControlStreamId);
+        var seen = new int[1];
+        var handler = new ConductorMidPoll(h, probe, Config(producer.StreamId, limited.ConsumerId, 2, Bool.True, channel: h.Options.Channel,
+            descriptorStream: PerConsumerStreamId), seen);
+
+        // The assignment is applied by the conductor while this poll is reading the shared stream: the rest of the poll
+        // still reads the shared stream and must still gate locally (it took 64 frames ungated: the flaky multi-process count).
+        limited.Poll(ref handler, 64);
+
+        Assert.That(limited.OnPerConsumerStream, Is.True, "the conductor applied the assignment during the poll");
+        Assert.That(seen[0], Is.EqualTo(13), "64 frames of 10 ms through a 50 ms gate: 0, 50, ..., 600 ms");
+    }
+
+    /// <summary>On the first frame, runs the conductor with a ConsumerConfig waiting: the config lands in the middle of a poll.</summary>
+    private readonly struct ConductorMidPoll(Harness h, ControlProbe probe, byte[] config, int[] seen) : IFrameHandler
+    {
+        public void OnFrame(in Frame frame)
+        {
+            if (seen[0]++ == 0)
+            {
+                probe.Send(config);
+                h.Client.DoWork();
+            }
+        }
+    }
+
+    [Test]
     public void Config_with_unknown_mode_is_rejected_and_counted_10_1_3()
     {
         using var h = new Harness();

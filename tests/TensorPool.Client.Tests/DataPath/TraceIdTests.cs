@@ -16,8 +16,6 @@ namespace TensorPool.Client.Tests.DataPath;
 /// </summary>
 public class TraceIdTests
 {
-    private const uint NodeId = 37;
-
     private static ProducerOptions Options(bool trace, uint streamId = ProducerOptions.DefaultStreamId) => new()
     {
         StreamId = streamId,
@@ -25,8 +23,6 @@ public class TraceIdTests
         Pools = [new PayloadPoolOptions(1, 256)],
         Trace = trace,
     };
-
-    private static Harness Traced() => new(o => o.TraceNodeId = NodeId);
 
     private static List<(ulong Seq, ulong TraceId)> Receive(Consumer consumer)
     {
@@ -37,128 +33,97 @@ public class TraceIdTests
         return seen;
     }
 
-    private static (Producer, Consumer) Pair(Harness h, ProducerOptions options)
-    {
-        Producer producer = h.Client.AddProducer(options);
-        Consumer consumer = h.Client.AddConsumer(producer.StreamId);
-        h.Work();
-        consumer.Poll(static (in Frame _) => { }, 1); // maps
-        return (producer, consumer);
-    }
-
     [Test]
     public void A_traced_stream_carries_a_non_zero_trace_id_in_every_descriptor_8_1()
     {
-        using Harness h = Traced();
-        (Producer producer, Consumer consumer) = Pair(h, Options(trace: true));
-        using (producer)
-        using (consumer)
+        using var f = new TraceFixture(traced: true);
+        (Producer producer, Consumer consumer) = f.Pair(Options(trace: true));
+        for (int i = 0; i < 5; i++)
         {
-            for (int i = 0; i < 5; i++)
-            {
-                Assert.That(producer.TryOffer([1, 2, 3]), Is.True);
-            }
-            List<(ulong Seq, ulong TraceId)> seen = Receive(consumer);
-
-            Assert.That(producer.IsTraced, Is.True);
-            Assert.That(seen.Select(s => s.Seq), Is.EqualTo(new ulong[] { 0, 1, 2, 3, 4 }));
-            Assert.That(seen.Select(s => s.TraceId), Has.None.EqualTo(TraceId.Null));
-            Assert.That(seen.Select(s => s.TraceId), Is.Ordered.Ascending.And.Unique, "§6.3: each root frame mints a new id");
-            Assert.That(seen.Select(s => TraceId.NodeId(s.TraceId)), Has.All.EqualTo(NodeId), "§6.2: the configured node id");
-            Assert.That(consumer.Counters.FramesAccepted, Is.EqualTo(5));
+            Assert.That(producer.TryOffer([1, 2, 3]), Is.True);
         }
+        List<(ulong Seq, ulong TraceId)> seen = Receive(consumer);
+
+        Assert.That(producer.IsTraced, Is.True);
+        Assert.That(seen.Select(s => s.Seq), Is.EqualTo(new ulong[] { 0, 1, 2, 3, 4 }));
+        Assert.That(seen.Select(s => s.TraceId), Has.None.EqualTo(TraceId.Null));
+        Assert.That(seen.Select(s => s.TraceId), Is.Ordered.Ascending.And.Unique, "§6.3: each root frame mints a new id");
+        Assert.That(seen.Select(s => TraceId.NodeId(s.TraceId)), Has.All.EqualTo(TraceFixture.NodeId), "§6.2: the configured node id");
+        Assert.That(consumer.Counters.FramesAccepted, Is.EqualTo(5));
     }
 
     [Test]
     public void An_untraced_stream_publishes_trace_id_0_and_its_consumers_see_0_8_1()
     {
-        using var h = new Harness();
-        (Producer producer, Consumer consumer) = Pair(h, Options(trace: false));
-        using (producer)
-        using (consumer)
-        {
-            producer.TryOffer([1, 2, 3]);
-            Assert.That(producer.IsTraced, Is.False);
-            Assert.That(producer.Tracing, Is.Null);
-            Assert.That(Receive(consumer), Is.EqualTo(new[] { (0UL, TraceId.Null) }));
-        }
+        using var f = new TraceFixture(traced: false);
+        (Producer producer, Consumer consumer) = f.Pair(Options(trace: false));
+        producer.TryOffer([1, 2, 3]);
+        Assert.That(producer.IsTraced, Is.False);
+        Assert.That(producer.Tracing, Is.Null);
+        Assert.That(Receive(consumer), Is.EqualTo(new[] { (0UL, TraceId.Null) }));
     }
 
     [Test]
     public void A_given_trace_id_is_published_unchanged_as_a_1_to_1_stage_must_6_3()
     {
-        using Harness h = Traced();
-        (Producer traced, Consumer fromTraced) = Pair(h, Options(trace: true, streamId: 10010));
-        (Producer untraced, Consumer fromUntraced) = Pair(h, Options(trace: false, streamId: 10011));
-        using (traced)
-        using (fromTraced)
-        using (untraced)
-        using (fromUntraced)
-        {
-            const ulong Upstream = 0x1234_5678_9ABC;
-            traced.TryOffer([1], Upstream);
-            Assert.That(traced.TryClaim(1, out FrameClaim claim), Is.True);
-            claim.TraceId = Upstream + 1;
-            traced.Commit(ref claim);
-            untraced.TryOffer([1], Upstream);
+        using var f = new TraceFixture(traced: true);
+        (Producer traced, Consumer fromTraced) = f.Pair(Options(trace: true, streamId: 10010));
+        (Producer untraced, Consumer fromUntraced) = f.Pair(Options(trace: false, streamId: 10011));
+        const ulong Upstream = 0x1234_5678_9ABC;
+        traced.TryOffer([1], Upstream);
+        Assert.That(traced.TryClaim(1, out FrameClaim claim), Is.True);
+        claim.TraceId = Upstream + 1;
+        traced.Commit(ref claim);
+        untraced.TryOffer([1], Upstream);
 
-            Assert.That(Receive(fromTraced).Select(s => s.TraceId), Is.EqualTo(new[] { Upstream, Upstream + 1 }));
-            Assert.That(Receive(fromUntraced).Select(s => s.TraceId), Is.EqualTo(new[] { Upstream }),
-                "an untraced producer forwards a given id too");
-        }
+        Assert.That(Receive(fromTraced).Select(s => s.TraceId), Is.EqualTo(new[] { Upstream, Upstream + 1 }));
+        Assert.That(Receive(fromUntraced).Select(s => s.TraceId), Is.EqualTo(new[] { Upstream }),
+            "an untraced producer forwards a given id too");
     }
 
     [Test]
     public void A_traced_stream_mints_a_root_for_an_untraced_input_rather_than_publish_0_8_1()
     {
-        using Harness h = Traced();
-        (Producer producer, Consumer consumer) = Pair(h, Options(trace: true));
-        using (producer)
-        using (consumer)
-        {
-            producer.TryOffer([1], TraceId.Null);
-            Assert.That(Receive(consumer).Single().TraceId, Is.Not.EqualTo(TraceId.Null));
-        }
+        using var f = new TraceFixture(traced: true);
+        (Producer producer, Consumer consumer) = f.Pair(Options(trace: true));
+        producer.TryOffer([1], TraceId.Null);
+        Assert.That(Receive(consumer).Single().TraceId, Is.Not.EqualTo(TraceId.Null));
     }
 
     [Test]
     public void An_N_to_1_frame_gets_a_new_trace_id_and_the_conductor_publishes_its_TraceLinkSet_on_the_control_stream_6_3_9_2()
     {
-        using Harness h = Traced();
-        using ISubscription control = h.Transport.AddSubscription(h.Options.Channel, h.Options.ControlStreamId);
-        (Producer producer, Consumer consumer) = Pair(h, Options(trace: true));
-        using (producer)
-        using (consumer)
+        using var f = new TraceFixture(traced: true);
+        using ISubscription control = f.Harness.Transport.AddSubscription(f.Harness.Options.Channel, f.Harness.Options.ControlStreamId);
+        (Producer producer, Consumer consumer) = f.Pair(Options(trace: true));
+        producer.TryOffer([0]); // seq 0, a root
+        const ulong A = 0x7000_0001, B = 0x7000_0002;
+        Assert.That(producer.TryClaim(4, out FrameClaim claim), Is.True);
+        ulong seq = claim.Seq;
+        ulong traceId = producer.LinkTrace(ref claim, [B, A, B]);
+        Assert.That(claim.TraceId, Is.EqualTo(traceId));
+        producer.Commit(ref claim);
+        f.Harness.Work(1);
+
+        var sets = new List<(uint Stream, ulong Epoch, ulong Seq, ulong TraceId, ulong[] Parents)>();
+        var reader = new TraceLinkSetReader();
+        control.Poll(m =>
         {
-            producer.TryOffer([0]); // seq 0, a root
-            const ulong A = 0x7000_0001, B = 0x7000_0002;
-            Assert.That(producer.TryClaim(4, out FrameClaim claim), Is.True);
-            ulong seq = claim.Seq;
-            ulong traceId = producer.LinkTrace(ref claim, [B, A, B]);
-            Assert.That(claim.TraceId, Is.EqualTo(traceId));
-            producer.Commit(ref claim);
-            h.Work(1);
-
-            var sets = new List<(uint Stream, ulong Epoch, ulong Seq, ulong TraceId, ulong[] Parents)>();
-            var reader = new TraceLinkSetReader();
-            control.Poll(m =>
+            if (SbeMessageHeader.TryRead(m, out SbeMessageHeader header) && header.SchemaId == TraceLinkSetDecoder.SchemaId)
             {
-                if (SbeMessageHeader.TryRead(m, out SbeMessageHeader header) && header.SchemaId == TraceLinkSetDecoder.SchemaId)
-                {
-                    Assert.That(reader.TryRead(m, out TraceLinkSetDecoder set, out TraceLinkRejectReason reason), Is.True, reason.ToString());
-                    sets.Add((set.StreamId, set.Epoch, set.Seq, set.TraceId, reader.Parents.ToArray()));
-                }
-            }, 1000);
+                Assert.That(reader.TryRead(m, out TraceLinkSetDecoder set, out TraceLinkRejectReason reason), Is.True, reason.ToString());
+                sets.Add((set.StreamId, set.Epoch, set.Seq, set.TraceId, reader.Parents.ToArray()));
+            }
+        }, 1000);
 
-            List<(ulong Seq, ulong TraceId)> frames = Receive(consumer);
-            Assert.That(traceId, Is.Not.EqualTo(TraceId.Null).And.Not.EqualTo(A).And.Not.EqualTo(B), "§6.3: N→1 mints");
-            Assert.That(frames[^1], Is.EqualTo((seq, traceId)));
-            Assert.That(sets, Has.Count.EqualTo(1), "one set: only the N→1 frame has parents");
-            Assert.That((sets[0].Stream, sets[0].Epoch, sets[0].Seq, sets[0].TraceId), Is.EqualTo((producer.StreamId, producer.Epoch, seq, traceId)),
-                "§9.2: stream, epoch and seq of the frame's descriptor");
-            Assert.That(sets[0].Parents, Is.EqualTo(new[] { B, A }), "§9.2: unique, in input order");
-            Assert.That(h.Client.TraceLinks!.Counters.Published, Is.EqualTo(1));
-        }
+        List<(ulong Seq, ulong TraceId)> frames = Receive(consumer);
+        Assert.That(traceId, Is.Not.EqualTo(TraceId.Null).And.Not.EqualTo(A).And.Not.EqualTo(B), "§6.3: N→1 mints");
+        Assert.That(frames[^1], Is.EqualTo((seq, traceId)));
+        Assert.That(sets, Has.Count.EqualTo(1), "one set: only the N→1 frame has parents");
+        Assert.That((sets[0].Stream, sets[0].Epoch, sets[0].Seq, sets[0].TraceId), Is.EqualTo((producer.StreamId, producer.Epoch, seq, traceId)),
+            "§9.2: stream, epoch and seq of the frame's descriptor");
+        Assert.That(sets[0].Parents, Is.EqualTo(new[] { B, A }), "§9.2: unique, in input order");
+        Assert.That(f.Harness.Client.TraceLinks!.Counters.Published, Is.EqualTo(1));
     }
 
     [Test]
@@ -198,91 +163,75 @@ public class TraceIdTests
     public void Producers_of_one_client_share_the_configured_node_ids_generator_so_their_ids_never_collide_6_2()
     {
         // The realtime clock stands still: two generators of one node id would mint the same ids.
-        using Harness h = Traced();
-        (Producer p1, Consumer c1) = Pair(h, Options(trace: true, streamId: 10020));
-        (Producer p2, Consumer c2) = Pair(h, Options(trace: true, streamId: 10021));
-        using (p1)
-        using (c1)
-        using (p2)
-        using (c2)
+        using var f = new TraceFixture(traced: true);
+        (Producer p1, Consumer c1) = f.Pair(Options(trace: true, streamId: 10020));
+        (Producer p2, Consumer c2) = f.Pair(Options(trace: true, streamId: 10021));
+        for (int i = 0; i < 4; i++)
         {
-            for (int i = 0; i < 4; i++)
-            {
-                p1.TryOffer([1]);
-                p2.TryOffer([2]);
-            }
-            ulong[] ids = [.. Receive(c1).Select(s => s.TraceId), .. Receive(c2).Select(s => s.TraceId)];
-            Assert.That(ids, Has.Length.EqualTo(8).And.Unique);
-            Assert.That(p1.Tracing!.Generator, Is.SameAs(p2.Tracing!.Generator));
+            p1.TryOffer([1]);
+            p2.TryOffer([2]);
         }
+        ulong[] ids = [.. Receive(c1).Select(s => s.TraceId), .. Receive(c2).Select(s => s.TraceId)];
+        Assert.That(ids, Has.Length.EqualTo(8).And.Unique);
+        Assert.That(p1.Tracing!.Generator, Is.SameAs(p2.Tracing!.Generator));
     }
 
     [Test]
     public void Sets_the_control_stream_refuses_are_dropped_and_counted_and_the_pipeline_goes_on_5()
     {
-        using Harness h = Traced();
-        (Producer producer, Consumer consumer) = Pair(h, Options(trace: true));
-        using (producer)
-        using (consumer)
-        {
-            h.Transport.FailOffersWith = PublicationStatus.Closed;
-            Assert.That(producer.TryClaim(1, out FrameClaim claim), Is.True);
-            producer.LinkTrace(ref claim, [11, 12]);
-            producer.Commit(ref claim);
-            h.Client.DoWork();
-            h.Transport.FailOffersWith = null;
+        using var f = new TraceFixture(traced: true);
+        (Producer producer, Consumer consumer) = f.Pair(Options(trace: true));
+        f.Harness.Transport.FailOffersWith = PublicationStatus.Closed;
+        Assert.That(producer.TryClaim(1, out FrameClaim claim), Is.True);
+        producer.LinkTrace(ref claim, [11, 12]);
+        producer.Commit(ref claim);
+        f.Harness.Client.DoWork();
+        f.Harness.Transport.FailOffersWith = null;
 
-            Assert.That(h.Client.TraceLinks!.Counters.DroppedPublication, Is.EqualTo(1));
-            Assert.That(h.Client.TraceLinks.Pending, Is.Zero);
-            Assert.That(producer.TryOffer([1]), Is.True);
-        }
+        Assert.That(f.Harness.Client.TraceLinks!.Counters.DroppedPublication, Is.EqualTo(1));
+        Assert.That(f.Harness.Client.TraceLinks.Pending, Is.Zero);
+        Assert.That(producer.TryOffer([1]), Is.True);
     }
 
     [Test]
     public void Traced_claims_N_to_1_links_the_conductors_drain_and_a_relay_allocate_nothing_in_steady_state_14_1()
     {
-        using Harness h = Traced();
-        (Producer joined, Consumer input) = Pair(h, Options(trace: true, streamId: 10030));
-        (Producer relayed, Consumer output) = Pair(h, Options(trace: false, streamId: 10031));
-        using (joined)
-        using (input)
-        using (relayed)
-        using (output)
+        using var f = new TraceFixture(traced: true);
+        (Producer joined, Consumer input) = f.Pair(Options(trace: true, streamId: 10030));
+        (Producer relayed, Consumer output) = f.Pair(Options(trace: false, streamId: 10031));
+        var relay = new FrameRelay(input, relayed);
+        ulong[] parents = [0x1111, 0x2222];
+        var last = new LastTraceId(new ulong[1]);
+        void Cycle()
         {
-            var relay = new FrameRelay(input, relayed);
-            ulong[] parents = [0x1111, 0x2222];
-            var last = new LastTraceId(new ulong[1]);
-            void Cycle()
+            f.Harness.Clock.Advance(TimeSpan.FromMilliseconds(10));
+            if (joined.TryClaim(32, out FrameClaim claim))
             {
-                h.Clock.Advance(TimeSpan.FromMilliseconds(10));
-                if (joined.TryClaim(32, out FrameClaim claim))
-                {
-                    parents[0]++;
-                    joined.LinkTrace(ref claim, parents);
-                    joined.Commit(ref claim);
-                }
-                h.Client.DoWork(); // drains the TraceLinkSet onto the control stream
-                relay.Poll();
-                output.Poll(ref last, 16);
+                parents[0]++;
+                joined.LinkTrace(ref claim, parents);
+                joined.Commit(ref claim);
             }
-            for (int i = 0; i < 200; i++)
+            f.Harness.Client.DoWork(); // drains the TraceLinkSet onto the control stream
+            relay.Poll();
+            output.Poll(ref last, 16);
+        }
+        for (int i = 0; i < 200; i++)
+        {
+            Cycle();
+        }
+        (long allocated, int windows) = SteadyState.AllocatedBytes(() =>
+        {
+            for (int i = 0; i < 1000; i++)
             {
                 Cycle();
             }
-            (long allocated, int windows) = SteadyState.AllocatedBytes(() =>
-            {
-                for (int i = 0; i < 1000; i++)
-                {
-                    Cycle();
-                }
-            });
+        });
 
-            Assert.That(allocated, Is.Zero, "bytes allocated by 1000 traced N→1 frames, drains and relays");
-            long frames = 200 + (1000L * windows);
-            Assert.That(h.Client.TraceLinks!.Counters.Published, Is.EqualTo(frames));
-            Assert.That(relay.Relayed, Is.EqualTo(frames));
-            Assert.That(last.Value[0], Is.Not.EqualTo(TraceId.Null));
-        }
+        Assert.That(allocated, Is.Zero, "bytes allocated by 1000 traced N→1 frames, drains and relays");
+        long frames = 200 + (1000L * windows);
+        Assert.That(f.Harness.Client.TraceLinks!.Counters.Published, Is.EqualTo(frames));
+        Assert.That(relay.Relayed, Is.EqualTo(frames));
+        Assert.That(last.Value[0], Is.Not.EqualTo(TraceId.Null));
     }
 
     private readonly struct LastTraceId(ulong[] value) : IFrameHandler

@@ -172,17 +172,58 @@ public class JoinStageTests
         b.Dispose();
         using Producer restarted = h.Input(B); // a new epoch of B: its sequences start at 0 again
         h.Pump(stage, ref handler);
+        Publish(a); // A's 1, then B's new 0: the restart is seen with A's newest at 1
         Publish(restarted);
-        Publish(a); // A's 1: in the new output epoch, out_seq 0 takes A's 0 and B's new 0
         h.Pump(stage, ref handler);
+        ulong secondEpoch = stage.Output!.Epoch;
+        stage.Registry.GetSequence(Out, secondEpoch, out SequenceMergeMap? map, out _);
+        SequenceMergeRule[] rules = map is null ? [] : map.Rules.ToArray();
 
         Assert.Multiple(() =>
         {
             Assert.That(stage.Counters.OutputEpochs, Is.EqualTo(2));
-            Assert.That(stage.Output!.Epoch, Is.GreaterThan(firstEpoch));
-            Assert.That(stage.Registry.GetState(MergeMapKind.Sequence, Out, stage.Output.Epoch), Is.EqualTo(MergeMapState.Valid), "its fresh map is published");
+            Assert.That(secondEpoch, Is.GreaterThan(firstEpoch));
+            Assert.That(stage.Registry.GetState(MergeMapKind.Sequence, Out, secondEpoch), Is.EqualTo(MergeMapState.Valid), "its fresh map is published");
+            Assert.That(rules, Is.EqualTo(new[] { SequenceMergeRule.ForOffset(A, 1), SequenceMergeRule.ForOffset(B, 0) }),
+                "D225: A did not restart, its OFFSET 0 is anchored at its newest sequence; B's counts from its new 0");
             Assert.That(handler.Published.Select(p => (p.Epoch == firstEpoch, p.Seq)), Is.EqualTo(new[] { (true, 0UL), (false, 0UL) }));
-            Assert.That(handler.Presence, Is.EqualTo(new[] { "00", "00" }));
+            Assert.That(handler.Presence, Is.EqualTo(new[] { "00", "10" }), "out_seq 0 of the new epoch: A's 1 with B's new 0");
+        });
+    }
+
+    [Test]
+    public void A_sequence_join_resumes_after_an_input_restart_when_the_other_input_has_wrapped_its_ring_6_4_D225()
+    {
+        using var h = new StageHarness();
+        using Producer a = h.Input(A, nslots: 16);
+        Producer b = h.Input(B, nslots: 16);
+        using var stage = new JoinStage(h.Client, Options(JoinBarrierKind.Sequence));
+        var handler = new Collector();
+        h.Pump(stage, ref handler);
+        for (int i = 0; i < 40; i++)
+        {
+            Publish(a);
+            Publish(b);
+            h.Pump(stage, ref handler, cycles: 2);
+        }
+        int before = handler.Published.Count;
+        b.Dispose();
+        using Producer restarted = h.Input(B, nslots: 16);
+        h.Pump(stage, ref handler);
+        for (int i = 0; i < 5; i++)
+        {
+            Publish(a); // A's 40..44: its frames 0..4, which the unanchored OFFSET 0 would name, are long overwritten
+            Publish(restarted);
+            h.Pump(stage, ref handler, cycles: 2);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(before, Is.EqualTo(40));
+            Assert.That(stage.Counters.OutputEpochs, Is.EqualTo(2));
+            Assert.That(handler.Published.Count - before, Is.EqualTo(5), "one output per new pair, nothing given up");
+            Assert.That(handler.Presence.Skip(before), Is.EqualTo(new[] { "00", "11", "22", "33", "44" }), "A's 40..44 with B's new 0..4");
+            Assert.That(stage.Counters.DroppedOutputs, Is.Zero);
         });
     }
 }

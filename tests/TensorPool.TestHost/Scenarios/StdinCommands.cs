@@ -43,6 +43,9 @@ internal sealed class StdinCommands
         }
     }
 
+    /// <summary>A command line already received, without waiting; false when there is none (or only the stop).</summary>
+    public bool TryNext(out string line) => _lines.TryTake(out line!) && line != "stop";
+
     /// <summary>The next line, or "stop" on a stop or the deadline.</summary>
     public string Next(TimeSpan deadline) =>
         (!_stopped || _lines.Count > 0) && deadline > TimeSpan.Zero && _lines.TryTake(out string? line, deadline) ? line : "stop";

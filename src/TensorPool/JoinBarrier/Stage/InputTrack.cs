@@ -41,6 +41,9 @@ internal sealed class InputTrack
     /// <summary>A frame arrived since the last output (latest-value ticks).</summary>
     public bool Fresh { get; set; }
 
+    /// <summary>The input started a newer epoch since the output's epoch began (its sequences count from 0 again).</summary>
+    public bool RestartedSinceOutputStart { get; set; }
+
     // The current tick's selection.
     public bool Present;
     public JoinInputState State;
@@ -67,6 +70,7 @@ internal sealed class InputTrack
         bool restarted = HasEpoch && frame.Epoch > Epoch;
         if (!HasEpoch || restarted)
         {
+            RestartedSinceOutputStart |= restarted;
             HasEpoch = true;
             Epoch = frame.Epoch;
             HasNewest = false;

@@ -209,7 +209,7 @@ public sealed class JoinStage : IDisposable
         }
     }
 
-    private void StartOutput()
+    private void StartOutput(bool anchored = false)
     {
         int bytes = _options.OutputFrameBytes ?? _inputs.Length * Math.Max(1, _inputs.Max(t => t.FirstLength));
         uint stride = (uint)((bytes + 63) & ~63);
@@ -221,19 +221,26 @@ public sealed class JoinStage : IDisposable
         _barrier.SetOutputEpoch(_producer.Epoch);
         if (_authority is not null)
         {
-            PublishMap(_producer.Epoch);
+            PublishMap(_producer.Epoch, anchored);
+        }
+        foreach (InputTrack t in _inputs)
+        {
+            t.RestartedSinceOutputStart = false;
         }
     }
 
-    /// <summary>An input restarted (its sequences start again at 0): the output starts a new epoch and needs its fresh map (§6.4).</summary>
+    /// <summary>
+    /// An input restarted (its sequences start again at 0): the output starts a new epoch, blocked until that epoch's
+    /// map is applied (§6.4, §7.3). As the authority the stage publishes it at once, its OFFSET rules anchored (D225).
+    /// </summary>
     private void RestartOutput()
     {
         _producer?.Dispose();
         _producer = null;
-        StartOutput();
+        StartOutput(anchored: true);
     }
 
-    private void PublishMap(ulong epoch)
+    private void PublishMap(ulong epoch, bool anchored)
     {
         uint output = _options.Output.StreamId;
         if (_options.Barrier == JoinBarrierKind.Timestamp)
@@ -244,8 +251,26 @@ public sealed class JoinStage : IDisposable
         else
         {
             IEnumerable<SequenceMergeRule> rules = _options.SequenceRules ?? _options.Inputs.Select(s => SequenceMergeRule.ForOffset(s, 0));
-            _authority!.Publish(new SequenceMergeMap(output, epoch, rules, _options.StaleTimeoutNs));
+            _authority!.Publish(new SequenceMergeMap(output, epoch, anchored ? rules.Select(Anchor) : rules, _options.StaleTimeoutNs));
         }
+    }
+
+    /// <summary>
+    /// D225: the map of an output epoch started by an input's restart. The restarted input counts from 0 again, so its
+    /// rule stays as configured; an input that did not restart keeps counting, so its OFFSET is moved by its newest
+    /// observed sequence: out_seq 0 of the new epoch pairs the restarted input's first frame with the other inputs'
+    /// frames of that moment, not with frames from before the restart (long overwritten in a stage that ran a while).
+    /// A WINDOW rule has no offset to move, and an offset beyond 32 bits cannot be sent (§6.2.1): both stay as configured.
+    /// </summary>
+    private SequenceMergeRule Anchor(SequenceMergeRule rule)
+    {
+        InputTrack? t = Find(rule.InputStreamId);
+        if (rule.RuleType != MergeRuleType.Offset || rule.Offset is not int offset || t is null || t.RestartedSinceOutputStart || !t.HasNewest)
+        {
+            return rule;
+        }
+        long anchored = offset + (long)Math.Min(t.NewestSeq, int.MaxValue + 1UL);
+        return anchored <= int.MaxValue ? SequenceMergeRule.ForOffset(rule.InputStreamId, (int)anchored) : rule;
     }
 
     private int Join<THandler>(ref THandler handler)
