@@ -62,16 +62,17 @@ public sealed class DriverLossProcessTests
     public void Producer_restarted_before_its_old_lease_expired_waits_for_the_expiry_and_flows_7_D213()
     {
         using var dir = new TempDirectory();
-        using var driver = new DriverProcess(dir);
+        // A 30 s lease (1 s keepalives, 30 missed): the restarted producer surely starts within it, however slow the machine.
+        using var driver = new DriverProcess(dir, graceIntervals: 30);
         driver.Start();
         string[] where = ["--stream", "10000", "--shape", "4x4", "--shm-dir", driver.IpcDir, "--namespace", DriverProcess.Namespace,
             "--driver-channel", "tp:ipc", "--driver-shm-dir", driver.ShmDir];
         using (ChildProcess first = DriverProcess.StartTp(["produce", "--rate", "50", "--seconds", "600", .. where]))
         {
             first.WaitForError("tp produce: producing", Wait.Patience);
-            first.Kill(); // SIGKILL: no detach; its lease holds the stream for up to 3 s (1 s keepalive x 3)
+            first.Kill(); // SIGKILL: no detach; its lease holds the stream until the driver expires it
         }
-        using ChildProcess second = DriverProcess.StartTp(["produce", "--rate", "50", "--frames", "20", "--json", .. where]);
+        using ChildProcess second = DriverProcess.StartTp(["produce", "--rate", "50", "--frames", "20", "--json", "--attach-wait", "120", .. where]);
         Assert.That(second.WaitForExit(Wait.Patience), Is.Zero, second.Output());
         using JsonDocument result = JsonDocument.Parse(second.StandardOutput);
         Assert.That(result.RootElement.GetProperty("published").GetInt64(), Is.EqualTo(20));
