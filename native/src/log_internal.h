@@ -22,6 +22,46 @@
 
 __extension__ typedef unsigned __int128 tp_log_u128_t __attribute__((may_alias, aligned(16)));
 
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define TP_LOG_TSAN 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define TP_LOG_TSAN 1
+#endif
+
+#if defined(TP_LOG_TSAN) && defined(__x86_64__)
+#include <sanitizer/tsan_interface.h>
+#endif
+
+/*
+ * The 16-byte CAS of the tail. Under ThreadSanitizer the compiler turns
+ * __sync_val_compare_and_swap on 16 bytes into a call to the TSan runtime,
+ * which emulates it (read, compare, write) under a mutex of the calling
+ * process: no atomicity against another process, and publishers in two
+ * processes then claim the same record (tools/reliability/tsan_cas16_probe.c
+ * shows increments lost; docs/reliability.md). There the instruction itself
+ * is used, and TSan is told of the release and acquire an atomic
+ * read-modify-write implies.
+ */
+static inline tp_log_u128_t tp_log_cas16(tp_log_u128_t *word, tp_log_u128_t expected, tp_log_u128_t desired)
+{
+#if defined(TP_LOG_TSAN) && defined(__x86_64__)
+    uint64_t lo = (uint64_t)expected;
+    uint64_t hi = (uint64_t)(expected >> 64);
+    __tsan_release(word);
+    __asm__ __volatile__("lock cmpxchg16b %0"
+                         : "+m"(*word), "+a"(lo), "+d"(hi)
+                         : "b"((uint64_t)desired), "c"((uint64_t)(desired >> 64))
+                         : "cc", "memory");
+    __tsan_acquire(word);
+    return ((tp_log_u128_t)hi << 64) | lo;
+#else
+    return __sync_val_compare_and_swap(word, expected, desired);
+#endif
+}
+
 struct tp_log_stct
 {
     uint8_t *map;             /* descriptor page + ring */
@@ -111,7 +151,7 @@ static inline uint64_t tp_log_tail_load_position(const tp_log_t *log)
 static inline void tp_log_tail_load_pair(const tp_log_t *log, uint64_t *position, uint64_t *index)
 {
     tp_log_u128_t *word = (tp_log_u128_t *)tp_log_tail_position_ptr(log);
-    tp_log_u128_t v = __sync_val_compare_and_swap(word, (tp_log_u128_t)0, (tp_log_u128_t)0);
+    tp_log_u128_t v = tp_log_cas16(word, (tp_log_u128_t)0, (tp_log_u128_t)0);
     *position = (uint64_t)v;
     *index = (uint64_t)(v >> 64);
 }
@@ -122,7 +162,7 @@ static inline int tp_log_tail_cas(tp_log_t *log, uint64_t *position, uint64_t *i
     tp_log_u128_t *word = (tp_log_u128_t *)tp_log_tail_position_ptr(log);
     tp_log_u128_t expected = ((tp_log_u128_t)*index << 64) | *position;
     tp_log_u128_t desired = ((tp_log_u128_t)new_index << 64) | new_position;
-    tp_log_u128_t seen = __sync_val_compare_and_swap(word, expected, desired);
+    tp_log_u128_t seen = tp_log_cas16(word, expected, desired);
     if (seen == expected)
     {
         return 1;

@@ -21,15 +21,27 @@ internal static class ProduceCommand
           tp produce --bytes 64 --rate 0 --frames 1000000 --wait-consumers 2 --json
           tp produce --stream 10000 --rate 30 --trace --node-id 7    (every frame a root trace id, TraceLink)
 
-        Exit codes: 0 done; 1 the producer failed, or --wait-consumers consumers did not map the stream within
+        Under a driver (--driver-channel), a producer restarted before its previous lease expired is refused until
+        the driver expires that lease; it tries again for up to --attach-wait seconds (default 10).
+
+        Exit codes: 0 done; 1 the producer failed (a lease lost during the run), or --wait-consumers consumers did not map the stream within
         60 s; 2 bad arguments or a shared-memory location that is refused (one line on standard error).
         """;
+
+    /// <summary>Beyond the recommended lease expiry (3 missed 1 s keepalives, driver spec §4.4) with room to spare.</summary>
+    private const double DefaultAttachWaitSeconds = 10;
 
     public static Command Build()
     {
         var o = new DataPathOptions();
         var driver = new DriverArguments();
         var trace = new TraceArguments();
+        var attachWait = new Option<double>("--attach-wait")
+        {
+            Description = "Under a driver: seconds to keep trying while the driver refuses the stream (a previous producer's lease " +
+                "that has not expired yet, e.g. after a crash); 0 fails at once.",
+            DefaultValueFactory = _ => DefaultAttachWaitSeconds,
+        };
         var wait = new Option<int>("--wait-consumers") { Description = "Start once this many consumers have mapped the stream (seen in their QoS).", DefaultValueFactory = _ => 0 };
         var command = new Command("produce", "Publish synthetic frames on a stream (the producing half of tp demo).\n" + Help);
         var control = new ControlOptions();
@@ -38,6 +50,7 @@ internal static class ProduceCommand
         control.AddProducer(command);
         command.Options.Add(o.Slots);
         command.Options.Add(wait);
+        command.Options.Add(attachWait);
         driver.AddTo(command);
         trace.AddTo(command);
         command.SetAction(parse =>
@@ -61,6 +74,12 @@ internal static class ProduceCommand
             {
                 return CliErrors.BadInput(parse, "produce", "arguments", $"--wait-consumers {waitFor} must not be negative");
             }
+            double attachSeconds = parse.GetValue(attachWait);
+            if (!(attachSeconds >= 0 && attachSeconds <= 3600))
+            {
+                return CliErrors.BadInput(parse, "produce", "arguments", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--attach-wait {attachSeconds} must be 0 to 3600 seconds"));
+            }
+            settings = settings with { RefusedProducerRetry = TimeSpan.FromSeconds(attachSeconds) };
             return new ProducerRun(settings, frame, rate, slots, waitFor, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, published).Run();
         });
         return command;

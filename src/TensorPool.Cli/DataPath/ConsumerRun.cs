@@ -23,6 +23,10 @@ internal sealed class ConsumerRun
     private readonly ProgressTally? _progress;
 
     private readonly bool _verify;
+    private long _started;
+    private long _windowAccepted;
+    private long _windowBytes;
+    private long _windowTicks;
 
     public ConsumerRun(RunSettings settings, Func<IWaitSource, IIdleStrategy> idle, TextWriter output, TextWriter error, ConsumerControlSettings? control = null,
         bool verify = true)
@@ -30,7 +34,7 @@ internal sealed class ConsumerRun
         _verify = verify;
         _settings = settings;
         _control = control ?? ConsumerControlSettings.Default;
-        _progress = _control.Progress ? new ProgressTally(settings.Json || settings.Report ? null : output) : null;
+        _progress = _control.Progress ? new ProgressTally(settings.Json || settings.Report ? null : error) : null;
         _idle = idle;
         _out = output;
         _err = error;
@@ -55,12 +59,24 @@ internal sealed class ConsumerRun
             Log($"consuming stream {_settings.StreamId} (namespace {_settings.Namespace}, {_settings.ShmDir})");
         }
         long started = Stopwatch.GetTimestamp();
+        _started = started;
+        _windowTicks = started;
         long nextReport = started + Stopwatch.Frequency / 2;
         long durationTicks = _settings.Duration is { } d ? (long)(d.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+        long lossesBefore = consumer.DriverLease?.Losses ?? 0;
+        long losses = lossesBefore;
         while (!stop.IsSet)
         {
             int work = consumer.Poll(ref handler, 64);
             idle.Idle(work);
+            if (consumer.DriverLease is { } lease && lease.Losses != losses)
+            {
+                // Reported at once, and the run fails: nothing is mapped until the driver grants the stream again (D211).
+                losses = lease.Losses;
+                _err.WriteLine($"tp consume: the lease on stream {_settings.StreamId} was lost ({losses} so far): the driver stopped " +
+                    "announcing or revoked it; nothing is read until it grants the stream again");
+                _err.Flush();
+            }
             long now = Stopwatch.GetTimestamp();
             if (now - started >= durationTicks)
             {
@@ -84,6 +100,11 @@ internal sealed class ConsumerRun
         if (consumer.Counters.DescriptorsReceived == 0 && !_settings.Report)
         {
             Log("no frame arrived" + (consumer.LastAnnounceRejection is { } r ? "; last announce rejected: " + r : ""));
+        }
+        if (losses > lossesBefore)
+        {
+            _err.WriteLine($"tp consume: failed: the lease was lost {losses - lossesBefore} time(s) during the run");
+            return TpCommand.ExitFailure;
         }
         return stats.Corrupt == 0 ? TpCommand.ExitOk : TpCommand.ExitFailure;
     }
@@ -127,10 +148,10 @@ internal sealed class ConsumerRun
     private void Report(string kind, TensorPoolClient client, Consumer consumer, ConsumerStats stats, long published)
     {
         ConsumerCounters c = consumer.Counters;
-        double seconds = stats.FirstTicks == 0 ? 0 : (double)(stats.LastTicks - stats.FirstTicks) / Stopwatch.Frequency;
+        long now = Stopwatch.GetTimestamp();
+        double seconds = (double)(now - _started) / Stopwatch.Frequency;
         long accepted = c.FramesAccepted;
-        double fps = JsonText.Rate(Math.Max(0, accepted - 1), seconds);
-        double bps = accepted > 0 ? fps * stats.Bytes / accepted : 0;
+        (double fps, double bps) = Rates(kind, accepted, stats, now);
         long gaps = c.DropsGap + c.DropsResync + Unseen(c, published);
         string json = JsonText.Object(w =>
         {
@@ -224,5 +245,36 @@ internal sealed class ConsumerRun
 
     private static string Micros(ConsumerStats stats, double p) => string.Create(CultureInfo.InvariantCulture, $"{Percentile(stats, p) / 1000.0:F1} µs");
 
-    private void Log(string line) => (_settings.Json || _settings.Report ? _err : _out).WriteLine("tp consume: " + line);
+    /// <summary>
+    /// Rates are measured (D211): a progress line gives the rates since the previous line (0 when nothing arrived, where
+    /// it used to repeat the last rate), the result the rates from the first frame to the end of the run (a consumer
+    /// waiting for its producer is not slow; one whose stream stopped is).
+    /// </summary>
+    private (double Fps, double Bps) Rates(string kind, long accepted, ConsumerStats stats, long now)
+    {
+        double fps, bps;
+        if (kind == "result")
+        {
+            double flowing = stats.FirstTicks == 0 ? 0 : (double)(now - stats.FirstTicks) / Stopwatch.Frequency;
+            fps = JsonText.Rate(accepted, flowing);
+            bps = JsonText.Rate(stats.Bytes, flowing);
+        }
+        else
+        {
+            double window = (double)(now - _windowTicks) / Stopwatch.Frequency;
+            fps = JsonText.Rate(accepted - _windowAccepted, window);
+            bps = JsonText.Rate(stats.Bytes - _windowBytes, window);
+        }
+        _windowAccepted = accepted;
+        _windowBytes = stats.Bytes;
+        _windowTicks = now;
+        return (fps, bps);
+    }
+
+    /// <summary>Human lines go to standard error whatever the mode: standard output carries only results (D212).</summary>
+    private void Log(string line)
+    {
+        _err.WriteLine("tp consume: " + line);
+        _err.Flush();
+    }
 }

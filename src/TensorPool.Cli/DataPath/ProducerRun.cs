@@ -85,6 +85,10 @@ internal sealed class ProducerRun
             Trace = _settings.Trace,
         });
         Volatile.Write(ref epoch, producer.Epoch);
+        if (producer.DriverLease is { Refusals: > 0 } refused)
+        {
+            Log($"the driver refused the stream {refused.Refusals} time(s) before granting it (last: {refused.LastRefusal})");
+        }
         Log($"producing {_frame.Describe()} on stream {_settings.StreamId}, epoch {producer.Epoch}, {_slots} slots, " +
             (_rateHz > 0 ? string.Create(CultureInfo.InvariantCulture, $"{_rateHz} Hz") : "as fast as possible"));
 
@@ -244,9 +248,10 @@ internal sealed class ProducerRun
         _out.Flush();
     }
 
+    /// <summary>Human lines go to standard error whatever the mode: standard output carries only results (D212).</summary>
     private void Log(string line)
     {
-        // With --json or --report stdout is for machines: human lines go to stderr.
-        (_settings.Json || _settings.Report ? _err : _out).WriteLine("tp produce: " + line);
+        _err.WriteLine("tp produce: " + line);
+        _err.Flush();
     }
 }

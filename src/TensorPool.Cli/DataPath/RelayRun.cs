@@ -93,5 +93,10 @@ internal sealed class RelayRun(RunSettings settings, uint input, uint output, in
         w.WriteNumber("seconds", Math.Round(seconds, 3));
     });
 
-    private void Log(string line) => (settings.Json ? stderr : stdout).WriteLine("tp relay: " + line);
+    /// <summary>Human lines go to standard error whatever the mode: standard output carries only results (D212).</summary>
+    private void Log(string line)
+    {
+        stderr.WriteLine("tp relay: " + line);
+        stderr.Flush();
+    }
 }

@@ -31,6 +31,9 @@ internal sealed record RunSettings
     /// <summary>The driver's shared-memory base dir when it is not <see cref="ShmDir"/>.</summary>
     public string? DriverShmDir { get; init; }
 
+    /// <summary>How long a producer refused by the driver tries again (its previous lease may not have expired yet; D213).</summary>
+    public TimeSpan RefusedProducerRetry { get; init; }
+
     /// <summary>Trace the published stream (TraceLink §8.1).</summary>
     public bool Trace { get; init; }
 
@@ -47,7 +50,12 @@ internal sealed record RunSettings
         };
         if (DriverChannel is not null)
         {
-            options.Driver = new DriverClient.DriverClientOptions { ControlChannel = DriverChannel, ControlStreamId = DriverStreamId };
+            options.Driver = new DriverClient.DriverClientOptions
+            {
+                ControlChannel = DriverChannel,
+                ControlStreamId = DriverStreamId,
+                RefusedProducerRetry = RefusedProducerRetry,
+            };
             options.AllowedBaseDirs = DriverShmDir is null ? [] : [DriverShmDir];
         }
         configure?.Invoke(options);

@@ -144,10 +144,11 @@ internal sealed class JoinRun(JoinSettings settings, TextWriter output, TextWrit
 
     private long Percentile(double p) => _latency.TotalCount == 0 ? 0 : _latency.GetValueAtPercentile(p);
 
+    /// <summary>Human lines go to standard error whatever the mode: standard output carries only results (D212).</summary>
     private void Log(string line)
     {
-        (settings.Run.Json ? error : output).WriteLine("tp join: " + line);
-        (settings.Run.Json ? error : output).Flush();
+        error.WriteLine("tp join: " + line);
+        error.Flush();
     }
 
     /// <summary>Stacks the inputs and records each output's latency (newest input commit to output commit).</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using TensorPool.Driver.Configuration;
 using TensorPool.Driver.Leases;
 using TensorPool.Driver.Shm;
@@ -110,8 +111,12 @@ internal sealed class AttachHandler
             }
             if (role == Role.Producer && stream.Producer is { } holder)
             {
-                Reject(correlationId, ResponseCode.Rejected,
-                    $"stream {stream.StreamId} already has a producer (client {holder.ClientId}); one producer per stream (§5)");
+                // When the holder is gone (killed, restarted), its lease expires without keepalives: say when, so the new
+                // producer knows when to try again (§7; D213).
+                long expiresInMs = Math.Max(0, (holder.ExpiryNs - now) / 1_000_000);
+                Reject(correlationId, ResponseCode.Rejected, string.Create(CultureInfo.InvariantCulture,
+                    $"stream {stream.StreamId} already has a producer (client {holder.ClientId}, lease {holder.LeaseId}); one producer per stream (§5); " +
+                    $"its lease expires in {expiresInMs} ms unless it sends a keepalive"));
                 return;
             }
             // UNSPECIFIED: the configured default for new regions, the existing regions for a consumer (§4.3).

@@ -40,6 +40,13 @@ public sealed class DriverClientOptions
     /// <summary>How long <see cref="DriverConnection.AttachAsync"/> keeps trying before it gives up with a <see cref="TimeoutException"/>.</summary>
     public TimeSpan AttachTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a producer's first attach keeps trying while the driver refuses it (REJECTED), instead of failing at
+    /// once: a producer restarted before its old lease expired is refused until the driver expires it (§5, §7), and the
+    /// refusal says when. Zero (the default) fails at the first refusal. At most an hour (D213).
+    /// </summary>
+    public TimeSpan RefusedProducerRetry { get; set; } = TimeSpan.Zero;
+
     /// <summary>The first pause after a failed attempt; it doubles up to <see cref="MaxBackoff"/> (§4.2, §4.12.1).</summary>
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(50);
 
@@ -91,6 +98,10 @@ public sealed class DriverClientOptions
             {
                 throw Invalid(name, value.ToString("c", CultureInfo.InvariantCulture), "must be positive and at most an hour");
             }
+        }
+        if (RefusedProducerRetry < TimeSpan.Zero || RefusedProducerRetry > TimeSpan.FromHours(1))
+        {
+            throw Invalid(nameof(RefusedProducerRetry), RefusedProducerRetry.ToString("c", CultureInfo.InvariantCulture), "must be zero to an hour");
         }
         if (Clock is null)
         {

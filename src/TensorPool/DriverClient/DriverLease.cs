@@ -13,6 +13,7 @@ public sealed class DriverLease : IDisposable
     private volatile DriverLeaseState _state = DriverLeaseState.Attaching;
     private long _attaches;
     private long _losses;
+    private long _refusals;
 
     internal DriverLease(LeaseConductor conductor, AttachRequest request, IDriverLeaseListener? listener, uint clientId)
     {
@@ -38,6 +39,15 @@ public sealed class DriverLease : IDisposable
 
     /// <summary>Losses suffered (each followed by a reattach unless closed).</summary>
     public long Losses => Interlocked.Read(ref _losses);
+
+    /// <summary>Refusals of the first attach that were retried (<see cref="DriverClientOptions.RefusedProducerRetry"/>).</summary>
+    public long Refusals => Interlocked.Read(ref _refusals);
+
+    /// <summary>The driver's message of the last refusal retried; null when none was.</summary>
+    public string? LastRefusal { get; private set; }
+
+    /// <summary>Until when a refused first attach is tried again (monotonic ns); long.MinValue: not at all.</summary>
+    internal long RetryRefusedUntilNs { get; set; } = long.MinValue;
 
     internal IDriverLeaseListener? Listener { get; }
 
@@ -93,6 +103,12 @@ public sealed class DriverLease : IDisposable
     }
 
     internal void SetState(DriverLeaseState state) => _state = state;
+
+    internal void SetRefused(string message)
+    {
+        LastRefusal = message;
+        Interlocked.Increment(ref _refusals);
+    }
 
     /// <summary>Detach (best effort, §4.9) and stop reattaching. Safe from any thread; idempotent.</summary>
     public void Dispose() => _conductor.Close(this);

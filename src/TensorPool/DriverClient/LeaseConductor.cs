@@ -31,6 +31,7 @@ internal sealed class LeaseConductor : IAgent, IDriverEventsListener
     private readonly AbandonedAttaches _abandoned;
     private readonly long _responseTimeoutNs;
     private readonly long _attachTimeoutNs;
+    private readonly long _refusedRetryNs;
     private readonly long _initialBackoffNs;
     private readonly long _maxBackoffNs;
     private readonly long _keepaliveNs;
@@ -54,6 +55,7 @@ internal sealed class LeaseConductor : IAgent, IDriverEventsListener
         _events = events;
         _responseTimeoutNs = Nanos(options.ResponseTimeout);
         _attachTimeoutNs = Nanos(options.AttachTimeout);
+        _refusedRetryNs = Nanos(options.RefusedProducerRetry);
         _initialBackoffNs = Nanos(options.InitialBackoff);
         _maxBackoffNs = Nanos(options.MaxBackoff);
         _keepaliveNs = Nanos(options.KeepaliveInterval);
@@ -185,6 +187,13 @@ internal sealed class LeaseConductor : IAgent, IDriverEventsListener
             Backoff(lease, now);
             return;
         }
+        if (code == ResponseCode.Rejected && lease.FirstAttach is not null && now < lease.RetryRefusedUntilNs)
+        {
+            // A restarted producer's old lease holds the stream until the driver expires it (§5, §7): try again (D213).
+            lease.SetRefused(message);
+            Backoff(lease, now);
+            return;
+        }
         if (lease.FirstAttach is { } first)
         {
             lease.FirstAttach = null;
@@ -284,6 +293,7 @@ internal sealed class LeaseConductor : IAgent, IDriverEventsListener
                 continue; // cancelled before it started, or the connection is closing
             }
             lease.GiveUpNs = now + _attachTimeoutNs;
+            lease.RetryRefusedUntilNs = lease.Request.Role == Role.Producer && _refusedRetryNs > 0 ? now + _refusedRetryNs : long.MinValue;
             lease.BackoffNs = _initialBackoffNs;
             lease.InDutyCycle = true;
             _leases.Add(lease);

@@ -52,6 +52,58 @@ public sealed class DriverClientTests
     }
 
     [Test]
+    public void Refused_producer_tries_again_until_the_crashed_holders_lease_expires_then_is_granted_7_D213()
+    {
+        using var c = new ClientHarness(client: o => o.RefusedProducerRetry = TimeSpan.FromSeconds(10));
+        using var crashed = new DriverConnection(c.Driver.ClientTransport, c.Options);
+        Task<DriverLease> held = crashed.AttachAsync(ClientHarness.Producer());
+        for (int i = 0; i < 100 && !held.IsCompleted; i++)
+        {
+            crashed.DoWork();
+            c.Driver.Driver.DoWork();
+            crashed.DoWork();
+        }
+        Assert.That(held.IsCompletedSuccessfully, Is.True, "the first producer attached");
+        // From here `crashed` runs no more: no keepalive, no detach; its lease expires after 3 missed keepalives (3 s).
+
+        Task<DriverLease> restarted = c.Connection.AttachAsync(ClientHarness.Producer());
+        c.Advance(TimeSpan.FromSeconds(1), steps: 10);
+        Assert.That(restarted.IsCompleted, Is.False, "refused while the old lease lives, and still trying");
+        c.Advance(TimeSpan.FromSeconds(4), steps: 40);
+
+        Assert.That(restarted.IsCompletedSuccessfully, Is.True, restarted.Exception?.ToString());
+        DriverLease lease = restarted.Result;
+        Assert.That(lease.Grant, Is.Not.Null);
+        Assert.That(lease.Refusals, Is.GreaterThan(0));
+        Assert.That(lease.LastRefusal, Does.Contain("already has a producer").And.Contain("its lease expires in"));
+    }
+
+    [Test]
+    public void Refused_producer_fails_with_the_drivers_message_once_its_retry_time_has_passed_D213()
+    {
+        using var c = new ClientHarness(client: o => o.RefusedProducerRetry = TimeSpan.FromSeconds(2));
+        c.Attach(ClientHarness.Producer()); // alive: its keepalives go out on every pump
+        Task<DriverLease> second = c.Connection.AttachAsync(ClientHarness.Producer());
+        c.Advance(TimeSpan.FromSeconds(1), steps: 10);
+        Assert.That(second.IsCompleted, Is.False, "still trying within the 2 s");
+        c.Advance(TimeSpan.FromSeconds(3), steps: 30);
+
+        Assert.That(second.IsFaulted, Is.True);
+        var e = (DriverAttachException)second.Exception!.InnerException!;
+        Assert.That(e.Code, Is.EqualTo(ResponseCode.Rejected));
+        Assert.That(e.DriverMessage, Does.Contain("its lease expires in"));
+    }
+
+    [Test]
+    public void Refused_producer_retry_is_bounded_to_an_hour_D213()
+    {
+        Assert.That(() => new DriverClientOptions { RefusedProducerRetry = TimeSpan.FromHours(2) }.Validate(),
+            Throws.ArgumentException.With.Message.Contains("RefusedProducerRetry"));
+        Assert.That(() => new DriverClientOptions { RefusedProducerRetry = TimeSpan.FromSeconds(-1) }.Validate(),
+            Throws.ArgumentException.With.Message.Contains("RefusedProducerRetry"));
+    }
+
+    [Test]
     public void No_driver_times_out_after_retransmitting_4_2()
     {
         using var c = new ClientHarness(startDriver: false) { DriverRunning = false };

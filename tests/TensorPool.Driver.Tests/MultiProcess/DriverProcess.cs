@@ -11,7 +11,7 @@ internal sealed class DriverProcess : IDisposable
 {
     public const string Namespace = "mp";
 
-    public DriverProcess(TempDirectory dir, string extraToml = "", string token = "secret")
+    public DriverProcess(TempDirectory dir, string extraToml = "", string token = "secret", int graceIntervals = 3)
     {
         Dir = dir;
         IpcDir = Path.Combine(dir.Path, "ipc");
@@ -27,7 +27,7 @@ internal sealed class DriverProcess : IDisposable
             [policies]
             announce_period_ms = 200
             lease_keepalive_interval_ms = 1000
-            lease_expiry_grace_intervals = 3
+            lease_expiry_grace_intervals = {{graceIntervals}}
             shutdown_token = "{{token}}"
             [profiles.p]
             header_nslots = 16

@@ -156,6 +156,16 @@ public sealed class AttachTests
     }
 
     [Test]
+    public void Second_producer_is_told_when_the_holders_lease_expires_7_D213()
+    {
+        // Default lease: 1000 ms keepalive interval x 3 missed = 3000 ms; 1.2 s later 1800 ms remain.
+        using var h = new DriverHarness();
+        h.Lease(h.Attach(1, 7, Role.Producer));
+        h.Advance(TimeSpan.FromMilliseconds(1200));
+        AssertCode(h, h.Attach(2, 8, Role.Producer), ResponseCode.Rejected, "its lease expires in 1800 ms unless it sends a keepalive");
+    }
+
+    [Test]
     public void Consumers_are_unlimited_5()
     {
         using var h = new DriverHarness();
