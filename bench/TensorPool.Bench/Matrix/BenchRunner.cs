@@ -75,7 +75,12 @@ public sealed class BenchRunner(BenchSettings settings, string version, TextWrit
             }
         }
 
-        Paced.PacedReport? paced = settings.Paced is { } pacedPlan ? Paced.PacedRunner.Run(session, pacedPlan, Progress) : null;
+        Paced.PacedReport? paced = null;
+        if (settings.Paced is { } pacedPlan)
+        {
+            Cpu.Unpin(); // the paced processes run where the scheduler puts them, as users run them
+            paced = Paced.PacedRunner.Run(session, pacedPlan, Progress);
+        }
 
         var notes = new List<string>
         {
