@@ -154,7 +154,7 @@ ours() {
 }
 
 for round in $(seq 1 "$rounds"); do
-    load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+    load_before=$(cut -d' ' -f1-3 --output-delimiter=/ /proc/loadavg)
     echo "# round $round: load average $load_before" >&2
     for size in ${sizes//,/ }; do
         for rate in ${rates//,/ }; do
@@ -165,7 +165,7 @@ for round in $(seq 1 "$rounds"); do
     done
     ours "$round" ipc
     ours "$round" aeron
-    echo "round=$round load_before=$load_before load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/loads.txt"
+    echo "round=$round load_before=$load_before load_after=$(cut -d' ' -f1-3 --output-delimiter=/ /proc/loadavg)" >>"$out/loads.txt"
 done
 
 python3 "$root/bench/reference/side_by_side_table.py" "$out"
