@@ -6,6 +6,7 @@
  *
  *   ref_paced producer AERON_DIR CHANNEL SHM_DIR SIZE RATE_HZ WARMUP FRAMES
  *   ref_paced consumer AERON_DIR CHANNEL SHM_DIR SIZE IDLE(spin|yield|backoff) MAX_SECONDS
+ *     (MAX_SECONDS from its first frame: how long to wait for the end frame, which may be lost)
  *
  * Every frame carries its sequence (bytes 0-7) and phase (8-15: 0 warm-up, 1 timed, 2 end) like our bench frames.
  * The producer paces as ours does (sleep to 10 us before each deadline, then spin), offers each frame with no
@@ -280,6 +281,7 @@ typedef struct consumer_state_stct
     tp_consumer_t *consumer;
     uint32_t size;
     int64_t *samples;
+    long frames;
     long timed;
     long torn;
     bool ended;
@@ -299,6 +301,7 @@ static void on_descriptor(void *clientd, const tp_frame_descriptor_t *desc)
         return; /* not ready or dropped: counted by the reference (gap/late) or as not timed */
     }
     int64_t now = now_ns();
+    state->frames++;
     if (view.payload_len != state->size)
     {
         state->torn++;
@@ -439,11 +442,18 @@ static int run_consumer(int argc, char **argv)
     printf("ready\n");
     fflush(stdout);
 
-    int64_t deadline = now_ns() + (int64_t)(max_seconds * 1e9);
+    /* Until the end frame; if it is lost, MAX_SECONDS after the first frame of any phase (2 minutes before one). */
+    int64_t deadline = now_ns() + 120 * 1000000000LL;
+    bool started = false;
     while (!state.ended && now_ns() < deadline)
     {
         int work = tp_consumer_poll_descriptors(consumer, 16);
         work += tp_consumer_poll_control(consumer, 16);
+        if (!started && state.frames > 0)
+        {
+            started = true;
+            deadline = now_ns() + (int64_t)(max_seconds * 1e9);
+        }
         idle_func(idle_state, work);
     }
     if (!state.ended)

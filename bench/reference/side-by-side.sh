@@ -125,7 +125,7 @@ ref_cell() {
         kill "$ppid" 2>/dev/null || true
         return 0
     fi
-    "$harness" consumer "$aeron_dir" "$channel" "$dir" "$size" "$mode" $(( seconds + 60 )) >"$clog" 2>&1 &
+    "$harness" consumer "$aeron_dir" "$channel" "$dir" "$size" "$mode" $(( seconds + 5 )) >"$clog" 2>&1 &
     local cpid=$!
     if wait_line "$clog" ready 60; then
         touch "$dir/go"
