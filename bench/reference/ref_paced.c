@@ -252,6 +252,9 @@ static int run_producer(int argc, char **argv)
         {
             failed++;
         }
+        /* As the reference's example producer does between frames: control messages and the client's work. */
+        tp_producer_poll_control(producer, 16);
+        tp_client_do_work(client);
         if (i == warmup - 1)
         {
             printf("steady\n");
@@ -447,8 +450,10 @@ static int run_consumer(int argc, char **argv)
     bool started = false;
     while (!state.ended && now_ns() < deadline)
     {
-        int work = tp_consumer_poll_descriptors(consumer, 16);
+        /* The duty cycle of the reference's example consumer: the client's work, control, descriptors. */
+        int work = tp_client_do_work(client);
         work += tp_consumer_poll_control(consumer, 16);
+        work += tp_consumer_poll_descriptors(consumer, 16);
         if (!started && state.frames > 0)
         {
             started = true;
