@@ -20,6 +20,10 @@ public static class RatioTable
         Line($"# floor (same run): cache-line ping-pong between two processes, one-way (RTT/2) p50 {floor.P50:F0} ns, p99 {floor.P99:F0} ns");
         if (report.Cells.Count == 0)
         {
+            foreach (string note in report.Notes)
+            {
+                Line($"# {note}");
+            }
             return WithPaced(text, report);
         }
         Line($"# ceiling (same run): single-thread memcpy {string.Join(", ", report.Baselines.Memcpy.Select(b => $"{BenchSettings.SizeLabel(b.Size)} {b.GigabytesPerSecond:F2} GB/s"))}");
