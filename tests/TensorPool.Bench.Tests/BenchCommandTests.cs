@@ -125,6 +125,10 @@ public sealed class BenchCommandTests
         string table = RatioTable.Format(report);
 
         Assert.That(table, Does.Contain("ping-pong").And.Contain("memcpy").And.Contain("p50/floor").And.Contain("sock/ours"));
-        Assert.That(table.Split('\n').Count(l => l.StartsWith("64 B", StringComparison.Ordinal) || l.StartsWith("4 KiB", StringComparison.Ordinal)), Is.EqualTo(4));
+        int paced = table.IndexOf("# paced cells", StringComparison.Ordinal);
+        Assert.That(paced, Is.GreaterThan(0), "--quick adds the paced cell after the matrix");
+        static int Rows(string text) => text.Split('\n').Count(l => l.StartsWith("64 B", StringComparison.Ordinal) || l.StartsWith("4 KiB", StringComparison.Ordinal));
+        Assert.That(Rows(table[..paced]), Is.EqualTo(4), "the matrix's cells");
+        Assert.That(Rows(table[paced..]), Is.EqualTo(1), "the one paced cell");
     }
 }
