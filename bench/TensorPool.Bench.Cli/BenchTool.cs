@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Reflection;
 using TensorPool.Bench.Matrix;
+using TensorPool.Bench.Paced;
 
 namespace TensorPool.Bench.Cli;
 
 /// <summary>
-/// <c>tp-bench [--quick] [--out DIR] [--sizes …] [--consumers …] [--json]</c>, run by users as <c>tp bench</c>: the benchmark
+/// <c>tp-bench [--quick] [--paced [--rates …] [--idle …] [--window S] [--aeron-dir DIR]] [--out DIR] [--sizes …] [--consumers …] [--json]</c>, run by users as <c>tp bench</c>: the benchmark
 /// matrix with its same-run baselines (docs/benchmarks.md). The children it starts are this program again:
 /// <c>tp-bench child …</c> (hidden). Errors follow the <c>tp</c> conventions: one line, exit 2 for bad arguments, 1 for a
 /// failed measure.
@@ -24,10 +25,16 @@ internal static class BenchTool
         and prints the ratios; writes bench.json and PNG plots under --out (docs/benchmarks.md). tp bench runs this
         program (tp-bench, package TensorPool.Bench.Cli) with the same arguments.
 
+        --paced runs the paced cells instead (issue 14): 64 B and 4 KiB at 100 Hz, 1 kHz and 10 kHz, 1 and 3
+        consumers, each idle mode (spin, yield, backoff, wait), with latency, frames lost and the cores all processes
+        used, beside a raw futex wake between two processes at the same rate. --quick adds one paced cell (64 B at
+        1 kHz, one consumer, wait) to the matrix.
+
         Examples:
           tp bench --quick
           tp bench --sizes 64,1MiB --consumers 1 --out /tmp/bench
           tp bench --quick --json | jq '.cells[0]'
+          tp bench --paced --sizes 64 --rates 1k,10k --consumers 1 --idle wait,spin
 
         Exit codes: 0 measured and written; 1 a measure failed (a child process, a timeout, an output file);
         2 bad arguments (one line on standard error).
@@ -49,6 +56,11 @@ internal static class BenchTool
         var sizes = new Option<string>("--sizes") { Description = "Payload sizes, e.g. 64,4KiB,64KiB,1MiB,16MiB (the default)." };
         var consumers = new Option<string>("--consumers") { Description = "Consumer counts, e.g. 1,3 (the default)." };
         var json = new Option<bool>("--json") { Description = "Print bench.json instead of the table (progress goes to stderr either way)." };
+        var paced = new Option<bool>("--paced") { Description = "Run the paced cells (sizes x rates x consumers x idle modes) instead of the size matrix." };
+        var rates = new Option<string>("--rates") { Description = "With --paced: frame rates, e.g. 100,1k,10k (the default)." };
+        var idleModes = new Option<string>("--idle") { Description = "With --paced: idle modes of the consumers, e.g. spin,yield,backoff,wait (the default)." };
+        var window = new Option<double?>("--window") { Description = "With --paced: seconds of each cell's steady window (default 5, 1 with --quick)." };
+        var aeronDir = new Option<string>("--aeron-dir") { Description = "With --paced: run the cells over aeron:ipc through the running media driver of this Aeron directory." };
         var root = new RootCommand("tp bench: measure tp:ipc frames by payload size and consumer count against same-run baselines (ping-pong floor, memcpy ceiling, Unix sockets).\n" + Help);
         root.Options.Add(Verbose);
         root.Options.Add(quick);
@@ -56,6 +68,11 @@ internal static class BenchTool
         root.Options.Add(sizes);
         root.Options.Add(consumers);
         root.Options.Add(json);
+        root.Options.Add(paced);
+        root.Options.Add(rates);
+        root.Options.Add(idleModes);
+        root.Options.Add(window);
+        root.Options.Add(aeronDir);
         root.SetAction(parse =>
         {
             int[] sizeList = BenchSettings.DefaultSizes;
@@ -79,7 +96,15 @@ internal static class BenchTool
                 progress.WriteLine($"tp bench: arguments: {error}".ReplaceLineEndings(" "));
                 return ExitBadInput;
             }
-            var settings = new BenchSettings(sizeList, consumerList, parse.GetValue(quick), dir);
+            bool isQuick = parse.GetValue(quick);
+            if (!PacedPlan.TryCreate(new PacedArguments(parse.GetValue(paced), isQuick, parse.GetValue(sizes) is null ? null : sizeList,
+                parse.GetValue(consumers) is null ? null : consumerList, parse.GetValue(rates), parse.GetValue(idleModes), parse.GetValue(window),
+                parse.GetValue(aeronDir)), out PacedPlan? plan, out error))
+            {
+                progress.WriteLine($"tp bench: arguments: {error}".ReplaceLineEndings(" "));
+                return ExitBadInput;
+            }
+            var settings = new BenchSettings(sizeList, consumerList, isQuick, dir, plan, Matrix: !parse.GetValue(paced));
             var runner = new BenchRunner(settings, Version, progress, ChildCommand);
             BenchReport report;
             try
@@ -94,7 +119,9 @@ internal static class BenchTool
                 return ExitFailure;
             }
             output.Write(parse.GetValue(json) ? BenchJson.Serialize(report) + Environment.NewLine : RatioTable.Format(report));
-            progress.WriteLine($"# wrote {Path.GetFullPath(Path.Combine(dir, BenchRunner.JsonFile))}, {BenchRunner.LatencyPng}, {BenchRunner.ThroughputPng}");
+            progress.WriteLine(report.Cells.Count > 0
+                ? $"# wrote {Path.GetFullPath(Path.Combine(dir, BenchRunner.JsonFile))}, {BenchRunner.LatencyPng}, {BenchRunner.ThroughputPng}"
+                : $"# wrote {Path.GetFullPath(Path.Combine(dir, BenchRunner.JsonFile))}");
             return ExitOk;
         });
 

@@ -60,6 +60,21 @@ public static unsafe partial class Cpu
         }
     }
 
+    /// <summary>
+    /// Let the calling thread run on every CPU the process may use (the kernel keeps it within its cpuset). Children
+    /// inherit the mask of the thread that starts them: the paced cells, which run unpinned, start from an unpinned thread.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The kernel refused.</exception>
+    public static void Unpin()
+    {
+        ulong* mask = stackalloc ulong[MaskWords];
+        new Span<ulong>(mask, MaskWords).Fill(ulong.MaxValue);
+        if (sched_setaffinity(0, MaskWords * sizeof(ulong), mask) != 0)
+        {
+            throw new InvalidOperationException($"sched_setaffinity to every CPU failed (errno {Marshal.GetLastPInvokeError()})");
+        }
+    }
+
     [LibraryImport("libc", SetLastError = true)]
     private static partial int sched_setaffinity(int pid, nint cpusetsize, ulong* mask);
 

@@ -19,6 +19,11 @@ public sealed unsafe class SharedPage : IDisposable
     private const int Go = 384;
     private const int Progress = 512;
     private const int Consumers = 640;
+    private const int FutexSeq = 3712; // after the consumer words (640 + 24 × 128)
+    private const int FutexStamps = 3840;
+
+    /// <summary>How many timestamps the futex-wake floor keeps in turn (<see cref="FutexStamp"/>).</summary>
+    public const int FutexStampCount = 16;
 
     private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _view;
@@ -55,6 +60,12 @@ public sealed unsafe class SharedPage : IDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, MaxConsumers);
         return (long*)(_base + Consumers + (index * 128));
     }
+
+    /// <summary>The 32-bit sequence word the futex-wake floor's waker bumps and its waiter sleeps on.</summary>
+    public int* FutexWord => (int*)(_base + FutexSeq);
+
+    /// <summary>The send time of futex-wake number <paramref name="seq"/> (kept for the last <see cref="FutexStampCount"/>).</summary>
+    public long* FutexStamp(int seq) => (long*)(_base + FutexStamps) + (seq & (FutexStampCount - 1));
 
     /// <summary>Spin until <paramref name="word"/> holds at least <paramref name="value"/>; false after <paramref name="timeout"/>.</summary>
     public static bool SpinUntil(long* word, long value, TimeSpan timeout)

@@ -17,12 +17,28 @@ public sealed class BadArgumentTests
     [TestCase("--consumers", "17")]
     [TestCase("--consumers", "1;3")]
     [TestCase("--no-such-option", "1")]
+    [TestCase("--rates", "1k")]
+    [TestCase("--idle", "wait")]
     public void Bad_argument_exits_2(string option, string value)
     {
         (int exit, string output, string error) = TpProcess.Run(TimeSpan.FromMinutes(2), "bench", option, value);
 
         Assert.That(exit, Is.EqualTo(2), error + output);
         Assert.That(error, Does.StartWith("tp"));
+        Assert.That(output, Is.Empty);
+    }
+
+    [TestCase("--rates", "0")]
+    [TestCase("--rates", "1MHz")]
+    [TestCase("--idle", "sleep")]
+    [TestCase("--window", "0")]
+    [TestCase("--aeron-dir", "/nonexistent/aeron")]
+    public void Bad_paced_argument_exits_2(string option, string value)
+    {
+        (int exit, string output, string error) = TpProcess.Run(TimeSpan.FromMinutes(2), "bench", "--paced", option, value);
+
+        Assert.That(exit, Is.EqualTo(2), error + output);
+        Assert.That(error, Does.StartWith("tp bench: arguments:"));
         Assert.That(output, Is.Empty);
     }
 

@@ -57,6 +57,26 @@ public sealed class BenchCommandTests
     }
 
     [Test]
+    public void Quick_adds_one_paced_cell_in_the_default_wait_mode_beside_its_futex_floor()
+    {
+        Assert.That(_exit, Is.Zero, _stderr + _stdout);
+        BenchReport report = BenchJson.Deserialize(File.ReadAllText(Out(BenchRunner.JsonFile)))!;
+
+        Assert.That(report.Paced, Is.Not.Null);
+        Paced.PacedCellResult cell = report.Paced!.Cells.Single();
+        Assert.That((cell.Size, cell.RateHz, cell.Consumers, cell.Idle, cell.Transport), Is.EqualTo((64, 1_000.0, 1, "wait", "tp:ipc")));
+        Assert.That(cell.Published, Is.EqualTo(1_000), "a 1 s window at 1 kHz");
+        Assert.That(cell.Timed + cell.Lost, Is.EqualTo(cell.Published), "every frame of the window is timed or lost");
+        Assert.That(cell.LatencyNs.Count, Is.EqualTo(cell.Timed));
+        Assert.That(cell.Timed, Is.GreaterThan(0));
+        Assert.That(cell.WindowSeconds, Is.GreaterThan(0.5));
+        Paced.FutexFloor floor = report.Paced.FutexFloors.Single();
+        Assert.That((floor.RateHz, floor.Published), Is.EqualTo((1_000.0, 1_000L)));
+        Assert.That(floor.LatencyNs.Count + floor.Missed, Is.EqualTo(floor.Published), "every wake is timed or missed");
+        Assert.That(_stdout, Does.Contain("\"futexFloors\"").And.Contain("\"coresOverFutex\""));
+    }
+
+    [Test]
     public void Baselines_are_measured_in_the_same_run()
     {
         Assert.That(_exit, Is.Zero, _stderr + _stdout);
@@ -105,6 +125,10 @@ public sealed class BenchCommandTests
         string table = RatioTable.Format(report);
 
         Assert.That(table, Does.Contain("ping-pong").And.Contain("memcpy").And.Contain("p50/floor").And.Contain("sock/ours"));
-        Assert.That(table.Split('\n').Count(l => l.StartsWith("64 B", StringComparison.Ordinal) || l.StartsWith("4 KiB", StringComparison.Ordinal)), Is.EqualTo(4));
+        int paced = table.IndexOf("# paced cells", StringComparison.Ordinal);
+        Assert.That(paced, Is.GreaterThan(0), "--quick adds the paced cell after the matrix");
+        static int Rows(string text) => text.Split('\n').Count(l => l.StartsWith("64 B", StringComparison.Ordinal) || l.StartsWith("4 KiB", StringComparison.Ordinal));
+        Assert.That(Rows(table[..paced]), Is.EqualTo(4), "the matrix's cells");
+        Assert.That(Rows(table[paced..]), Is.EqualTo(1), "the one paced cell");
     }
 }

@@ -43,6 +43,25 @@ public sealed class MachineryTests
     }
 
     [Test]
+    public void Unpinning_a_pinned_thread_gives_it_every_allowed_cpu_again_so_the_paced_children_it_starts_are_not_pinned()
+    {
+        IReadOnlyList<int> allowed = Cpu.Allowed();
+        IReadOnlyList<int>? pinned = null, unpinned = null;
+        var thread = new Thread(() =>
+        {
+            Cpu.Pin(allowed[0]);
+            pinned = Cpu.Allowed();
+            Cpu.Unpin();
+            unpinned = Cpu.Allowed();
+        });
+        thread.Start();
+        thread.Join();
+
+        Assert.That(pinned, Is.EqualTo(new[] { allowed[0] }));
+        Assert.That(unpinned, Is.EqualTo(allowed));
+    }
+
+    [Test]
     public void Pinning_to_a_cpu_that_does_not_exist_throws()
     {
         Exception? caught = null;

@@ -22,6 +22,9 @@ public static class BenchChild
         {
             RawPingPong.Measure => RawPingPong.Child(page, rest),
             CellPeers.Measure => CellPeers.Child(directory, page, rest),
+            Paced.PacedProducerChild.Measure => Paced.PacedProducerChild.Run(directory, page, rest),
+            Paced.PacedConsumerChild.Measure => Paced.PacedConsumerChild.Run(directory, page, rest),
+            Paced.FutexWakeChild.Measure => Paced.FutexWakeChild.Run(page, rest),
             _ => throw new ArgumentException($"unknown bench child measure '{measure}'"),
         };
     }

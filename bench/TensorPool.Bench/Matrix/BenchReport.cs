@@ -10,7 +10,8 @@ public sealed record BenchReport(
     MachineInfo Machine,
     Baselines Baselines,
     IReadOnlyList<CellResult> Cells,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes,
+    Paced.PacedReport? Paced = null);
 
 /// <summary>The machine and the placement of the processes; load averages say how noisy the run was.</summary>
 public sealed record MachineInfo(

@@ -33,19 +33,22 @@ public sealed class BenchRunner(BenchSettings settings, string version, TextWrit
         Progress($"floor: ping-pong one-way {pingPong.OneWayNs}");
 
         var memcpy = new List<MemcpyBaseline>();
-        foreach (int size in settings.Sizes)
+        foreach (int size in settings.Matrix ? settings.Sizes : [])
         {
             memcpy.Add(new MemcpyBaseline(size, MemcpyCeiling.BytesPerSecond(size, settings.MemcpySeconds) / 1e9));
             Progress($"ceiling: memcpy {BenchSettings.SizeLabel(size)} {memcpy[^1].GigabytesPerSecond:F2} GB/s");
         }
 
         // One media driver for the whole run, started before any cell so its start-up is not in a cell's numbers.
-        string aeronMissing = "";
-        using AeronColumn? aeron = AeronColumn.TryStart(session.Directory, out AeronColumn? column, out aeronMissing) ? column : null;
-        Progress(aeron is null ? $"aeron:ipc column: not run ({aeronMissing})" : $"aeron:ipc column: {AeronColumn.Channel}, embedded media driver in {aeron.Directory}");
+        string aeronMissing = "--paced: the size matrix was not run";
+        using AeronColumn? aeron = settings.Matrix && AeronColumn.TryStart(session.Directory, out AeronColumn? column, out aeronMissing) ? column : null;
+        if (settings.Matrix)
+        {
+            Progress(aeron is null ? $"aeron:ipc column: not run ({aeronMissing})" : $"aeron:ipc column: {AeronColumn.Channel}, embedded media driver in {aeron.Directory}");
+        }
 
         var cells = new List<CellResult>();
-        foreach (int consumers in settings.Consumers)
+        foreach (int consumers in settings.Matrix ? settings.Consumers : [])
         {
             foreach (int size in settings.Sizes)
             {
@@ -72,12 +75,21 @@ public sealed class BenchRunner(BenchSettings settings, string version, TextWrit
             }
         }
 
+        Paced.PacedReport? paced = null;
+        if (settings.Paced is { } pacedPlan)
+        {
+            Cpu.Unpin(); // the paced processes run where the scheduler puts them, as users run them
+            paced = Paced.PacedRunner.Run(session, pacedPlan, Progress);
+        }
+
         var notes = new List<string>
         {
             "Timing numbers from a shared, loaded machine are noisy; compare each cell with the baselines of the same run.",
             "Latency percentiles merge every consumer's samples; the socket sender writes each frame to every receiver in turn.",
         };
-        notes.Add(aeron is null
+        notes.Add(!settings.Matrix
+            ? "--paced: the paced cells alone (no size matrix, no memcpy ceiling)."
+            : aeron is null
             ? $"aeron:ipc column: not run: {aeronMissing}"
             : $"aeron:ipc column: the same cells with the clients' control and descriptor streams on {AeronColumn.Channel} through a media driver embedded in the bench process (SHARED threading); payloads stay in the shared-memory pools.");
         if (cells.Any(c => c.Oversubscribed))
@@ -92,15 +104,18 @@ public sealed class BenchRunner(BenchSettings settings, string version, TextWrit
         var machine = new MachineInfo(Environment.ProcessorCount, allowed, CpuModel(), RuntimeInformation.FrameworkDescription,
             loadBefore, LoadAverage(), plan.Pinned, plan.ParentCpu, plan.ChildCpus, plan.Describe());
         return new BenchReport("tp bench", version, started, (DateTimeOffset.Now - started).TotalSeconds, settings.Quick,
-            machine, new Baselines(pingPong, memcpy), cells, notes);
+            machine, new Baselines(pingPong, memcpy), cells, notes, paced);
     }
 
-    /// <summary>Write bench.json and the two PNGs into <see cref="BenchSettings.OutDir"/>.</summary>
+    /// <summary>Write bench.json and the two PNGs (when the size matrix ran) into <see cref="BenchSettings.OutDir"/>.</summary>
     public void Write(BenchReport report)
     {
         Directory.CreateDirectory(settings.OutDir);
         File.WriteAllText(Path.Combine(settings.OutDir, JsonFile), BenchJson.Serialize(report));
-        BenchPlots.Write(report, Path.Combine(settings.OutDir, LatencyPng), Path.Combine(settings.OutDir, ThroughputPng));
+        if (report.Cells.Count > 0)
+        {
+            BenchPlots.Write(report, Path.Combine(settings.OutDir, LatencyPng), Path.Combine(settings.OutDir, ThroughputPng));
+        }
     }
 
     private void Progress(string line)

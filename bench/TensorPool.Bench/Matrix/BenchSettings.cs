@@ -4,9 +4,11 @@ namespace TensorPool.Bench.Matrix;
 
 /// <summary>
 /// What <c>tp bench</c> runs: the payload sizes, the consumer counts, and how long each measure lasts (<c>--quick</c>
-/// keeps the whole matrix under a minute on a 2-core machine).
+/// keeps the whole matrix under a minute on a 2-core machine); the paced cells when <paramref name="Paced"/> is set,
+/// and the size × consumers matrix unless <paramref name="Matrix"/> is false (<c>--paced</c> runs the paced cells alone).
 /// </summary>
-public sealed record BenchSettings(IReadOnlyList<int> Sizes, IReadOnlyList<int> Consumers, bool Quick, string OutDir)
+public sealed record BenchSettings(IReadOnlyList<int> Sizes, IReadOnlyList<int> Consumers, bool Quick, string OutDir,
+    Paced.PacedPlan? Paced = null, bool Matrix = true)
 {
     public static readonly int[] DefaultSizes = [64, 4096, 64 << 10, 1 << 20, 16 << 20];
 

@@ -18,6 +18,14 @@ public static class RatioTable
         Line($"# {m.Placement}; load average before {m.LoadAverageBefore}, after {m.LoadAverageAfter}");
         Percentiles floor = report.Baselines.PingPong.OneWayNs;
         Line($"# floor (same run): cache-line ping-pong between two processes, one-way (RTT/2) p50 {floor.P50:F0} ns, p99 {floor.P99:F0} ns");
+        if (report.Cells.Count == 0)
+        {
+            foreach (string note in report.Notes)
+            {
+                Line($"# {note}");
+            }
+            return WithPaced(text, report);
+        }
         Line($"# ceiling (same run): single-thread memcpy {string.Join(", ", report.Baselines.Memcpy.Select(b => $"{BenchSettings.SizeLabel(b.Size)} {b.GigabytesPerSecond:F2} GB/s"))}");
         Line($"# latency: producer claim -> consumer delivery, CLOCK_MONOTONIC, all consumers merged; socket: send -> whole frame read");
         Line($"");
@@ -35,6 +43,16 @@ public static class RatioTable
         foreach (string note in report.Notes)
         {
             Line($"# {note}");
+        }
+        return WithPaced(text, report);
+    }
+
+    private static string WithPaced(StringBuilder text, BenchReport report)
+    {
+        if (report.Paced is { } paced)
+        {
+            text.AppendLine();
+            text.Append(Paced.PacedTable.Format(paced, report.Baselines.PingPong.OneWayNs));
         }
         return text.ToString();
     }

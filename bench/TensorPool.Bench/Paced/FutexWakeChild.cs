@@ -1,0 +1,97 @@
+using System.Globalization;
+using TensorPool.Bench.Matrix;
+using TensorPool.Time;
+
+namespace TensorPool.Bench.Paced;
+
+/// <summary>
+/// The raw futex-wake floor (issue 14): two processes and a shared page, nothing of TensorPool between them. The waker
+/// (<c>waker RATE WARMUP FRAMES</c>) paces as a paced producer does, writes the time into a stamp, bumps a 32-bit
+/// sequence word and FUTEX_WAKEs it every time; the waiter (<c>waiter WARMUP</c>) FUTEX_WAITs on the word and records
+/// now − stamp for each wake it sees. What it measures is the kernel's wake-up path and the scheduler: the least a
+/// sleeping consumer can cost in latency and CPU at that rate.
+/// </summary>
+public static unsafe class FutexWakeChild
+{
+    public const string Measure = "futex-wake";
+
+    public static int Run(SharedPage page, string[] args) => args[0] switch
+    {
+        "waker" => Waker(page, double.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture),
+            int.Parse(args[3], CultureInfo.InvariantCulture)),
+        "waiter" => Waiter(page, int.Parse(args[1], CultureInfo.InvariantCulture)),
+        _ => throw new ArgumentException($"futex-wake side '{args[0]}' is not waker or waiter"),
+    };
+
+    private static int Waker(SharedPage page, double rate, int warmup, int frames)
+    {
+        StopLine stop = StopLine.Watch();
+        while (Volatile.Read(ref *page.ReadyWord) < 1)
+        {
+            if (stop.IsSet)
+            {
+                return 1;
+            }
+            Thread.Sleep(1);
+        }
+        var pacer = new RatePacer(rate);
+        int* word = page.FutexWord;
+        for (int seq = 1; seq <= warmup + frames; seq++)
+        {
+            while (!pacer.WaitForNext(TimeSpan.FromMilliseconds(100)))
+            {
+                if (stop.IsSet)
+                {
+                    return 1;
+                }
+            }
+            Volatile.Write(ref *page.FutexStamp(seq), Clock.NowNs());
+            Volatile.Write(ref *word, seq);
+            Futex.WakeAll(word);
+            pacer.MarkDone();
+            if (seq == warmup)
+            {
+                Console.WriteLine("steady");
+            }
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"result published={frames} last={warmup + frames}"));
+        while (!stop.IsSet)
+        {
+            Thread.Sleep(10);
+        }
+        return 0;
+    }
+
+    private static int Waiter(SharedPage page, int warmup)
+    {
+        StopLine stop = StopLine.Watch();
+        var latency = new LatencyRecorder();
+        int* word = page.FutexWord;
+        long missed = 0;
+        int seen = Volatile.Read(ref *word);
+        Console.WriteLine("ready");
+        Volatile.Write(ref *page.ConsumerWord(0), FrameConsumerChild.Mapped);
+        Volatile.Write(ref *page.ReadyWord, 1);
+        while (!stop.IsSet)
+        {
+            int seq = Volatile.Read(ref *word);
+            if (seq == seen)
+            {
+                Futex.Wait(word, seen, 100_000_000); // bounded, so a stop is seen within 100 ms
+                continue;
+            }
+            long now = Clock.NowNs();
+            long stamp = Volatile.Read(ref *page.FutexStamp(seq));
+            if (seq > warmup)
+            {
+                latency.Record(now - stamp);
+                missed += seq - Math.Max(seen, warmup) - 1; // wakes that came together: the earlier ones not seen alone
+            }
+            seen = seq;
+            Volatile.Write(ref *page.ConsumerWord(0), seq);
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"result timed={latency.Count} drops={missed} torn=0 hist={latency.Encode()}"));
+        return 0;
+    }
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using TensorPool.Bench.Matrix;
+using TensorPool.Processes;
+
+namespace TensorPool.Bench.Paced;
+
+/// <summary>
+/// Runs one paced measure as separate processes, none pinned (how users run them; the point is how they share the
+/// CPUs): the consumers (or the futex waiter) first, then the producer (or the waker). The CPU window opens when the
+/// producer prints <c>steady</c> and closes at its <c>result</c>; the consumers are then given up to a second to take
+/// the last frame before they are stopped and report.
+/// </summary>
+public static unsafe class PacedCell
+{
+    /// <summary>One paced cell over tp:ipc (or aeron:ipc with <paramref name="aeronDir"/>).</summary>
+    public static PacedCellResult Run(Session session, PacedCellSpec spec, FutexFloor floor, string? aeronDir, int index)
+    {
+        string aeron = aeronDir ?? PacedClient.NoAeron;
+        string nameSpace = string.Create(CultureInfo.InvariantCulture, $"paced-{Environment.ProcessId}-{index}");
+        Outcome o = Measure(session, spec.Consumers,
+            i => [PacedConsumerChild.Measure, nameSpace, Text(i), spec.Idle, aeron],
+            [PacedProducerChild.Measure, nameSpace, Text(spec.Size), Text(spec.RateHz), Text(spec.WarmupFrames), Text(spec.Frames), Text(spec.Consumers), aeron]);
+        return new PacedCellResult(spec.Size, spec.RateHz, spec.Consumers, spec.Idle, aeronDir is null ? "tp:ipc" : "aeron:ipc",
+            o.Latency, o.Published, o.Timed, o.Lost, o.Drops, o.Torn, o.Cores, o.Seconds, PacedRatios.Of(o.Latency, o.Cores, floor));
+    }
+
+    /// <summary>The raw futex-wake floor at <paramref name="rateHz"/>.</summary>
+    public static FutexFloor RunFloor(Session session, double rateHz, int warmup, int frames)
+    {
+        Outcome o = Measure(session, 1, _ => [FutexWakeChild.Measure, "waiter", Text(warmup)],
+            [FutexWakeChild.Measure, "waker", Text(rateHz), Text(warmup), Text(frames)]);
+        return new FutexFloor(rateHz, o.Latency, o.Published, o.Lost, o.Cores, o.Seconds);
+    }
+
+    private readonly record struct Outcome(Percentiles Latency, long Published, long Timed, long Lost, long Drops, long Torn, double Cores, double Seconds);
+
+    private static Outcome Measure(Session session, int consumers, Func<int, string[]> consumerArgs, string[] producerArgs)
+    {
+        (SharedPage page, string path) = session.NewPage();
+        var children = new List<ChildProcess>();
+        try
+        {
+            for (int i = 0; i < consumers; i++)
+            {
+                Volatile.Write(ref *page.ConsumerWord(i), long.MinValue); // below Mapped until the consumer maps
+            }
+            for (int i = 0; i < consumers; i++)
+            {
+                string[] args = consumerArgs(i);
+                children.Add(session.StartChildOn(-1, args[0], path, args[1..]));
+                children[^1].WaitReady(Session.ChildTimeout);
+            }
+            ChildProcess producer = session.StartChildOn(-1, producerArgs[0], path, producerArgs[1..]);
+            children.Add(producer);
+            producer.NextLine("steady", Session.ChildTimeout);
+            CpuWindow window = CpuWindow.Start([.. children.Select(c => c.Id)]);
+            string produced = producer.NextResult(Session.ChildTimeout);
+            (double cores, double seconds) = window.Stop();
+            long published = ResultLine.Field(produced, "published");
+            long last = ResultLine.Field(produced, "last");
+            long deadline = Environment.TickCount64 + 1_000;
+            for (int i = 0; i < consumers; i++)
+            {
+                while (Volatile.Read(ref *page.ConsumerWord(i)) < last && Environment.TickCount64 < deadline)
+                {
+                    Thread.Sleep(1);
+                }
+            }
+            foreach (ChildProcess child in children)
+            {
+                child.Stop();
+            }
+            var merged = new LatencyRecorder();
+            long timed = 0, lost = 0, drops = 0, torn = 0;
+            foreach (ChildProcess child in children.Take(consumers))
+            {
+                string result = child.Result(Session.ChildTimeout);
+                long t = ResultLine.Field(result, "timed");
+                timed += t;
+                lost += Math.Max(0, published - t);
+                drops += ResultLine.Field(result, "drops");
+                torn += ResultLine.Field(result, "torn");
+                merged.Add(LatencyRecorder.Decode(ResultLine.Text(result, "hist")));
+            }
+            if (!producer.TryWaitForExit(Session.ChildTimeout) || producer.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"paced producer did not end cleanly.\n{producer.Output()}");
+            }
+            return new Outcome(merged.Percentiles(), published, timed, lost, drops, torn, cores, seconds);
+        }
+        finally
+        {
+            foreach (ChildProcess child in children)
+            {
+                child.Dispose();
+            }
+            page.Dispose();
+        }
+    }
+
+    private static string Text(double value) => value.ToString(CultureInfo.InvariantCulture);
+}

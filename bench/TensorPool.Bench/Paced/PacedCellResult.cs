@@ -1,0 +1,22 @@
+namespace TensorPool.Bench.Paced;
+
+/// <summary>
+/// One paced cell: latency from the producer's commit timestamp to each consumer's accept (all consumers merged),
+/// what was published in the window and not timed by a consumer (lost, summed over consumers), the consumers' drop
+/// counters, and the cores all the cell's processes used over the window (/proc utime + stime ÷ wall time).
+/// </summary>
+public sealed record PacedCellResult(
+    int Size,
+    double RateHz,
+    int Consumers,
+    string Idle,
+    string Transport,
+    Percentiles LatencyNs,
+    long Published,
+    long Timed,
+    long Lost,
+    long Drops,
+    long Torn,
+    double Cores,
+    double WindowSeconds,
+    PacedRatios Ratios);

@@ -1,0 +1,30 @@
+using TensorPool.Bench.Matrix;
+
+namespace TensorPool.Bench.Paced;
+
+/// <summary>The paced part of a run: the futex-wake floor of each rate, then every cell of the plan beside it.</summary>
+public static class PacedRunner
+{
+    public static PacedReport Run(Session session, PacedPlan plan, Action<string> progress)
+    {
+        string loadBefore = BenchRunner.LoadAverage();
+        string transport = plan.AeronDir is null ? "tp:ipc" : $"aeron:ipc (media driver of {plan.AeronDir})";
+        progress($"paced cells over {transport}: {plan.Cells().Count()} cells, steady windows of {plan.WindowSeconds} s; load average {loadBefore}");
+        var floors = new Dictionary<double, FutexFloor>();
+        foreach (double rate in plan.RatesHz)
+        {
+            FutexFloor floor = PacedCell.RunFloor(session, rate, PacedPlan.WarmupFrames(rate), plan.MeasuredFrames(rate));
+            floors[rate] = floor;
+            progress($"floor: futex wake at {PacedPlan.RateLabel(rate)}: p50 {floor.LatencyNs.P50:F0} ns, p99 {floor.LatencyNs.P99:F0} ns, p99.9 {floor.LatencyNs.P999:F0} ns, {floor.Cores:F3} cores");
+        }
+        var cells = new List<PacedCellResult>();
+        int index = 0;
+        foreach (PacedCellSpec spec in plan.Cells())
+        {
+            PacedCellResult cell = PacedCell.Run(session, spec, floors[spec.RateHz], plan.AeronDir, index++);
+            cells.Add(cell);
+            progress($"{BenchSettings.SizeLabel(spec.Size)} at {PacedPlan.RateLabel(spec.RateHz)} x {spec.Consumers} {spec.Idle}: p50 {cell.LatencyNs.P50:F0} ns, p99 {cell.LatencyNs.P99:F0} ns, p99.9 {cell.LatencyNs.P999:F0} ns, lost {cell.Lost}, {cell.Cores:F3} cores");
+        }
+        return new PacedReport(transport, plan.WindowSeconds, loadBefore, BenchRunner.LoadAverage(), [.. floors.Values], cells);
+    }
+}
