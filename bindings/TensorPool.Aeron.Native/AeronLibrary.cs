@@ -1,10 +1,11 @@
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace TensorPool.Aeron.Native;
+namespace TensorPool.Aeron.Native.Internal;
 
 /// <summary>
 /// Finds libaeron (the Aeron C client) and libaeron_driver (the C media driver) for the [LibraryImport]s of this
@@ -21,7 +22,9 @@ namespace TensorPool.Aeron.Native;
 /// loaded once per process: a later request for another file is refused. Failure is a
 /// <see cref="DllNotFoundException"/> naming every place tried and why.
 /// </remarks>
-internal static class AeronLibrary
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class AeronLibrary
 {
     /// <summary>Where libaeron is (a file or a folder).</summary>
     public const string ClientPathVariable = "TP_AERON_LIBRARY";

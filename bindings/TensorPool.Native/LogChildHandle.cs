@@ -1,11 +1,15 @@
-namespace TensorPool.Native;
+using System.ComponentModel;
+
+namespace TensorPool.Native.Internal;
 
 /// <summary>
 /// A native object that lives inside an open log (a publication or a subscription). It holds a reference on its
 /// <see cref="LogHandle"/> from creation to close, so the log cannot be unmapped under it (<c>tp_log_close</c> would
 /// fail with <c>TP_LOG_ERR_IN_USE</c>, and a finalizer running first would leak the mapping).
 /// </summary>
-internal abstract unsafe class LogChildHandle<T> : NativeHandle<T>
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public abstract unsafe class LogChildHandle<T> : NativeHandle<T>
     where T : unmanaged
 {
     private LogHandle? _log;

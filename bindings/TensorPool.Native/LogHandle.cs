@@ -1,4 +1,6 @@
-namespace TensorPool.Native;
+using System.ComponentModel;
+
+namespace TensorPool.Native.Internal;
 
 /// <summary>
 /// Owns an open tp:ipc log (<c>tp_log_t</c>, log.h); closing unmaps it (<c>tp_log_close</c>). Publications and
@@ -6,7 +8,9 @@ namespace TensorPool.Native;
 /// <see cref="LogSubscriptionHandle"/>), so the log is unmapped only after the last of them is closed, whatever
 /// order the owners dispose (or finalize) them in.
 /// </summary>
-internal sealed unsafe class LogHandle : NativeHandle<TpLog>
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed unsafe class LogHandle : NativeHandle<TpLog>
 {
     protected override int Close(TpLog* pointer) => NativeMethods.tp_log_close(pointer);
 }

@@ -1,7 +1,11 @@
-namespace TensorPool.Native;
+using System.ComponentModel;
+
+namespace TensorPool.Native.Internal;
 
 /// <summary>Owns a subscription on a tp:ipc log (<c>tp_log_subscription_t</c>), closed by <c>tp_log_subscription_close</c>.</summary>
-internal sealed unsafe class LogSubscriptionHandle : LogChildHandle<TpLogSubscription>
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed unsafe class LogSubscriptionHandle : LogChildHandle<TpLogSubscription>
 {
     /// <summary>
     /// Join <paramref name="log"/> at its live tail with the given stall timeout (0: the library default); a negative

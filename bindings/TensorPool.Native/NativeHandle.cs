@@ -1,13 +1,14 @@
+using System.ComponentModel;
 using System.Runtime.InteropServices;
 
-namespace TensorPool.Native;
+namespace TensorPool.Native.Internal;
 
 /// <summary>
 /// A <see cref="SafeHandle"/> owning one libtensorpool object of opaque type <typeparamref name="T"/> (for example
 /// <c>TpRegion</c>), released exactly once by its <c>tp_&lt;noun&gt;_close</c> function: on <see cref="SafeHandle.Dispose()"/>,
 /// or by the finalizer if the owner forgot. A concrete handle only names the close function:
 /// <code>
-/// internal sealed unsafe class RegionHandle : NativeHandle&lt;TpRegion&gt;
+/// public sealed unsafe class RegionHandle : NativeHandle&lt;TpRegion&gt;
 /// {
 ///     protected override int Close(TpRegion* region) => NativeMethods.tp_region_close(region);
 /// }
@@ -15,7 +16,9 @@ namespace TensorPool.Native;
 /// Native calls take the pointer through <see cref="Lease"/>, which keeps the object alive for the call even if
 /// another thread disposes the handle meanwhile (the close then runs when the lease ends).
 /// </summary>
-internal abstract unsafe class NativeHandle<T> : SafeHandle
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public abstract unsafe class NativeHandle<T> : SafeHandle
     where T : unmanaged
 {
     protected NativeHandle()

@@ -1,10 +1,11 @@
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace TensorPool.Native;
+namespace TensorPool.Native.Internal;
 
 /// <summary>
 /// Finds libtensorpool.so for every [LibraryImport] of this assembly, registered when the module loads.
@@ -14,7 +15,9 @@ namespace TensorPool.Native;
 /// and under this assembly's folder, then the runtime's default probing (deps.json, the loader's search path).
 /// Failure is a <see cref="DllNotFoundException"/> that lists every place it looked.
 /// </summary>
-internal static class NativeLibraryResolver
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class NativeLibraryResolver
 {
     /// <summary>Overrides where libtensorpool.so is loaded from (a file or a folder).</summary>
     public const string PathVariable = "TENSORPOOL_NATIVE_PATH";

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using TensorPool.Diagnostics.Internal;
 using TensorPool.Diagnostics;
 
 namespace TensorPool.Driver;

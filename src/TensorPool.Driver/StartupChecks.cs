@@ -3,8 +3,9 @@ using System.Runtime.InteropServices;
 using TensorPool.Driver.Claims;
 using TensorPool.Driver.Configuration;
 using TensorPool.Driver.Shm;
+using TensorPool.Interop.Internal;
 using TensorPool.Interop;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 using TensorPool.Transport;
 
 namespace TensorPool.Driver;

@@ -2,12 +2,14 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TensorPool.Agents;
+using TensorPool.Diagnostics.Internal;
 using TensorPool.Driver.Claims;
 using TensorPool.Driver.Configuration;
 using TensorPool.Driver.Protocol;
 using TensorPool.Driver.Shm;
+using TensorPool.Interop.Internal;
 using TensorPool.Interop;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 using TensorPool.Sbe.Driver;
 using TensorPool.Transport;
 
@@ -148,7 +150,7 @@ public sealed unsafe class TensorPoolDriver : IDisposable
             }
             throw;
         }
-        _metrics = global::TensorPool.Diagnostics.MetricsRegistry.Register(new DriverMetrics(this));
+        _metrics = global::TensorPool.Diagnostics.Internal.MetricsRegistry.Register(new DriverMetrics(this));
         DriverLog.Started(_log, options.InstanceId, options.ControlChannel, options.ControlStreamId, options.EffectiveAnnounceChannel,
             options.EffectiveAnnounceStreamId, options.ShmBaseDir, options.Namespace);
     }

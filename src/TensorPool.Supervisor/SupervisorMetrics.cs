@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using TensorPool.Control;
+using TensorPool.Diagnostics.Internal;
 using TensorPool.Diagnostics;
 
 namespace TensorPool.Supervisor;

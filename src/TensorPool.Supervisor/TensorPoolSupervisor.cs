@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TensorPool.Agents;
+using TensorPool.Diagnostics.Internal;
 using TensorPool.Diagnostics;
 using TensorPool.Interop;
 using TensorPool.Supervisor.Configuration;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
+using TensorPool.TraceLink.Internal;
 
 namespace TensorPool.TraceLink.Store;
 
@@ -13,7 +14,7 @@ internal sealed class TraceStoreWriter : IDisposable
 {
     private readonly string _path;
     private readonly SqliteConnection _connection;
-    private readonly TraceLink.BoundedMpscQueue<StoreRecord> _queue;
+    private readonly BoundedMpscQueue<StoreRecord> _queue;
     private readonly StoreRecord[] _batch;
     private readonly TimeSpan _interval;
     private readonly TraceStoreCounters _counters;
@@ -38,7 +39,7 @@ internal sealed class TraceStoreWriter : IDisposable
         _path = path;
         _counters = counters;
         _interval = options.FlushInterval;
-        _queue = new TraceLink.BoundedMpscQueue<StoreRecord>(options.QueueCapacity);
+        _queue = new BoundedMpscQueue<StoreRecord>(options.QueueCapacity);
         _batch = new StoreRecord[options.MaxBatch];
         // OR IGNORE: a frame seen twice keeps its first row, a link stored once (§14.2.4: de-duplicated); a window
         // recorded again replaces its bounds.

@@ -1,7 +1,7 @@
-using TensorPool.Aeron.Native;
-using TensorPool.Aeron.Native.Driver;
+using TensorPool.Aeron.Native.Internal;
+using TensorPool.Aeron.Native.Internal.Driver;
 using TensorPool.Transport.Aeron.Internal;
-using DriverMethods = TensorPool.Aeron.Native.Driver.NativeMethods;
+using DriverMethods = TensorPool.Aeron.Native.Internal.Driver.NativeMethods;
 
 namespace TensorPool.Transport.Aeron;
 

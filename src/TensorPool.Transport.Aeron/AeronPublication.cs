@@ -1,4 +1,4 @@
-using TensorPool.Aeron.Native;
+using TensorPool.Aeron.Native.Internal;
 using TensorPool.Transport.Aeron.Internal;
 
 namespace TensorPool.Transport.Aeron;

@@ -1,8 +1,8 @@
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
-using TensorPool.Aeron.Native;
+using TensorPool.Aeron.Native.Internal;
 using TensorPool.Transport.Aeron.Internal;
-using NativeSubscription = TensorPool.Aeron.Native.AeronSubscription;
+using NativeSubscription = TensorPool.Aeron.Native.Internal.AeronSubscription;
 
 namespace TensorPool.Transport.Aeron;
 

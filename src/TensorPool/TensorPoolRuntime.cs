@@ -1,5 +1,5 @@
 using System.Reflection;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 
 namespace TensorPool;
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 using TensorPool.Testing;
 
 namespace TensorPool.Cli.Tests;

@@ -13,7 +13,7 @@ public class NativeLayoutAgreementTests
     private static readonly Assembly Native = Assembly.Load("TensorPool.Native");
 
     private static Dictionary<string, long> Constants(string type) =>
-        Native.GetType("TensorPool.Native." + type, throwOnError: true)!
+        Native.GetType("TensorPool.Native.Internal." + type, throwOnError: true)!
             .GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.IsLiteral)
             .ToDictionary(f => f.Name, f => Convert.ToInt64(f.GetRawConstantValue(), System.Globalization.CultureInfo.InvariantCulture));
@@ -66,7 +66,7 @@ public class NativeLayoutAgreementTests
     [TestCase("TpRegionType", typeof(RegionType))]
     public void Enum_values_agree_with_the_native_registry_15_8(string nativeEnum, Type ours)
     {
-        Type native = Native.GetType("TensorPool.Native." + nativeEnum, throwOnError: true)!;
+        Type native = Native.GetType("TensorPool.Native.Internal." + nativeEnum, throwOnError: true)!;
         var nativeValues = Enum.GetNames(native).ToDictionary(n => n, n => Convert.ToInt64(Enum.Parse(native, n), System.Globalization.CultureInfo.InvariantCulture));
         var ourValues = Enum.GetNames(ours).ToDictionary(n => n, n => Convert.ToInt64(Enum.Parse(ours, n), System.Globalization.CultureInfo.InvariantCulture));
         Assert.That(ourValues, Is.EquivalentTo(nativeValues));
@@ -75,7 +75,7 @@ public class NativeLayoutAgreementTests
     [Test]
     public void Superblock_magic_agrees()
     {
-        Type magic = Native.GetType("TensorPool.Native.TpSuperblockMagic", throwOnError: true)!;
+        Type magic = Native.GetType("TensorPool.Native.Internal.TpSuperblockMagic", throwOnError: true)!;
         ulong nativeMagic = Convert.ToUInt64(Enum.GetValues(magic).GetValue(0), System.Globalization.CultureInfo.InvariantCulture);
         byte[] superblock = new byte[64];
         var e = ShmRegionSuperblockEncoder.WrapBody(superblock);

@@ -1,3 +1,4 @@
+using TensorPool.TraceLink.Internal;
 using TensorPool.TraceLink;
 
 namespace TensorPool.TraceLink.Tests;

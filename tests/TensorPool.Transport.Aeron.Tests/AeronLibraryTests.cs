@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using TensorPool.Aeron.Native;
+using TensorPool.Aeron.Native.Internal;
 using TensorPool.Testing;
 
 namespace TensorPool.Transport.Aeron.Tests;

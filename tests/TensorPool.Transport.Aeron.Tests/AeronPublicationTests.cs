@@ -42,7 +42,7 @@ public class AeronPublicationTests
     [Test]
     public void Aerons_error_result_is_not_mistaken_for_max_message_length_exceeded() =>
         // AERON_PUBLICATION_ERROR and PublicationStatus.MaxMessageLengthExceeded are both -6.
-        Assert.That(TensorPool.Aeron.Native.AeroncConstants.PublicationError, Is.EqualTo(PublicationStatus.MaxMessageLengthExceeded));
+        Assert.That(TensorPool.Aeron.Native.Internal.AeroncConstants.PublicationError, Is.EqualTo(PublicationStatus.MaxMessageLengthExceeded));
 
     [Test]
     public void Without_a_subscriber_offers_report_NotConnected()

@@ -17,7 +17,7 @@ internal sealed class AeronTestDriver : IDisposable
         LibraryPath = AeronEnvironment.Require();
         _parent = new TempDirectory(prefix: "tp-aeron-");
         Directory = Path.Combine(_parent.Path, "aeron");
-        TensorPool.Aeron.Native.AeronLibrary.LoadClient(LibraryPath);
+        TensorPool.Aeron.Native.Internal.AeronLibrary.LoadClient(LibraryPath);
         _driver = new AeronMediaDriver(Directory, new AeronMediaDriverOptions(), TimeSpan.FromSeconds(10));
     }
 

@@ -42,9 +42,9 @@ public static class AeronBindings
                 string output = Path.Combine(root, "bindings", "TensorPool.Aeron.Native");
                 return
                 [
-                    For(root, client, "aeronc.h", "aeron-client/src/main/c", "TensorPool.Aeron.Native", "aeron",
+                    For(root, client, "aeronc.h", "aeron-client/src/main/c", "TensorPool.Aeron.Native.Internal", "aeron",
                         Path.Combine(output, "Generated", "Client"), Path.Combine(output, "Abi", "Client"), builtinIncludeDirectory),
-                    For(root, driver, "aeronmd.h", "aeron-driver/src/main/c", "TensorPool.Aeron.Native.Driver", "aeron_driver",
+                    For(root, driver, "aeronmd.h", "aeron-driver/src/main/c", "TensorPool.Aeron.Native.Internal.Driver", "aeron_driver",
                         Path.Combine(output, "Generated", "Driver"), Path.Combine(output, "Abi", "Driver"), builtinIncludeDirectory),
                 ];
             }
@@ -64,6 +64,7 @@ public static class AeronBindings
         AbiOutputDirectory = abi,
         BuiltinIncludeDirectory = builtinIncludeDirectory,
         Namespace = ns,
+        Pubternal = true,
         LibraryName = library,
         SymbolPrefix = "aeron",
         ExportMacro = null,

@@ -26,6 +26,13 @@ public sealed class GeneratorOptions
 
     public string Namespace { get; init; } = "TensorPool.Native";
 
+    /// <summary>
+    /// Emit the declarations as pubternal (D231): <c>public</c>, marked <c>[EditorBrowsable(Never)]</c> and documented
+    /// as outside compatibility, for a namespace named <c>Internal</c> (or nested in one) that other assemblies of the
+    /// project use. False: <c>internal</c>.
+    /// </summary>
+    public bool Pubternal { get; init; }
+
     /// <summary>The name given to [LibraryImport] (lib&lt;name&gt;.so).</summary>
     public string LibraryName { get; init; } = "tensorpool";
 
@@ -79,6 +86,8 @@ public sealed class GeneratorOptions
             CSharpOutputDirectory = Path.Combine(root, "bindings", "TensorPool.Native", "Generated"),
             AbiOutputDirectory = Path.Combine(root, "native", "abi"),
             BuiltinIncludeDirectory = builtinIncludeDirectory,
+            Namespace = "TensorPool.Native.Internal",
+            Pubternal = true,
         };
     }
 }

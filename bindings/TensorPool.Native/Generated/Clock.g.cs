@@ -8,19 +8,19 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace TensorPool.Native;
+namespace TensorPool.Native.Internal;
 
-internal static unsafe partial class NativeMethods
+public static unsafe partial class NativeMethods
 {
     /// <summary>CLOCK_MONOTONIC in nanoseconds. Never fails on Linux (vDSO, no syscall).</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial ulong tp_clock_monotonic_ns();
+    public static partial ulong tp_clock_monotonic_ns();
 
     /// <summary>CLOCK_REALTIME in nanoseconds since the Unix epoch.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial ulong tp_clock_realtime_ns();
+    public static partial ulong tp_clock_realtime_ns();
 }

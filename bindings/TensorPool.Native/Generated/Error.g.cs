@@ -8,10 +8,12 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace TensorPool.Native;
+namespace TensorPool.Native.Internal;
 
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_error_t")]
-internal enum TpError : int
+public enum TpError : int
 {
     [NativeName("TP_OK")]
     Ok = 0,
@@ -131,34 +133,34 @@ internal enum TpError : int
     ErrOwner = -50,
 }
 
-internal static unsafe partial class NativeMethods
+public static unsafe partial class NativeMethods
 {
     /// <summary>The code of the last error raised on this thread (TP_OK if none).</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_errcode();
+    public static partial int tp_errcode();
 
     /// <summary>The message of the last error raised on this thread ("" if none). Valid until the next error on this thread.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* tp_errmsg();
+    public static partial byte* tp_errmsg();
 
     /// <summary><see cref="tp_errmsg"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? tp_errmsg_string() =>
+    public static string? tp_errmsg_string() =>
         Marshal.PtrToStringUTF8((nint)tp_errmsg());
 
     /// <summary>Forget the last error on this thread.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void tp_err_clear();
+    public static partial void tp_err_clear();
 
     /// <summary>A short constant name for a code of any range, e.g. "TP_ERR_MAGIC", "TP_LOG_ERR_MAGIC". Never NULL.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* tp_errname(int code);
+    public static partial byte* tp_errname(int code);
 
     /// <summary><see cref="tp_errname"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? tp_errname_string(int code) =>
+    public static string? tp_errname_string(int code) =>
         Marshal.PtrToStringUTF8((nint)tp_errname(code));
 
     // Not bound: tp_err_set (variadic), tp_err_append (variadic).

@@ -8,11 +8,13 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace TensorPool.Native;
+namespace TensorPool.Native.Internal;
 
 /// <summary>What a path names, as tp_file_view_open found it.</summary>
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_file_type_t")]
-internal enum TpFileType : uint
+public enum TpFileType : uint
 {
     /// <summary>the open failed before the type was known (missing, permission, ...)</summary>
     [NativeName("TP_FILE_TYPE_UNKNOWN")]
@@ -43,17 +45,19 @@ internal enum TpFileType : uint
     Other = 8,
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>TpFileView*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>TpFileView*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_file_view_t")]
-internal struct TpFileView
+public struct TpFileView
 {
 }
 
 /// <summary>A stretch [start, end) of a view.</summary>
-/// <remarks>C layout (clang, linux-x64): 16 bytes, alignment 8.</remarks>
+/// <remarks>C layout (clang, linux-x64): 16 bytes, alignment 8. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_file_extent_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 8)]
-internal struct TpFileExtent
+public struct TpFileExtent
 {
     [NativeName("start")]
     public ulong Start;
@@ -62,7 +66,7 @@ internal struct TpFileExtent
     public ulong End;
 }
 
-internal static unsafe partial class NativeMethods
+public static unsafe partial class NativeMethods
 {
     /// <summary>
     /// Open and map `path` (see above). `type` may be NULL; otherwise it receives
@@ -74,24 +78,24 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_file_view_open(TpFileView** view, int* type, string path);
+    public static partial int tp_file_view_open(TpFileView** view, int* type, string path);
 
     /// <summary>Unmap and close. NULL is accepted.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_file_view_close(TpFileView* view);
+    public static partial int tp_file_view_close(TpFileView* view);
 
     /// <summary>The first byte of the mapping.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial byte* tp_file_view_base(TpFileView* view);
+    public static partial byte* tp_file_view_base(TpFileView* view);
 
     /// <summary>Bytes mapped: the file's size at the open (never 0).</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial ulong tp_file_view_length(TpFileView* view);
+    public static partial ulong tp_file_view_length(TpFileView* view);
 
     /// <summary>
     /// The next stretch of the view that may hold data, at or after `offset`
@@ -105,14 +109,14 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_file_view_next_data(TpFileExtent* extent, TpFileView* view, ulong offset);
+    public static partial int tp_file_view_next_data(TpFileExtent* extent, TpFileView* view, ulong offset);
 
     /// <summary>"FIFO", "character device", "directory", ... for a tp_file_type_t; "unknown file type" for other values. Never NULL.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* tp_file_type_name(int type);
+    public static partial byte* tp_file_type_name(int type);
 
     /// <summary><see cref="tp_file_type_name"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? tp_file_type_name_string(int type) =>
+    public static string? tp_file_type_name_string(int type) =>
         Marshal.PtrToStringUTF8((nint)tp_file_type_name(type));
 }

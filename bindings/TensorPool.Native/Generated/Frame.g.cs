@@ -8,13 +8,14 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace TensorPool.Native;
+namespace TensorPool.Native.Internal;
 
 /// <summary>A frame validated in place.</summary>
-/// <remarks>C layout (clang, linux-x64): 192 bytes, alignment 8.</remarks>
+/// <remarks>C layout (clang, linux-x64): 192 bytes, alignment 8. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_frame_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 8)]
-internal unsafe struct TpFrame
+public unsafe struct TpFrame
 {
     /// <summary>the slot header, copied under the seqlock</summary>
     [NativeName("header")]
@@ -47,7 +48,7 @@ internal unsafe struct TpFrame
     public uint PoolIndex;
 }
 
-internal static unsafe partial class NativeMethods
+public static unsafe partial class NativeMethods
 {
     /// <summary>
     /// Check a stable private copy of a slot (256 bytes) that sits at
@@ -57,7 +58,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_frame_validate_slot(TpFrame* frame, byte* slotCopy, uint headerIndex, TpPayloadPool* pools, uint poolCount);
+    public static partial int tp_frame_validate_slot(TpFrame* frame, byte* slotCopy, uint headerIndex, TpPayloadPool* pools, uint poolCount);
 
     /// <summary>
     /// Begin reading frame `seq` (see above). `pools` may be NULL only when
@@ -65,11 +66,11 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_frame_begin(TpFrame* frame, TpHeaderRing* ring, TpPayloadPool* pools, uint poolCount, ulong seq);
+    public static partial int tp_frame_begin(TpFrame* frame, TpHeaderRing* ring, TpPayloadPool* pools, uint poolCount, ulong seq);
 
     /// <summary>End reading: TP_FRAME_OK when the slot still holds the frame, TP_FRAME_DROP_CHANGED otherwise.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial int tp_frame_end(TpFrame* frame);
+    public static partial int tp_frame_end(TpFrame* frame);
 }

@@ -8,10 +8,12 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace TensorPool.Native;
+namespace TensorPool.Native.Internal;
 
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_frame_status_t")]
-internal enum TpFrameStatus : uint
+public enum TpFrameStatus : uint
 {
     [NativeName("TP_FRAME_OK")]
     Ok = 0,
@@ -86,14 +88,14 @@ internal enum TpFrameStatus : uint
     StatusCount = 23,
 }
 
-internal static unsafe partial class NativeMethods
+public static unsafe partial class NativeMethods
 {
     /// <summary>"TP_FRAME_DROP_EXTENT" and so on; "TP_FRAME_STATUS_UNKNOWN" for other values. Never NULL.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* tp_frame_status_name(int status);
+    public static partial byte* tp_frame_status_name(int status);
 
     /// <summary><see cref="tp_frame_status_name"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? tp_frame_status_name_string(int status) =>
+    public static string? tp_frame_status_name_string(int status) =>
         Marshal.PtrToStringUTF8((nint)tp_frame_status_name(status));
 }

@@ -8,11 +8,13 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace TensorPool.Native;
+namespace TensorPool.Native.Internal;
 
 /// <summary>Results of tp_log_open (non-negative).</summary>
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_log_open_result_t")]
-internal enum TpLogOpenResult : uint
+public enum TpLogOpenResult : uint
 {
     [NativeName("TP_LOG_OPENED_EXISTING")]
     OpenedExisting = 0,
@@ -22,8 +24,10 @@ internal enum TpLogOpenResult : uint
 }
 
 /// <summary>Results of tp_log_subscription_wait (non-negative).</summary>
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_log_wait_result_t")]
-internal enum TpLogWaitResult : uint
+public enum TpLogWaitResult : uint
 {
     /// <summary>or interrupted by tp_log_wake_waiters / a signal: call again</summary>
     [NativeName("TP_LOG_WAIT_TIMED_OUT")]
@@ -34,16 +38,20 @@ internal enum TpLogWaitResult : uint
     Ready = 1,
 }
 
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_log_wait_limits_t")]
-internal enum TpLogWaitLimits : uint
+public enum TpLogWaitLimits : uint
 {
     /// <summary>subscriptions one tp_log_wait_any call watches</summary>
     [NativeName("TP_LOG_WAIT_MAX_SUBSCRIPTIONS")]
     MaxSubscriptions = 64,
 }
 
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_log_defaults_t")]
-internal enum TpLogDefaults : uint
+public enum TpLogDefaults : uint
 {
     /// <summary>docs/DECISIONS.md "tp:ipc stalled claims"</summary>
     [NativeName("TP_LOG_DEFAULT_STALL_TIMEOUT_MS")]
@@ -54,29 +62,33 @@ internal enum TpLogDefaults : uint
     PollBatch = 64,
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>TpLog*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>TpLog*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_log_t")]
-internal struct TpLog
+public struct TpLog
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>TpLogPublication*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>TpLogPublication*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_log_publication_t")]
-internal struct TpLogPublication
+public struct TpLogPublication
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>TpLogSubscription*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>TpLogSubscription*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_log_subscription_t")]
-internal struct TpLogSubscription
+public struct TpLogSubscription
 {
 }
 
 /// <summary>A claimed record the caller writes in place (tp_log_publication_try_claim).</summary>
-/// <remarks>C layout (clang, linux-x64): 32 bytes, alignment 8.</remarks>
+/// <remarks>C layout (clang, linux-x64): 32 bytes, alignment 8. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_log_claim_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 8)]
-internal unsafe struct TpLogClaim
+public unsafe struct TpLogClaim
 {
     /// <summary>the payload bytes inside the ring</summary>
     [NativeName("buffer")]
@@ -98,10 +110,11 @@ internal unsafe struct TpLogClaim
     public int MsgType;
 }
 
-/// <remarks>C layout (clang, linux-x64): 40 bytes, alignment 8.</remarks>
+/// <remarks>C layout (clang, linux-x64): 40 bytes, alignment 8. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_log_publication_counters_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 8)]
-internal struct TpLogPublicationCounters
+public struct TpLogPublicationCounters
 {
     /// <summary>records committed</summary>
     [NativeName("offers")]
@@ -124,10 +137,11 @@ internal struct TpLogPublicationCounters
     public ulong Wakes;
 }
 
-/// <remarks>C layout (clang, linux-x64): 72 bytes, alignment 8.</remarks>
+/// <remarks>C layout (clang, linux-x64): 72 bytes, alignment 8. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_log_subscription_counters_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 8)]
-internal struct TpLogSubscriptionCounters
+public struct TpLogSubscriptionCounters
 {
     /// <summary>messages handed to a handler or copied out</summary>
     [NativeName("messages_received")]
@@ -167,10 +181,11 @@ internal struct TpLogSubscriptionCounters
 }
 
 /// <summary>Information about a message copied out by tp_log_subscription_receive.</summary>
-/// <remarks>C layout (clang, linux-x64): 24 bytes, alignment 8.</remarks>
+/// <remarks>C layout (clang, linux-x64): 24 bytes, alignment 8. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_log_message_info_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 8)]
-internal struct TpLogMessageInfo
+public struct TpLogMessageInfo
 {
     /// <summary>absolute position of the record header</summary>
     [NativeName("position")]
@@ -189,10 +204,11 @@ internal struct TpLogMessageInfo
 }
 
 /// <summary>A message ready to hand over, in place in the subscription's private copy (tp_log_subscription_peek).</summary>
-/// <remarks>C layout (clang, linux-x64): 32 bytes, alignment 8.</remarks>
+/// <remarks>C layout (clang, linux-x64): 32 bytes, alignment 8. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_log_message_view_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 8)]
-internal unsafe struct TpLogMessageView
+public unsafe struct TpLogMessageView
 {
     /// <summary>the payload: valid until the next read, skip or close of the subscription</summary>
     [NativeName("buffer")]
@@ -214,7 +230,7 @@ internal unsafe struct TpLogMessageView
     public int MsgType;
 }
 
-internal static unsafe partial class NativeMethods
+public static unsafe partial class NativeMethods
 {
     /// <summary>
     /// Open the log file at `path`, creating it (and missing parent directories,
@@ -241,30 +257,30 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_log_open(TpLog** log, string path, ulong capacity);
+    public static partial int tp_log_open(TpLog** log, string path, ulong capacity);
 
     /// <summary>Unmap and free. Fails with TP_LOG_ERR_IN_USE while publications or subscriptions are open. NULL is a no-op.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_log_close(TpLog* log);
+    public static partial int tp_log_close(TpLog* log);
 
     /// <summary>Ring capacity in bytes.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial ulong tp_log_capacity(TpLog* log);
+    public static partial ulong tp_log_capacity(TpLog* log);
 
     /// <summary>Largest payload a record can carry: capacity / 8 - TP_LOG_RECORD_HEADER_LENGTH.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial int tp_log_max_message_length(TpLog* log);
+    public static partial int tp_log_max_message_length(TpLog* log);
 
     /// <summary>Current tail position (where the next record will be claimed).</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial long tp_log_tail_position(TpLog* log);
+    public static partial long tp_log_tail_position(TpLog* log);
 
     /// <summary>
     /// Wake every thread of every process sleeping in tp_log_subscription_wait on
@@ -273,25 +289,25 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_log_wake_waiters(TpLog* log);
+    public static partial int tp_log_wake_waiters(TpLog* log);
 
     /// <summary>A short constant name for any code ("TP_LOG_ERR_MAGIC"): the same as tp_errname, which names every range.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* tp_log_errname(int code);
+    public static partial byte* tp_log_errname(int code);
 
     /// <summary><see cref="tp_log_errname"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? tp_log_errname_string(int code) =>
+    public static string? tp_log_errname_string(int code) =>
         Marshal.PtrToStringUTF8((nint)tp_log_errname(code));
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_log_publication_create(TpLogPublication** publication, TpLog* log);
+    public static partial int tp_log_publication_create(TpLogPublication** publication, TpLog* log);
 
     /// <summary>NULL is a no-op. An open claim is left as is (subscribers skip it after their stall timeout).</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_log_publication_close(TpLogPublication* publication);
+    public static partial int tp_log_publication_close(TpLogPublication* publication);
 
     /// <summary>
     /// Append one message. Never waits for subscribers (the log is lossy) and
@@ -303,7 +319,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long tp_log_publication_offer(TpLogPublication* publication, byte* buffer, int length, int msgType);
+    public static partial long tp_log_publication_offer(TpLogPublication* publication, byte* buffer, int length, int msgType);
 
     /// <summary>
     /// Claim a record of `length` payload bytes to write in place (zero-copy
@@ -313,7 +329,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long tp_log_publication_try_claim(TpLogPublication* publication, int length, int msgType, TpLogClaim* claim);
+    public static partial long tp_log_publication_try_claim(TpLogPublication* publication, int length, int msgType, TpLogClaim* claim);
 
     /// <summary>
     /// Commit the open claim. Returns the position just after the record, or
@@ -322,12 +338,12 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long tp_log_publication_commit(TpLogPublication* publication, TpLogClaim* claim);
+    public static partial long tp_log_publication_commit(TpLogPublication* publication, TpLogClaim* claim);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial void tp_log_publication_counters(TpLogPublication* publication, TpLogPublicationCounters* counters);
+    public static partial void tp_log_publication_counters(TpLogPublication* publication, TpLogPublicationCounters* counters);
 
     /// <summary>
     /// Join the log at its live tail. stall_timeout_ns: how long a claimed but
@@ -337,12 +353,12 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_log_subscription_create(TpLogSubscription** subscription, TpLog* log, long stallTimeoutNs);
+    public static partial int tp_log_subscription_create(TpLogSubscription** subscription, TpLog* log, long stallTimeoutNs);
 
     /// <summary>NULL is a no-op.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_log_subscription_close(TpLogSubscription* subscription);
+    public static partial int tp_log_subscription_close(TpLogSubscription* subscription);
 
     /// <summary>
     /// Hand up to `fragment_limit` messages to `handler`, in log order. Returns the
@@ -351,7 +367,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_log_subscription_poll(TpLogSubscription* subscription, delegate* unmanaged[Cdecl]<void*, byte*, int, int, void> handler /* tp_log_handler_t */, void* clientd, int fragmentLimit);
+    public static partial int tp_log_subscription_poll(TpLogSubscription* subscription, delegate* unmanaged[Cdecl]<void*, byte*, int, int, void> handler /* tp_log_handler_t */, void* clientd, int fragmentLimit);
 
     /// <summary>
     /// Copy the next message into `buffer`. Returns 1 (copied; `info` filled),
@@ -361,7 +377,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_log_subscription_receive(TpLogSubscription* subscription, byte* buffer, int capacity, TpLogMessageInfo* info);
+    public static partial int tp_log_subscription_receive(TpLogSubscription* subscription, byte* buffer, int capacity, TpLogMessageInfo* info);
 
     /// <summary>
     /// Batched delivery for callers that hand messages over themselves (one call
@@ -375,7 +391,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_log_subscription_peek(TpLogSubscription* subscription, TpLogMessageView* views, int max);
+    public static partial int tp_log_subscription_peek(TpLogSubscription* subscription, TpLogMessageView* views, int max);
 
     /// <summary>
     /// Mark the first `count` messages of the last peek delivered (counted as
@@ -386,7 +402,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial int tp_log_subscription_consume(TpLogSubscription* subscription, int count);
+    public static partial int tp_log_subscription_consume(TpLogSubscription* subscription, int count);
 
     /// <summary>
     /// Sleep until poll has work or `timeout_ns` passes (negative: no timeout,
@@ -396,7 +412,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_log_subscription_wait(TpLogSubscription* subscription, long timeoutNs);
+    public static partial int tp_log_subscription_wait(TpLogSubscription* subscription, long timeoutNs);
 
     /// <summary>
     /// Sleep until any of `count` subscriptions has work (as tp_log_subscription_wait),
@@ -415,7 +431,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_log_wait_any(TpLogSubscription** subscriptions, int count, uint* doorbell, uint doorbellSeen, long timeoutNs);
+    public static partial int tp_log_wait_any(TpLogSubscription** subscriptions, int count, uint* doorbell, uint doorbellSeen, long timeoutNs);
 
     /// <summary>
     /// Ring a doorbell of tp_log_wait_any: change the word, then wake every thread
@@ -425,7 +441,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_log_doorbell_ring(uint* doorbell);
+    public static partial int tp_log_doorbell_ring(uint* doorbell);
 
     /// <summary>
     /// Give up the backlog: pass over the messages not yet handed over (copies
@@ -444,16 +460,16 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long tp_log_subscription_skip_backlog(TpLogSubscription* subscription, uint keepMessages, int messageLength);
+    public static partial long tp_log_subscription_skip_backlog(TpLogSubscription* subscription, uint keepMessages, int messageLength);
 
     /// <summary>Log position of the next message this subscription will hand over (everything before it was delivered, counted lost or skipped).</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial long tp_log_subscription_position(TpLogSubscription* subscription);
+    public static partial long tp_log_subscription_position(TpLogSubscription* subscription);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial void tp_log_subscription_counters(TpLogSubscription* subscription, TpLogSubscriptionCounters* counters);
+    public static partial void tp_log_subscription_counters(TpLogSubscription* subscription, TpLogSubscriptionCounters* counters);
 }

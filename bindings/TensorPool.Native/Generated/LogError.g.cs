@@ -5,10 +5,12 @@
 
 #nullable enable
 
-namespace TensorPool.Native;
+namespace TensorPool.Native.Internal;
 
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_log_error_t")]
-internal enum TpLogError : int
+public enum TpLogError : int
 {
     /// <summary>capacity not a power of two or outside [MIN, MAX] (argument or file)</summary>
     [NativeName("TP_LOG_ERR_CAPACITY")]

@@ -5,10 +5,12 @@
 
 #nullable enable
 
-namespace TensorPool.Native;
+namespace TensorPool.Native.Internal;
 
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_log_layout_t")]
-internal enum TpLogLayout : int
+public enum TpLogLayout : int
 {
     /// <summary>"TPLG"</summary>
     [NativeName("TP_LOG_MAGIC")]

@@ -8,22 +8,25 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace TensorPool.Native;
+namespace TensorPool.Native.Internal;
 
 /// <summary>The constants of native/include/tensorpool/path.h (its anonymous enums).</summary>
-internal static class TpPathConstants
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+public static class TpPathConstants
 {
     [NativeName("TP_SHM_PATH_POLICY_MAX_DIRS")]
     public const int ShmPathPolicyMaxDirs = 64;
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>TpPathPolicy*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>TpPathPolicy*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_path_policy_t")]
-internal struct TpPathPolicy
+public struct TpPathPolicy
 {
 }
 
-internal static unsafe partial class NativeMethods
+public static unsafe partial class NativeMethods
 {
     /// <summary>
     /// The effective user's name, sanitised for use as `tensorpool-&lt;user&gt;`.
@@ -31,7 +34,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_shm_user_name(byte* @out, uint capacity);
+    public static partial int tp_shm_user_name(byte* @out, uint capacity);
 
     /// <summary>
     /// Sanitise a deployment-specific user identifier the same way.
@@ -39,12 +42,12 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_shm_user_name_sanitise(byte* @out, uint capacity, string user);
+    public static partial int tp_shm_user_name_sanitise(byte* @out, uint capacity, string user);
 
     /// <summary>0 when `name` is a safe namespace, else TP_ERR_PATH_INVALID with the reason.</summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_shm_namespace_validate(string name);
+    public static partial int tp_shm_namespace_validate(string name);
 
     /// <summary>
     /// &lt;base_dir&gt;/tensorpool-&lt;user&gt;/&lt;namespace&gt;/&lt;stream_id&gt;/&lt;epoch&gt;
@@ -52,12 +55,12 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_shm_epoch_dir(byte* @out, uint capacity, string baseDir, string user, string nameSpace, uint streamId, ulong epoch);
+    public static partial int tp_shm_epoch_dir(byte* @out, uint capacity, string baseDir, string user, string nameSpace, uint streamId, ulong epoch);
 
     /// <summary>&lt;base_dir&gt;/tensorpool-&lt;user&gt;/&lt;namespace&gt;: the directory every file of a namespace lives under.</summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_shm_namespace_dir(byte* @out, uint capacity, string baseDir, string user, string nameSpace);
+    public static partial int tp_shm_namespace_dir(byte* @out, uint capacity, string baseDir, string user, string nameSpace);
 
     /// <summary>
     /// &lt;namespace dir&gt;/ipc/&lt;stream_id&gt;.log: the tp:ipc log file of a stream in a
@@ -66,27 +69,27 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_shm_ipc_log_path(byte* @out, uint capacity, string baseDir, string user, string nameSpace, uint streamId);
+    public static partial int tp_shm_ipc_log_path(byte* @out, uint capacity, string baseDir, string user, string nameSpace, uint streamId);
 
     /// <summary>&lt;epoch dir&gt;/header.ring</summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_shm_header_ring_path(byte* @out, uint capacity, string baseDir, string user, string nameSpace, uint streamId, ulong epoch);
+    public static partial int tp_shm_header_ring_path(byte* @out, uint capacity, string baseDir, string user, string nameSpace, uint streamId, ulong epoch);
 
     /// <summary>&lt;epoch dir&gt;/&lt;pool_id&gt;.pool</summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_shm_pool_path(byte* @out, uint capacity, string baseDir, string user, string nameSpace, uint streamId, ulong epoch, ushort poolId);
+    public static partial int tp_shm_pool_path(byte* @out, uint capacity, string baseDir, string user, string nameSpace, uint streamId, ulong epoch, ushort poolId);
 
     /// <summary>An empty policy: it allows nothing until base dirs are added.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_path_policy_create(TpPathPolicy** policy);
+    public static partial int tp_path_policy_create(TpPathPolicy** policy);
 
     /// <summary>Free the policy. NULL is accepted.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_path_policy_close(TpPathPolicy* policy);
+    public static partial int tp_path_policy_close(TpPathPolicy* policy);
 
     /// <summary>
     /// Allow paths under `dir`. The dir must be absolute; it is canonicalised now
@@ -99,20 +102,20 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_path_policy_add_base_dir(TpPathPolicy* policy, string dir);
+    public static partial int tp_path_policy_add_base_dir(TpPathPolicy* policy, string dir);
 
     /// <summary>Number of allowed base dirs.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial uint tp_path_policy_base_dir_count(TpPathPolicy* policy);
+    public static partial uint tp_path_policy_base_dir_count(TpPathPolicy* policy);
 
     /// <summary>The canonical form of allowed base dir `index` (NULL when out of range).</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* tp_path_policy_base_dir(TpPathPolicy* policy, uint index);
+    public static partial byte* tp_path_policy_base_dir(TpPathPolicy* policy, uint index);
 
     /// <summary><see cref="tp_path_policy_base_dir"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? tp_path_policy_base_dir_string(TpPathPolicy* policy, uint index) =>
+    public static string? tp_path_policy_base_dir_string(TpPathPolicy* policy, uint index) =>
         Marshal.PtrToStringUTF8((nint)tp_path_policy_base_dir(policy, index));
 
     /// <summary>
@@ -124,5 +127,5 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_path_policy_check(TpPathPolicy* policy, string path, byte* canonical, uint capacity);
+    public static partial int tp_path_policy_check(TpPathPolicy* policy, string path, byte* canonical, uint capacity);
 }

@@ -8,10 +8,12 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace TensorPool.Native;
+namespace TensorPool.Native.Internal;
 
 /// <summary>The constants of native/include/tensorpool/region.h (its anonymous enums).</summary>
-internal static class TpRegionConstants
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+public static class TpRegionConstants
 {
     [NativeName("TP_SHM_DIR_MODE_PRIVATE")]
     public const int ShmDirModePrivate = 448;
@@ -31,8 +33,10 @@ internal static class TpRegionConstants
     public const int ShmBaseDirMode = 1023;
 }
 
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_region_access_t")]
-internal enum TpRegionAccess : uint
+public enum TpRegionAccess : uint
 {
     /// <summary>consumers</summary>
     [NativeName("TP_REGION_ACCESS_READ_ONLY")]
@@ -43,16 +47,18 @@ internal enum TpRegionAccess : uint
     ReadWrite = 1,
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>TpRegion*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>TpRegion*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_region_t")]
-internal struct TpRegion
+public struct TpRegion
 {
 }
 
-/// <remarks>C layout (clang, linux-x64): 24 bytes, alignment 4.</remarks>
+/// <remarks>C layout (clang, linux-x64): 24 bytes, alignment 4. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_region_create_options_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
-internal struct TpRegionCreateOptions
+public struct TpRegionCreateOptions
 {
     /// <summary>directories below the base dir (default 0700)</summary>
     [NativeName("dir_mode")]
@@ -79,12 +85,12 @@ internal struct TpRegionCreateOptions
     public uint Reserved;
 }
 
-internal static unsafe partial class NativeMethods
+public static unsafe partial class NativeMethods
 {
     /// <summary>Defaults: private modes, prefault on, mlock off, no hugepages.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_region_create_options_init(TpRegionCreateOptions* options);
+    public static partial int tp_region_create_options_init(TpRegionCreateOptions* options);
 
     /// <summary>
     /// Create the region file `path` under `base_dir` (see above), sized and
@@ -93,7 +99,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_region_create(TpRegion** region, string baseDir, string path, TpSuperblock* superblock, TpRegionCreateOptions* options);
+    public static partial int tp_region_create(TpRegion** region, string baseDir, string path, TpSuperblock* superblock, TpRegionCreateOptions* options);
 
     /// <summary>
     /// Create the directories of the file `path` below `base_dir` (not the file
@@ -105,7 +111,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_region_create_parent_dirs(string baseDir, string path, uint dirMode);
+    public static partial int tp_region_create_parent_dirs(string baseDir, string path, uint dirMode);
 
     /// <summary>
     /// Map an announced region after every check above. `expected` (may be NULL:
@@ -113,50 +119,50 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_region_map(TpRegion** region, TpPathPolicy* policy, string path, int access, uint requireHugepages, TpSuperblock* expected);
+    public static partial int tp_region_map(TpRegion** region, TpPathPolicy* policy, string path, int access, uint requireHugepages, TpSuperblock* expected);
 
     /// <summary>Parse a shm:file URI (uri.h) and map it with its require_hugepages.</summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_region_map_uri(TpRegion** region, TpPathPolicy* policy, string uri, int access, TpSuperblock* expected);
+    public static partial int tp_region_map_uri(TpRegion** region, TpPathPolicy* policy, string uri, int access, TpSuperblock* expected);
 
     /// <summary>Unmap and free. NULL is accepted.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_region_close(TpRegion* region);
+    public static partial int tp_region_close(TpRegion* region);
 
     /// <summary>Start of the mapping (the superblock).</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial byte* tp_region_base(TpRegion* region);
+    public static partial byte* tp_region_base(TpRegion* region);
 
     /// <summary>Bytes mapped (the file size).</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial ulong tp_region_length(TpRegion* region);
+    public static partial ulong tp_region_length(TpRegion* region);
 
     /// <summary>The canonical path that was mapped or created.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* tp_region_path(TpRegion* region);
+    public static partial byte* tp_region_path(TpRegion* region);
 
     /// <summary><see cref="tp_region_path"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? tp_region_path_string(TpRegion* region) =>
+    public static string? tp_region_path_string(TpRegion* region) =>
         Marshal.PtrToStringUTF8((nint)tp_region_path(region));
 
     /// <summary>1 when the region's file system is hugetlbfs, else 0.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial uint tp_region_is_hugetlbfs(TpRegion* region);
+    public static partial uint tp_region_is_hugetlbfs(TpRegion* region);
 
     /// <summary>1 when the mapping is mlocked, else 0.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial uint tp_region_is_locked(TpRegion* region);
+    public static partial uint tp_region_is_locked(TpRegion* region);
 
     /// <summary>
     /// Unlink the region file `path`, which must lie lexically under `base_dir`
@@ -165,7 +171,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_region_unlink(string baseDir, string path);
+    public static partial int tp_region_unlink(string baseDir, string path);
 
     /// <summary>
     /// Remove an epoch directory (§15.21a.7) under `base_dir`: unlink its
@@ -175,5 +181,5 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_region_remove_epoch_dir(string baseDir, string epochDir);
+    public static partial int tp_region_remove_epoch_dir(string baseDir, string epochDir);
 }

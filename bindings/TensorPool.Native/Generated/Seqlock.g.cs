@@ -8,11 +8,13 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace TensorPool.Native;
+namespace TensorPool.Native.Internal;
 
 /// <summary>Outcome of tp_seqlock_read_validate (the values are shared with frame.h's drop reasons).</summary>
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_seqlock_result_t")]
-internal enum TpSeqlockResult : uint
+public enum TpSeqlockResult : uint
 {
     /// <summary>stable, committed, the expected sequence</summary>
     [NativeName("TP_SEQLOCK_OK")]
@@ -31,37 +33,37 @@ internal enum TpSeqlockResult : uint
     SeqMismatch = 3,
 }
 
-internal static unsafe partial class NativeMethods
+public static unsafe partial class NativeMethods
 {
     /// <summary>(seq &lt;&lt; 1) | 0</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial ulong tp_seqlock_in_progress(ulong seq);
+    public static partial ulong tp_seqlock_in_progress(ulong seq);
 
     /// <summary>(seq &lt;&lt; 1) | 1</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial ulong tp_seqlock_committed(ulong seq);
+    public static partial ulong tp_seqlock_committed(ulong seq);
 
     /// <summary>Producer step 1: mark the slot in progress; later stores cannot overtake it.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial void tp_seqlock_write_begin(ulong* seqCommit, ulong seq);
+    public static partial void tp_seqlock_write_begin(ulong* seqCommit, ulong seq);
 
     /// <summary>Producer final step: publish the slot; earlier stores are visible first.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial void tp_seqlock_write_commit(ulong* seqCommit, ulong seq);
+    public static partial void tp_seqlock_write_commit(ulong* seqCommit, ulong seq);
 
     /// <summary>Consumer step 1: the current seq_commit (acquire).</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial ulong tp_seqlock_read_begin(ulong* seqCommit);
+    public static partial ulong tp_seqlock_read_begin(ulong* seqCommit);
 
     /// <summary>
     /// Consumer final step: `observed` is what tp_seqlock_read_begin returned.
@@ -71,5 +73,5 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial int tp_seqlock_read_validate(ulong* seqCommit, ulong observed, ulong expectedSeq);
+    public static partial int tp_seqlock_read_validate(ulong* seqCommit, ulong observed, ulong expectedSeq);
 }

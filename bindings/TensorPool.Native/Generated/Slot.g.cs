@@ -8,10 +8,12 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace TensorPool.Native;
+namespace TensorPool.Native.Internal;
 
 /// <summary>The constants of native/include/tensorpool/slot.h (its anonymous enums).</summary>
-internal static class TpSlotConstants
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+public static class TpSlotConstants
 {
     /// <summary>256 (§8.1)</summary>
     [NativeName("TP_HEADER_SLOT_BYTES")]
@@ -111,10 +113,11 @@ internal static class TpSlotConstants
 }
 
 /// <summary>SBE messageHeader composite.</summary>
-/// <remarks>C layout (clang, linux-x64): 8 bytes, alignment 1, packed.</remarks>
+/// <remarks>C layout (clang, linux-x64): 8 bytes, alignment 1, packed. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_sbe_message_header_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
-internal struct TpSbeMessageHeader
+public struct TpSbeMessageHeader
 {
     [NativeName("block_length")]
     public ushort BlockLength;
@@ -130,10 +133,11 @@ internal struct TpSbeMessageHeader
 }
 
 /// <summary>TensorHeader block (schema 900, template 52).</summary>
-/// <remarks>C layout (clang, linux-x64): 184 bytes, alignment 1, packed.</remarks>
+/// <remarks>C layout (clang, linux-x64): 184 bytes, alignment 1, packed. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_tensor_header_layout_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
-internal unsafe struct TpTensorHeaderLayout
+public unsafe struct TpTensorHeaderLayout
 {
     [NativeName("dtype")]
     public short Dtype;
@@ -164,10 +168,11 @@ internal unsafe struct TpTensorHeaderLayout
 }
 
 /// <summary>One whole 256-byte header slot.</summary>
-/// <remarks>C layout (clang, linux-x64): 256 bytes, alignment 1, packed.</remarks>
+/// <remarks>C layout (clang, linux-x64): 256 bytes, alignment 1, packed. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_header_slot_layout_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
-internal unsafe struct TpHeaderSlotLayout
+public unsafe struct TpHeaderSlotLayout
 {
     [NativeName("seq_commit")]
     public ulong SeqCommit;
@@ -207,10 +212,11 @@ internal unsafe struct TpHeaderSlotLayout
 /// The fields of a slot header a producer sets (and a consumer reads back),
 /// naturally aligned. seq_commit is not here: the seqlock owns it.
 /// </summary>
-/// <remarks>C layout (clang, linux-x64): 104 bytes, alignment 8.</remarks>
+/// <remarks>C layout (clang, linux-x64): 104 bytes, alignment 8. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_slot_fields_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 8)]
-internal unsafe struct TpSlotFields
+public unsafe struct TpSlotFields
 {
     /// <summary>capture time, SlotHeader.timestamp_ns (§10.2.1)</summary>
     [NativeName("timestamp_ns")]
@@ -265,10 +271,11 @@ internal unsafe struct TpSlotFields
 }
 
 /// <summary>A mapped header ring: plain view, owned by whoever owns the mapping.</summary>
-/// <remarks>C layout (clang, linux-x64): 24 bytes, alignment 8.</remarks>
+/// <remarks>C layout (clang, linux-x64): 24 bytes, alignment 8. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_header_ring_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 8)]
-internal unsafe struct TpHeaderRing
+public unsafe struct TpHeaderRing
 {
     /// <summary>start of the region (superblock at 0)</summary>
     [NativeName("base")]
@@ -288,10 +295,11 @@ internal unsafe struct TpHeaderRing
 }
 
 /// <summary>A mapped payload pool: plain view.</summary>
-/// <remarks>C layout (clang, linux-x64): 32 bytes, alignment 8.</remarks>
+/// <remarks>C layout (clang, linux-x64): 32 bytes, alignment 8. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_payload_pool_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 8)]
-internal unsafe struct TpPayloadPool
+public unsafe struct TpPayloadPool
 {
     [NativeName("base")]
     public byte* Base;
@@ -315,31 +323,31 @@ internal unsafe struct TpPayloadPool
     public uint Reserved1;
 }
 
-internal static unsafe partial class NativeMethods
+public static unsafe partial class NativeMethods
 {
     /// <summary>64 + nslots * 256.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial ulong tp_header_ring_length(uint nslots);
+    public static partial ulong tp_header_ring_length(uint nslots);
 
     /// <summary>64 + nslots * stride_bytes (fits u64 for every u32 pair).</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial ulong tp_payload_pool_length(uint nslots, uint strideBytes);
+    public static partial ulong tp_payload_pool_length(uint nslots, uint strideBytes);
 
     /// <summary>64 + index * 256 (§8.1).</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial ulong tp_header_slot_offset(uint index);
+    public static partial ulong tp_header_slot_offset(uint index);
 
     /// <summary>64 + slot * stride_bytes (§9).</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial ulong tp_payload_slot_offset(uint slot, uint strideBytes);
+    public static partial ulong tp_payload_slot_offset(uint slot, uint strideBytes);
 
     /// <summary>
     /// The exact region length the superblock implies: 64 + nslots * 256 for a
@@ -348,7 +356,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_superblock_region_length(ulong* length, TpSuperblock* sb);
+    public static partial int tp_superblock_region_length(ulong* length, TpSuperblock* sb);
 
     /// <summary>
     /// View `length` bytes at `base` as a header ring: the superblock must pass
@@ -356,24 +364,24 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_header_ring_wrap(TpHeaderRing* ring, byte* @base, ulong length);
+    public static partial int tp_header_ring_wrap(TpHeaderRing* ring, byte* @base, ulong length);
 
     /// <summary>View `length` bytes at `base` as a payload pool (PAYLOAD_POOL, length covers every slot).</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_payload_pool_wrap(TpPayloadPool* pool, byte* @base, ulong length);
+    public static partial int tp_payload_pool_wrap(TpPayloadPool* pool, byte* @base, ulong length);
 
     /// <summary>The slot for `seq`: base + 64 + (seq &amp; mask) * 256. Always inside a wrapped ring.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial byte* tp_header_ring_slot(TpHeaderRing* ring, ulong seq);
+    public static partial byte* tp_header_ring_slot(TpHeaderRing* ring, ulong seq);
 
     /// <summary>The payload slot `slot`, or NULL when slot &gt;= nslots (bounds check, §10.2.1).</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial byte* tp_payload_pool_slot(TpPayloadPool* pool, uint slot);
+    public static partial byte* tp_payload_pool_slot(TpPayloadPool* pool, uint slot);
 
     /// <summary>
     /// Write bytes 8..255 of a slot from `fields`: the SlotHeader fields, zeroed
@@ -387,7 +395,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_header_slot_write(byte* slot, TpSlotFields* fields);
+    public static partial int tp_header_slot_write(byte* slot, TpSlotFields* fields);
 
     /// <summary>
     /// Write only bytes 8..63 of a slot (the SlotHeader fields and headerBytes
@@ -399,7 +407,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial void tp_header_slot_write_frame(byte* slot, TpSlotFields* fields);
+    public static partial void tp_header_slot_write_frame(byte* slot, TpSlotFields* fields);
 
     /// <summary>
     /// Decode the fields of a slot. No validation (see frame.h); on a slot the
@@ -408,5 +416,5 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_header_slot_decode(TpSlotFields* @out, byte* slot);
+    public static partial int tp_header_slot_decode(TpSlotFields* @out, byte* slot);
 }

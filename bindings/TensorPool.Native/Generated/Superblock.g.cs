@@ -8,10 +8,12 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace TensorPool.Native;
+namespace TensorPool.Native.Internal;
 
 /// <summary>The constants of native/include/tensorpool/superblock.h (its anonymous enums).</summary>
-internal static class TpSuperblockConstants
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+public static class TpSuperblockConstants
 {
     /// <summary>superblock_size, exactly (§6)</summary>
     [NativeName("TP_SUPERBLOCK_SIZE")]
@@ -70,16 +72,20 @@ internal static class TpSuperblockConstants
 /// "TPOLSHM1" as a little-endian u64 (§7.1). A 64-bit enumerator is a GNU
 /// extension (GCC and Clang); __extension__ keeps -pedantic builds quiet.
 /// </summary>
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_superblock_magic_en")]
-internal enum TpSuperblockMagic : ulong
+public enum TpSuperblockMagic : ulong
 {
     [NativeName("TP_SUPERBLOCK_MAGIC")]
     Magic = 6075162711091072305, // 0x544F504C53484D31
 }
 
 /// <summary>RegionType of schema 900 (i16 on the wire).</summary>
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_region_type_t")]
-internal enum TpRegionType : uint
+public enum TpRegionType : uint
 {
     [NativeName("TP_REGION_TYPE_HEADER_RING")]
     HeaderRing = 1,
@@ -89,10 +95,11 @@ internal enum TpRegionType : uint
 }
 
 /// <summary>The exact bytes of the superblock, as SBE lays them out (packed).</summary>
-/// <remarks>C layout (clang, linux-x64): 64 bytes, alignment 1, packed.</remarks>
+/// <remarks>C layout (clang, linux-x64): 64 bytes, alignment 1, packed. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_superblock_layout_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
-internal struct TpSuperblockLayout
+public struct TpSuperblockLayout
 {
     [NativeName("magic")]
     public ulong Magic;
@@ -132,10 +139,11 @@ internal struct TpSuperblockLayout
 }
 
 /// <summary>The superblock's fields, naturally aligned: what the functions below take and return.</summary>
-/// <remarks>C layout (clang, linux-x64): 64 bytes, alignment 8.</remarks>
+/// <remarks>C layout (clang, linux-x64): 64 bytes, alignment 8. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_superblock_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 8)]
-internal struct TpSuperblock
+public struct TpSuperblock
 {
     [NativeName("magic")]
     public ulong Magic;
@@ -175,7 +183,7 @@ internal struct TpSuperblock
     public ushort PoolId;
 }
 
-internal static unsafe partial class NativeMethods
+public static unsafe partial class NativeMethods
 {
     /// <summary>
     /// Fill `sb` for a header ring: magic, layout 1, HEADER_RING, pool 0,
@@ -183,12 +191,12 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_superblock_init_header_ring(TpSuperblock* sb, uint streamId, ulong epoch, uint nslots);
+    public static partial int tp_superblock_init_header_ring(TpSuperblock* sb, uint streamId, ulong epoch, uint nslots);
 
     /// <summary>Fill `sb` for a payload pool: as above with PAYLOAD_POOL, pool_id, stride, slot_bytes 0xFFFFFFFF.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_superblock_init_payload_pool(TpSuperblock* sb, uint streamId, ulong epoch, ushort poolId, uint nslots, uint strideBytes);
+    public static partial int tp_superblock_init_payload_pool(TpSuperblock* sb, uint streamId, ulong epoch, ushort poolId, uint nslots, uint strideBytes);
 
     /// <summary>
     /// Write the 64 bytes at `region` (which holds at least `length` bytes):
@@ -197,17 +205,17 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_superblock_write(byte* region, ulong length, TpSuperblock* sb);
+    public static partial int tp_superblock_write(byte* region, ulong length, TpSuperblock* sb);
 
     /// <summary>Copy the superblock at `region` out (no validation). TP_ERR_SIZE when length &lt; 64.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_superblock_read(TpSuperblock* @out, byte* region, ulong length);
+    public static partial int tp_superblock_read(TpSuperblock* @out, byte* region, ulong length);
 
     /// <summary>The rules that need no announce: magic, layout version, region type, pool_id, nslots, slot_bytes, stride.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_superblock_check(TpSuperblock* sb);
+    public static partial int tp_superblock_check(TpSuperblock* sb);
 
     /// <summary>
     /// tp_superblock_check, then compare with what the announce says (§15.1):
@@ -217,17 +225,17 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_superblock_validate(TpSuperblock* actual, TpSuperblock* expected);
+    public static partial int tp_superblock_validate(TpSuperblock* actual, TpSuperblock* expected);
 
     /// <summary>Refresh activity_timestamp_ns with a release store (§7.1: at announce cadence).</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial void tp_superblock_store_activity(byte* region, ulong nowNs);
+    public static partial void tp_superblock_store_activity(byte* region, ulong nowNs);
 
     /// <summary>activity_timestamp_ns with an acquire load, for liveness checks (§15.14).</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial ulong tp_superblock_load_activity(byte* region);
+    public static partial ulong tp_superblock_load_activity(byte* region);
 }

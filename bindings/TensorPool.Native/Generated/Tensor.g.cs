@@ -8,10 +8,12 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace TensorPool.Native;
+namespace TensorPool.Native.Internal;
 
 /// <summary>The constants of native/include/tensorpool/tensor.h (its anonymous enums).</summary>
-internal static class TpTensorConstants
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+public static class TpTensorConstants
 {
     /// <summary>MAX_DIMS of v1.2 (§8.2); a change needs a new layout_version</summary>
     [NativeName("TP_MAX_DIMS")]
@@ -19,8 +21,10 @@ internal static class TpTensorConstants
 }
 
 /// <summary>Dtype (i16 on the wire). 12 is unassigned.</summary>
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_dtype_t")]
-internal enum TpDtype : uint
+public enum TpDtype : uint
 {
     [NativeName("TP_DTYPE_UNKNOWN")]
     Unknown = 0,
@@ -66,8 +70,10 @@ internal enum TpDtype : uint
 }
 
 /// <summary>MajorOrder (i16 on the wire).</summary>
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_major_order_t")]
-internal enum TpMajorOrder : uint
+public enum TpMajorOrder : uint
 {
     [NativeName("TP_MAJOR_ORDER_UNKNOWN")]
     Unknown = 0,
@@ -80,8 +86,10 @@ internal enum TpMajorOrder : uint
 }
 
 /// <summary>ProgressUnit (u8 on the wire).</summary>
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_progress_unit_t")]
-internal enum TpProgressUnit : uint
+public enum TpProgressUnit : uint
 {
     [NativeName("TP_PROGRESS_UNIT_NONE")]
     None = 0,
@@ -93,7 +101,7 @@ internal enum TpProgressUnit : uint
     Columns = 2,
 }
 
-internal static unsafe partial class NativeMethods
+public static unsafe partial class NativeMethods
 {
     /// <summary>
     /// Bytes per element of a dtype, 0 for UNKNOWN and unassigned values.
@@ -103,5 +111,5 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     [SuppressGCTransition]
-    internal static partial uint tp_dtype_element_bytes(int dtype);
+    public static partial uint tp_dtype_element_bytes(int dtype);
 }

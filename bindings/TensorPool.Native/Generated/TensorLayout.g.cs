@@ -8,13 +8,14 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace TensorPool.Native;
+namespace TensorPool.Native.Internal;
 
 /// <summary>The resolved layout of a tensor inside its payload slot.</summary>
-/// <remarks>C layout (clang, linux-x64): 48 bytes, alignment 8.</remarks>
+/// <remarks>C layout (clang, linux-x64): 48 bytes, alignment 8. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_tensor_layout_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 8)]
-internal unsafe struct TpTensorLayout
+public unsafe struct TpTensorLayout
 {
     /// <summary>effective byte strides (zeros inferred), 0 beyond ndims</summary>
     [NativeName("strides")]
@@ -32,7 +33,7 @@ internal unsafe struct TpTensorLayout
     public uint Reserved;
 }
 
-internal static unsafe partial class NativeMethods
+public static unsafe partial class NativeMethods
 {
     /// <summary>
     /// Resolve and check the tensor part of `header` (ndims, dtype, major order,
@@ -42,5 +43,5 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_tensor_layout_resolve(TpTensorLayout* @out, TpSlotFields* header);
+    public static partial int tp_tensor_layout_resolve(TpTensorLayout* @out, TpSlotFields* header);
 }

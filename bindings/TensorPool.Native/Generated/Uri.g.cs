@@ -8,10 +8,12 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace TensorPool.Native;
+namespace TensorPool.Native.Internal;
 
 /// <summary>The constants of native/include/tensorpool/uri.h (its anonymous enums).</summary>
-internal static class TpUriConstants
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+public static class TpUriConstants
 {
     /// <summary>PATH_MAX on Linux: the largest path, including its terminating NUL.</summary>
     [NativeName("TP_SHM_PATH_MAX")]
@@ -27,10 +29,11 @@ internal static class TpUriConstants
 }
 
 /// <summary>A parsed shm:file URI.</summary>
-/// <remarks>C layout (clang, linux-x64): 4104 bytes, alignment 4.</remarks>
+/// <remarks>C layout (clang, linux-x64): 4104 bytes, alignment 4. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("tp_shm_uri_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
-internal unsafe struct TpShmUri
+public unsafe struct TpShmUri
 {
     /// <summary>NUL-terminated absolute path, as written in the URI</summary>
     [NativeName("path")]
@@ -45,7 +48,7 @@ internal unsafe struct TpShmUri
     public uint Reserved;
 }
 
-internal static unsafe partial class NativeMethods
+public static unsafe partial class NativeMethods
 {
     /// <summary>
     /// Parse a NUL-terminated URI. Strings longer than TP_SHM_URI_MAX_LENGTH are
@@ -53,7 +56,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_shm_uri_parse(TpShmUri* @out, string uri);
+    public static partial int tp_shm_uri_parse(TpShmUri* @out, string uri);
 
     /// <summary>
     /// Parse a URI given as `length` bytes that need not be NUL-terminated (for
@@ -62,7 +65,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_shm_uri_parse_bytes(TpShmUri* @out, byte* uri, uint length);
+    public static partial int tp_shm_uri_parse_bytes(TpShmUri* @out, byte* uri, uint length);
 
     /// <summary>
     /// Format "shm:file?path=&lt;path&gt;|require_hugepages=&lt;true|false&gt;" into `out`
@@ -73,5 +76,5 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int tp_shm_uri_format(byte* @out, uint capacity, string path, uint requireHugepages);
+    public static partial int tp_shm_uri_format(byte* @out, uint capacity, string path, uint requireHugepages);
 }

@@ -8,21 +8,21 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace TensorPool.Native;
+namespace TensorPool.Native.Internal;
 
-internal static unsafe partial class NativeMethods
+public static unsafe partial class NativeMethods
 {
     /// <summary>"MAJOR.MINOR.PATCH" of the loaded library.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* tp_version();
+    public static partial byte* tp_version();
 
     /// <summary><see cref="tp_version"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? tp_version_string() =>
+    public static string? tp_version_string() =>
         Marshal.PtrToStringUTF8((nint)tp_version());
 
     /// <summary>(MAJOR &lt;&lt; 16) | (MINOR &lt;&lt; 8) | PATCH, for a cheap compatibility check by bindings.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial uint tp_version_number();
+    public static partial uint tp_version_number();
 }

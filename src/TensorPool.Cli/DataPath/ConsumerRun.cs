@@ -5,6 +5,7 @@ using HdrHistogram;
 using TensorPool.Agents;
 using TensorPool.Client;
 using TensorPool.Consumers;
+using TensorPool.Control.Internal;
 using TensorPool.Control;
 
 namespace TensorPool.Cli.DataPath;

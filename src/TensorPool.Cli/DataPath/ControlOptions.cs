@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using TensorPool.Control.Internal;
 using TensorPool.Control;
 using TensorPool.Sbe.Wire;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TensorPool.Frames.Internal;
 using TensorPool.Frames;
 using TensorPool.Sbe.Wire;
 

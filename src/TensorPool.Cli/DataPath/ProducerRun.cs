@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Numerics;
 using TensorPool.Client;
+using TensorPool.Frames.Internal;
 using TensorPool.Frames;
 using TensorPool.Producers;
 using TensorPool.Sbe;

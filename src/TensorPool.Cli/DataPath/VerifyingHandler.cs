@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TensorPool.Consumers;
+using TensorPool.Frames.Internal;
 using TensorPool.Frames;
 using TensorPool.Time;
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 
 namespace TensorPool.Cli.Shm;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 using TensorPool.Sbe.Wire;
 
 namespace TensorPool.Cli.Shm;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 
 namespace TensorPool.Cli.Shm;
 

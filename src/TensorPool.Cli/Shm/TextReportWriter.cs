@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 
 namespace TensorPool.Cli.Shm;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using TensorPool.Agents;
+using TensorPool.Discovery.Configuration.Internal;
 using TensorPool.Time;
 using TensorPool.Transport;
 

@@ -1,3 +1,4 @@
+using TensorPool.Discovery.Configuration.Internal;
 using Tomlyn.Model;
 using TensorPool.Discovery.Configuration;
 

@@ -1,3 +1,4 @@
+using TensorPool.Supervisor.Configuration.Internal;
 using Tomlyn.Model;
 using TensorPool.Supervisor.Configuration;
 

@@ -3,7 +3,7 @@ using TensorPool.Driver.Configuration;
 using TensorPool.Driver.Leases;
 using TensorPool.Driver.Shm;
 using TensorPool.Interop;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 using TensorPool.Sbe.Driver;
 
 namespace TensorPool.Driver.Protocol;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using TensorPool.Driver.Configuration;
 using TensorPool.Driver.Leases;
 using TensorPool.Driver.Shm;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 using TensorPool.Time;
 using TensorPool.Transport;
 

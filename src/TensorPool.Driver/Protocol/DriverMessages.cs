@@ -30,7 +30,7 @@ internal sealed class DriverMessages
         e.LeaseExpiryTimestampNs = (ulong)lease.ExpiryNs;
         e.StreamId = lease.StreamId;
         e.Epoch = epoch.Epoch;
-        e.LayoutVersion = (uint)Native.TpSuperblockConstants.LayoutVersion;
+        e.LayoutVersion = (uint)Native.Internal.TpSuperblockConstants.LayoutVersion;
         e.HeaderNslots = epoch.Profile.HeaderNslots;
         e.HeaderSlotBytes = 256;
         e.NodeId = lease.NodeId;
@@ -105,7 +105,7 @@ internal sealed class DriverMessages
         a.Epoch = epoch.Epoch;
         a.AnnounceTimestampNs = (ulong)nowNs;
         a.AnnounceClockDomain = ClockDomain.Monotonic;
-        a.LayoutVersion = (uint)Native.TpSuperblockConstants.LayoutVersion;
+        a.LayoutVersion = (uint)Native.Internal.TpSuperblockConstants.LayoutVersion;
         a.HeaderNslots = epoch.Profile.HeaderNslots;
         a.HeaderSlotBytes = 256;
         var pools = a.PayloadPoolsCount(epoch.Profile.PayloadPools.Count);

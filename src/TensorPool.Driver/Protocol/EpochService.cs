@@ -1,6 +1,6 @@
 using TensorPool.Driver.Shm;
 using TensorPool.Interop;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 
 namespace TensorPool.Driver.Protocol;
 

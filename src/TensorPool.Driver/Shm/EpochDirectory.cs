@@ -1,6 +1,7 @@
 using System.Globalization;
+using TensorPool.Interop.Internal;
 using TensorPool.Interop;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 
 namespace TensorPool.Driver.Shm;
 

@@ -1,6 +1,7 @@
 using TensorPool.Driver.Configuration;
+using TensorPool.Interop.Internal;
 using TensorPool.Interop;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 
 namespace TensorPool.Driver.Shm;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using TensorPool.Agents;
 using TensorPool.Sbe.Wire;
+using TensorPool.Supervisor.Configuration.Internal;
 using TensorPool.Time;
 using TensorPool.Transport;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using TensorPool.Aeron.Native;
-using NativeAeron = TensorPool.Aeron.Native.Aeron;
-using NativeSubscription = TensorPool.Aeron.Native.AeronSubscription;
+using TensorPool.Aeron.Native.Internal;
+using NativeAeron = TensorPool.Aeron.Native.Internal.Aeron;
+using NativeSubscription = TensorPool.Aeron.Native.Internal.AeronSubscription;
 
 namespace TensorPool.Transport.Aeron.Internal;
 

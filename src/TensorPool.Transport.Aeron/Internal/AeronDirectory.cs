@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using TensorPool.Aeron.Native;
+using TensorPool.Aeron.Native.Internal;
 
 namespace TensorPool.Transport.Aeron.Internal;
 

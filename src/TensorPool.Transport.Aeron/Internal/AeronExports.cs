@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using TensorPool.Aeron.Native;
+using TensorPool.Aeron.Native.Internal;
 
 namespace TensorPool.Transport.Aeron.Internal;
 

@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
-using TensorPool.Aeron.Native;
-using NativeSubscription = TensorPool.Aeron.Native.AeronSubscription;
+using TensorPool.Aeron.Native.Internal;
+using NativeSubscription = TensorPool.Aeron.Native.Internal.AeronSubscription;
 
 namespace TensorPool.Transport.Aeron.Internal;
 

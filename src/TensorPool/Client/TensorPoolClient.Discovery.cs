@@ -1,7 +1,7 @@
 using System.Globalization;
 using TensorPool.Consumers;
 using TensorPool.Discovery;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 
 namespace TensorPool.Client;
 

@@ -2,8 +2,10 @@ using System.Security.Cryptography;
 using TensorPool.Agents;
 using TensorPool.Consumers;
 using TensorPool.Control;
+using TensorPool.Diagnostics.Internal;
+using TensorPool.Interop.Internal;
 using TensorPool.Interop;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 using TensorPool.Producers;
 using TensorPool.TraceLink;
 using TensorPool.Time;
@@ -54,7 +56,7 @@ public sealed partial class TensorPoolClient : IDisposable
             _regions = regions ?? (_driver is not null
                 ? new DriverRegionProvider(_driver, _policy)
                 : new OwnedRegionProvider(options.ShmBaseDir, options.Namespace, options.User));
-            _metrics = Diagnostics.MetricsRegistry.Register(new Diagnostics.ClientMetrics(_conductor));
+            _metrics = Diagnostics.Internal.MetricsRegistry.Register(new Diagnostics.ClientMetrics(_conductor));
             Action<Exception> errors = options.ErrorHandler ?? (e => Console.Error.WriteLine($"tensorpool conductor: {e}"));
             if (options.ConductorMode == ConductorMode.DedicatedThread)
             {

@@ -1,8 +1,9 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using TensorPool.DriverClient;
+using TensorPool.Interop.Internal;
 using TensorPool.Interop;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 using TensorPool.Sbe.Wire;
 using TensorPool.Time;
 

@@ -5,7 +5,7 @@ using TensorPool.Concurrency;
 using TensorPool.Control;
 using TensorPool.DriverClient;
 using TensorPool.Frames;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 using TensorPool.Sbe;
 using TensorPool.Sbe.Wire;
 using TensorPool.Time;

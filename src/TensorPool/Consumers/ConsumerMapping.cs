@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
-using TensorPool.Native;
+using TensorPool.Interop.Internal;
+using TensorPool.Native.Internal;
 using TensorPool.Sbe.Wire;
 
 namespace TensorPool.Consumers;
@@ -50,11 +51,11 @@ internal sealed unsafe class ConsumerMapping
         {
             TpRegion* h = (TpRegion*)header.DangerousGetHandle();
             HeaderBase = NativeMethods.tp_region_base(h);
-            Interop.NativeError.Check(NativeMethods.tp_header_ring_wrap(Ring, HeaderBase, NativeMethods.tp_region_length(h)), "wrapping the header ring");
+            Interop.Internal.NativeError.Check(NativeMethods.tp_header_ring_wrap(Ring, HeaderBase, NativeMethods.tp_region_length(h)), "wrapping the header ring");
             for (int i = 0; i < pools.Length; i++)
             {
                 TpRegion* p = (TpRegion*)poolRegions[i].DangerousGetHandle();
-                Interop.NativeError.Check(NativeMethods.tp_payload_pool_wrap(&Pools[i], NativeMethods.tp_region_base(p), NativeMethods.tp_region_length(p)),
+                Interop.Internal.NativeError.Check(NativeMethods.tp_payload_pool_wrap(&Pools[i], NativeMethods.tp_region_base(p), NativeMethods.tp_region_length(p)),
                     $"wrapping pool {pools[i].PoolId}");
             }
         }

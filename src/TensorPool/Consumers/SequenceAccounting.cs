@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using TensorPool.Control;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 
 namespace TensorPool.Consumers;
 

@@ -233,7 +233,7 @@ internal sealed class ConsumerControl
         h.SupportsProgress = _options.ProgressHandler is null ? Bool.False : Bool.True;
         h.Mode = _options.Mode;
         h.MaxRateHz = _options.MaxRateHz;
-        h.ExpectedLayoutVersion = Native.TpSuperblockConstants.LayoutVersion;
+        h.ExpectedLayoutVersion = Native.Internal.TpSuperblockConstants.LayoutVersion;
         h.ProgressIntervalUs = _options.ProgressIntervalUs;
         h.ProgressBytesDelta = _options.ProgressBytesDelta;
         h.ProgressMajorDeltaUnits = _options.ProgressMajorDeltaUnits;

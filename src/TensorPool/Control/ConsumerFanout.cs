@@ -1,3 +1,4 @@
+using TensorPool.Control.Internal;
 using TensorPool.Transport;
 
 namespace TensorPool.Control;

@@ -1,4 +1,5 @@
 using System.Text;
+using TensorPool.Control.Internal;
 using TensorPool.Sbe.Wire;
 using TensorPool.Transport;
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using TensorPool.Consumers;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 using TensorPool.Sbe;
 using TensorPool.Sbe.Wire;
 

@@ -1,3 +1,4 @@
+using TensorPool.Control.Internal;
 using TensorPool.Sbe.Wire;
 
 namespace TensorPool.Control;

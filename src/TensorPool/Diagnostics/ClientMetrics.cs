@@ -1,8 +1,9 @@
 using System.Diagnostics.Metrics;
 using TensorPool.Client;
 using TensorPool.Consumers;
+using TensorPool.Diagnostics.Internal;
 using TensorPool.Producers;
-using static TensorPool.Diagnostics.MetricsRegistry;
+using static TensorPool.Diagnostics.Internal.MetricsRegistry;
 using static TensorPool.Diagnostics.TensorPoolMetrics;
 
 namespace TensorPool.Diagnostics;

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 using TensorPool.Sbe.Wire;
 
 namespace TensorPool.Frames;

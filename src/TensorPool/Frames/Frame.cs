@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 using TensorPool.Consumers;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 using TensorPool.Sbe.Wire;
 
 namespace TensorPool.Frames;

@@ -1,7 +1,8 @@
 using System.Text;
 using TensorPool.DriverClient;
+using TensorPool.Interop.Internal;
 using TensorPool.Interop;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 using TensorPool.Sbe.Driver;
 
 namespace TensorPool.Producers;

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
+using TensorPool.Interop.Internal;
 using TensorPool.Interop;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 
 namespace TensorPool.Producers;
 

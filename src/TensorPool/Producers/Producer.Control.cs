@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using TensorPool.Control.Internal;
 using TensorPool.Control;
 using TensorPool.Sbe.Wire;
 using TensorPool.Transport;
@@ -117,16 +118,16 @@ public sealed unsafe partial class Producer
         if (!_progressStarted)
         {
             ApplyDefaultTensor(ref claim);
-            fixed (Native.TpSlotFields* fields = &claim.Fields)
+            fixed (Native.Internal.TpSlotFields* fields = &claim.Fields)
             {
                 if (!SameTensorAsLastResolved(fields))
                 {
                     // This slot now holds another description than the ring's steady one: Commit writes whole headers again.
                     _wholeHeadersLeft = _mask + 1UL;
                 }
-                if (Native.NativeMethods.tp_header_slot_write(claim.Slot, fields) < 0)
+                if (Native.Internal.NativeMethods.tp_header_slot_write(claim.Slot, fields) < 0)
                 {
-                    ThrowTensorRule((int)Native.TpFrameStatus.DropNdims);
+                    ThrowTensorRule((int)Native.Internal.TpFrameStatus.DropNdims);
                 }
             }
         }

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using TensorPool.Control;
 using TensorPool.Frames;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 using TensorPool.Sbe.Wire;
 using TensorPool.Time;
 using TensorPool.TraceLink;

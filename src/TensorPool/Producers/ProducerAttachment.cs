@@ -1,4 +1,4 @@
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 
 namespace TensorPool.Producers;
 

@@ -32,9 +32,9 @@ internal sealed class ProducerMessages
         a.ProducerId = producerId;
         a.Epoch = attachment.Epoch;
         a.AnnounceClockDomain = ClockDomain.Monotonic; // §10.1.1: timestamps are CLOCK_MONOTONIC
-        a.LayoutVersion = Native.TpSuperblockConstants.LayoutVersion;
+        a.LayoutVersion = Native.Internal.TpSuperblockConstants.LayoutVersion;
         a.HeaderNslots = attachment.HeaderNslots;
-        a.HeaderSlotBytes = Native.TpSlotConstants.HeaderSlotBytes;
+        a.HeaderSlotBytes = Native.Internal.TpSlotConstants.HeaderSlotBytes;
         var pools = a.PayloadPoolsCount(attachment.Pools.Length);
         foreach (AttachedPool pool in attachment.Pools)
         {

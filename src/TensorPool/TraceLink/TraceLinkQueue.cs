@@ -1,5 +1,6 @@
 using TensorPool.Sbe;
 using TensorPool.Sbe.TraceLink;
+using TensorPool.TraceLink.Internal;
 using TensorPool.Transport;
 
 namespace TensorPool.TraceLink;

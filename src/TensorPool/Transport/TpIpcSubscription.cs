@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using TensorPool.Concurrency;
+using TensorPool.Interop.Internal;
 using TensorPool.Interop;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 
 namespace TensorPool.Transport;
 

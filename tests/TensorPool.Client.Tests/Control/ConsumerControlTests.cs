@@ -23,7 +23,7 @@ public class ConsumerControlTests
         h.SupportsProgress = Bool.False;
         h.Mode = (Mode)mode;
         h.MaxRateHz = maxRate;
-        h.ExpectedLayoutVersion = Native.TpSuperblockConstants.LayoutVersion;
+        h.ExpectedLayoutVersion = Native.Internal.TpSuperblockConstants.LayoutVersion;
         h.DescriptorStreamId = descriptorStream;
         h.PutDescriptorChannel(descriptorChannel.AsSpan());
         h.PutControlChannel("".AsSpan());

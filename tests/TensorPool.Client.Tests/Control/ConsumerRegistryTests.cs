@@ -13,7 +13,7 @@ public class ConsumerRegistryTests
     private const uint StreamId = 10000;
     private const string Channel = "tp:ipc";
 
-    private static readonly RegistrySettings Settings = new(StreamId, Native.TpSuperblockConstants.LayoutVersion, Channel,
+    private static readonly RegistrySettings Settings = new(StreamId, Native.Internal.TpSuperblockConstants.LayoutVersion, Channel,
         [1000, 1001, 1002, 1003], StaleTimeoutNs: 3_000_000_000, MaxPerConsumerStreams: 64, PayloadFallbackUri: "",
         ProgressIntervalFloorNs: 250_000, ProgressBytesDeltaFloor: 65536);
 
@@ -27,7 +27,7 @@ public class ConsumerRegistryTests
         h.SupportsProgress = Bool.True;
         h.Mode = Mode.RateLimited;
         h.MaxRateHz = 30;
-        h.ExpectedLayoutVersion = Native.TpSuperblockConstants.LayoutVersion;
+        h.ExpectedLayoutVersion = Native.Internal.TpSuperblockConstants.LayoutVersion;
         h.DescriptorStreamId = descriptorStream;
         h.ControlStreamId = controlStream;
         h.PutDescriptorChannel(descriptorChannel.AsSpan());

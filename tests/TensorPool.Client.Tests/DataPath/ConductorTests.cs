@@ -72,7 +72,7 @@ public class ConductorTests
         h.Work();
         Assert.That(ReadActivity(producer), Is.EqualTo((ulong)h.Clock.NanoTime()));
 
-        static ulong ReadActivity(Producer p) => Native.NativeMethods.tp_superblock_load_activity(p.Attachment.HeaderBase);
+        static ulong ReadActivity(Producer p) => Native.Internal.NativeMethods.tp_superblock_load_activity(p.Attachment.HeaderBase);
     }
 
     [Test]

@@ -1,4 +1,4 @@
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 using TensorPool.Producers;
 using TensorPool.Sbe.Wire;
 using TensorPool.Transport;

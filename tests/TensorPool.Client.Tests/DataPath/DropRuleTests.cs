@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using TensorPool.Consumers;
 using TensorPool.Frames;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 using TensorPool.Sbe.Wire;
 
 namespace TensorPool.Client.Tests.DataPath;

@@ -1,5 +1,5 @@
 using TensorPool.Consumers;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 
 namespace TensorPool.Client.Tests.DataPath;
 

@@ -1,5 +1,5 @@
 using TensorPool.Driver.Shm;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 using TensorPool.Sbe.Driver;
 using TensorPool.Sbe.Wire;
 using ResponseCode = TensorPool.Sbe.Driver.ResponseCode;

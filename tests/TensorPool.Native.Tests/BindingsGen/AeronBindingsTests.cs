@@ -35,8 +35,8 @@ public class AeronBindingsTests
             "client and driver bindings");
     }
 
-    [TestCase("Client", "aeron", "TensorPool.Aeron.Native")]
-    [TestCase("Driver", "aeronmd", "TensorPool.Aeron.Native.Driver")]
+    [TestCase("Client", "aeron", "TensorPool.Aeron.Native.Internal")]
+    [TestCase("Driver", "aeronmd", "TensorPool.Aeron.Native.Internal.Driver")]
     public void Aeron_struct_layouts_and_constants_match_the_c_compiler(string part, string includeFolder, string ns)
     {
         string include = RequireHeaders();
@@ -49,6 +49,6 @@ public class AeronBindingsTests
         List<AbiRecord> records = AbiRecord.Parse(outcome.StandardOutput);
         Assert.That(records.Count(r => r.Kind == "struct"), Is.GreaterThanOrEqualTo(part == "Client" ? 10 : 0));
         Assert.That(records.Count(r => r.Kind is "enum" or "const"), Is.GreaterThan(10));
-        Assert.That(AbiComparer.Compare(typeof(TensorPool.Aeron.Native.AeronLibrary).Assembly, records, ns), Is.Empty);
+        Assert.That(AbiComparer.Compare(typeof(TensorPool.Aeron.Native.Internal.AeronLibrary).Assembly, records, ns), Is.Empty);
     }
 }

@@ -59,6 +59,56 @@ public class OtherLibraryTests
     }
 
     [Test]
+    public void Pubternal_output_is_public_hidden_from_IntelliSense_and_says_it_is_outside_compatibility_D231()
+    {
+        GeneratorOptions options = Options();
+        string source = BindingsGenerator.Generate(new GeneratorOptions
+        {
+            RepositoryRoot = options.RepositoryRoot,
+            HeaderDirectory = options.HeaderDirectory,
+            IncludeDirectories = options.IncludeDirectories,
+            CSharpOutputDirectory = options.CSharpOutputDirectory,
+            AbiOutputDirectory = options.AbiOutputDirectory,
+            Namespace = "Xlib.Native.Internal",
+            LibraryName = options.LibraryName,
+            SymbolPrefix = options.SymbolPrefix,
+            ExportMacro = options.ExportMacro,
+            BoolAsByte = options.BoolAsByte,
+            MacroConstants = options.MacroConstants,
+            SkipUnbindable = options.SkipUnbindable,
+            HeaderDisplayDirectory = options.HeaderDisplayDirectory,
+            AbiCMakeLists = false,
+            RegenerateCommand = options.RegenerateCommand,
+            Pubternal = true,
+        }).Files.Single(f => f.Path.EndsWith("Xlib.g.cs", StringComparison.Ordinal)).Content;
+        const string Hidden = "[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]";
+        Assert.That(source, Does.Contain("public struct XlibPair").And.Contain("public enum XlibMode").And.Contain("public static class XlibConstants"));
+        Assert.That(source, Does.Contain("public static partial int xlib_open(Xlib** client, string name, byte create);"));
+        Assert.That(source, Does.Not.Contain("internal "), "nothing stays internal");
+        string[] lines = source.Split('\n');
+        var unmarked = new List<string>();
+        for (int i = 0; i < lines.Length; i++)
+        {
+            // The per-header part of NativeMethods is not marked again: NativeMethods.g.cs marks the class.
+            if (lines[i].StartsWith("public ", StringComparison.Ordinal) && !lines[i].Contains("partial class NativeMethods", StringComparison.Ordinal))
+            {
+                int j = i - 1;
+                while (j >= 0 && lines[j].StartsWith('[') && lines[j] != Hidden)
+                {
+                    j--;
+                }
+                if (j < 0 || lines[j] != Hidden)
+                {
+                    unmarked.Add(lines[i]);
+                }
+            }
+        }
+        Assert.That(unmarked, Is.Empty, "every top-level type is hidden");
+        Assert.That(source, Does.Contain("not covered by compatibility"));
+        Assert.That(Source, Does.Not.Contain("EditorBrowsable"), "without the option the output is internal and unmarked");
+    }
+
+    [Test]
     public void Without_an_export_macro_every_declared_function_is_bound_and_bool_is_a_byte()
     {
         Assert.That(Source, Does.Contain("internal static partial int xlib_open(Xlib** client, string name, byte create);"));

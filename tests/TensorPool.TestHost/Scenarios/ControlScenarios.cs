@@ -5,6 +5,7 @@ using System.Text.Json;
 using TensorPool.Client;
 using TensorPool.Consumers;
 using TensorPool.Control;
+using TensorPool.Frames.Internal;
 using TensorPool.Frames;
 using TensorPool.Producers;
 using TensorPool.Sbe.Wire;

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using TensorPool.Client;
 using TensorPool.Consumers;
+using TensorPool.Frames.Internal;
 using TensorPool.Frames;
 using TensorPool.Producers;
 

@@ -8,6 +8,26 @@ internal sealed class CSharpEmitter(GeneratorOptions options, TypeNames names, L
 {
     public const string StringHelperSuffix = "_string";
 
+    /// <summary>The remark every pubternal declaration carries (D231).</summary>
+    public const string PubternalRemark =
+        "Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, \"Pubternal\").";
+
+    private string Access => options.Pubternal ? "public" : "internal";
+
+    /// <summary>The pubternal remark and attribute before a top-level declaration, with the declaration's own remarks.</summary>
+    private void Visibility(CodeWriter w, string? remarks = null)
+    {
+        if (options.Pubternal)
+        {
+            w.Line($"/// <remarks>{(remarks is null ? string.Empty : remarks + " ")}{PubternalRemark}</remarks>");
+            w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+        }
+        else if (remarks is not null)
+        {
+            w.Line($"/// <remarks>{remarks}</remarks>");
+        }
+    }
+
     public string Emit(HeaderModel header)
     {
         var w = new CodeWriter();
@@ -74,7 +94,8 @@ internal sealed class CSharpEmitter(GeneratorOptions options, TypeNames names, L
     {
         bool macros = header.MacroConstants.Count > 0 || header.StringConstants.Count > 0;
         w.Summary($"The constants of {header.DisplayPath} (its {(macros ? "anonymous enums and constant macros" : "anonymous enums")}).");
-        w.Open($"internal static class {Naming.ConstantsClass(Path.GetFileName(header.Path), options.SymbolPrefix)}");
+        Visibility(w);
+        w.Open($"{Access} static class {Naming.ConstantsClass(Path.GetFileName(header.Path), options.SymbolPrefix)}");
         IEnumerable<EnumConstant> integers = header.Enums.Where(e => e.Key is null).SelectMany(e => e.Constants).Concat(header.MacroConstants);
         Members(w, integers,
             c => $"public const {c.Type.Keyword()} {c.Name} = {TypeNames.Literal(c.Value)};{TypeNames.HexComment(c.Value)}");
@@ -91,11 +112,12 @@ internal sealed class CSharpEmitter(GeneratorOptions options, TypeNames names, L
         w.Close();
     }
 
-    private static void Enum(CodeWriter w, EnumDecl decl)
+    private void Enum(CodeWriter w, EnumDecl decl)
     {
         w.Summary(decl.Comment);
+        Visibility(w);
         NativeName(w, decl.Key!);
-        w.Open($"internal enum {decl.Name} : {decl.Underlying.Keyword()}");
+        w.Open($"{Access} enum {decl.Name} : {decl.Underlying.Keyword()}");
         Members(w, decl.Constants, c => $"{c.Name} = {TypeNames.Literal(c.Value)},{TypeNames.HexComment(c.Value)}");
         w.Close();
     }
@@ -117,12 +139,12 @@ internal sealed class CSharpEmitter(GeneratorOptions options, TypeNames names, L
         }
     }
 
-    private static void Opaque(CodeWriter w, OpaqueDecl decl)
+    private void Opaque(CodeWriter w, OpaqueDecl decl)
     {
         w.Summary(decl.Comment);
-        w.Line($"/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>{decl.Name}*</c>).</remarks>");
+        Visibility(w, $"Opaque: declared but not defined in C. Only ever used through pointers (<c>{decl.Name}*</c>).");
         NativeName(w, decl.Key);
-        w.Open($"internal struct {decl.Name}");
+        w.Open($"{Access} struct {decl.Name}");
         w.Close();
     }
 
@@ -130,13 +152,13 @@ internal sealed class CSharpEmitter(GeneratorOptions options, TypeNames names, L
     {
         StructLayoutPlan plan = layouts.Plan(decl);
         w.Summary(decl.Comment);
-        w.Line($"/// <remarks>C layout (clang, linux-x64): {decl.Size} bytes, alignment {decl.Alignment}{(decl.Packed ? ", packed" : string.Empty)}.</remarks>");
+        Visibility(w, $"C layout (clang, linux-x64): {decl.Size} bytes, alignment {decl.Alignment}{(decl.Packed ? ", packed" : string.Empty)}.");
         NativeName(w, decl.Key);
         w.Line(plan.Explicit
             ? $"[StructLayout(LayoutKind.Explicit, Size = {decl.Size})]"
             : $"[StructLayout(LayoutKind.Sequential, Pack = {plan.Pack})]");
         bool isUnsafe = decl.Fields.Any(f => IsUnsafe(f.Type));
-        w.Open($"internal {(isUnsafe ? "unsafe " : string.Empty)}struct {decl.Name}");
+        w.Open($"{Access} {(isUnsafe ? "unsafe " : string.Empty)}struct {decl.Name}");
         var helperTypes = new List<FieldDecl>();
         for (int i = 0; i < decl.Fields.Count; i++)
         {
@@ -214,7 +236,7 @@ internal sealed class CSharpEmitter(GeneratorOptions options, TypeNames names, L
 
     private void Functions(CodeWriter w, HeaderModel header)
     {
-        w.Open("internal static unsafe partial class NativeMethods");
+        w.Open($"{Access} static unsafe partial class NativeMethods");
         bool first = true;
         foreach (FunctionDecl function in header.Functions)
         {
@@ -232,13 +254,13 @@ internal sealed class CSharpEmitter(GeneratorOptions options, TypeNames names, L
             {
                 w.Line("[SuppressGCTransition]");
             }
-            w.Line($"internal static partial {names.Spell(function.Return)} {function.CName}({ParameterList(function)});{TypeNames.TypedefComment(function.Return)}");
+            w.Line($"{Access} static partial {names.Spell(function.Return)} {function.CName}({ParameterList(function)});{TypeNames.TypedefComment(function.Return)}");
             if (function.ReturnsLibraryString)
             {
                 w.Line();
                 w.Line($"/// <summary><see cref=\"{function.CName}\"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>");
                 string arguments = string.Join(", ", function.Parameters.Select(p => p.Name));
-                w.Line($"internal static string? {function.CName}{StringHelperSuffix}({ParameterList(function)}) =>");
+                w.Line($"{Access} static string? {function.CName}{StringHelperSuffix}({ParameterList(function)}) =>");
                 w.Line($"    Marshal.PtrToStringUTF8((nint){function.CName}({arguments}));");
             }
         }
@@ -266,9 +288,10 @@ internal sealed class CSharpEmitter(GeneratorOptions options, TypeNames names, L
         w.Summary("The P/Invoke surface of lib" + options.LibraryName + ": one [LibraryImport] method per exported function, " +
             "named exactly as in C, spread over one generated file per header.\n" +
             "Functions returning <c>const char *</c> also get a <c>&lt;name&gt;" + StringHelperSuffix + "</c> helper returning <c>string?</c>.");
-        w.Open("internal static unsafe partial class NativeMethods");
+        Visibility(w);
+        w.Open($"{Access} static unsafe partial class NativeMethods");
         w.Line("/// <summary>The native library every import binds to; NativeLibraryResolver finds it on disk.</summary>");
-        w.Line($"internal const string LibraryName = \"{options.LibraryName}\";");
+        w.Line($"{Access} const string LibraryName = \"{options.LibraryName}\";");
         w.Close();
         return w.ToString();
     }

@@ -8,10 +8,12 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace TensorPool.Aeron.Native;
+namespace TensorPool.Aeron.Native.Internal;
 
 /// <summary>The constants of aeron-client/src/main/c/aeronc.h (its anonymous enums and constant macros).</summary>
-internal static class AeroncConstants
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+public static class AeroncConstants
 {
     [NativeName("AERON_NULL_VALUE")]
     public const int NullValue = -1;
@@ -137,8 +139,10 @@ internal static class AeroncConstants
     public const string AgentOnStartFunctionEnvVar = "AERON_AGENT_ON_START_FUNCTION";
 }
 
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_controlled_fragment_handler_action_t")]
-internal enum AeronControlledFragmentHandlerAction : uint
+public enum AeronControlledFragmentHandlerAction : uint
 {
     /// <summary>Abort the current polling operation and do not advance the position for this fragment.</summary>
     [NativeName("AERON_ACTION_ABORT")]
@@ -166,107 +170,124 @@ internal enum AeronControlledFragmentHandlerAction : uint
     ActionContinue = 4,
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronContext*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronContext*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_context_t")]
-internal struct AeronContext
+public struct AeronContext
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>Aeron*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>Aeron*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_t")]
-internal struct Aeron
+public struct Aeron
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronPublication*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronPublication*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_publication_t")]
-internal struct AeronPublication
+public struct AeronPublication
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronExclusivePublication*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronExclusivePublication*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_exclusive_publication_t")]
-internal struct AeronExclusivePublication
+public struct AeronExclusivePublication
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronHeader*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronHeader*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_header_t")]
-internal struct AeronHeader
+public struct AeronHeader
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronSubscription*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronSubscription*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_subscription_t")]
-internal struct AeronSubscription
+public struct AeronSubscription
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronImage*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronImage*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_image_t")]
-internal struct AeronImage
+public struct AeronImage
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronCounter*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronCounter*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_counter_t")]
-internal struct AeronCounter
+public struct AeronCounter
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronLogBuffer*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronLogBuffer*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_log_buffer_t")]
-internal struct AeronLogBuffer
+public struct AeronLogBuffer
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronCountersReader*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronCountersReader*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_counters_reader_t")]
-internal struct AeronCountersReader
+public struct AeronCountersReader
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronAsyncAddPublication*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronAsyncAddPublication*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_async_add_publication_t")]
-internal struct AeronAsyncAddPublication
+public struct AeronAsyncAddPublication
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronImageFragmentAssembler*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronImageFragmentAssembler*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_image_fragment_assembler_t")]
-internal struct AeronImageFragmentAssembler
+public struct AeronImageFragmentAssembler
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronImageControlledFragmentAssembler*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronImageControlledFragmentAssembler*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_image_controlled_fragment_assembler_t")]
-internal struct AeronImageControlledFragmentAssembler
+public struct AeronImageControlledFragmentAssembler
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronFragmentAssembler*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronFragmentAssembler*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_fragment_assembler_t")]
-internal struct AeronFragmentAssembler
+public struct AeronFragmentAssembler
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronControlledFragmentAssembler*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronControlledFragmentAssembler*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_controlled_fragment_assembler_t")]
-internal struct AeronControlledFragmentAssembler
+public struct AeronControlledFragmentAssembler
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronCnc*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronCnc*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_cnc_t")]
-internal struct AeronCnc
+public struct AeronCnc
 {
 }
 
 /// <summary>Structure used to hold information for a try_claim function call.</summary>
-/// <remarks>C layout (clang, linux-x64): 24 bytes, alignment 8.</remarks>
+/// <remarks>C layout (clang, linux-x64): 24 bytes, alignment 8. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_buffer_claim_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 8)]
-internal unsafe struct AeronBufferClaim
+public unsafe struct AeronBufferClaim
 {
     [NativeName("frame_header")]
     public byte* FrameHeader;
@@ -278,10 +299,11 @@ internal unsafe struct AeronBufferClaim
     public nuint Length;
 }
 
-/// <remarks>C layout (clang, linux-x64): 32 bytes, alignment 4.</remarks>
+/// <remarks>C layout (clang, linux-x64): 32 bytes, alignment 4. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_header_values_frame_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
-internal struct AeronHeaderValuesFrame
+public struct AeronHeaderValuesFrame
 {
     [NativeName("frame_length")]
     public int FrameLength;
@@ -311,10 +333,11 @@ internal struct AeronHeaderValuesFrame
     public long ReservedValue;
 }
 
-/// <remarks>C layout (clang, linux-x64): 44 bytes, alignment 4.</remarks>
+/// <remarks>C layout (clang, linux-x64): 44 bytes, alignment 4. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_header_values_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
-internal struct AeronHeaderValues
+public struct AeronHeaderValues
 {
     [NativeName("frame")]
     public AeronHeaderValuesFrame Frame;
@@ -326,10 +349,11 @@ internal struct AeronHeaderValues
     public nuint PositionBitsToShift;
 }
 
-/// <remarks>C layout (clang, linux-x64): 72 bytes, alignment 4.</remarks>
+/// <remarks>C layout (clang, linux-x64): 72 bytes, alignment 4. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_publication_error_values_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
-internal unsafe struct AeronPublicationErrorValues
+public unsafe struct AeronPublicationErrorValues
 {
     [NativeName("registration_id")]
     public long RegistrationId;
@@ -368,10 +392,11 @@ internal unsafe struct AeronPublicationErrorValues
     public fixed byte ErrorMessage[1];
 }
 
-/// <remarks>C layout (clang, linux-x64): 16 bytes, alignment 8.</remarks>
+/// <remarks>C layout (clang, linux-x64): 16 bytes, alignment 8. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_on_available_counter_pair_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 8)]
-internal unsafe struct AeronOnAvailableCounterPair
+public unsafe struct AeronOnAvailableCounterPair
 {
     [NativeName("handler")]
     public delegate* unmanaged[Cdecl]<void*, AeronCountersReader*, long, int, void> Handler; /* aeron_on_available_counter_t */
@@ -380,10 +405,11 @@ internal unsafe struct AeronOnAvailableCounterPair
     public void* Clientd;
 }
 
-/// <remarks>C layout (clang, linux-x64): 16 bytes, alignment 8.</remarks>
+/// <remarks>C layout (clang, linux-x64): 16 bytes, alignment 8. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_on_unavailable_counter_pair_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 8)]
-internal unsafe struct AeronOnUnavailableCounterPair
+public unsafe struct AeronOnUnavailableCounterPair
 {
     [NativeName("handler")]
     public delegate* unmanaged[Cdecl]<void*, AeronCountersReader*, long, int, void> Handler; /* aeron_on_unavailable_counter_t */
@@ -392,10 +418,11 @@ internal unsafe struct AeronOnUnavailableCounterPair
     public void* Clientd;
 }
 
-/// <remarks>C layout (clang, linux-x64): 16 bytes, alignment 8.</remarks>
+/// <remarks>C layout (clang, linux-x64): 16 bytes, alignment 8. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_on_close_client_pair_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 8)]
-internal unsafe struct AeronOnCloseClientPair
+public unsafe struct AeronOnCloseClientPair
 {
     [NativeName("handler")]
     public delegate* unmanaged[Cdecl]<void*, void> Handler; /* aeron_on_close_client_t */
@@ -404,10 +431,11 @@ internal unsafe struct AeronOnCloseClientPair
     public void* Clientd;
 }
 
-/// <remarks>C layout (clang, linux-x64): 128 bytes, alignment 4.</remarks>
+/// <remarks>C layout (clang, linux-x64): 128 bytes, alignment 4. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_counter_value_descriptor_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
-internal unsafe struct AeronCounterValueDescriptor
+public unsafe struct AeronCounterValueDescriptor
 {
     [NativeName("counter_value")]
     public long CounterValue;
@@ -425,10 +453,11 @@ internal unsafe struct AeronCounterValueDescriptor
     public fixed byte Pad1[96];
 }
 
-/// <remarks>C layout (clang, linux-x64): 512 bytes, alignment 4.</remarks>
+/// <remarks>C layout (clang, linux-x64): 512 bytes, alignment 4. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_counter_metadata_descriptor_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
-internal unsafe struct AeronCounterMetadataDescriptor
+public unsafe struct AeronCounterMetadataDescriptor
 {
     [NativeName("state")]
     public int State;
@@ -449,10 +478,11 @@ internal unsafe struct AeronCounterMetadataDescriptor
     public fixed byte Label[380];
 }
 
-/// <remarks>C layout (clang, linux-x64): 32 bytes, alignment 8.</remarks>
+/// <remarks>C layout (clang, linux-x64): 32 bytes, alignment 8. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_counters_reader_buffers_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 8)]
-internal unsafe struct AeronCountersReaderBuffers
+public unsafe struct AeronCountersReaderBuffers
 {
     [NativeName("values")]
     public byte* Values;
@@ -467,10 +497,11 @@ internal unsafe struct AeronCountersReaderBuffers
     public nuint MetadataLength;
 }
 
-/// <remarks>C layout (clang, linux-x64): 16 bytes, alignment 8.</remarks>
+/// <remarks>C layout (clang, linux-x64): 16 bytes, alignment 8. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_iovec_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 8)]
-internal unsafe struct AeronIovec
+public unsafe struct AeronIovec
 {
     [NativeName("iov_base")]
     public byte* IovBase;
@@ -480,10 +511,11 @@ internal unsafe struct AeronIovec
 }
 
 /// <summary>Configuration for a publication that does not change during it's lifetime.</summary>
-/// <remarks>C layout (clang, linux-x64): 88 bytes, alignment 8.</remarks>
+/// <remarks>C layout (clang, linux-x64): 88 bytes, alignment 8. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_publication_constants_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 8)]
-internal unsafe struct AeronPublicationConstants
+public unsafe struct AeronPublicationConstants
 {
     /// <summary>
     /// Media address for delivery to the channel.
@@ -560,10 +592,11 @@ internal unsafe struct AeronPublicationConstants
     public int ChannelStatusIndicatorId;
 }
 
-/// <remarks>C layout (clang, linux-x64): 40 bytes, alignment 8.</remarks>
+/// <remarks>C layout (clang, linux-x64): 40 bytes, alignment 8. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_subscription_constants_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 8)]
-internal unsafe struct AeronSubscriptionConstants
+public unsafe struct AeronSubscriptionConstants
 {
     /// <summary>
     /// Media address for delivery to the channel.
@@ -595,10 +628,11 @@ internal unsafe struct AeronSubscriptionConstants
 }
 
 /// <summary>Configuration for an image that does not change during it's lifetime.</summary>
-/// <remarks>C layout (clang, linux-x64): 72 bytes, alignment 8.</remarks>
+/// <remarks>C layout (clang, linux-x64): 72 bytes, alignment 8. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_image_constants_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 8)]
-internal unsafe struct AeronImageConstants
+public unsafe struct AeronImageConstants
 {
     /// <summary>The subscription to which this image belongs.</summary>
     [NativeName("subscription")]
@@ -645,10 +679,11 @@ internal unsafe struct AeronImageConstants
 }
 
 /// <summary>Configuration for a counter that does not change during it's lifetime.</summary>
-/// <remarks>C layout (clang, linux-x64): 16 bytes, alignment 8.</remarks>
+/// <remarks>C layout (clang, linux-x64): 16 bytes, alignment 8. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_counter_constants_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 8)]
-internal struct AeronCounterConstants
+public struct AeronCounterConstants
 {
     /// <summary>Return the registration id used to register this counter with the media driver.</summary>
     [NativeName("registration_id")]
@@ -659,10 +694,11 @@ internal struct AeronCounterConstants
     public int CounterId;
 }
 
-/// <remarks>C layout (clang, linux-x64): 52 bytes, alignment 4.</remarks>
+/// <remarks>C layout (clang, linux-x64): 52 bytes, alignment 4. Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_cnc_constants_t")]
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
-internal struct AeronCncConstants
+public struct AeronCncConstants
 {
     [NativeName("cnc_version")]
     public int CncVersion;
@@ -695,70 +731,70 @@ internal struct AeronCncConstants
     public int FilePageSize;
 }
 
-internal static unsafe partial class NativeMethods
+public static unsafe partial class NativeMethods
 {
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_context_set_dir(AeronContext* context, string value);
+    public static partial int aeron_context_set_dir(AeronContext* context, string value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* aeron_context_get_dir(AeronContext* context);
+    public static partial byte* aeron_context_get_dir(AeronContext* context);
 
     /// <summary><see cref="aeron_context_get_dir"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? aeron_context_get_dir_string(AeronContext* context) =>
+    public static string? aeron_context_get_dir_string(AeronContext* context) =>
         Marshal.PtrToStringUTF8((nint)aeron_context_get_dir(context));
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_context_set_driver_timeout_ms(AeronContext* context, ulong value);
+    public static partial int aeron_context_set_driver_timeout_ms(AeronContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial ulong aeron_context_get_driver_timeout_ms(AeronContext* context);
+    public static partial ulong aeron_context_get_driver_timeout_ms(AeronContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_context_set_keepalive_interval_ns(AeronContext* context, ulong value);
+    public static partial int aeron_context_set_keepalive_interval_ns(AeronContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial ulong aeron_context_get_keepalive_interval_ns(AeronContext* context);
+    public static partial ulong aeron_context_get_keepalive_interval_ns(AeronContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_context_set_resource_linger_duration_ns(AeronContext* context, ulong value);
+    public static partial int aeron_context_set_resource_linger_duration_ns(AeronContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial ulong aeron_context_get_resource_linger_duration_ns(AeronContext* context);
+    public static partial ulong aeron_context_get_resource_linger_duration_ns(AeronContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial ulong aeron_context_get_idle_sleep_duration_ns(AeronContext* context);
+    public static partial ulong aeron_context_get_idle_sleep_duration_ns(AeronContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_context_set_idle_sleep_duration_ns(AeronContext* context, ulong value);
+    public static partial int aeron_context_set_idle_sleep_duration_ns(AeronContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_context_set_pre_touch_mapped_memory(AeronContext* context, byte value);
+    public static partial int aeron_context_set_pre_touch_mapped_memory(AeronContext* context, byte value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte aeron_context_get_pre_touch_mapped_memory(AeronContext* context);
+    public static partial byte aeron_context_get_pre_touch_mapped_memory(AeronContext* context);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_context_set_client_name(AeronContext* context, string value);
+    public static partial int aeron_context_set_client_name(AeronContext* context, string value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* aeron_context_get_client_name(AeronContext* context);
+    public static partial byte* aeron_context_get_client_name(AeronContext* context);
 
     /// <summary><see cref="aeron_context_get_client_name"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? aeron_context_get_client_name_string(AeronContext* context) =>
+    public static string? aeron_context_get_client_name_string(AeronContext* context) =>
         Marshal.PtrToStringUTF8((nint)aeron_context_get_client_name(context));
 
     /// <summary>
@@ -771,7 +807,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_publication_error_values_copy(AeronPublicationErrorValues** dst, AeronPublicationErrorValues* src);
+    public static partial int aeron_publication_error_values_copy(AeronPublicationErrorValues** dst, AeronPublicationErrorValues* src);
 
     /// <summary>
     /// Delete a instance of aeron_publication_error_values_t that was created when making a copy
@@ -780,124 +816,124 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void aeron_publication_error_values_delete(AeronPublicationErrorValues* toDelete);
+    public static partial void aeron_publication_error_values_delete(AeronPublicationErrorValues* toDelete);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_context_set_error_handler(AeronContext* context, delegate* unmanaged[Cdecl]<void*, int, byte*, void> handler /* aeron_error_handler_t */, void* clientd);
+    public static partial int aeron_context_set_error_handler(AeronContext* context, delegate* unmanaged[Cdecl]<void*, int, byte*, void> handler /* aeron_error_handler_t */, void* clientd);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial delegate* unmanaged[Cdecl]<void*, int, byte*, void> aeron_context_get_error_handler(AeronContext* context); /* aeron_error_handler_t */
+    public static partial delegate* unmanaged[Cdecl]<void*, int, byte*, void> aeron_context_get_error_handler(AeronContext* context); /* aeron_error_handler_t */
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void* aeron_context_get_error_handler_clientd(AeronContext* context);
+    public static partial void* aeron_context_get_error_handler_clientd(AeronContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_context_set_publication_error_frame_handler(AeronContext* context, delegate* unmanaged[Cdecl]<void*, AeronPublicationErrorValues*, void> handler /* aeron_publication_error_frame_handler_t */, void* clientd);
+    public static partial int aeron_context_set_publication_error_frame_handler(AeronContext* context, delegate* unmanaged[Cdecl]<void*, AeronPublicationErrorValues*, void> handler /* aeron_publication_error_frame_handler_t */, void* clientd);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial delegate* unmanaged[Cdecl]<void*, AeronPublicationErrorValues*, void> aeron_context_get_publication_error_frame_handler(AeronContext* context); /* aeron_publication_error_frame_handler_t */
+    public static partial delegate* unmanaged[Cdecl]<void*, AeronPublicationErrorValues*, void> aeron_context_get_publication_error_frame_handler(AeronContext* context); /* aeron_publication_error_frame_handler_t */
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void* aeron_context_get_publication_error_frame_handler_clientd(AeronContext* context);
+    public static partial void* aeron_context_get_publication_error_frame_handler_clientd(AeronContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_context_set_on_new_publication(AeronContext* context, delegate* unmanaged[Cdecl]<void*, AeronAsyncAddPublication*, byte*, int, int, long, void> handler /* aeron_on_new_publication_t */, void* clientd);
+    public static partial int aeron_context_set_on_new_publication(AeronContext* context, delegate* unmanaged[Cdecl]<void*, AeronAsyncAddPublication*, byte*, int, int, long, void> handler /* aeron_on_new_publication_t */, void* clientd);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial delegate* unmanaged[Cdecl]<void*, AeronAsyncAddPublication*, byte*, int, int, long, void> aeron_context_get_on_new_publication(AeronContext* context); /* aeron_on_new_publication_t */
+    public static partial delegate* unmanaged[Cdecl]<void*, AeronAsyncAddPublication*, byte*, int, int, long, void> aeron_context_get_on_new_publication(AeronContext* context); /* aeron_on_new_publication_t */
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void* aeron_context_get_on_new_publication_clientd(AeronContext* context);
+    public static partial void* aeron_context_get_on_new_publication_clientd(AeronContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_context_set_on_new_exclusive_publication(AeronContext* context, delegate* unmanaged[Cdecl]<void*, AeronAsyncAddPublication*, byte*, int, int, long, void> handler /* aeron_on_new_publication_t */, void* clientd);
+    public static partial int aeron_context_set_on_new_exclusive_publication(AeronContext* context, delegate* unmanaged[Cdecl]<void*, AeronAsyncAddPublication*, byte*, int, int, long, void> handler /* aeron_on_new_publication_t */, void* clientd);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial delegate* unmanaged[Cdecl]<void*, AeronAsyncAddPublication*, byte*, int, int, long, void> aeron_context_get_on_new_exclusive_publication(AeronContext* context); /* aeron_on_new_publication_t */
+    public static partial delegate* unmanaged[Cdecl]<void*, AeronAsyncAddPublication*, byte*, int, int, long, void> aeron_context_get_on_new_exclusive_publication(AeronContext* context); /* aeron_on_new_publication_t */
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void* aeron_context_get_on_new_exclusive_publication_clientd(AeronContext* context);
+    public static partial void* aeron_context_get_on_new_exclusive_publication_clientd(AeronContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_context_set_on_new_subscription(AeronContext* context, delegate* unmanaged[Cdecl]<void*, AeronAsyncAddPublication*, byte*, int, long, void> handler /* aeron_on_new_subscription_t */, void* clientd);
+    public static partial int aeron_context_set_on_new_subscription(AeronContext* context, delegate* unmanaged[Cdecl]<void*, AeronAsyncAddPublication*, byte*, int, long, void> handler /* aeron_on_new_subscription_t */, void* clientd);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial delegate* unmanaged[Cdecl]<void*, AeronAsyncAddPublication*, byte*, int, long, void> aeron_context_get_on_new_subscription(AeronContext* context); /* aeron_on_new_subscription_t */
+    public static partial delegate* unmanaged[Cdecl]<void*, AeronAsyncAddPublication*, byte*, int, long, void> aeron_context_get_on_new_subscription(AeronContext* context); /* aeron_on_new_subscription_t */
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void* aeron_context_get_on_new_subscription_clientd(AeronContext* context);
+    public static partial void* aeron_context_get_on_new_subscription_clientd(AeronContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_context_set_on_available_counter(AeronContext* context, delegate* unmanaged[Cdecl]<void*, AeronCountersReader*, long, int, void> handler /* aeron_on_available_counter_t */, void* clientd);
+    public static partial int aeron_context_set_on_available_counter(AeronContext* context, delegate* unmanaged[Cdecl]<void*, AeronCountersReader*, long, int, void> handler /* aeron_on_available_counter_t */, void* clientd);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial delegate* unmanaged[Cdecl]<void*, AeronCountersReader*, long, int, void> aeron_context_get_on_available_counter(AeronContext* context); /* aeron_on_available_counter_t */
+    public static partial delegate* unmanaged[Cdecl]<void*, AeronCountersReader*, long, int, void> aeron_context_get_on_available_counter(AeronContext* context); /* aeron_on_available_counter_t */
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void* aeron_context_get_on_available_counter_clientd(AeronContext* context);
+    public static partial void* aeron_context_get_on_available_counter_clientd(AeronContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_context_set_on_unavailable_counter(AeronContext* context, delegate* unmanaged[Cdecl]<void*, AeronCountersReader*, long, int, void> handler /* aeron_on_unavailable_counter_t */, void* clientd);
+    public static partial int aeron_context_set_on_unavailable_counter(AeronContext* context, delegate* unmanaged[Cdecl]<void*, AeronCountersReader*, long, int, void> handler /* aeron_on_unavailable_counter_t */, void* clientd);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial delegate* unmanaged[Cdecl]<void*, AeronCountersReader*, long, int, void> aeron_context_get_on_unavailable_counter(AeronContext* context); /* aeron_on_unavailable_counter_t */
+    public static partial delegate* unmanaged[Cdecl]<void*, AeronCountersReader*, long, int, void> aeron_context_get_on_unavailable_counter(AeronContext* context); /* aeron_on_unavailable_counter_t */
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void* aeron_context_get_on_unavailable_counter_clientd(AeronContext* context);
+    public static partial void* aeron_context_get_on_unavailable_counter_clientd(AeronContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_context_set_on_close_client(AeronContext* context, delegate* unmanaged[Cdecl]<void*, void> handler /* aeron_on_close_client_t */, void* clientd);
+    public static partial int aeron_context_set_on_close_client(AeronContext* context, delegate* unmanaged[Cdecl]<void*, void> handler /* aeron_on_close_client_t */, void* clientd);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial delegate* unmanaged[Cdecl]<void*, void> aeron_context_get_on_close_client(AeronContext* context); /* aeron_on_close_client_t */
+    public static partial delegate* unmanaged[Cdecl]<void*, void> aeron_context_get_on_close_client(AeronContext* context); /* aeron_on_close_client_t */
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void* aeron_context_get_on_close_client_clientd(AeronContext* context);
+    public static partial void* aeron_context_get_on_close_client_clientd(AeronContext* context);
 
     /// <summary>Whether to use an invoker to control the conductor agent or spawn a thread.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_context_set_use_conductor_agent_invoker(AeronContext* context, byte value);
+    public static partial int aeron_context_set_use_conductor_agent_invoker(AeronContext* context, byte value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte aeron_context_get_use_conductor_agent_invoker(AeronContext* context);
+    public static partial byte aeron_context_get_use_conductor_agent_invoker(AeronContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_context_set_agent_on_start_function(AeronContext* context, delegate* unmanaged[Cdecl]<void*, byte*, void> value /* aeron_agent_on_start_func_t */, void* state);
+    public static partial int aeron_context_set_agent_on_start_function(AeronContext* context, delegate* unmanaged[Cdecl]<void*, byte*, void> value /* aeron_agent_on_start_func_t */, void* state);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial delegate* unmanaged[Cdecl]<void*, byte*, void> aeron_context_get_agent_on_start_function(AeronContext* context); /* aeron_agent_on_start_func_t */
+    public static partial delegate* unmanaged[Cdecl]<void*, byte*, void> aeron_context_get_agent_on_start_function(AeronContext* context); /* aeron_agent_on_start_func_t */
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void* aeron_context_get_agent_on_start_state(AeronContext* context);
+    public static partial void* aeron_context_get_agent_on_start_state(AeronContext* context);
 
     /// <summary>
     /// Create a aeron_context_t struct and initialize with default values.
@@ -907,7 +943,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_context_init(AeronContext** context);
+    public static partial int aeron_context_init(AeronContext** context);
 
     /// <summary>
     /// Close and delete aeron_context_t struct.
@@ -917,7 +953,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_context_close(AeronContext* context);
+    public static partial int aeron_context_close(AeronContext* context);
 
     /// <summary>
     /// Create a aeron_t client struct and initialize from the aeron_context_t struct.
@@ -930,7 +966,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_init(Aeron** client, AeronContext* context);
+    public static partial int aeron_init(Aeron** client, AeronContext* context);
 
     /// <summary>
     /// Start an aeron_t. This may spawn a thread for the Client Conductor.
@@ -940,7 +976,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_start(Aeron* client);
+    public static partial int aeron_start(Aeron* client);
 
     /// <summary>
     /// Call the Conductor main do_work duty cycle once.
@@ -952,7 +988,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_main_do_work(Aeron* client);
+    public static partial int aeron_main_do_work(Aeron* client);
 
     /// <summary>
     /// Call the Conductor Idle Strategy.
@@ -962,7 +998,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void aeron_main_idle_strategy(Aeron* client, int workCount);
+    public static partial void aeron_main_idle_strategy(Aeron* client, int workCount);
 
     /// <summary>
     /// Close and delete aeron_t struct.
@@ -972,7 +1008,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_close(Aeron* client);
+    public static partial int aeron_close(Aeron* client);
 
     /// <summary>
     /// Determines if the client has been closed, e.g. via a driver timeout. Don't call this method after calling
@@ -983,7 +1019,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte aeron_is_closed(Aeron* client);
+    public static partial byte aeron_is_closed(Aeron* client);
 
     /// <summary>
     /// Call stream_out to print the counter labels and values.
@@ -993,7 +1029,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void aeron_print_counters(Aeron* client, delegate* unmanaged[Cdecl]<byte*, void> streamOut);
+    public static partial void aeron_print_counters(Aeron* client, delegate* unmanaged[Cdecl]<byte*, void> streamOut);
 
     /// <summary>
     /// Return the aeron_context_t that is in use by the given client.
@@ -1003,7 +1039,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial AeronContext* aeron_context(Aeron* client);
+    public static partial AeronContext* aeron_context(Aeron* client);
 
     /// <summary>
     /// Return the client id in use by the client.
@@ -1013,7 +1049,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_client_id(Aeron* client);
+    public static partial long aeron_client_id(Aeron* client);
 
     /// <summary>
     /// Return a unique correlation id from the driver.
@@ -1023,7 +1059,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_next_correlation_id(Aeron* client);
+    public static partial long aeron_next_correlation_id(Aeron* client);
 
     /// <summary>
     /// Asynchronously request next available session from the media driver. The session id will be unique for the
@@ -1037,7 +1073,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_async_next_session_id(AeronAsyncAddPublication** async, Aeron* client, int streamId);
+    public static partial int aeron_async_next_session_id(AeronAsyncAddPublication** async, Aeron* client, int streamId);
 
     /// <summary>
     /// Poll the completion of the aeron_async_next_session_id call.
@@ -1048,7 +1084,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_async_next_session_id_poll(int* nextSessionId, AeronAsyncAddPublication* async);
+    public static partial int aeron_async_next_session_id_poll(int* nextSessionId, AeronAsyncAddPublication* async);
 
     /// <summary>
     /// Asynchronously add a publication using the given client and return an object to use to determine when the
@@ -1062,7 +1098,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_async_add_publication(AeronAsyncAddPublication** async, Aeron* client, string uri, int streamId);
+    public static partial int aeron_async_add_publication(AeronAsyncAddPublication** async, Aeron* client, string uri, int streamId);
 
     /// <summary>
     /// Poll the completion of the aeron_async_add_publication call.
@@ -1073,7 +1109,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_async_add_publication_poll(AeronPublication** publication, AeronAsyncAddPublication* async);
+    public static partial int aeron_async_add_publication_poll(AeronPublication** publication, AeronAsyncAddPublication* async);
 
     /// <summary>
     /// Asynchronously add an exclusive publication using the given client and return an object to use to determine when the
@@ -1087,7 +1123,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_async_add_exclusive_publication(AeronAsyncAddPublication** async, Aeron* client, string uri, int streamId);
+    public static partial int aeron_async_add_exclusive_publication(AeronAsyncAddPublication** async, Aeron* client, string uri, int streamId);
 
     /// <summary>
     /// Poll the completion of the aeron_async_add_exclusive_publication call.
@@ -1098,7 +1134,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_async_add_exclusive_publication_poll(AeronExclusivePublication** publication, AeronAsyncAddPublication* async);
+    public static partial int aeron_async_add_exclusive_publication_poll(AeronExclusivePublication** publication, AeronAsyncAddPublication* async);
 
     /// <summary>
     /// Asynchronously add a subscription using the given client and return an object to use to determine when the
@@ -1116,7 +1152,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_async_add_subscription(AeronAsyncAddPublication** async, Aeron* client, string uri, int streamId, delegate* unmanaged[Cdecl]<void*, AeronSubscription*, AeronImage*, void> onAvailableImageHandler /* aeron_on_available_image_t */, void* onAvailableImageClientd, delegate* unmanaged[Cdecl]<void*, AeronSubscription*, AeronImage*, void> onUnavailableImageHandler /* aeron_on_unavailable_image_t */, void* onUnavailableImageClientd);
+    public static partial int aeron_async_add_subscription(AeronAsyncAddPublication** async, Aeron* client, string uri, int streamId, delegate* unmanaged[Cdecl]<void*, AeronSubscription*, AeronImage*, void> onAvailableImageHandler /* aeron_on_available_image_t */, void* onAvailableImageClientd, delegate* unmanaged[Cdecl]<void*, AeronSubscription*, AeronImage*, void> onUnavailableImageHandler /* aeron_on_unavailable_image_t */, void* onUnavailableImageClientd);
 
     /// <summary>
     /// Poll the completion of the aeron_async_add_subscription call.
@@ -1127,7 +1163,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_async_add_subscription_poll(AeronSubscription** subscription, AeronAsyncAddPublication* async);
+    public static partial int aeron_async_add_subscription_poll(AeronSubscription** subscription, AeronAsyncAddPublication* async);
 
     /// <summary>
     /// Return a reference to the counters reader of the given client.
@@ -1139,7 +1175,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial AeronCountersReader* aeron_counters_reader(Aeron* client);
+    public static partial AeronCountersReader* aeron_counters_reader(Aeron* client);
 
     /// <summary>
     /// Asynchronously add a counter using the given client and return an object to use to determine when the
@@ -1156,7 +1192,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_async_add_counter(AeronAsyncAddPublication** async, Aeron* client, int typeId, byte* keyBuffer, nuint keyBufferLength, string labelBuffer, nuint labelBufferLength);
+    public static partial int aeron_async_add_counter(AeronAsyncAddPublication** async, Aeron* client, int typeId, byte* keyBuffer, nuint keyBufferLength, string labelBuffer, nuint labelBufferLength);
 
     /// <summary>
     /// Poll the completion of the &lt;code&gt;aeron_async_add_counter&lt;/code&gt; or &lt;code&gt;aeron_async_add_static_counter&lt;/code&gt; calls.
@@ -1167,7 +1203,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_async_add_counter_poll(AeronCounter** counter, AeronAsyncAddPublication* async);
+    public static partial int aeron_async_add_counter_poll(AeronCounter** counter, AeronAsyncAddPublication* async);
 
     /// <summary>
     /// Asynchronously allocates or returns an existing static counter instance using specified &lt;code&gt;type_id&lt;/code&gt; and
@@ -1186,7 +1222,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_async_add_static_counter(AeronAsyncAddPublication** async, Aeron* client, int typeId, byte* keyBuffer, nuint keyBufferLength, string labelBuffer, nuint labelBufferLength, long registrationId);
+    public static partial int aeron_async_add_static_counter(AeronAsyncAddPublication** async, Aeron* client, int typeId, byte* keyBuffer, nuint keyBufferLength, string labelBuffer, nuint labelBufferLength, long registrationId);
 
     /// <summary>
     /// Add a handler to be called when a new counter becomes available.
@@ -1199,7 +1235,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_add_available_counter_handler(Aeron* client, AeronOnAvailableCounterPair* pair);
+    public static partial int aeron_add_available_counter_handler(Aeron* client, AeronOnAvailableCounterPair* pair);
 
     /// <summary>
     /// Remove a previously added handler to be called when a new counter becomes available.
@@ -1212,7 +1248,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_remove_available_counter_handler(Aeron* client, AeronOnAvailableCounterPair* pair);
+    public static partial int aeron_remove_available_counter_handler(Aeron* client, AeronOnAvailableCounterPair* pair);
 
     /// <summary>
     /// Add a handler to be called when a new counter becomes unavailable or goes away.
@@ -1225,7 +1261,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_add_unavailable_counter_handler(Aeron* client, AeronOnUnavailableCounterPair* pair);
+    public static partial int aeron_add_unavailable_counter_handler(Aeron* client, AeronOnUnavailableCounterPair* pair);
 
     /// <summary>
     /// Remove a previously added handler to be called when a new counter becomes unavailable or goes away.
@@ -1238,7 +1274,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_remove_unavailable_counter_handler(Aeron* client, AeronOnUnavailableCounterPair* pair);
+    public static partial int aeron_remove_unavailable_counter_handler(Aeron* client, AeronOnUnavailableCounterPair* pair);
 
     /// <summary>
     /// Add a handler to be called when client is closed.
@@ -1251,7 +1287,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_add_close_handler(Aeron* client, AeronOnCloseClientPair* pair);
+    public static partial int aeron_add_close_handler(Aeron* client, AeronOnCloseClientPair* pair);
 
     /// <summary>
     /// Remove a previously added handler to be called when client is closed.
@@ -1264,7 +1300,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_remove_close_handler(Aeron* client, AeronOnCloseClientPair* pair);
+    public static partial int aeron_remove_close_handler(Aeron* client, AeronOnCloseClientPair* pair);
 
     /// <summary>
     /// Get buffer pointers and lengths for the counters reader.
@@ -1275,7 +1311,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_counters_reader_get_buffers(AeronCountersReader* reader, AeronCountersReaderBuffers* buffers);
+    public static partial int aeron_counters_reader_get_buffers(AeronCountersReader* reader, AeronCountersReaderBuffers* buffers);
 
     /// <summary>
     /// Iterate over the counters in the counters_reader and call the given function for each counter.
@@ -1286,7 +1322,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void aeron_counters_reader_foreach_counter(AeronCountersReader* countersReader, delegate* unmanaged[Cdecl]<long, int, int, byte*, nuint, byte*, nuint, void*, void> func /* aeron_counters_reader_foreach_counter_func_t */, void* clientd);
+    public static partial void aeron_counters_reader_foreach_counter(AeronCountersReader* countersReader, delegate* unmanaged[Cdecl]<long, int, int, byte*, nuint, byte*, nuint, void*, void> func /* aeron_counters_reader_foreach_counter_func_t */, void* clientd);
 
     /// <summary>
     /// Iterate over allocated counters and find the first matching a given type id and registration id.
@@ -1298,7 +1334,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_counters_reader_find_by_type_id_and_registration_id(AeronCountersReader* countersReader, int typeId, long registrationId);
+    public static partial int aeron_counters_reader_find_by_type_id_and_registration_id(AeronCountersReader* countersReader, int typeId, long registrationId);
 
     /// <summary>
     /// Get the current max counter id.
@@ -1308,7 +1344,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_counters_reader_max_counter_id(AeronCountersReader* reader);
+    public static partial int aeron_counters_reader_max_counter_id(AeronCountersReader* reader);
 
     /// <summary>
     /// Get the address for a counter.
@@ -1319,7 +1355,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long* aeron_counters_reader_addr(AeronCountersReader* countersReader, int counterId);
+    public static partial long* aeron_counters_reader_addr(AeronCountersReader* countersReader, int counterId);
 
     /// <summary>
     /// Get the registration id assigned to a counter.
@@ -1331,7 +1367,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_counters_reader_counter_registration_id(AeronCountersReader* countersReader, int counterId, long* registrationId);
+    public static partial int aeron_counters_reader_counter_registration_id(AeronCountersReader* countersReader, int counterId, long* registrationId);
 
     /// <summary>
     /// Get the owner id assigned to a counter which will typically be the client id.
@@ -1343,7 +1379,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_counters_reader_counter_owner_id(AeronCountersReader* countersReader, int counterId, long* ownerId);
+    public static partial int aeron_counters_reader_counter_owner_id(AeronCountersReader* countersReader, int counterId, long* ownerId);
 
     /// <summary>
     /// Get the reference id assigned to a counter which will typically be the registration id of an associated Image,
@@ -1356,7 +1392,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_counters_reader_counter_reference_id(AeronCountersReader* countersReader, int counterId, long* referenceId);
+    public static partial int aeron_counters_reader_counter_reference_id(AeronCountersReader* countersReader, int counterId, long* referenceId);
 
     /// <summary>
     /// Get the state for a counter.
@@ -1368,7 +1404,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_counters_reader_counter_state(AeronCountersReader* countersReader, int counterId, int* state);
+    public static partial int aeron_counters_reader_counter_state(AeronCountersReader* countersReader, int counterId, int* state);
 
     /// <summary>
     /// Get the type id for a counter.
@@ -1380,7 +1416,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_counters_reader_counter_type_id(AeronCountersReader* countersReader, int counterId, int* typeId);
+    public static partial int aeron_counters_reader_counter_type_id(AeronCountersReader* countersReader, int counterId, int* typeId);
 
     /// <summary>
     /// Get a pointer to the key of a counter's metadata
@@ -1392,7 +1428,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_counters_reader_metadata_key(AeronCountersReader* countersReader, int counterId, byte** keyP);
+    public static partial int aeron_counters_reader_metadata_key(AeronCountersReader* countersReader, int counterId, byte** keyP);
 
     /// <summary>
     /// Get the label for a counter.
@@ -1405,7 +1441,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_counters_reader_counter_label(AeronCountersReader* countersReader, int counterId, byte* buffer, nuint bufferLength);
+    public static partial int aeron_counters_reader_counter_label(AeronCountersReader* countersReader, int counterId, byte* buffer, nuint bufferLength);
 
     /// <summary>
     /// Get the free for reuse deadline (ms) for a counter.
@@ -1417,7 +1453,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_counters_reader_free_for_reuse_deadline_ms(AeronCountersReader* countersReader, int counterId, long* deadlineMs);
+    public static partial int aeron_counters_reader_free_for_reuse_deadline_ms(AeronCountersReader* countersReader, int counterId, long* deadlineMs);
 
     /// <summary>
     /// Commit the given buffer_claim as a complete message available for consumption.
@@ -1427,7 +1463,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_buffer_claim_commit(AeronBufferClaim* bufferClaim);
+    public static partial int aeron_buffer_claim_commit(AeronBufferClaim* bufferClaim);
 
     /// <summary>
     /// Abort the given buffer_claim and assign its position as padding.
@@ -1437,7 +1473,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_buffer_claim_abort(AeronBufferClaim* bufferClaim);
+    public static partial int aeron_buffer_claim_abort(AeronBufferClaim* bufferClaim);
 
     /// <summary>
     /// Non-blocking publish of a buffer containing a message.
@@ -1451,7 +1487,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_publication_offer(AeronPublication* publication, byte* buffer, nuint length, delegate* unmanaged[Cdecl]<void*, byte*, nuint, long> reservedValueSupplier /* aeron_reserved_value_supplier_t */, void* clientd);
+    public static partial long aeron_publication_offer(AeronPublication* publication, byte* buffer, nuint length, delegate* unmanaged[Cdecl]<void*, byte*, nuint, long> reservedValueSupplier /* aeron_reserved_value_supplier_t */, void* clientd);
 
     /// <summary>
     /// Non-blocking publish by gathering buffer vectors into a message.
@@ -1465,7 +1501,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_publication_offerv(AeronPublication* publication, AeronIovec* iov, nuint iovcnt, delegate* unmanaged[Cdecl]<void*, byte*, nuint, long> reservedValueSupplier /* aeron_reserved_value_supplier_t */, void* clientd);
+    public static partial long aeron_publication_offerv(AeronPublication* publication, AeronIovec* iov, nuint iovcnt, delegate* unmanaged[Cdecl]<void*, byte*, nuint, long> reservedValueSupplier /* aeron_reserved_value_supplier_t */, void* clientd);
 
     /// <summary>
     /// Try to claim a range in the publication log into which a message can be written with zero copy semantics.
@@ -1494,7 +1530,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_publication_try_claim(AeronPublication* publication, nuint length, AeronBufferClaim* bufferClaim);
+    public static partial long aeron_publication_try_claim(AeronPublication* publication, nuint length, AeronBufferClaim* bufferClaim);
 
     /// <summary>
     /// Get the status of the media channel for this publication.
@@ -1506,7 +1542,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_publication_channel_status(AeronPublication* publication);
+    public static partial long aeron_publication_channel_status(AeronPublication* publication);
 
     /// <summary>
     /// Has the publication closed?
@@ -1516,7 +1552,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte aeron_publication_is_closed(AeronPublication* publication);
+    public static partial byte aeron_publication_is_closed(AeronPublication* publication);
 
     /// <summary>
     /// Has the publication seen an active Subscriber recently?
@@ -1526,7 +1562,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte aeron_publication_is_connected(AeronPublication* publication);
+    public static partial byte aeron_publication_is_connected(AeronPublication* publication);
 
     /// <summary>
     /// Fill in a structure with the constants in use by a publication.
@@ -1537,7 +1573,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_publication_constants(AeronPublication* publication, AeronPublicationConstants* constants);
+    public static partial int aeron_publication_constants(AeronPublication* publication, AeronPublicationConstants* constants);
 
     /// <summary>
     /// Get the current position to which the publication has advanced for this stream.
@@ -1547,7 +1583,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_publication_position(AeronPublication* publication);
+    public static partial long aeron_publication_position(AeronPublication* publication);
 
     /// <summary>
     /// Get the position limit beyond which this publication will be back pressured.
@@ -1559,7 +1595,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_publication_position_limit(AeronPublication* publication);
+    public static partial long aeron_publication_position_limit(AeronPublication* publication);
 
     /// <summary>
     /// Add a destination manually to a multi-destination-cast publication.
@@ -1571,7 +1607,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_publication_async_add_destination(AeronAsyncAddPublication** async, Aeron* client, AeronPublication* publication, string uri);
+    public static partial int aeron_publication_async_add_destination(AeronAsyncAddPublication** async, Aeron* client, AeronPublication* publication, string uri);
 
     /// <summary>
     /// Remove a destination manually from a multi-destination-cast publication.
@@ -1583,7 +1619,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_publication_async_remove_destination(AeronAsyncAddPublication** async, Aeron* client, AeronPublication* publication, string uri);
+    public static partial int aeron_publication_async_remove_destination(AeronAsyncAddPublication** async, Aeron* client, AeronPublication* publication, string uri);
 
     /// <summary>
     /// Remove a destination manually from a multi-destination-cast publication.
@@ -1595,7 +1631,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_publication_async_remove_destination_by_id(AeronAsyncAddPublication** async, Aeron* client, AeronPublication* publication, long destinationRegistrationId);
+    public static partial int aeron_publication_async_remove_destination_by_id(AeronAsyncAddPublication** async, Aeron* client, AeronPublication* publication, long destinationRegistrationId);
 
     /// <summary>
     /// Poll the completion of the add/remove of a destination to/from a publication.
@@ -1605,7 +1641,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_publication_async_destination_poll(AeronAsyncAddPublication* async);
+    public static partial int aeron_publication_async_destination_poll(AeronAsyncAddPublication* async);
 
     /// <summary>
     /// Add a destination manually to a multi-destination-cast exclusive publication.
@@ -1617,7 +1653,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_exclusive_publication_async_add_destination(AeronAsyncAddPublication** async, Aeron* client, AeronExclusivePublication* publication, string uri);
+    public static partial int aeron_exclusive_publication_async_add_destination(AeronAsyncAddPublication** async, Aeron* client, AeronExclusivePublication* publication, string uri);
 
     /// <summary>
     /// Remove a destination manually from a multi-destination-cast exclusive publication.
@@ -1629,7 +1665,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_exclusive_publication_async_remove_destination(AeronAsyncAddPublication** async, Aeron* client, AeronExclusivePublication* publication, string uri);
+    public static partial int aeron_exclusive_publication_async_remove_destination(AeronAsyncAddPublication** async, Aeron* client, AeronExclusivePublication* publication, string uri);
 
     /// <summary>
     /// Remove a destination manually from a multi-destination-cast publication.
@@ -1641,7 +1677,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_exclusive_publication_async_remove_destination_by_id(AeronAsyncAddPublication** async, Aeron* client, AeronExclusivePublication* publication, long destinationRegistrationId);
+    public static partial int aeron_exclusive_publication_async_remove_destination_by_id(AeronAsyncAddPublication** async, Aeron* client, AeronExclusivePublication* publication, long destinationRegistrationId);
 
     /// <summary>
     /// Poll the completion of the add/remove of a destination to/from an exclusive publication.
@@ -1651,7 +1687,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_exclusive_publication_async_destination_poll(AeronAsyncAddPublication* async);
+    public static partial int aeron_exclusive_publication_async_destination_poll(AeronAsyncAddPublication* async);
 
     /// <summary>
     /// Asynchronously close the publication. Will callback on the on_complete notification when the publication is closed.
@@ -1665,7 +1701,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_publication_close(AeronPublication* publication, delegate* unmanaged[Cdecl]<void*, void> onCloseComplete /* aeron_notification_t */, void* onCloseCompleteClientd);
+    public static partial int aeron_publication_close(AeronPublication* publication, delegate* unmanaged[Cdecl]<void*, void> onCloseComplete /* aeron_notification_t */, void* onCloseCompleteClientd);
 
     /// <summary>
     /// Get the publication's channel
@@ -1675,10 +1711,10 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* aeron_publication_channel(AeronPublication* publication);
+    public static partial byte* aeron_publication_channel(AeronPublication* publication);
 
     /// <summary><see cref="aeron_publication_channel"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? aeron_publication_channel_string(AeronPublication* publication) =>
+    public static string? aeron_publication_channel_string(AeronPublication* publication) =>
         Marshal.PtrToStringUTF8((nint)aeron_publication_channel(publication));
 
     /// <summary>
@@ -1689,7 +1725,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_publication_stream_id(AeronPublication* publication);
+    public static partial int aeron_publication_stream_id(AeronPublication* publication);
 
     /// <summary>
     /// Get the publication's session id
@@ -1698,7 +1734,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_publication_session_id(AeronPublication* publication);
+    public static partial int aeron_publication_session_id(AeronPublication* publication);
 
     /// <summary>
     /// Get all of the local socket addresses for this publication. Typically only one representing the control address.
@@ -1711,7 +1747,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_publication_local_sockaddrs(AeronPublication* publication, AeronIovec* addressVec, nuint addressVecLen);
+    public static partial int aeron_publication_local_sockaddrs(AeronPublication* publication, AeronIovec* addressVec, nuint addressVecLen);
 
     /// <summary>
     /// Non-blocking publish of a buffer containing a message.
@@ -1725,7 +1761,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_exclusive_publication_offer(AeronExclusivePublication* publication, byte* buffer, nuint length, delegate* unmanaged[Cdecl]<void*, byte*, nuint, long> reservedValueSupplier /* aeron_reserved_value_supplier_t */, void* clientd);
+    public static partial long aeron_exclusive_publication_offer(AeronExclusivePublication* publication, byte* buffer, nuint length, delegate* unmanaged[Cdecl]<void*, byte*, nuint, long> reservedValueSupplier /* aeron_reserved_value_supplier_t */, void* clientd);
 
     /// <summary>
     /// Non-blocking publish by gathering buffer vectors into a message.
@@ -1739,7 +1775,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_exclusive_publication_offerv(AeronExclusivePublication* publication, AeronIovec* iov, nuint iovcnt, delegate* unmanaged[Cdecl]<void*, byte*, nuint, long> reservedValueSupplier /* aeron_reserved_value_supplier_t */, void* clientd);
+    public static partial long aeron_exclusive_publication_offerv(AeronExclusivePublication* publication, AeronIovec* iov, nuint iovcnt, delegate* unmanaged[Cdecl]<void*, byte*, nuint, long> reservedValueSupplier /* aeron_reserved_value_supplier_t */, void* clientd);
 
     /// <summary>
     /// Try to claim a range in the publication log into which a message can be written with zero copy semantics.
@@ -1765,7 +1801,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_exclusive_publication_try_claim(AeronExclusivePublication* publication, nuint length, AeronBufferClaim* bufferClaim);
+    public static partial long aeron_exclusive_publication_try_claim(AeronExclusivePublication* publication, nuint length, AeronBufferClaim* bufferClaim);
 
     /// <summary>
     /// Append a padding record log of a given length to make up the log to a position.
@@ -1775,7 +1811,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_exclusive_publication_append_padding(AeronExclusivePublication* publication, nuint length);
+    public static partial long aeron_exclusive_publication_append_padding(AeronExclusivePublication* publication, nuint length);
 
     /// <summary>
     /// Offer a block of pre-formatted message fragments directly into the current term.
@@ -1787,7 +1823,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_exclusive_publication_offer_block(AeronExclusivePublication* publication, byte* buffer, nuint length);
+    public static partial long aeron_exclusive_publication_offer_block(AeronExclusivePublication* publication, byte* buffer, nuint length);
 
     /// <summary>
     /// Get the status of the media channel for this publication.
@@ -1799,7 +1835,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_exclusive_publication_channel_status(AeronExclusivePublication* publication);
+    public static partial long aeron_exclusive_publication_channel_status(AeronExclusivePublication* publication);
 
     /// <summary>
     /// Fill in a structure with the constants in use by a publication.
@@ -1810,7 +1846,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_exclusive_publication_constants(AeronExclusivePublication* publication, AeronPublicationConstants* constants);
+    public static partial int aeron_exclusive_publication_constants(AeronExclusivePublication* publication, AeronPublicationConstants* constants);
 
     /// <summary>
     /// Get the current position to which the publication has advanced for this stream.
@@ -1820,7 +1856,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_exclusive_publication_position(AeronExclusivePublication* publication);
+    public static partial long aeron_exclusive_publication_position(AeronExclusivePublication* publication);
 
     /// <summary>
     /// Get the position limit beyond which this publication will be back pressured.
@@ -1832,7 +1868,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_exclusive_publication_position_limit(AeronExclusivePublication* publication);
+    public static partial long aeron_exclusive_publication_position_limit(AeronExclusivePublication* publication);
 
     /// <summary>
     /// Asynchronously close the publication.
@@ -1842,7 +1878,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_exclusive_publication_close(AeronExclusivePublication* publication, delegate* unmanaged[Cdecl]<void*, void> onCloseComplete /* aeron_notification_t */, void* onCloseCompleteClientd);
+    public static partial int aeron_exclusive_publication_close(AeronExclusivePublication* publication, delegate* unmanaged[Cdecl]<void*, void> onCloseComplete /* aeron_notification_t */, void* onCloseCompleteClientd);
 
     /// <summary>
     /// Revoke this publication when it's closed.
@@ -1851,7 +1887,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void aeron_exclusive_publication_revoke_on_close(AeronExclusivePublication* publication);
+    public static partial void aeron_exclusive_publication_revoke_on_close(AeronExclusivePublication* publication);
 
     /// <summary>
     /// Asynchronously revoke and close the publication. Will callback on the on_complete notification when the publicaiton is closed.
@@ -1865,7 +1901,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_exclusive_publication_revoke(AeronExclusivePublication* publication, delegate* unmanaged[Cdecl]<void*, void> onCloseComplete /* aeron_notification_t */, void* onCloseCompleteClientd);
+    public static partial int aeron_exclusive_publication_revoke(AeronExclusivePublication* publication, delegate* unmanaged[Cdecl]<void*, void> onCloseComplete /* aeron_notification_t */, void* onCloseCompleteClientd);
 
     /// <summary>
     /// Has the exclusive publication closed?
@@ -1875,7 +1911,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte aeron_exclusive_publication_is_closed(AeronExclusivePublication* publication);
+    public static partial byte aeron_exclusive_publication_is_closed(AeronExclusivePublication* publication);
 
     /// <summary>
     /// Has the exclusive publication seen an active Subscriber recently?
@@ -1885,7 +1921,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte aeron_exclusive_publication_is_connected(AeronExclusivePublication* publication);
+    public static partial byte aeron_exclusive_publication_is_connected(AeronExclusivePublication* publication);
 
     /// <summary>
     /// Get all of the local socket addresses for this exclusive publication. Typically only one representing the control
@@ -1899,7 +1935,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_exclusive_publication_local_sockaddrs(AeronExclusivePublication* publication, AeronIovec* addressVec, nuint addressVecLen);
+    public static partial int aeron_exclusive_publication_local_sockaddrs(AeronExclusivePublication* publication, AeronIovec* addressVec, nuint addressVecLen);
 
     /// <summary>
     /// Get all of the field values from the header. This will do a memcpy into the supplied header_values_t pointer.
@@ -1910,7 +1946,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_header_values(AeronHeader* header, AeronHeaderValues* values);
+    public static partial int aeron_header_values(AeronHeader* header, AeronHeaderValues* values);
 
     /// <summary>
     /// Get the current position to which the Image has advanced on reading this message.
@@ -1920,7 +1956,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_header_position(AeronHeader* header);
+    public static partial long aeron_header_position(AeronHeader* header);
 
     /// <summary>
     /// Get the number of times to left shift the term count to multiply by term length.
@@ -1929,7 +1965,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial nuint aeron_header_position_bits_to_shift(AeronHeader* header);
+    public static partial nuint aeron_header_position_bits_to_shift(AeronHeader* header);
 
     /// <summary>
     /// Calculates the offset of the frame immediately after this one.
@@ -1938,7 +1974,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_header_next_term_offset(AeronHeader* header);
+    public static partial int aeron_header_next_term_offset(AeronHeader* header);
 
     /// <summary>
     /// Get a pointer to the context associated with this message. Only valid during poll handling. Is normally a
@@ -1948,7 +1984,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void* aeron_header_context(AeronHeader* header);
+    public static partial void* aeron_header_context(AeronHeader* header);
 
     /// <summary>
     /// Poll the images under the subscription for available message fragments.
@@ -1965,7 +2001,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_subscription_poll(AeronSubscription* subscription, delegate* unmanaged[Cdecl]<void*, byte*, nuint, AeronHeader*, void> handler /* aeron_fragment_handler_t */, void* clientd, nuint fragmentLimit);
+    public static partial int aeron_subscription_poll(AeronSubscription* subscription, delegate* unmanaged[Cdecl]<void*, byte*, nuint, AeronHeader*, void> handler /* aeron_fragment_handler_t */, void* clientd, nuint fragmentLimit);
 
     /// <summary>
     /// Poll in a controlled manner the images under the subscription for available message fragments.
@@ -1984,7 +2020,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_subscription_controlled_poll(AeronSubscription* subscription, delegate* unmanaged[Cdecl]<void*, byte*, nuint, AeronHeader*, AeronControlledFragmentHandlerAction> handler /* aeron_controlled_fragment_handler_t */, void* clientd, nuint fragmentLimit);
+    public static partial int aeron_subscription_controlled_poll(AeronSubscription* subscription, delegate* unmanaged[Cdecl]<void*, byte*, nuint, AeronHeader*, AeronControlledFragmentHandlerAction> handler /* aeron_controlled_fragment_handler_t */, void* clientd, nuint fragmentLimit);
 
     /// <summary>
     /// Poll the images under the subscription for available message fragments in blocks.
@@ -1998,7 +2034,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_subscription_block_poll(AeronSubscription* subscription, delegate* unmanaged[Cdecl]<void*, byte*, nuint, int, int, void> handler /* aeron_block_handler_t */, void* clientd, nuint blockLengthLimit);
+    public static partial long aeron_subscription_block_poll(AeronSubscription* subscription, delegate* unmanaged[Cdecl]<void*, byte*, nuint, int, int, void> handler /* aeron_block_handler_t */, void* clientd, nuint blockLengthLimit);
 
     /// <summary>
     /// Is this subscription connected by having at least one open publication image.
@@ -2008,7 +2044,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte aeron_subscription_is_connected(AeronSubscription* subscription);
+    public static partial byte aeron_subscription_is_connected(AeronSubscription* subscription);
 
     /// <summary>
     /// Fill in a structure with the constants in use by a subscription.
@@ -2019,7 +2055,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_subscription_constants(AeronSubscription* subscription, AeronSubscriptionConstants* constants);
+    public static partial int aeron_subscription_constants(AeronSubscription* subscription, AeronSubscriptionConstants* constants);
 
     /// <summary>
     /// Count of images associated to this subscription.
@@ -2029,7 +2065,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_subscription_image_count(AeronSubscription* subscription);
+    public static partial int aeron_subscription_image_count(AeronSubscription* subscription);
 
     /// <summary>
     /// Return the image associated with the given session_id under the given subscription.
@@ -2043,7 +2079,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial AeronImage* aeron_subscription_image_by_session_id(AeronSubscription* subscription, int sessionId);
+    public static partial AeronImage* aeron_subscription_image_by_session_id(AeronSubscription* subscription, int sessionId);
 
     /// <summary>
     /// Return the image at the given index.
@@ -2057,7 +2093,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial AeronImage* aeron_subscription_image_at_index(AeronSubscription* subscription, nuint index);
+    public static partial AeronImage* aeron_subscription_image_at_index(AeronSubscription* subscription, nuint index);
 
     /// <summary>
     /// Iterate over the images for this subscription calling the given function.
@@ -2068,7 +2104,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void aeron_subscription_for_each_image(AeronSubscription* subscription, delegate* unmanaged[Cdecl]<AeronImage*, void*, void> handler, void* clientd);
+    public static partial void aeron_subscription_for_each_image(AeronSubscription* subscription, delegate* unmanaged[Cdecl]<AeronImage*, void*, void> handler, void* clientd);
 
     /// <summary>
     /// Retain the given image for access in the application.
@@ -2082,7 +2118,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_subscription_image_retain(AeronSubscription* subscription, AeronImage* image);
+    public static partial int aeron_subscription_image_retain(AeronSubscription* subscription, AeronImage* image);
 
     /// <summary>
     /// Release the given image and relinquish desire to use the image directly.
@@ -2095,7 +2131,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_subscription_image_release(AeronSubscription* subscription, AeronImage* image);
+    public static partial int aeron_subscription_image_release(AeronSubscription* subscription, AeronImage* image);
 
     /// <summary>
     /// Is the subscription closed.
@@ -2105,7 +2141,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte aeron_subscription_is_closed(AeronSubscription* subscription);
+    public static partial byte aeron_subscription_is_closed(AeronSubscription* subscription);
 
     /// <summary>
     /// Get the status of the media channel for this subscription.
@@ -2117,7 +2153,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_subscription_channel_status(AeronSubscription* subscription);
+    public static partial long aeron_subscription_channel_status(AeronSubscription* subscription);
 
     /// <summary>
     /// Add a destination manually to a multi-destination-subscription.
@@ -2129,7 +2165,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_subscription_async_add_destination(AeronAsyncAddPublication** async, Aeron* client, AeronSubscription* subscription, string uri);
+    public static partial int aeron_subscription_async_add_destination(AeronAsyncAddPublication** async, Aeron* client, AeronSubscription* subscription, string uri);
 
     /// <summary>
     /// Remove a destination manually from a multi-destination-subscription.
@@ -2141,7 +2177,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_subscription_async_remove_destination(AeronAsyncAddPublication** async, Aeron* client, AeronSubscription* subscription, string uri);
+    public static partial int aeron_subscription_async_remove_destination(AeronAsyncAddPublication** async, Aeron* client, AeronSubscription* subscription, string uri);
 
     /// <summary>
     /// Poll the completion of add/remove of a destination to/from a subscription.
@@ -2151,7 +2187,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_subscription_async_destination_poll(AeronAsyncAddPublication* async);
+    public static partial int aeron_subscription_async_destination_poll(AeronAsyncAddPublication* async);
 
     /// <summary>
     /// Asynchronously close the subscription. Will callback on the on_complete notification when the subscription is
@@ -2165,7 +2201,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_subscription_close(AeronSubscription* subscription, delegate* unmanaged[Cdecl]<void*, void> onCloseComplete /* aeron_notification_t */, void* onCloseCompleteClientd);
+    public static partial int aeron_subscription_close(AeronSubscription* subscription, delegate* unmanaged[Cdecl]<void*, void> onCloseComplete /* aeron_notification_t */, void* onCloseCompleteClientd);
 
     /// <summary>
     /// Get all of the local socket addresses for this subscription. Multiple addresses can occur if this is a
@@ -2188,7 +2224,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_subscription_local_sockaddrs(AeronSubscription* subscription, AeronIovec* addressVec, nuint addressVecLen);
+    public static partial int aeron_subscription_local_sockaddrs(AeronSubscription* subscription, AeronIovec* addressVec, nuint addressVecLen);
 
     /// <summary>
     /// Retrieves the first local socket address for this subscription. If this is not MDS then it will be the one
@@ -2202,7 +2238,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_subscription_resolved_endpoint(AeronSubscription* subscription, string address, nuint addressLen);
+    public static partial int aeron_subscription_resolved_endpoint(AeronSubscription* subscription, string address, nuint addressLen);
 
     /// <summary>
     /// Retrieves the channel URI for this subscription with any wildcard ports filled in. If the channel is not UDP or
@@ -2218,7 +2254,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_subscription_try_resolve_channel_endpoint_port(AeronSubscription* subscription, byte* uri, nuint uriLen);
+    public static partial int aeron_subscription_try_resolve_channel_endpoint_port(AeronSubscription* subscription, byte* uri, nuint uriLen);
 
     /// <summary>
     /// Fill in a structure with the constants in use by a image.
@@ -2229,7 +2265,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_image_constants(AeronImage* image, AeronImageConstants* constants);
+    public static partial int aeron_image_constants(AeronImage* image, AeronImageConstants* constants);
 
     /// <summary>
     /// The position this image has been consumed to by the subscriber.
@@ -2239,7 +2275,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_image_position(AeronImage* image);
+    public static partial long aeron_image_position(AeronImage* image);
 
     /// <summary>
     /// Set the subscriber position for this image to indicate where it has been consumed to.
@@ -2249,7 +2285,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_image_set_position(AeronImage* image, long position);
+    public static partial int aeron_image_set_position(AeronImage* image, long position);
 
     /// <summary>
     /// Is the current consumed position at the end of the stream?
@@ -2259,7 +2295,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte aeron_image_is_end_of_stream(AeronImage* image);
+    public static partial byte aeron_image_is_end_of_stream(AeronImage* image);
 
     /// <summary>
     /// The position the stream reached when EOS was received from the publisher. The position will be
@@ -2270,7 +2306,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_image_end_of_stream_position(AeronImage* image);
+    public static partial long aeron_image_end_of_stream_position(AeronImage* image);
 
     /// <summary>
     /// Count of observed active transports within the image liveness timeout.
@@ -2283,7 +2319,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_image_active_transport_count(AeronImage* image);
+    public static partial int aeron_image_active_transport_count(AeronImage* image);
 
     /// <summary>
     /// Was the associated publication revoked?
@@ -2293,7 +2329,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte aeron_image_is_publication_revoked(AeronImage* image);
+    public static partial byte aeron_image_is_publication_revoked(AeronImage* image);
 
     /// <summary>
     /// Poll for new messages in a stream. If new messages are found beyond the last consumed position then they
@@ -2309,7 +2345,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_image_poll(AeronImage* image, delegate* unmanaged[Cdecl]<void*, byte*, nuint, AeronHeader*, void> handler /* aeron_fragment_handler_t */, void* clientd, nuint fragmentLimit);
+    public static partial int aeron_image_poll(AeronImage* image, delegate* unmanaged[Cdecl]<void*, byte*, nuint, AeronHeader*, void> handler /* aeron_fragment_handler_t */, void* clientd, nuint fragmentLimit);
 
     /// <summary>
     /// Poll for new messages in a stream. If new messages are found beyond the last consumed position then they
@@ -2325,7 +2361,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_image_controlled_poll(AeronImage* image, delegate* unmanaged[Cdecl]<void*, byte*, nuint, AeronHeader*, AeronControlledFragmentHandlerAction> handler /* aeron_controlled_fragment_handler_t */, void* clientd, nuint fragmentLimit);
+    public static partial int aeron_image_controlled_poll(AeronImage* image, delegate* unmanaged[Cdecl]<void*, byte*, nuint, AeronHeader*, AeronControlledFragmentHandlerAction> handler /* aeron_controlled_fragment_handler_t */, void* clientd, nuint fragmentLimit);
 
     /// <summary>
     /// Poll for new messages in a stream. If new messages are found beyond the last consumed position then they
@@ -2342,7 +2378,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_image_bounded_poll(AeronImage* image, delegate* unmanaged[Cdecl]<void*, byte*, nuint, AeronHeader*, void> handler /* aeron_fragment_handler_t */, void* clientd, long limitPosition, nuint fragmentLimit);
+    public static partial int aeron_image_bounded_poll(AeronImage* image, delegate* unmanaged[Cdecl]<void*, byte*, nuint, AeronHeader*, void> handler /* aeron_fragment_handler_t */, void* clientd, long limitPosition, nuint fragmentLimit);
 
     /// <summary>
     /// Poll for new messages in a stream. If new messages are found beyond the last consumed position then they
@@ -2359,7 +2395,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_image_bounded_controlled_poll(AeronImage* image, delegate* unmanaged[Cdecl]<void*, byte*, nuint, AeronHeader*, AeronControlledFragmentHandlerAction> handler /* aeron_controlled_fragment_handler_t */, void* clientd, long limitPosition, nuint fragmentLimit);
+    public static partial int aeron_image_bounded_controlled_poll(AeronImage* image, delegate* unmanaged[Cdecl]<void*, byte*, nuint, AeronHeader*, AeronControlledFragmentHandlerAction> handler /* aeron_controlled_fragment_handler_t */, void* clientd, long limitPosition, nuint fragmentLimit);
 
     /// <summary>
     /// Peek for new messages in a stream by scanning forward from an initial position. If new messages are found then
@@ -2377,7 +2413,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_image_controlled_peek(AeronImage* image, long initialPosition, delegate* unmanaged[Cdecl]<void*, byte*, nuint, AeronHeader*, AeronControlledFragmentHandlerAction> handler /* aeron_controlled_fragment_handler_t */, void* clientd, long limitPosition);
+    public static partial long aeron_image_controlled_peek(AeronImage* image, long initialPosition, delegate* unmanaged[Cdecl]<void*, byte*, nuint, AeronHeader*, AeronControlledFragmentHandlerAction> handler /* aeron_controlled_fragment_handler_t */, void* clientd, long limitPosition);
 
     /// <summary>
     /// Poll for new messages in a stream. If new messages are found beyond the last consumed position then they
@@ -2398,15 +2434,15 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_image_block_poll(AeronImage* image, delegate* unmanaged[Cdecl]<void*, byte*, nuint, int, int, void> handler /* aeron_block_handler_t */, void* clientd, nuint blockLengthLimit);
+    public static partial int aeron_image_block_poll(AeronImage* image, delegate* unmanaged[Cdecl]<void*, byte*, nuint, int, int, void> handler /* aeron_block_handler_t */, void* clientd, nuint blockLengthLimit);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte aeron_image_is_closed(AeronImage* image);
+    public static partial byte aeron_image_is_closed(AeronImage* image);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_image_reject(AeronImage* image, string reason);
+    public static partial int aeron_image_reject(AeronImage* image, string reason);
 
     /// <summary>
     /// Create an image fragment assembler for use with a single image.
@@ -2418,7 +2454,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_image_fragment_assembler_create(AeronImageFragmentAssembler** assembler, delegate* unmanaged[Cdecl]<void*, byte*, nuint, AeronHeader*, void> @delegate /* aeron_fragment_handler_t */, void* delegateClientd);
+    public static partial int aeron_image_fragment_assembler_create(AeronImageFragmentAssembler** assembler, delegate* unmanaged[Cdecl]<void*, byte*, nuint, AeronHeader*, void> @delegate /* aeron_fragment_handler_t */, void* delegateClientd);
 
     /// <summary>
     /// Delete an image fragment assembler.
@@ -2428,7 +2464,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_image_fragment_assembler_delete(AeronImageFragmentAssembler* assembler);
+    public static partial int aeron_image_fragment_assembler_delete(AeronImageFragmentAssembler* assembler);
 
     /// <summary>
     /// Handler function to be passed for handling fragment assembly.
@@ -2440,7 +2476,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void aeron_image_fragment_assembler_handler(void* clientd, byte* buffer, nuint length, AeronHeader* header);
+    public static partial void aeron_image_fragment_assembler_handler(void* clientd, byte* buffer, nuint length, AeronHeader* header);
 
     /// <summary>
     /// Create an image controlled fragment assembler for use with a single image.
@@ -2452,7 +2488,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_image_controlled_fragment_assembler_create(AeronImageControlledFragmentAssembler** assembler, delegate* unmanaged[Cdecl]<void*, byte*, nuint, AeronHeader*, AeronControlledFragmentHandlerAction> @delegate /* aeron_controlled_fragment_handler_t */, void* delegateClientd);
+    public static partial int aeron_image_controlled_fragment_assembler_create(AeronImageControlledFragmentAssembler** assembler, delegate* unmanaged[Cdecl]<void*, byte*, nuint, AeronHeader*, AeronControlledFragmentHandlerAction> @delegate /* aeron_controlled_fragment_handler_t */, void* delegateClientd);
 
     /// <summary>
     /// Delete an image controlled fragment assembler.
@@ -2462,7 +2498,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_image_controlled_fragment_assembler_delete(AeronImageControlledFragmentAssembler* assembler);
+    public static partial int aeron_image_controlled_fragment_assembler_delete(AeronImageControlledFragmentAssembler* assembler);
 
     /// <summary>
     /// Handler function to be passed for handling fragment assembly.
@@ -2475,7 +2511,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial AeronControlledFragmentHandlerAction aeron_image_controlled_fragment_assembler_handler(void* clientd, byte* buffer, nuint length, AeronHeader* header);
+    public static partial AeronControlledFragmentHandlerAction aeron_image_controlled_fragment_assembler_handler(void* clientd, byte* buffer, nuint length, AeronHeader* header);
 
     /// <summary>
     /// Create a fragment assembler for use with a subscription.
@@ -2487,7 +2523,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_fragment_assembler_create(AeronFragmentAssembler** assembler, delegate* unmanaged[Cdecl]<void*, byte*, nuint, AeronHeader*, void> @delegate /* aeron_fragment_handler_t */, void* delegateClientd);
+    public static partial int aeron_fragment_assembler_create(AeronFragmentAssembler** assembler, delegate* unmanaged[Cdecl]<void*, byte*, nuint, AeronHeader*, void> @delegate /* aeron_fragment_handler_t */, void* delegateClientd);
 
     /// <summary>
     /// Delete a fragment assembler.
@@ -2497,7 +2533,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_fragment_assembler_delete(AeronFragmentAssembler* assembler);
+    public static partial int aeron_fragment_assembler_delete(AeronFragmentAssembler* assembler);
 
     /// <summary>
     /// Handler function to be passed for handling fragment assembly.
@@ -2509,7 +2545,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void aeron_fragment_assembler_handler(void* clientd, byte* buffer, nuint length, AeronHeader* header);
+    public static partial void aeron_fragment_assembler_handler(void* clientd, byte* buffer, nuint length, AeronHeader* header);
 
     /// <summary>
     /// Create a controlled fragment assembler for use with a subscription.
@@ -2521,7 +2557,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_controlled_fragment_assembler_create(AeronControlledFragmentAssembler** assembler, delegate* unmanaged[Cdecl]<void*, byte*, nuint, AeronHeader*, AeronControlledFragmentHandlerAction> @delegate /* aeron_controlled_fragment_handler_t */, void* delegateClientd);
+    public static partial int aeron_controlled_fragment_assembler_create(AeronControlledFragmentAssembler** assembler, delegate* unmanaged[Cdecl]<void*, byte*, nuint, AeronHeader*, AeronControlledFragmentHandlerAction> @delegate /* aeron_controlled_fragment_handler_t */, void* delegateClientd);
 
     /// <summary>
     /// Delete a controlled fragment assembler.
@@ -2531,7 +2567,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_controlled_fragment_assembler_delete(AeronControlledFragmentAssembler* assembler);
+    public static partial int aeron_controlled_fragment_assembler_delete(AeronControlledFragmentAssembler* assembler);
 
     /// <summary>
     /// Handler function to be passed for handling fragment assembly.
@@ -2544,7 +2580,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial AeronControlledFragmentHandlerAction aeron_controlled_fragment_assembler_handler(void* clientd, byte* buffer, nuint length, AeronHeader* header);
+    public static partial AeronControlledFragmentHandlerAction aeron_controlled_fragment_assembler_handler(void* clientd, byte* buffer, nuint length, AeronHeader* header);
 
     /// <summary>
     /// Return a pointer to the counter value.
@@ -2554,7 +2590,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long* aeron_counter_addr(AeronCounter* counter);
+    public static partial long* aeron_counter_addr(AeronCounter* counter);
 
     /// <summary>
     /// Fill in a structure with the constants in use by a counter.
@@ -2565,7 +2601,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_counter_constants(AeronCounter* counter, AeronCounterConstants* constants);
+    public static partial int aeron_counter_constants(AeronCounter* counter, AeronCounterConstants* constants);
 
     /// <summary>
     /// Asynchronously close the counter.
@@ -2575,7 +2611,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_counter_close(AeronCounter* counter, delegate* unmanaged[Cdecl]<void*, void> onCloseComplete /* aeron_notification_t */, void* onCloseCompleteClientd);
+    public static partial int aeron_counter_close(AeronCounter* counter, delegate* unmanaged[Cdecl]<void*, void> onCloseComplete /* aeron_notification_t */, void* onCloseCompleteClientd);
 
     /// <summary>
     /// Check if the counter is closed
@@ -2584,7 +2620,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte aeron_counter_is_closed(AeronCounter* counter);
+    public static partial byte aeron_counter_is_closed(AeronCounter* counter);
 
     /// <summary>
     /// Return full version and build string.
@@ -2593,10 +2629,10 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* aeron_version_full();
+    public static partial byte* aeron_version_full();
 
     /// <summary><see cref="aeron_version_full"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? aeron_version_full_string() =>
+    public static string? aeron_version_full_string() =>
         Marshal.PtrToStringUTF8((nint)aeron_version_full());
 
     /// <summary>
@@ -2606,10 +2642,10 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* aeron_version_text();
+    public static partial byte* aeron_version_text();
 
     /// <summary><see cref="aeron_version_text"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? aeron_version_text_string() =>
+    public static string? aeron_version_text_string() =>
         Marshal.PtrToStringUTF8((nint)aeron_version_text());
 
     /// <summary>
@@ -2619,7 +2655,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_version_major();
+    public static partial int aeron_version_major();
 
     /// <summary>
     /// Return minor version number.
@@ -2628,7 +2664,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_version_minor();
+    public static partial int aeron_version_minor();
 
     /// <summary>
     /// Return patch version number.
@@ -2637,7 +2673,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_version_patch();
+    public static partial int aeron_version_patch();
 
     /// <summary>
     /// Return the git sha for the current build.
@@ -2646,10 +2682,10 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* aeron_version_gitsha();
+    public static partial byte* aeron_version_gitsha();
 
     /// <summary><see cref="aeron_version_gitsha"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? aeron_version_gitsha_string() =>
+    public static string? aeron_version_gitsha_string() =>
         Marshal.PtrToStringUTF8((nint)aeron_version_gitsha());
 
     /// <summary>
@@ -2659,7 +2695,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_nano_clock();
+    public static partial long aeron_nano_clock();
 
     /// <summary>
     /// Return time in milliseconds since epoch. Is wall clock time.
@@ -2668,7 +2704,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_epoch_clock();
+    public static partial long aeron_epoch_clock();
 
     /// <summary>
     /// Determine if an aeron driver is using a given aeron directory.
@@ -2680,7 +2716,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte aeron_is_driver_active(string dirname, long timeoutMs, delegate* unmanaged[Cdecl]<byte*, void> logFunc /* aeron_log_func_t */);
+    public static partial byte aeron_is_driver_active(string dirname, long timeoutMs, delegate* unmanaged[Cdecl]<byte*, void> logFunc /* aeron_log_func_t */);
 
     /// <summary>
     /// Load properties from a string containing name=value pairs and set appropriate environment variables for the
@@ -2691,7 +2727,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_properties_buffer_load(string buffer);
+    public static partial int aeron_properties_buffer_load(string buffer);
 
     /// <summary>
     /// Load properties file and set appropriate environment variables for the process so that subsequent
@@ -2702,7 +2738,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_properties_file_load(string filename);
+    public static partial int aeron_properties_file_load(string filename);
 
     /// <summary>
     /// Load properties from HTTP URL and set environment variables for the process so that subsequent
@@ -2713,7 +2749,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_properties_http_load(string url);
+    public static partial int aeron_properties_http_load(string url);
 
     /// <summary>
     /// Load properties based on URL or filename. If string contains file or http URL, it will attempt
@@ -2725,7 +2761,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_properties_load(string urlOrFilename);
+    public static partial int aeron_properties_load(string urlOrFilename);
 
     /// <summary>
     /// Return current aeron error code (errno) for calling thread.
@@ -2734,7 +2770,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_errcode();
+    public static partial int aeron_errcode();
 
     /// <summary>
     /// Return the current aeron error message for calling thread.
@@ -2743,10 +2779,10 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* aeron_errmsg();
+    public static partial byte* aeron_errmsg();
 
     /// <summary><see cref="aeron_errmsg"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? aeron_errmsg_string() =>
+    public static string? aeron_errmsg_string() =>
         Marshal.PtrToStringUTF8((nint)aeron_errmsg());
 
     /// <summary>
@@ -2759,7 +2795,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_default_path(byte* path, nuint pathLength);
+    public static partial int aeron_default_path(byte* path, nuint pathLength);
 
     /// <summary>
     /// Gets the registration id for addition of the counter. Note that using this after a call to poll the succeeds or
@@ -2770,7 +2806,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_async_add_counter_get_registration_id(AeronAsyncAddPublication* addCounter);
+    public static partial long aeron_async_add_counter_get_registration_id(AeronAsyncAddPublication* addCounter);
 
     /// <summary>
     /// Gets the registration id for addition of the publication. Note that using this after a call to poll the succeeds or
@@ -2781,7 +2817,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_async_add_publication_get_registration_id(AeronAsyncAddPublication* addPublication);
+    public static partial long aeron_async_add_publication_get_registration_id(AeronAsyncAddPublication* addPublication);
 
     /// <summary>
     /// Gets the registration id for addition of the exclusive_publication. Note that using this after a call to poll the
@@ -2793,7 +2829,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_async_add_exclusive_exclusive_publication_get_registration_id(AeronAsyncAddPublication* addExclusivePublication);
+    public static partial long aeron_async_add_exclusive_exclusive_publication_get_registration_id(AeronAsyncAddPublication* addExclusivePublication);
 
     /// <summary>
     /// Gets the registration id for addition of the exclusive_publication. Note that using this after a call to poll the
@@ -2804,7 +2840,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_async_add_exclusive_publication_get_registration_id(AeronAsyncAddPublication* addExclusivePublication);
+    public static partial long aeron_async_add_exclusive_publication_get_registration_id(AeronAsyncAddPublication* addExclusivePublication);
 
     /// <summary>
     /// Gets the registration id for addition of the subscription. Note that using this after a call to poll the succeeds or
@@ -2815,7 +2851,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_async_add_subscription_get_registration_id(AeronAsyncAddPublication* addSubscription);
+    public static partial long aeron_async_add_subscription_get_registration_id(AeronAsyncAddPublication* addSubscription);
 
     /// <summary>
     /// Gets the registration_id for the destination command supplied. Note that this is the correlation_id used for
@@ -2827,7 +2863,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_async_destination_get_registration_id(AeronAsyncAddPublication* asyncDestination);
+    public static partial long aeron_async_destination_get_registration_id(AeronAsyncAddPublication* asyncDestination);
 
     /// <summary>
     /// Request the media driver terminates operation and closes all resources.
@@ -2839,7 +2875,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_context_request_driver_termination(string directory, byte* tokenBuffer, nuint tokenLength);
+    public static partial int aeron_context_request_driver_termination(string directory, byte* tokenBuffer, nuint tokenLength);
 
     /// <summary>
     /// Initialise an aeron_cnc, which gives user level access to the command and control file used to communicate
@@ -2853,7 +2889,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_cnc_init(AeronCnc** aeronCnc, string basePath, long timeoutMs);
+    public static partial int aeron_cnc_init(AeronCnc** aeronCnc, string basePath, long timeoutMs);
 
     /// <summary>
     /// Fetch the sets of constant values associated with this command and control file.
@@ -2864,7 +2900,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_cnc_constants(AeronCnc* aeronCnc, AeronCncConstants* constants);
+    public static partial int aeron_cnc_constants(AeronCnc* aeronCnc, AeronCncConstants* constants);
 
     /// <summary>
     /// Get the current file name of the cnc file.
@@ -2874,10 +2910,10 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* aeron_cnc_filename(AeronCnc* aeronCnc);
+    public static partial byte* aeron_cnc_filename(AeronCnc* aeronCnc);
 
     /// <summary><see cref="aeron_cnc_filename"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? aeron_cnc_filename_string(AeronCnc* aeronCnc) =>
+    public static string? aeron_cnc_filename_string(AeronCnc* aeronCnc) =>
         Marshal.PtrToStringUTF8((nint)aeron_cnc_filename(aeronCnc));
 
     /// <summary>
@@ -2888,7 +2924,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_cnc_to_driver_heartbeat(AeronCnc* aeronCnc);
+    public static partial long aeron_cnc_to_driver_heartbeat(AeronCnc* aeronCnc);
 
     /// <summary>
     /// Reads the current error log for this driver.
@@ -2901,7 +2937,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial nuint aeron_cnc_error_log_read(AeronCnc* aeronCnc, delegate* unmanaged[Cdecl]<int, long, long, byte*, nuint, void*, void> callback /* aeron_error_log_reader_func_t */, void* clientd, long sinceTimestamp);
+    public static partial nuint aeron_cnc_error_log_read(AeronCnc* aeronCnc, delegate* unmanaged[Cdecl]<int, long, long, byte*, nuint, void*, void> callback /* aeron_error_log_reader_func_t */, void* clientd, long sinceTimestamp);
 
     /// <summary>
     /// Gets a counters reader for this command and control file. This does not need to be closed manually, resources
@@ -2912,7 +2948,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial AeronCountersReader* aeron_cnc_counters_reader(AeronCnc* aeronCnc);
+    public static partial AeronCountersReader* aeron_cnc_counters_reader(AeronCnc* aeronCnc);
 
     /// <summary>
     /// Read all of the data loss observations from the report in the same media driver instances as the cnc file.
@@ -2924,7 +2960,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_cnc_loss_reporter_read(AeronCnc* aeronCnc, delegate* unmanaged[Cdecl]<void*, long, long, long, long, int, int, byte*, int, byte*, int, void> entryFunc /* aeron_loss_reporter_read_entry_func_t */, void* clientd);
+    public static partial int aeron_cnc_loss_reporter_read(AeronCnc* aeronCnc, delegate* unmanaged[Cdecl]<void*, long, long, long, long, int, int, byte*, int, byte*, int, void> entryFunc /* aeron_loss_reporter_read_entry_func_t */, void* clientd);
 
     /// <summary>
     /// Closes the instance of the aeron cnc and frees its resources.
@@ -2933,7 +2969,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void aeron_cnc_close(AeronCnc* aeronCnc);
+    public static partial void aeron_cnc_close(AeronCnc* aeronCnc);
 
     // Not bound: AERON_COUNTER_OFFSET (function-like macro), AERON_COUNTER_METADATA_OFFSET (function-like macro), AERON_COUNTER_REGISTRATION_ID_OFFSET (not an expression: call to undeclared function 'offsetof'; ISO C99 and later do not support implicit function declarations), AERON_COUNTER_TYPE_ID_OFFSET (not an expression: unexpected type name 'aeron_counter_metadata_descriptor_t': expected expression), AERON_COUNTER_FREE_FOR_REUSE_DEADLINE_OFFSET (not an expression: unexpected type name 'aeron_counter_metadata_descriptor_t': expected expression), AERON_COUNTER_KEY_OFFSET (not an expression: unexpected type name 'aeron_counter_metadata_descriptor_t': expected expression), AERON_COUNTER_LABEL_LENGTH_OFFSET (not an expression: unexpected type name 'aeron_counter_metadata_descriptor_t': expected expression).
 }

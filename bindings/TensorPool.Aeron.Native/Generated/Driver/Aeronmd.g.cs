@@ -8,10 +8,12 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace TensorPool.Aeron.Native.Driver;
+namespace TensorPool.Aeron.Native.Internal.Driver;
 
 /// <summary>The constants of aeron-driver/src/main/c/aeronmd.h (its anonymous enums and constant macros).</summary>
-internal static class AeronmdConstants
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+public static class AeronmdConstants
 {
     /// <summary>The top level Aeron directory used for communication between a Media Driver and client.</summary>
     [NativeName("AERON_DIR_ENV_VAR")]
@@ -436,8 +438,10 @@ internal static class AeronmdConstants
     public const string DriverStreamSessionLimitEnvVar = "AERON_DRIVER_STREAM_SESSION_LIMIT";
 }
 
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_threading_mode_t")]
-internal enum AeronThreadingMode : uint
+public enum AeronThreadingMode : uint
 {
     [NativeName("AERON_THREADING_MODE_DEDICATED")]
     Dedicated = 0,
@@ -452,8 +456,10 @@ internal enum AeronThreadingMode : uint
     Invoker = 3,
 }
 
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_inferable_boolean_t")]
-internal enum AeronInferableBoolean : uint
+public enum AeronInferableBoolean : uint
 {
     [NativeName("AERON_FORCE_FALSE")]
     ForceFalse = 0,
@@ -465,299 +471,311 @@ internal enum AeronInferableBoolean : uint
     Infer = 2,
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronDriverContext*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronDriverContext*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_driver_context_t")]
-internal struct AeronDriverContext
+public struct AeronDriverContext
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronDriver*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronDriver*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_driver_t")]
-internal struct AeronDriver
+public struct AeronDriver
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronFlowControlStrategy*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronFlowControlStrategy*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_flow_control_strategy_t")]
-internal struct AeronFlowControlStrategy
+public struct AeronFlowControlStrategy
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronCountersManager*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronCountersManager*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_counters_manager_t")]
-internal struct AeronCountersManager
+public struct AeronCountersManager
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronUdpChannel*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronUdpChannel*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_udp_channel_t")]
-internal struct AeronUdpChannel
+public struct AeronUdpChannel
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronCongestionControlStrategy*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronCongestionControlStrategy*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_congestion_control_strategy_t")]
-internal struct AeronCongestionControlStrategy
+public struct AeronCongestionControlStrategy
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronSockaddrStorage*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronSockaddrStorage*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("sockaddr_storage")]
-internal struct AeronSockaddrStorage
+public struct AeronSockaddrStorage
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronUdpChannelTransportBindings*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronUdpChannelTransportBindings*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_udp_channel_transport_bindings_t")]
-internal struct AeronUdpChannelTransportBindings
+public struct AeronUdpChannelTransportBindings
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronUdpChannelInterceptorBindings*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronUdpChannelInterceptorBindings*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_udp_channel_interceptor_bindings_t")]
-internal struct AeronUdpChannelInterceptorBindings
+public struct AeronUdpChannelInterceptorBindings
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronNameResolver*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronNameResolver*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_name_resolver_t")]
-internal struct AeronNameResolver
+public struct AeronNameResolver
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronDutyCycleTracker*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronDutyCycleTracker*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_duty_cycle_tracker_t")]
-internal struct AeronDutyCycleTracker
+public struct AeronDutyCycleTracker
 {
 }
 
-/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronPortManager*</c>).</remarks>
+/// <remarks>Opaque: declared but not defined in C. Only ever used through pointers (<c>AeronPortManager*</c>). Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
 [NativeName("aeron_port_manager_t")]
-internal struct AeronPortManager
+public struct AeronPortManager
 {
 }
 
-internal static unsafe partial class NativeMethods
+public static unsafe partial class NativeMethods
 {
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_dir(AeronDriverContext* context, string value);
+    public static partial int aeron_driver_context_set_dir(AeronDriverContext* context, string value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* aeron_driver_context_get_dir(AeronDriverContext* context);
+    public static partial byte* aeron_driver_context_get_dir(AeronDriverContext* context);
 
     /// <summary><see cref="aeron_driver_context_get_dir"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? aeron_driver_context_get_dir_string(AeronDriverContext* context) =>
+    public static string? aeron_driver_context_get_dir_string(AeronDriverContext* context) =>
         Marshal.PtrToStringUTF8((nint)aeron_driver_context_get_dir(context));
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_dir_warn_if_exists(AeronDriverContext* context, byte value);
+    public static partial int aeron_driver_context_set_dir_warn_if_exists(AeronDriverContext* context, byte value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte aeron_driver_context_get_dir_warn_if_exists(AeronDriverContext* context);
+    public static partial byte aeron_driver_context_get_dir_warn_if_exists(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_threading_mode(AeronDriverContext* context, AeronThreadingMode mode);
+    public static partial int aeron_driver_context_set_threading_mode(AeronDriverContext* context, AeronThreadingMode mode);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial AeronThreadingMode aeron_driver_context_get_threading_mode(AeronDriverContext* context);
+    public static partial AeronThreadingMode aeron_driver_context_get_threading_mode(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_dir_delete_on_start(AeronDriverContext* context, byte value);
+    public static partial int aeron_driver_context_set_dir_delete_on_start(AeronDriverContext* context, byte value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte aeron_driver_context_get_dir_delete_on_start(AeronDriverContext* context);
+    public static partial byte aeron_driver_context_get_dir_delete_on_start(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_dir_delete_on_shutdown(AeronDriverContext* context, byte value);
+    public static partial int aeron_driver_context_set_dir_delete_on_shutdown(AeronDriverContext* context, byte value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte aeron_driver_context_get_dir_delete_on_shutdown(AeronDriverContext* context);
+    public static partial byte aeron_driver_context_get_dir_delete_on_shutdown(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_to_conductor_buffer_length(AeronDriverContext* context, nuint length);
+    public static partial int aeron_driver_context_set_to_conductor_buffer_length(AeronDriverContext* context, nuint length);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial nuint aeron_driver_context_get_to_conductor_buffer_length(AeronDriverContext* context);
+    public static partial nuint aeron_driver_context_get_to_conductor_buffer_length(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_to_clients_buffer_length(AeronDriverContext* context, nuint length);
+    public static partial int aeron_driver_context_set_to_clients_buffer_length(AeronDriverContext* context, nuint length);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial nuint aeron_driver_context_get_to_clients_buffer_length(AeronDriverContext* context);
+    public static partial nuint aeron_driver_context_get_to_clients_buffer_length(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_counters_buffer_length(AeronDriverContext* context, nuint length);
+    public static partial int aeron_driver_context_set_counters_buffer_length(AeronDriverContext* context, nuint length);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial nuint aeron_driver_context_get_counters_buffer_length(AeronDriverContext* context);
+    public static partial nuint aeron_driver_context_get_counters_buffer_length(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_error_buffer_length(AeronDriverContext* context, nuint length);
+    public static partial int aeron_driver_context_set_error_buffer_length(AeronDriverContext* context, nuint length);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial nuint aeron_driver_context_get_error_buffer_length(AeronDriverContext* context);
+    public static partial nuint aeron_driver_context_get_error_buffer_length(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_client_liveness_timeout_ns(AeronDriverContext* context, ulong value);
+    public static partial int aeron_driver_context_set_client_liveness_timeout_ns(AeronDriverContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial ulong aeron_driver_context_get_client_liveness_timeout_ns(AeronDriverContext* context);
+    public static partial ulong aeron_driver_context_get_client_liveness_timeout_ns(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_term_buffer_length(AeronDriverContext* context, nuint value);
+    public static partial int aeron_driver_context_set_term_buffer_length(AeronDriverContext* context, nuint value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial nuint aeron_driver_context_get_term_buffer_length(AeronDriverContext* context);
+    public static partial nuint aeron_driver_context_get_term_buffer_length(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_ipc_term_buffer_length(AeronDriverContext* context, nuint value);
+    public static partial int aeron_driver_context_set_ipc_term_buffer_length(AeronDriverContext* context, nuint value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial nuint aeron_driver_context_get_ipc_term_buffer_length(AeronDriverContext* context);
+    public static partial nuint aeron_driver_context_get_ipc_term_buffer_length(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_term_buffer_sparse_file(AeronDriverContext* context, byte value);
+    public static partial int aeron_driver_context_set_term_buffer_sparse_file(AeronDriverContext* context, byte value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte aeron_driver_context_get_term_buffer_sparse_file(AeronDriverContext* context);
+    public static partial byte aeron_driver_context_get_term_buffer_sparse_file(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_perform_storage_checks(AeronDriverContext* context, byte value);
+    public static partial int aeron_driver_context_set_perform_storage_checks(AeronDriverContext* context, byte value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte aeron_driver_context_get_perform_storage_checks(AeronDriverContext* context);
+    public static partial byte aeron_driver_context_get_perform_storage_checks(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_low_file_store_warning_threshold(AeronDriverContext* context, ulong value);
+    public static partial int aeron_driver_context_set_low_file_store_warning_threshold(AeronDriverContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial ulong aeron_driver_context_get_low_file_store_warning_threshold(AeronDriverContext* context);
+    public static partial ulong aeron_driver_context_get_low_file_store_warning_threshold(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_spies_simulate_connection(AeronDriverContext* context, byte value);
+    public static partial int aeron_driver_context_set_spies_simulate_connection(AeronDriverContext* context, byte value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte aeron_driver_context_get_spies_simulate_connection(AeronDriverContext* context);
+    public static partial byte aeron_driver_context_get_spies_simulate_connection(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_file_page_size(AeronDriverContext* context, nuint value);
+    public static partial int aeron_driver_context_set_file_page_size(AeronDriverContext* context, nuint value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial nuint aeron_driver_context_get_file_page_size(AeronDriverContext* context);
+    public static partial nuint aeron_driver_context_get_file_page_size(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_mtu_length(AeronDriverContext* context, nuint value);
+    public static partial int aeron_driver_context_set_mtu_length(AeronDriverContext* context, nuint value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial nuint aeron_driver_context_get_mtu_length(AeronDriverContext* context);
+    public static partial nuint aeron_driver_context_get_mtu_length(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_ipc_mtu_length(AeronDriverContext* context, nuint value);
+    public static partial int aeron_driver_context_set_ipc_mtu_length(AeronDriverContext* context, nuint value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial nuint aeron_driver_context_get_ipc_mtu_length(AeronDriverContext* context);
+    public static partial nuint aeron_driver_context_get_ipc_mtu_length(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_ipc_publication_term_window_length(AeronDriverContext* context, nuint value);
+    public static partial int aeron_driver_context_set_ipc_publication_term_window_length(AeronDriverContext* context, nuint value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial nuint aeron_driver_context_get_ipc_publication_term_window_length(AeronDriverContext* context);
+    public static partial nuint aeron_driver_context_get_ipc_publication_term_window_length(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_publication_term_window_length(AeronDriverContext* context, nuint value);
+    public static partial int aeron_driver_context_set_publication_term_window_length(AeronDriverContext* context, nuint value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial nuint aeron_driver_context_get_publication_term_window_length(AeronDriverContext* context);
+    public static partial nuint aeron_driver_context_get_publication_term_window_length(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_publication_linger_timeout_ns(AeronDriverContext* context, ulong value);
+    public static partial int aeron_driver_context_set_publication_linger_timeout_ns(AeronDriverContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial ulong aeron_driver_context_get_publication_linger_timeout_ns(AeronDriverContext* context);
+    public static partial ulong aeron_driver_context_get_publication_linger_timeout_ns(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_socket_so_rcvbuf(AeronDriverContext* context, nuint value);
+    public static partial int aeron_driver_context_set_socket_so_rcvbuf(AeronDriverContext* context, nuint value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial nuint aeron_driver_context_get_socket_so_rcvbuf(AeronDriverContext* context);
+    public static partial nuint aeron_driver_context_get_socket_so_rcvbuf(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_socket_so_sndbuf(AeronDriverContext* context, nuint value);
+    public static partial int aeron_driver_context_set_socket_so_sndbuf(AeronDriverContext* context, nuint value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial nuint aeron_driver_context_get_socket_so_sndbuf(AeronDriverContext* context);
+    public static partial nuint aeron_driver_context_get_socket_so_sndbuf(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_socket_multicast_ttl(AeronDriverContext* context, byte value);
+    public static partial int aeron_driver_context_set_socket_multicast_ttl(AeronDriverContext* context, byte value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte aeron_driver_context_get_socket_multicast_ttl(AeronDriverContext* context);
+    public static partial byte aeron_driver_context_get_socket_multicast_ttl(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_send_to_status_poll_ratio(AeronDriverContext* context, nuint value);
+    public static partial int aeron_driver_context_set_send_to_status_poll_ratio(AeronDriverContext* context, nuint value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial nuint aeron_driver_context_get_send_to_status_poll_ratio(AeronDriverContext* context);
+    public static partial nuint aeron_driver_context_get_send_to_status_poll_ratio(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_rcv_status_message_timeout_ns(AeronDriverContext* context, ulong value);
+    public static partial int aeron_driver_context_set_rcv_status_message_timeout_ns(AeronDriverContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial ulong aeron_driver_context_get_rcv_status_message_timeout_ns(AeronDriverContext* context);
+    public static partial ulong aeron_driver_context_get_rcv_status_message_timeout_ns(AeronDriverContext* context);
 
     /// <summary>
     /// Return a flow control strategy supplier function pointer associated with the given name. This only will find
@@ -768,695 +786,695 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial delegate* unmanaged[Cdecl]<AeronFlowControlStrategy**, AeronDriverContext*, AeronCountersManager*, AeronUdpChannel*, int, int, long, int, nuint, int> aeron_flow_control_strategy_supplier_by_name(string name); /* aeron_flow_control_strategy_supplier_func_t */
+    public static partial delegate* unmanaged[Cdecl]<AeronFlowControlStrategy**, AeronDriverContext*, AeronCountersManager*, AeronUdpChannel*, int, int, long, int, nuint, int> aeron_flow_control_strategy_supplier_by_name(string name); /* aeron_flow_control_strategy_supplier_func_t */
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_multicast_flowcontrol_supplier(AeronDriverContext* context, delegate* unmanaged[Cdecl]<AeronFlowControlStrategy**, AeronDriverContext*, AeronCountersManager*, AeronUdpChannel*, int, int, long, int, nuint, int> value /* aeron_flow_control_strategy_supplier_func_t */);
+    public static partial int aeron_driver_context_set_multicast_flowcontrol_supplier(AeronDriverContext* context, delegate* unmanaged[Cdecl]<AeronFlowControlStrategy**, AeronDriverContext*, AeronCountersManager*, AeronUdpChannel*, int, int, long, int, nuint, int> value /* aeron_flow_control_strategy_supplier_func_t */);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial delegate* unmanaged[Cdecl]<AeronFlowControlStrategy**, AeronDriverContext*, AeronCountersManager*, AeronUdpChannel*, int, int, long, int, nuint, int> aeron_driver_context_get_multicast_flowcontrol_supplier(AeronDriverContext* context); /* aeron_flow_control_strategy_supplier_func_t */
+    public static partial delegate* unmanaged[Cdecl]<AeronFlowControlStrategy**, AeronDriverContext*, AeronCountersManager*, AeronUdpChannel*, int, int, long, int, nuint, int> aeron_driver_context_get_multicast_flowcontrol_supplier(AeronDriverContext* context); /* aeron_flow_control_strategy_supplier_func_t */
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_unicast_flowcontrol_supplier(AeronDriverContext* context, delegate* unmanaged[Cdecl]<AeronFlowControlStrategy**, AeronDriverContext*, AeronCountersManager*, AeronUdpChannel*, int, int, long, int, nuint, int> value /* aeron_flow_control_strategy_supplier_func_t */);
+    public static partial int aeron_driver_context_set_unicast_flowcontrol_supplier(AeronDriverContext* context, delegate* unmanaged[Cdecl]<AeronFlowControlStrategy**, AeronDriverContext*, AeronCountersManager*, AeronUdpChannel*, int, int, long, int, nuint, int> value /* aeron_flow_control_strategy_supplier_func_t */);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial delegate* unmanaged[Cdecl]<AeronFlowControlStrategy**, AeronDriverContext*, AeronCountersManager*, AeronUdpChannel*, int, int, long, int, nuint, int> aeron_driver_context_get_unicast_flowcontrol_supplier(AeronDriverContext* context); /* aeron_flow_control_strategy_supplier_func_t */
+    public static partial delegate* unmanaged[Cdecl]<AeronFlowControlStrategy**, AeronDriverContext*, AeronCountersManager*, AeronUdpChannel*, int, int, long, int, nuint, int> aeron_driver_context_get_unicast_flowcontrol_supplier(AeronDriverContext* context); /* aeron_flow_control_strategy_supplier_func_t */
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_image_liveness_timeout_ns(AeronDriverContext* context, ulong value);
+    public static partial int aeron_driver_context_set_image_liveness_timeout_ns(AeronDriverContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial ulong aeron_driver_context_get_image_liveness_timeout_ns(AeronDriverContext* context);
+    public static partial ulong aeron_driver_context_get_image_liveness_timeout_ns(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_rcv_initial_window_length(AeronDriverContext* context, nuint value);
+    public static partial int aeron_driver_context_set_rcv_initial_window_length(AeronDriverContext* context, nuint value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial nuint aeron_driver_context_get_rcv_initial_window_length(AeronDriverContext* context);
+    public static partial nuint aeron_driver_context_get_rcv_initial_window_length(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_congestioncontrol_supplier(AeronDriverContext* context, delegate* unmanaged[Cdecl]<AeronCongestionControlStrategy**, AeronUdpChannel*, int, int, long, int, int, AeronSockaddrStorage*, AeronSockaddrStorage*, AeronDriverContext*, AeronCountersManager*, int> value /* aeron_congestion_control_strategy_supplier_func_t */);
+    public static partial int aeron_driver_context_set_congestioncontrol_supplier(AeronDriverContext* context, delegate* unmanaged[Cdecl]<AeronCongestionControlStrategy**, AeronUdpChannel*, int, int, long, int, int, AeronSockaddrStorage*, AeronSockaddrStorage*, AeronDriverContext*, AeronCountersManager*, int> value /* aeron_congestion_control_strategy_supplier_func_t */);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial delegate* unmanaged[Cdecl]<AeronCongestionControlStrategy**, AeronUdpChannel*, int, int, long, int, int, AeronSockaddrStorage*, AeronSockaddrStorage*, AeronDriverContext*, AeronCountersManager*, int> aeron_driver_context_get_congestioncontrol_supplier(AeronDriverContext* context); /* aeron_congestion_control_strategy_supplier_func_t */
+    public static partial delegate* unmanaged[Cdecl]<AeronCongestionControlStrategy**, AeronUdpChannel*, int, int, long, int, int, AeronSockaddrStorage*, AeronSockaddrStorage*, AeronDriverContext*, AeronCountersManager*, int> aeron_driver_context_get_congestioncontrol_supplier(AeronDriverContext* context); /* aeron_congestion_control_strategy_supplier_func_t */
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_loss_report_buffer_length(AeronDriverContext* context, nuint value);
+    public static partial int aeron_driver_context_set_loss_report_buffer_length(AeronDriverContext* context, nuint value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial nuint aeron_driver_context_get_loss_report_buffer_length(AeronDriverContext* context);
+    public static partial nuint aeron_driver_context_get_loss_report_buffer_length(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_publication_unblock_timeout_ns(AeronDriverContext* context, ulong value);
+    public static partial int aeron_driver_context_set_publication_unblock_timeout_ns(AeronDriverContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial ulong aeron_driver_context_get_publication_unblock_timeout_ns(AeronDriverContext* context);
+    public static partial ulong aeron_driver_context_get_publication_unblock_timeout_ns(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_publication_connection_timeout_ns(AeronDriverContext* context, ulong value);
+    public static partial int aeron_driver_context_set_publication_connection_timeout_ns(AeronDriverContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial ulong aeron_driver_context_get_publication_connection_timeout_ns(AeronDriverContext* context);
+    public static partial ulong aeron_driver_context_get_publication_connection_timeout_ns(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_timer_interval_ns(AeronDriverContext* context, ulong value);
+    public static partial int aeron_driver_context_set_timer_interval_ns(AeronDriverContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial ulong aeron_driver_context_get_timer_interval_ns(AeronDriverContext* context);
+    public static partial ulong aeron_driver_context_get_timer_interval_ns(AeronDriverContext* context);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_sender_idle_strategy(AeronDriverContext* context, string value);
+    public static partial int aeron_driver_context_set_sender_idle_strategy(AeronDriverContext* context, string value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* aeron_driver_context_get_sender_idle_strategy(AeronDriverContext* context);
+    public static partial byte* aeron_driver_context_get_sender_idle_strategy(AeronDriverContext* context);
 
     /// <summary><see cref="aeron_driver_context_get_sender_idle_strategy"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? aeron_driver_context_get_sender_idle_strategy_string(AeronDriverContext* context) =>
+    public static string? aeron_driver_context_get_sender_idle_strategy_string(AeronDriverContext* context) =>
         Marshal.PtrToStringUTF8((nint)aeron_driver_context_get_sender_idle_strategy(context));
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_conductor_idle_strategy(AeronDriverContext* context, string value);
+    public static partial int aeron_driver_context_set_conductor_idle_strategy(AeronDriverContext* context, string value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* aeron_driver_context_get_conductor_idle_strategy(AeronDriverContext* context);
+    public static partial byte* aeron_driver_context_get_conductor_idle_strategy(AeronDriverContext* context);
 
     /// <summary><see cref="aeron_driver_context_get_conductor_idle_strategy"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? aeron_driver_context_get_conductor_idle_strategy_string(AeronDriverContext* context) =>
+    public static string? aeron_driver_context_get_conductor_idle_strategy_string(AeronDriverContext* context) =>
         Marshal.PtrToStringUTF8((nint)aeron_driver_context_get_conductor_idle_strategy(context));
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_receiver_idle_strategy(AeronDriverContext* context, string value);
+    public static partial int aeron_driver_context_set_receiver_idle_strategy(AeronDriverContext* context, string value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* aeron_driver_context_get_receiver_idle_strategy(AeronDriverContext* context);
+    public static partial byte* aeron_driver_context_get_receiver_idle_strategy(AeronDriverContext* context);
 
     /// <summary><see cref="aeron_driver_context_get_receiver_idle_strategy"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? aeron_driver_context_get_receiver_idle_strategy_string(AeronDriverContext* context) =>
+    public static string? aeron_driver_context_get_receiver_idle_strategy_string(AeronDriverContext* context) =>
         Marshal.PtrToStringUTF8((nint)aeron_driver_context_get_receiver_idle_strategy(context));
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_sharednetwork_idle_strategy(AeronDriverContext* context, string value);
+    public static partial int aeron_driver_context_set_sharednetwork_idle_strategy(AeronDriverContext* context, string value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* aeron_driver_context_get_sharednetwork_idle_strategy(AeronDriverContext* context);
+    public static partial byte* aeron_driver_context_get_sharednetwork_idle_strategy(AeronDriverContext* context);
 
     /// <summary><see cref="aeron_driver_context_get_sharednetwork_idle_strategy"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? aeron_driver_context_get_sharednetwork_idle_strategy_string(AeronDriverContext* context) =>
+    public static string? aeron_driver_context_get_sharednetwork_idle_strategy_string(AeronDriverContext* context) =>
         Marshal.PtrToStringUTF8((nint)aeron_driver_context_get_sharednetwork_idle_strategy(context));
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_shared_idle_strategy(AeronDriverContext* context, string value);
+    public static partial int aeron_driver_context_set_shared_idle_strategy(AeronDriverContext* context, string value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* aeron_driver_context_get_shared_idle_strategy(AeronDriverContext* context);
+    public static partial byte* aeron_driver_context_get_shared_idle_strategy(AeronDriverContext* context);
 
     /// <summary><see cref="aeron_driver_context_get_shared_idle_strategy"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? aeron_driver_context_get_shared_idle_strategy_string(AeronDriverContext* context) =>
+    public static string? aeron_driver_context_get_shared_idle_strategy_string(AeronDriverContext* context) =>
         Marshal.PtrToStringUTF8((nint)aeron_driver_context_get_shared_idle_strategy(context));
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_sender_idle_strategy_init_args(AeronDriverContext* context, string value);
+    public static partial int aeron_driver_context_set_sender_idle_strategy_init_args(AeronDriverContext* context, string value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* aeron_driver_context_get_sender_idle_strategy_init_args(AeronDriverContext* context);
+    public static partial byte* aeron_driver_context_get_sender_idle_strategy_init_args(AeronDriverContext* context);
 
     /// <summary><see cref="aeron_driver_context_get_sender_idle_strategy_init_args"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? aeron_driver_context_get_sender_idle_strategy_init_args_string(AeronDriverContext* context) =>
+    public static string? aeron_driver_context_get_sender_idle_strategy_init_args_string(AeronDriverContext* context) =>
         Marshal.PtrToStringUTF8((nint)aeron_driver_context_get_sender_idle_strategy_init_args(context));
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_conductor_idle_strategy_init_args(AeronDriverContext* context, string value);
+    public static partial int aeron_driver_context_set_conductor_idle_strategy_init_args(AeronDriverContext* context, string value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* aeron_driver_context_get_conductor_idle_strategy_init_args(AeronDriverContext* context);
+    public static partial byte* aeron_driver_context_get_conductor_idle_strategy_init_args(AeronDriverContext* context);
 
     /// <summary><see cref="aeron_driver_context_get_conductor_idle_strategy_init_args"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? aeron_driver_context_get_conductor_idle_strategy_init_args_string(AeronDriverContext* context) =>
+    public static string? aeron_driver_context_get_conductor_idle_strategy_init_args_string(AeronDriverContext* context) =>
         Marshal.PtrToStringUTF8((nint)aeron_driver_context_get_conductor_idle_strategy_init_args(context));
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_receiver_idle_strategy_init_args(AeronDriverContext* context, string value);
+    public static partial int aeron_driver_context_set_receiver_idle_strategy_init_args(AeronDriverContext* context, string value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* aeron_driver_context_get_receiver_idle_strategy_init_args(AeronDriverContext* context);
+    public static partial byte* aeron_driver_context_get_receiver_idle_strategy_init_args(AeronDriverContext* context);
 
     /// <summary><see cref="aeron_driver_context_get_receiver_idle_strategy_init_args"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? aeron_driver_context_get_receiver_idle_strategy_init_args_string(AeronDriverContext* context) =>
+    public static string? aeron_driver_context_get_receiver_idle_strategy_init_args_string(AeronDriverContext* context) =>
         Marshal.PtrToStringUTF8((nint)aeron_driver_context_get_receiver_idle_strategy_init_args(context));
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_sharednetwork_idle_strategy_init_args(AeronDriverContext* context, string value);
+    public static partial int aeron_driver_context_set_sharednetwork_idle_strategy_init_args(AeronDriverContext* context, string value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* aeron_driver_context_get_sharednetwork_idle_strategy_init_args(AeronDriverContext* context);
+    public static partial byte* aeron_driver_context_get_sharednetwork_idle_strategy_init_args(AeronDriverContext* context);
 
     /// <summary><see cref="aeron_driver_context_get_sharednetwork_idle_strategy_init_args"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? aeron_driver_context_get_sharednetwork_idle_strategy_init_args_string(AeronDriverContext* context) =>
+    public static string? aeron_driver_context_get_sharednetwork_idle_strategy_init_args_string(AeronDriverContext* context) =>
         Marshal.PtrToStringUTF8((nint)aeron_driver_context_get_sharednetwork_idle_strategy_init_args(context));
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_shared_idle_strategy_init_args(AeronDriverContext* context, string value);
+    public static partial int aeron_driver_context_set_shared_idle_strategy_init_args(AeronDriverContext* context, string value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* aeron_driver_context_get_shared_idle_strategy_init_args(AeronDriverContext* context);
+    public static partial byte* aeron_driver_context_get_shared_idle_strategy_init_args(AeronDriverContext* context);
 
     /// <summary><see cref="aeron_driver_context_get_shared_idle_strategy_init_args"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? aeron_driver_context_get_shared_idle_strategy_init_args_string(AeronDriverContext* context) =>
+    public static string? aeron_driver_context_get_shared_idle_strategy_init_args_string(AeronDriverContext* context) =>
         Marshal.PtrToStringUTF8((nint)aeron_driver_context_get_shared_idle_strategy_init_args(context));
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_agent_on_start_function(AeronDriverContext* context, delegate* unmanaged[Cdecl]<void*, byte*, void> value /* aeron_agent_on_start_func_t */, void* state);
+    public static partial int aeron_driver_context_set_agent_on_start_function(AeronDriverContext* context, delegate* unmanaged[Cdecl]<void*, byte*, void> value /* aeron_agent_on_start_func_t */, void* state);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial delegate* unmanaged[Cdecl]<void*, byte*, void> aeron_driver_context_get_agent_on_start_function(AeronDriverContext* context); /* aeron_agent_on_start_func_t */
+    public static partial delegate* unmanaged[Cdecl]<void*, byte*, void> aeron_driver_context_get_agent_on_start_function(AeronDriverContext* context); /* aeron_agent_on_start_func_t */
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void* aeron_driver_context_get_agent_on_start_state(AeronDriverContext* context);
+    public static partial void* aeron_driver_context_get_agent_on_start_state(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_counters_free_to_reuse_timeout_ns(AeronDriverContext* context, ulong value);
+    public static partial int aeron_driver_context_set_counters_free_to_reuse_timeout_ns(AeronDriverContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial ulong aeron_driver_context_get_counters_free_to_reuse_timeout_ns(AeronDriverContext* context);
+    public static partial ulong aeron_driver_context_get_counters_free_to_reuse_timeout_ns(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_flow_control_receiver_timeout_ns(AeronDriverContext* context, ulong value);
+    public static partial int aeron_driver_context_set_flow_control_receiver_timeout_ns(AeronDriverContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial ulong aeron_driver_context_get_flow_control_receiver_timeout_ns(AeronDriverContext* context);
+    public static partial ulong aeron_driver_context_get_flow_control_receiver_timeout_ns(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_flow_control_group_tag(AeronDriverContext* context, long value);
+    public static partial int aeron_driver_context_set_flow_control_group_tag(AeronDriverContext* context, long value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_driver_context_get_flow_control_group_tag(AeronDriverContext* context);
+    public static partial long aeron_driver_context_get_flow_control_group_tag(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_flow_control_group_min_size(AeronDriverContext* context, int value);
+    public static partial int aeron_driver_context_set_flow_control_group_min_size(AeronDriverContext* context, int value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_get_flow_control_group_min_size(AeronDriverContext* context);
+    public static partial int aeron_driver_context_get_flow_control_group_min_size(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_receiver_group_tag(AeronDriverContext* context, byte isPresent, long value);
+    public static partial int aeron_driver_context_set_receiver_group_tag(AeronDriverContext* context, byte isPresent, long value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte aeron_driver_context_get_receiver_group_tag_is_present(AeronDriverContext* context);
+    public static partial byte aeron_driver_context_get_receiver_group_tag_is_present(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_driver_context_get_receiver_group_tag_value(AeronDriverContext* context);
+    public static partial long aeron_driver_context_get_receiver_group_tag_value(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_driver_termination_validator(AeronDriverContext* context, delegate* unmanaged[Cdecl]<void*, byte*, int, byte> value /* aeron_driver_termination_validator_func_t */, void* state);
+    public static partial int aeron_driver_context_set_driver_termination_validator(AeronDriverContext* context, delegate* unmanaged[Cdecl]<void*, byte*, int, byte> value /* aeron_driver_termination_validator_func_t */, void* state);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial delegate* unmanaged[Cdecl]<void*, byte*, int, byte> aeron_driver_context_get_driver_termination_validator(AeronDriverContext* context); /* aeron_driver_termination_validator_func_t */
+    public static partial delegate* unmanaged[Cdecl]<void*, byte*, int, byte> aeron_driver_context_get_driver_termination_validator(AeronDriverContext* context); /* aeron_driver_termination_validator_func_t */
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void* aeron_driver_context_get_driver_termination_validator_state(AeronDriverContext* context);
+    public static partial void* aeron_driver_context_get_driver_termination_validator_state(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_driver_termination_hook(AeronDriverContext* context, delegate* unmanaged[Cdecl]<void*, void> value /* aeron_driver_termination_hook_func_t */, void* state);
+    public static partial int aeron_driver_context_set_driver_termination_hook(AeronDriverContext* context, delegate* unmanaged[Cdecl]<void*, void> value /* aeron_driver_termination_hook_func_t */, void* state);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial delegate* unmanaged[Cdecl]<void*, void> aeron_driver_context_get_driver_termination_hook(AeronDriverContext* context); /* aeron_driver_termination_hook_func_t */
+    public static partial delegate* unmanaged[Cdecl]<void*, void> aeron_driver_context_get_driver_termination_hook(AeronDriverContext* context); /* aeron_driver_termination_hook_func_t */
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void* aeron_driver_context_get_driver_termination_hook_state(AeronDriverContext* context);
+    public static partial void* aeron_driver_context_get_driver_termination_hook_state(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_print_configuration(AeronDriverContext* context, byte value);
+    public static partial int aeron_driver_context_set_print_configuration(AeronDriverContext* context, byte value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte aeron_driver_context_get_print_configuration(AeronDriverContext* context);
+    public static partial byte aeron_driver_context_get_print_configuration(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_reliable_stream(AeronDriverContext* context, byte value);
+    public static partial int aeron_driver_context_set_reliable_stream(AeronDriverContext* context, byte value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte aeron_driver_context_get_reliable_stream(AeronDriverContext* context);
+    public static partial byte aeron_driver_context_get_reliable_stream(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_tether_subscriptions(AeronDriverContext* context, byte value);
+    public static partial int aeron_driver_context_set_tether_subscriptions(AeronDriverContext* context, byte value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte aeron_driver_context_get_tether_subscriptions(AeronDriverContext* context);
+    public static partial byte aeron_driver_context_get_tether_subscriptions(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_untethered_window_limit_timeout_ns(AeronDriverContext* context, ulong value);
+    public static partial int aeron_driver_context_set_untethered_window_limit_timeout_ns(AeronDriverContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial ulong aeron_driver_context_get_untethered_window_limit_timeout_ns(AeronDriverContext* context);
+    public static partial ulong aeron_driver_context_get_untethered_window_limit_timeout_ns(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_untethered_linger_timeout_ns(AeronDriverContext* context, ulong value);
+    public static partial int aeron_driver_context_set_untethered_linger_timeout_ns(AeronDriverContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_driver_context_get_untethered_linger_timeout_ns(AeronDriverContext* context);
+    public static partial long aeron_driver_context_get_untethered_linger_timeout_ns(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_untethered_resting_timeout_ns(AeronDriverContext* context, ulong value);
+    public static partial int aeron_driver_context_set_untethered_resting_timeout_ns(AeronDriverContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial ulong aeron_driver_context_get_untethered_resting_timeout_ns(AeronDriverContext* context);
+    public static partial ulong aeron_driver_context_get_untethered_resting_timeout_ns(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_driver_timeout_ms(AeronDriverContext* context, ulong value);
+    public static partial int aeron_driver_context_set_driver_timeout_ms(AeronDriverContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial ulong aeron_driver_context_get_driver_timeout_ms(AeronDriverContext* context);
+    public static partial ulong aeron_driver_context_get_driver_timeout_ms(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_nak_multicast_group_size(AeronDriverContext* context, nuint value);
+    public static partial int aeron_driver_context_set_nak_multicast_group_size(AeronDriverContext* context, nuint value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial nuint aeron_driver_context_get_nak_multicast_group_size(AeronDriverContext* context);
+    public static partial nuint aeron_driver_context_get_nak_multicast_group_size(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_nak_multicast_max_backoff_ns(AeronDriverContext* context, ulong value);
+    public static partial int aeron_driver_context_set_nak_multicast_max_backoff_ns(AeronDriverContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial ulong aeron_driver_context_get_nak_multicast_max_backoff_ns(AeronDriverContext* context);
+    public static partial ulong aeron_driver_context_get_nak_multicast_max_backoff_ns(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_nak_unicast_delay_ns(AeronDriverContext* context, ulong value);
+    public static partial int aeron_driver_context_set_nak_unicast_delay_ns(AeronDriverContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial ulong aeron_driver_context_get_nak_unicast_delay_ns(AeronDriverContext* context);
+    public static partial ulong aeron_driver_context_get_nak_unicast_delay_ns(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_nak_unicast_retry_delay_ratio(AeronDriverContext* context, ulong value);
+    public static partial int aeron_driver_context_set_nak_unicast_retry_delay_ratio(AeronDriverContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial ulong aeron_driver_context_get_nak_unicast_retry_delay_ratio(AeronDriverContext* context);
+    public static partial ulong aeron_driver_context_get_nak_unicast_retry_delay_ratio(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_max_resend(AeronDriverContext* context, uint value);
+    public static partial int aeron_driver_context_set_max_resend(AeronDriverContext* context, uint value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial uint aeron_driver_context_get_max_resend(AeronDriverContext* context);
+    public static partial uint aeron_driver_context_get_max_resend(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_retransmit_unicast_delay_ns(AeronDriverContext* context, ulong value);
+    public static partial int aeron_driver_context_set_retransmit_unicast_delay_ns(AeronDriverContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial ulong aeron_driver_context_get_retransmit_unicast_delay_ns(AeronDriverContext* context);
+    public static partial ulong aeron_driver_context_get_retransmit_unicast_delay_ns(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_retransmit_unicast_linger_ns(AeronDriverContext* context, ulong value);
+    public static partial int aeron_driver_context_set_retransmit_unicast_linger_ns(AeronDriverContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial ulong aeron_driver_context_get_retransmit_unicast_linger_ns(AeronDriverContext* context);
+    public static partial ulong aeron_driver_context_get_retransmit_unicast_linger_ns(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_receiver_group_consideration(AeronDriverContext* context, AeronInferableBoolean value);
+    public static partial int aeron_driver_context_set_receiver_group_consideration(AeronDriverContext* context, AeronInferableBoolean value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial AeronInferableBoolean aeron_driver_context_get_receiver_group_consideration(AeronDriverContext* context);
+    public static partial AeronInferableBoolean aeron_driver_context_get_receiver_group_consideration(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_rejoin_stream(AeronDriverContext* context, byte value);
+    public static partial int aeron_driver_context_set_rejoin_stream(AeronDriverContext* context, byte value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte aeron_driver_context_get_rejoin_stream(AeronDriverContext* context);
+    public static partial byte aeron_driver_context_get_rejoin_stream(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_connect_enabled(AeronDriverContext* context, byte value);
+    public static partial int aeron_driver_context_set_connect_enabled(AeronDriverContext* context, byte value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_get_connect_enabled(AeronDriverContext* context);
+    public static partial int aeron_driver_context_get_connect_enabled(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_udp_channel_transport_bindings(AeronDriverContext* context, AeronUdpChannelTransportBindings* value);
+    public static partial int aeron_driver_context_set_udp_channel_transport_bindings(AeronDriverContext* context, AeronUdpChannelTransportBindings* value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial AeronUdpChannelTransportBindings* aeron_driver_context_get_udp_channel_transport_bindings(AeronDriverContext* context);
+    public static partial AeronUdpChannelTransportBindings* aeron_driver_context_get_udp_channel_transport_bindings(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_udp_channel_outgoing_interceptors(AeronDriverContext* context, AeronUdpChannelInterceptorBindings* value);
+    public static partial int aeron_driver_context_set_udp_channel_outgoing_interceptors(AeronDriverContext* context, AeronUdpChannelInterceptorBindings* value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial AeronUdpChannelInterceptorBindings* aeron_driver_context_get_udp_channel_outgoing_interceptors(AeronDriverContext* context);
+    public static partial AeronUdpChannelInterceptorBindings* aeron_driver_context_get_udp_channel_outgoing_interceptors(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_udp_channel_incoming_interceptors(AeronDriverContext* context, AeronUdpChannelInterceptorBindings* value);
+    public static partial int aeron_driver_context_set_udp_channel_incoming_interceptors(AeronDriverContext* context, AeronUdpChannelInterceptorBindings* value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial AeronUdpChannelInterceptorBindings* aeron_driver_context_get_udp_channel_incoming_interceptors(AeronDriverContext* context);
+    public static partial AeronUdpChannelInterceptorBindings* aeron_driver_context_get_udp_channel_incoming_interceptors(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_publication_reserved_session_id_low(AeronDriverContext* context, int value);
+    public static partial int aeron_driver_context_set_publication_reserved_session_id_low(AeronDriverContext* context, int value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_get_publication_reserved_session_id_low(AeronDriverContext* context);
+    public static partial int aeron_driver_context_get_publication_reserved_session_id_low(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_publication_reserved_session_id_high(AeronDriverContext* context, int value);
+    public static partial int aeron_driver_context_set_publication_reserved_session_id_high(AeronDriverContext* context, int value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_get_publication_reserved_session_id_high(AeronDriverContext* context);
+    public static partial int aeron_driver_context_get_publication_reserved_session_id_high(AeronDriverContext* context);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_resolver_name(AeronDriverContext* context, string value);
+    public static partial int aeron_driver_context_set_resolver_name(AeronDriverContext* context, string value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* aeron_driver_context_get_resolver_name(AeronDriverContext* context);
+    public static partial byte* aeron_driver_context_get_resolver_name(AeronDriverContext* context);
 
     /// <summary><see cref="aeron_driver_context_get_resolver_name"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? aeron_driver_context_get_resolver_name_string(AeronDriverContext* context) =>
+    public static string? aeron_driver_context_get_resolver_name_string(AeronDriverContext* context) =>
         Marshal.PtrToStringUTF8((nint)aeron_driver_context_get_resolver_name(context));
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_resolver_interface(AeronDriverContext* context, string value);
+    public static partial int aeron_driver_context_set_resolver_interface(AeronDriverContext* context, string value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* aeron_driver_context_get_resolver_interface(AeronDriverContext* context);
+    public static partial byte* aeron_driver_context_get_resolver_interface(AeronDriverContext* context);
 
     /// <summary><see cref="aeron_driver_context_get_resolver_interface"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? aeron_driver_context_get_resolver_interface_string(AeronDriverContext* context) =>
+    public static string? aeron_driver_context_get_resolver_interface_string(AeronDriverContext* context) =>
         Marshal.PtrToStringUTF8((nint)aeron_driver_context_get_resolver_interface(context));
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_resolver_bootstrap_neighbor(AeronDriverContext* context, string value);
+    public static partial int aeron_driver_context_set_resolver_bootstrap_neighbor(AeronDriverContext* context, string value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* aeron_driver_context_get_resolver_bootstrap_neighbor(AeronDriverContext* context);
+    public static partial byte* aeron_driver_context_get_resolver_bootstrap_neighbor(AeronDriverContext* context);
 
     /// <summary><see cref="aeron_driver_context_get_resolver_bootstrap_neighbor"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? aeron_driver_context_get_resolver_bootstrap_neighbor_string(AeronDriverContext* context) =>
+    public static string? aeron_driver_context_get_resolver_bootstrap_neighbor_string(AeronDriverContext* context) =>
         Marshal.PtrToStringUTF8((nint)aeron_driver_context_get_resolver_bootstrap_neighbor(context));
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_name_resolver_supplier(AeronDriverContext* context, delegate* unmanaged[Cdecl]<AeronNameResolver*, byte*, AeronDriverContext*, int> value /* aeron_name_resolver_supplier_func_t */);
+    public static partial int aeron_driver_context_set_name_resolver_supplier(AeronDriverContext* context, delegate* unmanaged[Cdecl]<AeronNameResolver*, byte*, AeronDriverContext*, int> value /* aeron_name_resolver_supplier_func_t */);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial delegate* unmanaged[Cdecl]<AeronNameResolver*, byte*, AeronDriverContext*, int> aeron_driver_context_get_name_resolver_supplier(AeronDriverContext* context); /* aeron_name_resolver_supplier_func_t */
+    public static partial delegate* unmanaged[Cdecl]<AeronNameResolver*, byte*, AeronDriverContext*, int> aeron_driver_context_get_name_resolver_supplier(AeronDriverContext* context); /* aeron_name_resolver_supplier_func_t */
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_name_resolver_init_args(AeronDriverContext* context, string value);
+    public static partial int aeron_driver_context_set_name_resolver_init_args(AeronDriverContext* context, string value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* aeron_driver_context_get_name_resolver_init_args(AeronDriverContext* context);
+    public static partial byte* aeron_driver_context_get_name_resolver_init_args(AeronDriverContext* context);
 
     /// <summary><see cref="aeron_driver_context_get_name_resolver_init_args"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? aeron_driver_context_get_name_resolver_init_args_string(AeronDriverContext* context) =>
+    public static string? aeron_driver_context_get_name_resolver_init_args_string(AeronDriverContext* context) =>
         Marshal.PtrToStringUTF8((nint)aeron_driver_context_get_name_resolver_init_args(context));
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_re_resolution_check_interval_ns(AeronDriverContext* context, ulong value);
+    public static partial int aeron_driver_context_set_re_resolution_check_interval_ns(AeronDriverContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial ulong aeron_driver_context_get_re_resolution_check_interval_ns(AeronDriverContext* context);
+    public static partial ulong aeron_driver_context_get_re_resolution_check_interval_ns(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_conductor_duty_cycle_tracker(AeronDriverContext* context, AeronDutyCycleTracker* value);
+    public static partial int aeron_driver_context_set_conductor_duty_cycle_tracker(AeronDriverContext* context, AeronDutyCycleTracker* value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial AeronDutyCycleTracker* aeron_driver_context_get_conductor_duty_cycle_tracker(AeronDriverContext* context);
+    public static partial AeronDutyCycleTracker* aeron_driver_context_get_conductor_duty_cycle_tracker(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_sender_duty_cycle_tracker(AeronDriverContext* context, AeronDutyCycleTracker* value);
+    public static partial int aeron_driver_context_set_sender_duty_cycle_tracker(AeronDriverContext* context, AeronDutyCycleTracker* value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial AeronDutyCycleTracker* aeron_driver_context_get_sender_duty_cycle_tracker(AeronDriverContext* context);
+    public static partial AeronDutyCycleTracker* aeron_driver_context_get_sender_duty_cycle_tracker(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_receiver_duty_cycle_tracker(AeronDriverContext* context, AeronDutyCycleTracker* value);
+    public static partial int aeron_driver_context_set_receiver_duty_cycle_tracker(AeronDriverContext* context, AeronDutyCycleTracker* value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial AeronDutyCycleTracker* aeron_driver_context_get_receiver_duty_cycle_tracker(AeronDriverContext* context);
+    public static partial AeronDutyCycleTracker* aeron_driver_context_get_receiver_duty_cycle_tracker(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_name_resolver_time_tracker(AeronDriverContext* context, AeronDutyCycleTracker* value);
+    public static partial int aeron_driver_context_set_name_resolver_time_tracker(AeronDriverContext* context, AeronDutyCycleTracker* value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial AeronDutyCycleTracker* aeron_driver_context_get_name_resolver_time_tracker(AeronDriverContext* context);
+    public static partial AeronDutyCycleTracker* aeron_driver_context_get_name_resolver_time_tracker(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_sender_wildcard_port_range(AeronDriverContext* context, ushort lowPort, ushort highPort);
+    public static partial int aeron_driver_context_set_sender_wildcard_port_range(AeronDriverContext* context, ushort lowPort, ushort highPort);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_get_sender_wildcard_port_range(AeronDriverContext* context, ushort* lowPort, ushort* highPort);
+    public static partial int aeron_driver_context_get_sender_wildcard_port_range(AeronDriverContext* context, ushort* lowPort, ushort* highPort);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_receiver_wildcard_port_range(AeronDriverContext* context, ushort lowPort, ushort highPort);
+    public static partial int aeron_driver_context_set_receiver_wildcard_port_range(AeronDriverContext* context, ushort lowPort, ushort highPort);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_get_receiver_wildcard_port_range(AeronDriverContext* context, ushort* lowPort, ushort* highPort);
+    public static partial int aeron_driver_context_get_receiver_wildcard_port_range(AeronDriverContext* context, ushort* lowPort, ushort* highPort);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_sender_port_manager(AeronDriverContext* context, AeronPortManager* value);
+    public static partial int aeron_driver_context_set_sender_port_manager(AeronDriverContext* context, AeronPortManager* value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial AeronPortManager* aeron_driver_context_get_sender_port_manager(AeronDriverContext* context);
+    public static partial AeronPortManager* aeron_driver_context_get_sender_port_manager(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_receiver_port_manager(AeronDriverContext* context, AeronPortManager* value);
+    public static partial int aeron_driver_context_set_receiver_port_manager(AeronDriverContext* context, AeronPortManager* value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial AeronPortManager* aeron_driver_context_get_receiver_port_manager(AeronDriverContext* context);
+    public static partial AeronPortManager* aeron_driver_context_get_receiver_port_manager(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_driver_context_set_conductor_cycle_threshold_ns(AeronDriverContext* context, ulong value);
+    public static partial long aeron_driver_context_set_conductor_cycle_threshold_ns(AeronDriverContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_driver_context_get_conductor_cycle_threshold_ns(AeronDriverContext* context);
+    public static partial long aeron_driver_context_get_conductor_cycle_threshold_ns(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_driver_context_set_sender_cycle_threshold_ns(AeronDriverContext* context, ulong value);
+    public static partial long aeron_driver_context_set_sender_cycle_threshold_ns(AeronDriverContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_driver_context_get_sender_cycle_threshold_ns(AeronDriverContext* context);
+    public static partial long aeron_driver_context_get_sender_cycle_threshold_ns(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_driver_context_set_receiver_cycle_threshold_ns(AeronDriverContext* context, ulong value);
+    public static partial long aeron_driver_context_set_receiver_cycle_threshold_ns(AeronDriverContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_driver_context_get_receiver_cycle_threshold_ns(AeronDriverContext* context);
+    public static partial long aeron_driver_context_get_receiver_cycle_threshold_ns(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_driver_context_set_name_resolver_threshold_ns(AeronDriverContext* context, ulong value);
+    public static partial long aeron_driver_context_set_name_resolver_threshold_ns(AeronDriverContext* context, ulong value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_driver_context_get_name_resolver_threshold_ns(AeronDriverContext* context);
+    public static partial long aeron_driver_context_get_name_resolver_threshold_ns(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_receiver_io_vector_capacity(AeronDriverContext* context, uint value);
+    public static partial int aeron_driver_context_set_receiver_io_vector_capacity(AeronDriverContext* context, uint value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial uint aeron_driver_context_get_receiver_io_vector_capacity(AeronDriverContext* context);
+    public static partial uint aeron_driver_context_get_receiver_io_vector_capacity(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_sender_io_vector_capacity(AeronDriverContext* context, uint value);
+    public static partial int aeron_driver_context_set_sender_io_vector_capacity(AeronDriverContext* context, uint value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial uint aeron_driver_context_get_sender_io_vector_capacity(AeronDriverContext* context);
+    public static partial uint aeron_driver_context_get_sender_io_vector_capacity(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_network_publication_max_messages_per_send(AeronDriverContext* context, uint value);
+    public static partial int aeron_driver_context_set_network_publication_max_messages_per_send(AeronDriverContext* context, uint value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial uint aeron_driver_context_get_network_publication_max_messages_per_send(AeronDriverContext* context);
+    public static partial uint aeron_driver_context_get_network_publication_max_messages_per_send(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_resource_free_limit(AeronDriverContext* context, uint value);
+    public static partial int aeron_driver_context_set_resource_free_limit(AeronDriverContext* context, uint value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial uint aeron_driver_context_get_resource_free_limit(AeronDriverContext* context);
+    public static partial uint aeron_driver_context_get_resource_free_limit(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_async_executor_threads(AeronDriverContext* context, uint value);
+    public static partial int aeron_driver_context_set_async_executor_threads(AeronDriverContext* context, uint value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial uint aeron_driver_context_get_async_executor_threads(AeronDriverContext* context);
+    public static partial uint aeron_driver_context_get_async_executor_threads(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_conductor_cpu_affinity(AeronDriverContext* context, int value);
+    public static partial int aeron_driver_context_set_conductor_cpu_affinity(AeronDriverContext* context, int value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_get_conductor_cpu_affinity(AeronDriverContext* context);
+    public static partial int aeron_driver_context_get_conductor_cpu_affinity(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_receiver_cpu_affinity(AeronDriverContext* context, int value);
+    public static partial int aeron_driver_context_set_receiver_cpu_affinity(AeronDriverContext* context, int value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_get_receiver_cpu_affinity(AeronDriverContext* context);
+    public static partial int aeron_driver_context_get_receiver_cpu_affinity(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_sender_cpu_affinity(AeronDriverContext* context, int value);
+    public static partial int aeron_driver_context_set_sender_cpu_affinity(AeronDriverContext* context, int value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_get_sender_cpu_affinity(AeronDriverContext* context);
+    public static partial int aeron_driver_context_get_sender_cpu_affinity(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_enable_experimental_features(AeronDriverContext* context, byte value);
+    public static partial int aeron_driver_context_set_enable_experimental_features(AeronDriverContext* context, byte value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_get_enable_experimental_features(AeronDriverContext* context);
+    public static partial int aeron_driver_context_get_enable_experimental_features(AeronDriverContext* context);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_set_stream_session_limit(AeronDriverContext* context, int value);
+    public static partial int aeron_driver_context_set_stream_session_limit(AeronDriverContext* context, int value);
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_get_stream_session_limit(AeronDriverContext* context);
+    public static partial int aeron_driver_context_get_stream_session_limit(AeronDriverContext* context);
 
     /// <summary>
     /// Return full version and build string.
@@ -1465,10 +1483,10 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* aeron_version_full();
+    public static partial byte* aeron_version_full();
 
     /// <summary><see cref="aeron_version_full"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? aeron_version_full_string() =>
+    public static string? aeron_version_full_string() =>
         Marshal.PtrToStringUTF8((nint)aeron_version_full());
 
     /// <summary>
@@ -1478,7 +1496,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_version_major();
+    public static partial int aeron_version_major();
 
     /// <summary>
     /// Return minor version number.
@@ -1487,7 +1505,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_version_minor();
+    public static partial int aeron_version_minor();
 
     /// <summary>
     /// Return patch version number.
@@ -1496,7 +1514,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_version_patch();
+    public static partial int aeron_version_patch();
 
     /// <summary>
     /// Create a aeron_driver_context_t struct and initialize with default values.
@@ -1506,7 +1524,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_init(AeronDriverContext** context);
+    public static partial int aeron_driver_context_init(AeronDriverContext** context);
 
     /// <summary>
     /// Close and delete aeron_driver_context_t struct.
@@ -1516,7 +1534,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_context_close(AeronDriverContext* context);
+    public static partial int aeron_driver_context_close(AeronDriverContext* context);
 
     /// <summary>
     /// Create a aeron_driver_t struct and initialize from the aeron_driver_context_t struct.
@@ -1529,7 +1547,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_init(AeronDriver** driver, AeronDriverContext* context);
+    public static partial int aeron_driver_init(AeronDriver** driver, AeronDriverContext* context);
 
     /// <summary>
     /// Start an aeron_driver_t given the threading mode. This may spawn threads for the Sender, Receiver, and Conductor
@@ -1541,7 +1559,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_start(AeronDriver* driver, byte manualMainLoop);
+    public static partial int aeron_driver_start(AeronDriver* driver, byte manualMainLoop);
 
     /// <summary>
     /// Call the Conductor (or Shared) main do_work duty cycle once.
@@ -1553,7 +1571,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_main_do_work(AeronDriver* driver);
+    public static partial int aeron_driver_main_do_work(AeronDriver* driver);
 
     /// <summary>
     /// Call the Conductor (or Shared) Idle Strategy.
@@ -1563,7 +1581,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void aeron_driver_main_idle_strategy(AeronDriver* driver, int workCount);
+    public static partial void aeron_driver_main_idle_strategy(AeronDriver* driver, int workCount);
 
     /// <summary>
     /// Close and delete aeron_driver_t struct.
@@ -1573,7 +1591,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_driver_close(AeronDriver* driver);
+    public static partial int aeron_driver_close(AeronDriver* driver);
 
     /// <summary>
     /// Delete the given aeron directory.
@@ -1583,7 +1601,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_delete_directory(string dirname);
+    public static partial int aeron_delete_directory(string dirname);
 
     /// <summary>
     /// Return time in nanoseconds for machine. Is not wall clock time.
@@ -1592,7 +1610,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_nano_clock();
+    public static partial long aeron_nano_clock();
 
     /// <summary>
     /// Return time in milliseconds since epoch. Is wall clock time.
@@ -1601,7 +1619,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial long aeron_epoch_clock();
+    public static partial long aeron_epoch_clock();
 
     /// <summary>
     /// Determine if an aeron driver is using a given aeron directory.
@@ -1613,7 +1631,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte aeron_is_driver_active(string dirname, long timeoutMs, delegate* unmanaged[Cdecl]<byte*, void> logFunc /* aeron_log_func_t */);
+    public static partial byte aeron_is_driver_active(string dirname, long timeoutMs, delegate* unmanaged[Cdecl]<byte*, void> logFunc /* aeron_log_func_t */);
 
     /// <summary>
     /// Load properties from a string containing name=value pairs and set appropriate environment variables for the
@@ -1624,7 +1642,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_properties_buffer_load(string buffer);
+    public static partial int aeron_properties_buffer_load(string buffer);
 
     /// <summary>
     /// Load properties file and set appropriate environment variables for the process so that subsequent
@@ -1635,7 +1653,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_properties_file_load(string filename);
+    public static partial int aeron_properties_file_load(string filename);
 
     /// <summary>
     /// Load properties from HTTP URL and set environment variables for the process so that subsequent
@@ -1646,7 +1664,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_properties_http_load(string url);
+    public static partial int aeron_properties_http_load(string url);
 
     /// <summary>
     /// Load properties based on URL or filename. If string contains file or http URL, it will attempt
@@ -1658,7 +1676,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_properties_load(string urlOrFilename);
+    public static partial int aeron_properties_load(string urlOrFilename);
 
     /// <summary>
     /// Return current aeron error code (errno) for calling thread.
@@ -1667,7 +1685,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_errcode();
+    public static partial int aeron_errcode();
 
     /// <summary>
     /// Return the current aeron error message for calling thread.
@@ -1676,10 +1694,10 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial byte* aeron_errmsg();
+    public static partial byte* aeron_errmsg();
 
     /// <summary><see cref="aeron_errmsg"/> as a string. The library owns the UTF-8 bytes: they are copied, never freed.</summary>
-    internal static string? aeron_errmsg_string() =>
+    public static string? aeron_errmsg_string() =>
         Marshal.PtrToStringUTF8((nint)aeron_errmsg());
 
     /// <summary>
@@ -1692,7 +1710,7 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int aeron_default_path(byte* path, nuint pathLength);
+    public static partial int aeron_default_path(byte* path, nuint pathLength);
 
     /// <summary>
     /// Affinity setting function that complies with the aeron_agent_on_start_func_t structure that can
@@ -1705,5 +1723,5 @@ internal static unsafe partial class NativeMethods
     /// </summary>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void aeron_set_thread_affinity_on_start(void* state, string roleName);
+    public static partial void aeron_set_thread_affinity_on_start(void* state, string roleName);
 }

@@ -3,14 +3,16 @@
 //   Regenerate with ./build.sh bindings (with Aeron from ./build.sh aeron) (docs/CONTRIBUTING.md, "Bindings").
 // </auto-generated>
 
-namespace TensorPool.Aeron.Native.Driver;
+namespace TensorPool.Aeron.Native.Internal.Driver;
 
 /// <summary>
 /// The P/Invoke surface of libaeron_driver: one [LibraryImport] method per exported function, named exactly as in C, spread over one generated file per header.
 /// Functions returning &lt;c&gt;const char *&lt;/c&gt; also get a &lt;c&gt;&amp;lt;name&amp;gt;_string&lt;/c&gt; helper returning &lt;c&gt;string?&lt;/c&gt;.
 /// </summary>
-internal static unsafe partial class NativeMethods
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+public static unsafe partial class NativeMethods
 {
     /// <summary>The native library every import binds to; NativeLibraryResolver finds it on disk.</summary>
-    internal const string LibraryName = "aeron_driver";
+    public const string LibraryName = "aeron_driver";
 }

@@ -3,7 +3,7 @@
 //   Regenerate with ./build.sh bindings (with Aeron from ./build.sh aeron) (docs/CONTRIBUTING.md, "Bindings").
 // </auto-generated>
 
-namespace TensorPool.Aeron.Native.Driver;
+namespace TensorPool.Aeron.Native.Internal.Driver;
 
 /// <summary>The C name of a generated type, field, enum member or constant (the ABI test matches on it).</summary>
 [global::System.AttributeUsage(global::System.AttributeTargets.Struct | global::System.AttributeTargets.Enum | global::System.AttributeTargets.Field, AllowMultiple = false, Inherited = false)]

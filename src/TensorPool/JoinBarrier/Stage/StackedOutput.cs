@@ -1,5 +1,5 @@
 using TensorPool.Frames;
-using TensorPool.Native;
+using TensorPool.Native.Internal;
 using TensorPool.Producers;
 using TensorPool.Sbe.Wire;
 

@@ -1,13 +1,16 @@
-using TensorPool.Native;
+using System.ComponentModel;
+using TensorPool.Native.Internal;
 
-namespace TensorPool.Interop;
+namespace TensorPool.Interop.Internal;
 
 /// <summary>
 /// The one place that turns a failed libtensorpool call (a negative code plus the calling thread's
 /// <c>tp_errmsg()</c>) into a typed exception, as LibGit2Sharp's <c>Ensure</c> does. Call it on the thread that made
 /// the failed call, before any other native call: the message is thread-local and the next failure replaces it.
 /// </summary>
-internal static class NativeError
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class NativeError
 {
     /// <summary>Returns <paramref name="result"/> when it is not negative, else throws the exception for it.</summary>
     public static int Check(int result, string operation) =>

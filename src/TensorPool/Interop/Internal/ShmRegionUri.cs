@@ -1,13 +1,16 @@
-using TensorPool.Native;
+using System.ComponentModel;
+using TensorPool.Native.Internal;
 
-namespace TensorPool.Interop;
+namespace TensorPool.Interop.Internal;
 
 /// <summary>
 /// The shm:file URI announced for a region created by this process — by a producer that owns its regions or by the
 /// driver (driver spec §3): its canonical path and whether it is hugetlbfs-backed, i.e. require_hugepages as created
 /// (wire spec §15.22). Formatted by the native core, never re-implemented here.
 /// </summary>
-internal static unsafe class ShmRegionUri
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static unsafe class ShmRegionUri
 {
     public static byte[] Of(RegionHandle region)
     {

@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
+using System.ComponentModel;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
-namespace TensorPool.Frames;
+namespace TensorPool.Frames.Internal;
 
 /// <summary>
 /// Self-checking frame contents for the demo, the stress tests and the benchmarks: word 0 is the frame's sequence,
@@ -15,7 +16,9 @@ namespace TensorPool.Frames;
 /// the sequence, and trailing byte j <c>(byte)(b + j)</c>, so the producer's checksum is closed-form; the consumer
 /// still sums every byte it received.
 /// </remarks>
-internal static class SyntheticPayload
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class SyntheticPayload
 {
     /// <summary>The smallest frame that holds the sequence and checksum words.</summary>
     public const int MinLength = 16;

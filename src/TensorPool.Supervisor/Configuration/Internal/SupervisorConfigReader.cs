@@ -1,15 +1,18 @@
+using System.ComponentModel;
 using Tomlyn.Model;
 using TensorPool.Configuration;
 using TensorPool.Sbe.Wire;
 
-namespace TensorPool.Supervisor.Configuration;
+namespace TensorPool.Supervisor.Configuration.Internal;
 
 /// <summary>
 /// Reads the <c>[supervisor]</c> section — the reference's keys as they are (its driver files carry the section), the
 /// keys this implementation adds, and <c>[[supervisor.policies]]</c> — strictly: an unknown key is an error. Other
 /// sections of the document are not the supervisor's and are left alone.
 /// </summary>
-internal static class SupervisorConfigReader
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class SupervisorConfigReader
 {
     private static readonly Func<string, string?, string, string, Exception> Fail = SupervisorConfigurationException.Create;
 

@@ -1,14 +1,17 @@
+using System.ComponentModel;
 using System.Diagnostics.Metrics;
 using TensorPool.Client;
 
-namespace TensorPool.Diagnostics;
+namespace TensorPool.Diagnostics.Internal;
 
 /// <summary>
 /// The meter <see cref="TensorPoolMetrics.MeterName"/> and its observable instruments, and the sources they read.
 /// Sources come and go with clients, drivers and supervisors (a copy-on-write list: never touched by a data path);
 /// a collection walks them and allocates its measurements, on the collecting thread.
 /// </summary>
-internal static class MetricsRegistry
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class MetricsRegistry
 {
     private static readonly SnapshotList<IMetricsSource> Sources = new();
 

@@ -1,4 +1,6 @@
-namespace TensorPool.TraceLink;
+using System.ComponentModel;
+
+namespace TensorPool.TraceLink.Internal;
 
 /// <summary>
 /// A bounded, preallocated, lock-free queue: many producers, one consumer (D. Vyukov's bounded queue, a sequence word
@@ -11,7 +13,9 @@ namespace TensorPool.TraceLink;
 /// before a free one is free too. Cells are filled after the claim, so the consumer can meet a claimed cell not yet
 /// published; it stops there (<see cref="Available"/>) and finds it on a later call.
 /// </remarks>
-internal sealed class BoundedMpscQueue<T>
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class BoundedMpscQueue<T>
     where T : struct
 {
     private readonly Cell[] _cells;

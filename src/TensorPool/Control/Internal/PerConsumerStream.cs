@@ -1,12 +1,15 @@
+using System.ComponentModel;
 using TensorPool.Transport;
 
-namespace TensorPool.Control;
+namespace TensorPool.Control.Internal;
 
 /// <summary>
 /// A per-consumer descriptor publication (wire spec §5) with its max_rate_hz gate. Opened and closed by the conductor;
 /// <see cref="TryOffer"/> runs on the producer's thread only (the gate state is that thread's).
 /// </summary>
-internal sealed class PerConsumerStream(uint consumerId, IPublication publication, uint maxRateHz)
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class PerConsumerStream(uint consumerId, IPublication publication, uint maxRateHz)
 {
     private RateGate _gate;
     private long _sent;

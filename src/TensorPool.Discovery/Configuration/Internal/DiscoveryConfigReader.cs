@@ -1,14 +1,17 @@
+using System.ComponentModel;
 using Tomlyn.Model;
 using TensorPool.Configuration;
 
-namespace TensorPool.Discovery.Configuration;
+namespace TensorPool.Discovery.Configuration.Internal;
 
 /// <summary>
 /// Reads discovery configuration, key by key and strictly (an unknown key is an error, usually a typo): the registry
 /// file (the reference's <c>discovery_example.toml</c> as it is, plus <c>[[discovery.drivers]]</c> for several
 /// drivers) and the <c>[discovery]</c> section of a driver's file.
 /// </summary>
-internal static class DiscoveryConfigReader
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class DiscoveryConfigReader
 {
     private static readonly Func<string, string?, string, string, Exception> Fail = DiscoveryConfigurationException.Create;
 
