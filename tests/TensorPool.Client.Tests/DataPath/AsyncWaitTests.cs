@@ -23,8 +23,16 @@ public class AsyncWaitTests
 
     private static ProducerOptions Small(uint stream) => new() { StreamId = stream, HeaderNslots = 1024, Pools = [new PayloadPoolOptions(1, 256)] };
 
-    private static void WaitMapped(Consumer consumer) =>
-        Assert.That(SpinWait.SpinUntil(() => consumer.State == MappingState.Mapped, Bound), Is.True, "mapped");
+    /// <summary>Poll until the conductor's mapping is taken (a consumer takes it at a poll), before anything is published.</summary>
+    private static void WaitMapped(Consumer consumer)
+    {
+        var handler = new CountingHandler();
+        Assert.That(SpinWait.SpinUntil(() =>
+        {
+            consumer.Poll(ref handler, 64);
+            return consumer.State == MappingState.Mapped;
+        }, Bound), Is.True, "mapped");
+    }
 
     [Test]
     public async Task ReadFramesAsync_receives_every_frame_of_a_slow_producer()
@@ -131,7 +139,10 @@ public class AsyncWaitTests
         cts.Cancel();
         Assert.That(() => reader.Wait(Bound), Throws.InstanceOf<AggregateException>().With.InnerException.InstanceOf<OperationCanceledException>(),
             "the cancellation ended the wait");
-        Assert.DoesNotThrow(() => _ = consumer.WaitForFramesAsync(), "the cancelled wait ended: another may start");
+        Task<bool> again = consumer.WaitForFramesAsync().AsTask(); // the cancelled wait ended: another may start
+        consumer.Dispose();
+        Assert.That(again.Wait(Bound), Is.True, "Dispose ended the new wait");
+        Assert.That(again.Result, Is.False, "woken without a frame");
     }
 
     [Test]
