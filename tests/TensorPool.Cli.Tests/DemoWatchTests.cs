@@ -56,8 +56,12 @@ public sealed class DemoWatchTests
     public void Demo_shows_the_idle_mode_and_the_cores_of_all_its_processes_beside_the_latency_first_issue_14()
     {
         using var dir = new TempDirectory();
-        (int exit, string output, string error) = Tp.Run("demo", "--seconds", "4", "--rate", "200", "--bytes", "64", "--consumers", "1",
+        // A real process: the demo starts its children as this same program (tp), not as the test host.
+        using ChildProcess demo = Tp.Start("demo", "--seconds", "4", "--rate", "200", "--bytes", "64", "--consumers", "1",
             "--json", "--shm-dir", dir.Path);
+        int exit = demo.WaitForExit(Timeout);
+        string output = demo.StandardOutput;
+        string error = demo.StandardError;
         Assert.That(exit, Is.Zero, error);
         using JsonDocument doc = JsonDocument.Parse(output);
         JsonElement root = doc.RootElement;

@@ -18,7 +18,7 @@ public sealed class ProcessCpuTests
     [TestCase("")]
     [TestCase("no parenthesis at all")]
     [TestCase("1 (x) S 1 2")]
-    [TestCase("1 (x) S 1 2 3 4 5 6 7 8 9 -5 7 0 0")]
+    [TestCase("1 (x) S 1 2 3 4 5 6 7 8 9 10 -5 7 0")]
     public void A_line_that_is_not_a_stat_line_is_refused(string stat) =>
         Assert.That(ProcessCpu.TryParse(stat, out _), Is.False);
 
