@@ -80,16 +80,16 @@ public class AsyncWaitTests
         while (consumer.Poll(ref handler, 64) > 0)
         {
         }
-        ValueTask<bool> wait = consumer.WaitForFramesAsync();
+        Task<bool> wait = consumer.WaitForFramesAsync().AsTask();
         if (wait.IsCompleted)
         {
-            Assert.That(wait.Result, Is.False, "woken since the last wait (the mapping was posted): poll, then wait again");
-            wait = consumer.WaitForFramesAsync();
+            Assert.That(await wait, Is.False, "woken since the last wait (the mapping was posted): poll, then wait again");
+            wait = consumer.WaitForFramesAsync().AsTask();
         }
         Thread.Sleep(300); // no timer, no poll: nothing completes it
         Assert.That(wait.IsCompleted, Is.False, "an idle async wait is pending, not polling");
         Assert.That(producer.TryOffer(BitConverter.GetBytes(1)), Is.True);
-        bool ready = await wait.AsTask().WaitAsync(Bound);
+        bool ready = await wait.WaitAsync(Bound);
         Assert.That(ready, Is.True, "the commit completed the wait with true");
         Assert.That(consumer.Poll(ref handler, 64), Is.EqualTo(1));
     }
