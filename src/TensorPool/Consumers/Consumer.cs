@@ -251,6 +251,8 @@ public sealed unsafe partial class Consumer : IDisposable
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            // A poll of a disposed consumer may return 0 (its subscriptions closed) rather than throw: end here, not wait.
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
             int work = Poll(ref collector, 64);
             while (collector.Ready.TryDequeue(out ReceivedFrame? frame))
             {
