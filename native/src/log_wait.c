@@ -5,15 +5,39 @@
  * same file.
  */
 #include "log_internal.h"
+#include "log_wait_test_hook.h"
 
 #include <errno.h>
 #include <stdint.h>
 #include <limits.h>
 #include <linux/futex.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+#ifdef TP_TESTING
+int tp_log_wait_test_no_waitv = -1;
+uint64_t tp_log_wait_test_fallback_sleeps = 0;
+
+static int tp_log_wait_forced_fallback(void)
+{
+    int forced = __atomic_load_n(&tp_log_wait_test_no_waitv, __ATOMIC_RELAXED);
+    if (forced < 0)
+    {
+        const char *env = getenv("TP_TEST_NO_FUTEX_WAITV");
+        forced = env != NULL && env[0] == '1';
+        __atomic_store_n(&tp_log_wait_test_no_waitv, forced, __ATOMIC_RELAXED);
+    }
+    return forced;
+}
+#else
+static int tp_log_wait_forced_fallback(void)
+{
+    return 0;
+}
+#endif
 
 int tp_log_futex_wake_all(tp_log_t *log)
 {
@@ -184,7 +208,8 @@ static int tp_log_sleep_on(const tp_log_wait_words_t *words, int64_t wake_at, in
         return rc == 0 ? -ETIMEDOUT : -rc;
     }
     static int no_waitv; /* set once when the kernel lacks futex_waitv; benign race, any value is correct */
-    if (words->count > 1 && TP_LOG_HAVE_FUTEX_WAITV && !__atomic_load_n(&no_waitv, __ATOMIC_RELAXED))
+    if (words->count > 1 && TP_LOG_HAVE_FUTEX_WAITV && !__atomic_load_n(&no_waitv, __ATOMIC_RELAXED) &&
+        !tp_log_wait_forced_fallback())
     {
 #if TP_LOG_HAVE_FUTEX_WAITV
         struct timespec abs = { (time_t)(wake_at / 1000000000LL), (long)(wake_at % 1000000000LL) };
@@ -211,6 +236,12 @@ static int tp_log_sleep_on(const tp_log_wait_words_t *words, int64_t wake_at, in
     int64_t sleep_ns = until > now ? until - now : 0;
     struct timespec rel = { (time_t)(sleep_ns / 1000000000LL), (long)(sleep_ns % 1000000000LL) };
     int op = (w->flags & FUTEX_PRIVATE_FLAG) != 0 ? FUTEX_WAIT_PRIVATE : FUTEX_WAIT;
+#ifdef TP_TESTING
+    if (words->count > 1)
+    {
+        __atomic_fetch_add(&tp_log_wait_test_fallback_sleeps, 1u, __ATOMIC_RELAXED);
+    }
+#endif
     long rc = syscall(SYS_futex, (uint32_t *)(uintptr_t)w->uaddr, op, (uint32_t)w->val,
         until == INT64_MAX ? NULL : &rel, NULL, 0);
     return rc < 0 ? -errno : 0; /* a fallback slice that ends is a timeout: the caller re-checks everything */

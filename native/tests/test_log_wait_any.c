@@ -1,6 +1,7 @@
 /* test_log_wait_any.c - one sleep across several logs and a doorbell (log.h "Futex", tp_log_wait_any). */
 #include "tp_test.h"
 #include "test_log_util.h"
+#include "../src/log_wait_test_hook.h"
 
 #include <pthread.h>
 #include <time.h>
@@ -221,6 +222,59 @@ TP_TEST(doorbell_ring_from_another_thread_wakes_a_sleeper)
     TP_CHECK(woke);
     TP_CHECK_EQ_INT(TP_LOG_WAIT_TIMED_OUT, s.result);
     tlu_fixture_close(&a);
+    return 0;
+}
+
+typedef struct two_log_thread_stct
+{
+    tp_log_subscription_t *subs[2];
+    int result;
+    int done;
+} two_log_thread_t;
+
+static void *two_log_thread_main(void *arg)
+{
+    two_log_thread_t *s = arg;
+    s->result = tp_log_wait_any(s->subs, 2, NULL, 0, -1);
+    __atomic_store_n(&s->done, 1, __ATOMIC_SEQ_CST);
+    return NULL;
+}
+
+/*
+ * The path of kernels without futex_waitv (forced here; the whole executable runs it again as the
+ * test_log_wait_any_no_waitv variant): asleep on the first log's word, a commit on the second log still wakes the
+ * sleeper, at the next slice's re-check.
+ */
+TP_TEST(without_futex_waitv_a_commit_on_a_later_log_still_wakes_the_sleeper)
+{
+    tlu_fixture_t a;
+    tlu_fixture_t b;
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&a, tlu_dir(), CAP, STALL_NS));
+    TP_CHECK_EQ_INT(0, tlu_fixture_open(&b, tlu_dir(), CAP, STALL_NS));
+    int was = tp_log_wait_test_no_waitv;
+    tp_log_wait_test_no_waitv = 1;
+    uint64_t sleeps_before = __atomic_load_n(&tp_log_wait_test_fallback_sleeps, __ATOMIC_RELAXED);
+    two_log_thread_t s = { { a.sub, b.sub }, -1000, 0 };
+    pthread_t thread;
+    TP_CHECK_EQ_INT(0, pthread_create(&thread, NULL, two_log_thread_main, &s));
+    TP_CHECK_EQ_INT(0, wait_for_sleeper(b.path));
+    TP_CHECK(tlu_offer(b.pub, 16, 1, 0, 0) > 0);
+    for (int i = 0; i < TLU_CHILD_TIMEOUT_S * 1000 && !__atomic_load_n(&s.done, __ATOMIC_SEQ_CST); i++)
+    {
+        usleep(1000);
+    }
+    int woke = __atomic_load_n(&s.done, __ATOMIC_SEQ_CST);
+    if (!woke)
+    {
+        TP_CHECK_OK(tp_log_wake_waiters(a.log)); /* let the thread end before failing */
+    }
+    pthread_join(thread, NULL);
+    tp_log_wait_test_no_waitv = was;
+    TP_CHECK(woke);
+    TP_CHECK_EQ_INT(TP_LOG_WAIT_READY, s.result);
+    TP_CHECK(__atomic_load_n(&tp_log_wait_test_fallback_sleeps, __ATOMIC_RELAXED) > sleeps_before);
+    tlu_fixture_close(&a);
+    tlu_fixture_close(&b);
     return 0;
 }
 

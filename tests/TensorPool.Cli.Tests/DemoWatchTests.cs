@@ -51,4 +51,26 @@ public sealed class DemoWatchTests
             demo.WaitForExit(Timeout);
         }
     }
+
+    [Test]
+    public void Demo_shows_the_idle_mode_and_the_cores_of_all_its_processes_beside_the_latency_first_issue_14()
+    {
+        using var dir = new TempDirectory();
+        // A real process: the demo starts its children as this same program (tp), not as the test host.
+        using ChildProcess demo = Tp.Start("demo", "--seconds", "4", "--rate", "200", "--bytes", "64", "--consumers", "1",
+            "--json", "--shm-dir", dir.Path);
+        int exit = demo.WaitForExit(Timeout);
+        string output = demo.StandardOutput;
+        string error = demo.StandardError;
+        Assert.That(exit, Is.Zero, error);
+        using JsonDocument doc = JsonDocument.Parse(output);
+        JsonElement root = doc.RootElement;
+        Assert.That(root.GetProperty("idle").GetString(), Is.EqualTo("wait"), "the default idle mode");
+        Assert.That(root.GetProperty("processes").GetInt32(), Is.GreaterThanOrEqualTo(3), "this tp, the producer and the consumer");
+        Assert.That(root.GetProperty("cores").GetDouble(), Is.GreaterThanOrEqualTo(0));
+        Assert.That(root.GetProperty("coresWindowSeconds").GetDouble(), Is.GreaterThan(0));
+        // The human lines (stderr with --json): each second's block starts with the cost line.
+        string first = error.Split('\n').First(l => l.StartsWith('['));
+        Assert.That(first, Does.Match(@"^\[ *\d+\.\d s\] wait: (\d+\.\d\d|-) cores \(\d+ processes\)  p50 .* µs  p99 .* µs"), error);
+    }
 }

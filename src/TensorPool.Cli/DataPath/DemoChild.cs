@@ -27,6 +27,8 @@ internal sealed class DemoChild : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ProcessId => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     public bool IsReady

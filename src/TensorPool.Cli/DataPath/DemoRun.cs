@@ -23,6 +23,7 @@ internal sealed class DemoRun
     private readonly TextWriter _out;
     private readonly TextWriter _err;
     private readonly DemoDriver _driver;
+    private readonly DemoCpu _cpu = new();
 
     public DemoRun(RunSettings settings, FrameSpec frame, double rate, int consumers, string idle, DemoDriver driver, TextWriter output, TextWriter error)
     {
@@ -92,6 +93,8 @@ internal sealed class DemoRun
                 if (clock.Elapsed >= nextStatus)
                 {
                     nextStatus += TimeSpan.FromSeconds(1);
+                    // The first sample at 1 s: the steady window leaves the start-up (JIT, mapping) out.
+                    _cpu.Sample(children.Select(c => c.ProcessId).Prepend(Environment.ProcessId), clock.Elapsed);
                     PrintStatus(clock.Elapsed, producer, consumers);
                 }
             }
@@ -229,6 +232,12 @@ internal sealed class DemoRun
     private void PrintStatus(TimeSpan elapsed, DemoChild producer, List<DemoChild> consumers)
     {
         TextWriter w = Human;
+        List<JsonElement> latest = [.. consumers.Select(c => c.Latest).OfType<JsonElement>()];
+        if (latest.Count > 0)
+        {
+            // First: what the idle mode costs beside what it gives (issue 14), e.g. "wait: 0.02 cores, p99 31.0 µs".
+            w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{elapsed.TotalSeconds,5:F1} s] ") + CostLine(_cpu.RecentCores, latest));
+        }
         if (producer.Latest is { } p)
         {
             w.WriteLine(string.Create(CultureInfo.InvariantCulture, 
@@ -242,6 +251,16 @@ internal sealed class DemoRun
             }
         }
         w.Flush();
+    }
+
+    /// <summary>"idle wait: 0.02 cores (4 processes), p50 … p99 …" with the worst consumer's percentiles.</summary>
+    private string CostLine(double? cores, List<JsonElement> consumers)
+    {
+        long p50 = consumers.Max(c => c.GetProperty("latencyNs").GetProperty("p50").GetInt64());
+        long p99 = consumers.Max(c => c.GetProperty("latencyNs").GetProperty("p99").GetInt64());
+        string used = cores is { } c ? string.Create(CultureInfo.InvariantCulture, $"{c:F2} cores") : "- cores";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{_idle}: {used} ({_cpu.Processes} processes)  p50 {p50 / 1000.0:N1} µs  p99 {p99 / 1000.0:N1} µs (worst consumer)");
     }
 
     private static string ConsumerLine(string name, JsonElement s)
@@ -266,6 +285,17 @@ internal sealed class DemoRun
                 w.WriteNumber("bytesPerSecond", p.GetProperty("bytesPerSecond").GetDouble());
                 w.WriteNumber("frameBytes", p.GetProperty("frameBytes").GetInt64());
                 w.WriteString("driver", _driver.Mode);
+                w.WriteString("idle", _idle);
+                w.WriteNumber("processes", _cpu.Processes);
+                if (_cpu.WindowCores is { } cores)
+                {
+                    w.WriteNumber("cores", Math.Round(cores, 4));
+                }
+                else
+                {
+                    w.WriteNull("cores"); // the run ended before two samples (under 2 s)
+                }
+                w.WriteNumber("coresWindowSeconds", Math.Round(_cpu.Window.TotalSeconds, 3));
                 w.WriteNumber("epoch", p.GetProperty("epoch").GetUInt64());
                 w.WriteStartArray("leases");
                 foreach (DemoChild c in consumers.Prepend(producer))
@@ -292,6 +322,8 @@ internal sealed class DemoRun
         h.WriteLine(string.Create(CultureInfo.InvariantCulture, 
             $"Summary: published {p.GetProperty("published").GetInt64():N0} frames of {_frame.Describe()} in {p.GetProperty("seconds").GetDouble():F1} s: " +
             $"{p.GetProperty("framesPerSecond").GetDouble():N0} frames/s, {p.GetProperty("bytesPerSecond").GetDouble() / 1e6:N1} MB/s"));
+        h.WriteLine("  " + CostLine(_cpu.WindowCores, [.. consumers.Select(c => c.Result!.Value)]) +
+            string.Create(CultureInfo.InvariantCulture, $"; cores over the last {_cpu.Window.TotalSeconds:F0} s, from /proc utime+stime"));
         foreach (DemoChild c in consumers)
         {
             JsonElement s = c.Result!.Value;

@@ -61,6 +61,7 @@ internal sealed class ClientConductor : IAgent, IProducerOwner, IConsumerOwner
     private readonly SubscriptionWaitSet _waitSet = new();
     private readonly DeadlineWaitSource _waitSource;
     private readonly DriverClient.DriverConnection? _driver;
+    private readonly Discovery.DiscoveryClient? _discovery;
     // The earliest timer of the last duty cycle (its clock): the conductor sleeps no longer than this.
     private long _nextDeadlineNs;
     private long _malformedControl;
@@ -132,7 +133,18 @@ internal sealed class ClientConductor : IAgent, IProducerOwner, IConsumerOwner
     public void Wake() => _waitSet.Wake();
 
     /// <summary>The client's discovery requests, whose responses this duty cycle reads while any is pending.</summary>
-    public Discovery.DiscoveryClient? Discovery { get; init; }
+    public Discovery.DiscoveryClient? Discovery
+    {
+        get => _discovery;
+        init
+        {
+            _discovery = value;
+            if (value is not null)
+            {
+                value.WaitSet = _waitSet; // a response wakes the sleeping duty cycle (D188)
+            }
+        }
+    }
 
     public ClientTiming Timing => _timing;
 
@@ -477,18 +489,27 @@ internal sealed class ClientConductor : IAgent, IProducerOwner, IConsumerOwner
     }
 
     /// <summary>The wait set, bounded by the next timer of the last duty cycle.</summary>
-    private sealed class DeadlineWaitSource(ClientConductor conductor) : IWaitSource
+    private sealed class DeadlineWaitSource(ClientConductor conductor) : ICombinableWaitSource
     {
-        public void Wait(long timeoutNs)
+        public SubscriptionWaitSet WaitSet => conductor._waitSet;
+
+        public long TimeUntilDueNs()
         {
             long left = conductor._nextDeadlineNs - conductor._timing.Clock.NanoTime();
             if (left <= 0)
             {
-                return; // a timer is due: run the duty cycle
+                return 0;
             }
-            if (conductor._timing.Clock is not Time.MonotonicClock)
+            // Deadlines on an injected clock (tests) cannot be slept to.
+            return conductor._timing.Clock is Time.MonotonicClock ? left : Math.Min(left, InjectedClockSleepNs);
+        }
+
+        public void Wait(long timeoutNs)
+        {
+            long left = TimeUntilDueNs();
+            if (left == 0)
             {
-                left = Math.Min(left, InjectedClockSleepNs); // deadlines on an injected clock (tests) cannot be slept to
+                return; // a timer is due: run the duty cycle
             }
             conductor._waitSet.WaitForMessages(timeoutNs < 0 ? left : Math.Min(left, timeoutNs));
         }

@@ -124,6 +124,17 @@ public sealed partial class TensorPoolClient : IDisposable
         return _invoker.Invoke();
     }
 
+    /// <summary>
+    /// What the conductor sleeps on between duty cycles (<see cref="ConductorMode.Invoker"/> only): its control, QoS,
+    /// metadata and driver streams, up to its next timer (announce, QoS, hello, liveness). A thread that runs
+    /// <see cref="DoWork"/> and polls consumers sleeps on both with a <see cref="Transport.CombinedWaitSource"/> of this
+    /// and each consumer's <see cref="Consumer.WaitSource"/>, under a <see cref="WaitingIdleStrategy"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The conductor runs on its own thread, which sleeps on this itself.</exception>
+    public IWaitSource ConductorWaitSource => _invoker is not null
+        ? _conductor.WaitSource
+        : throw new InvalidOperationException("the conductor runs on its own thread (ConductorMode.DedicatedThread); its wait source is for ConductorMode.Invoker");
+
     /// <summary>A producer with default options on <paramref name="streamId"/> (<see cref="AddProducer(ProducerOptions)"/>).</summary>
     public Producer AddProducer(uint streamId = ProducerOptions.DefaultStreamId) => AddProducer(new ProducerOptions { StreamId = streamId });
 

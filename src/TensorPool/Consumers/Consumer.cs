@@ -132,6 +132,24 @@ public sealed unsafe partial class Consumer : IDisposable
         return ready;
     }
 
+    /// <summary>
+    /// <see cref="WaitForFrames"/> for async code: completes with true when a descriptor (or progress) message may be
+    /// ready to poll, false when woken without one (a mapping, a stream switch, Dispose); poll either way. No thread is
+    /// held while waiting: one background thread of the process sleeps on the futex words of every consumer waited on
+    /// so, and a commit wakes it within microseconds (docs/DECISIONS.md D187). One wait at a time, between polls;
+    /// allocates nothing unless <paramref name="cancellationToken"/> can be cancelled.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The consumer was disposed.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled (thrown by the returned task).</exception>
+    /// <exception cref="InvalidOperationException">Another asynchronous wait of this consumer is in progress.</exception>
+    public ValueTask<bool> WaitForFramesAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        return cancellationToken.IsCancellationRequested
+            ? ValueTask.FromCanceled<bool>(cancellationToken)
+            : _waitSet.WaitForMessagesAsync(cancellationToken);
+    }
+
     /// <summary>Drop and announce counters (readable from any thread).</summary>
     public ConsumerCounters Counters
     {
@@ -223,7 +241,9 @@ public sealed unsafe partial class Consumer : IDisposable
     /// Frames copied out of shared memory into pooled buffers, for code that does not need zero copy. Only frames whose
     /// copy passed the seqlock check are yielded; dispose each <see cref="ReceivedFrame"/> to return its buffer. Polls
     /// this consumer, so do not poll it elsewhere meanwhile; the client's conductor must be running (its own thread, the
-    /// default, or invoked by the application).
+    /// default, or invoked by the application). Between frames it waits as <see cref="WaitForFramesAsync"/> does: an idle
+    /// reader costs no CPU. Cancellation ends it with <see cref="OperationCanceledException"/>, Dispose with
+    /// <see cref="ObjectDisposedException"/>, both at once.
     /// </summary>
     public async IAsyncEnumerable<ReceivedFrame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -231,6 +251,8 @@ public sealed unsafe partial class Consumer : IDisposable
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            // A poll of a disposed consumer may return 0 (its subscriptions closed) rather than throw: end here, not wait.
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
             int work = Poll(ref collector, 64);
             while (collector.Ready.TryDequeue(out ReceivedFrame? frame))
             {
@@ -238,7 +260,8 @@ public sealed unsafe partial class Consumer : IDisposable
             }
             if (work == 0)
             {
-                await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+                // No thread held and no timer: the async-wait thread completes this at the next commit (D187).
+                await _waitSet.WaitForMessagesAsync(cancellationToken).ConfigureAwait(false);
             }
         }
     }

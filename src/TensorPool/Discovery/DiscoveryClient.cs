@@ -36,6 +36,12 @@ internal sealed class DiscoveryClient : IDisposable
 
     public DiscoveryClientCounters Counters => _counters;
 
+    /// <summary>
+    /// The conductor's wait set: the response subscription joins it when it opens, so a response wakes a sleeping
+    /// conductor at once instead of at its next timer (docs/DECISIONS.md D188).
+    /// </summary>
+    public SubscriptionWaitSet? WaitSet { get; set; }
+
     public DiscoveryEndpoints Endpoints => _endpoints;
 
     public uint ClientId => _clientId;
@@ -57,7 +63,8 @@ internal sealed class DiscoveryClient : IDisposable
             long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
             while (!proxy.Send(requestId, query))
             {
-                // Back pressure on the request endpoint: try again until the deadline.
+                // Back pressure on the request endpoint: try again until the deadline. Nothing signals that a publication
+                // can take a message again, so this one path retries each millisecond (D188); it is not the response wait.
                 if (Environment.TickCount64 >= deadline)
                 {
                     throw Timeout(timeout, requestId, "the request could not be sent");
@@ -120,6 +127,7 @@ internal sealed class DiscoveryClient : IDisposable
                 throw;
             }
             _adapter = new DiscoveryAdapter(responses, _counters, Take);
+            WaitSet?.Add(responses); // wakes the conductor to take it in
             return _proxy;
         }
     }

@@ -19,7 +19,7 @@ namespace TensorPool.Transport;
 /// <see cref="Add"/>, <see cref="Remove"/> and <see cref="Wake"/> from any thread. A subscription disposed by another
 /// thread while the set sleeps wakes it (its Dispose wakes the log's sleepers) and is skipped from then on.</para>
 /// </remarks>
-public sealed unsafe class SubscriptionWaitSet : IWaitSource
+public sealed unsafe class SubscriptionWaitSet : IWaitSource, ICombinableWaitSource
 {
     /// <summary>How many subscriptions one set follows (one sleep watches this many logs).</summary>
     public const int MaxSubscriptions = (int)TpLogWaitLimits.MaxSubscriptions;
@@ -32,7 +32,10 @@ public sealed unsafe class SubscriptionWaitSet : IWaitSource
     private readonly nint[] _pointers = GC.AllocateArray<nint>(MaxSubscriptions, pinned: true);
     private readonly TpIpcSubscription?[] _entered = new TpIpcSubscription?[MaxSubscriptions];
     private ISubscription[] _members = [];
+    // The doorbells of the CombinedWaitSources this set is part of: a Wake of the set ends their sleeps too.
+    private uint[][] _linked = [];
     private uint _seen;
+    private AsyncWaiter? _asyncWaiter;
 
     /// <summary>The subscriptions followed now (a snapshot).</summary>
     public IReadOnlyList<ISubscription> Subscriptions => Volatile.Read(ref _members);
@@ -103,10 +106,105 @@ public sealed unsafe class SubscriptionWaitSet : IWaitSource
 
     public void Wake()
     {
-        fixed (uint* doorbell = _doorbell)
+        Ring(_doorbell);
+        uint[][] linked = Volatile.Read(ref _linked);
+        for (int i = 0; i < linked.Length; i++)
         {
-            NativeError.Check(NativeMethods.tp_log_doorbell_ring(doorbell), "waking a wait set");
+            Ring(linked[i]);
         }
+    }
+
+    SubscriptionWaitSet ICombinableWaitSource.WaitSet => this;
+
+    long ICombinableWaitSource.TimeUntilDueNs() => -1;
+
+    /// <summary>Ring <paramref name="doorbell"/> (a pinned one-word array) too whenever this set is woken.</summary>
+    internal void Link(uint[] doorbell)
+    {
+        lock (_gate)
+        {
+            if (Array.IndexOf(_linked, doorbell) < 0)
+            {
+                Volatile.Write(ref _linked, [.. _linked, doorbell]);
+            }
+        }
+    }
+
+    internal void Unlink(uint[] doorbell)
+    {
+        lock (_gate)
+        {
+            int i = Array.IndexOf(_linked, doorbell);
+            if (i >= 0)
+            {
+                Volatile.Write(ref _linked, [.. _linked.AsSpan(0, i), .. _linked.AsSpan(i + 1)]);
+            }
+        }
+    }
+
+    internal static void Ring(uint[] doorbell)
+    {
+        fixed (uint* word = doorbell)
+        {
+            NativeError.Check(NativeMethods.tp_log_doorbell_ring(word), "waking a wait set");
+        }
+    }
+
+    /// <summary>
+    /// Enter the followed tp:ipc subscriptions as a poll does, appending their native pointers to <paramref name="pointers"/>
+    /// and the entered subscriptions to <paramref name="entered"/> from <paramref name="count"/> on; returns the new count.
+    /// <paramref name="foreign"/> is set when a member cannot be slept on (another transport, or no room left): the
+    /// sleeper must then wake every millisecond to poll. Each entered subscription must be exited (<see cref="ExitAll"/>).
+    /// </summary>
+    internal int EnterAll(nint[] pointers, TpIpcSubscription?[] entered, int count, ref bool foreign)
+    {
+        ISubscription[] members = Volatile.Read(ref _members);
+        for (int i = 0; i < members.Length; i++)
+        {
+            if (members[i] is TpIpcSubscription tp && count < pointers.Length)
+            {
+                // Entered as a poll enters it: a Dispose meanwhile defers the native close to ExitAll.
+                TpLogSubscription* native = tp.EnterWait();
+                if (native != null)
+                {
+                    entered[count] = tp;
+                    pointers[count++] = (nint)native;
+                }
+            }
+            else if (!members[i].IsClosed)
+            {
+                foreign = true;
+            }
+        }
+        return count;
+    }
+
+    internal static void ExitAll(TpIpcSubscription?[] entered, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            entered[i]!.ExitWait();
+            entered[i] = null;
+        }
+    }
+
+    /// <summary>
+    /// One sleep on the entered subscriptions and <paramref name="doorbell"/> (whose value was <paramref name="rung"/> when
+    /// the caller last looked); true when a subscription is ready.
+    /// </summary>
+    internal static bool Sleep(nint[] pointers, int count, uint[] doorbell, uint rung, bool foreign, long timeoutNs)
+    {
+        if (foreign && (timeoutNs < 0 || timeoutNs > ForeignPollNs))
+        {
+            timeoutNs = ForeignPollNs;
+        }
+        int rc;
+        fixed (nint* entered = pointers)
+        fixed (uint* word = doorbell)
+        {
+            rc = NativeMethods.tp_log_wait_any((TpLogSubscription**)entered, count, word, rung, timeoutNs);
+        }
+        return rc == (int)TpLogWaitResult.Ready || (rc < 0 ? throw NativeError.Create(rc, "waiting on a wait set") : false);
     }
 
     /// <summary>
@@ -116,57 +214,54 @@ public sealed unsafe class SubscriptionWaitSet : IWaitSource
     /// </summary>
     public bool WaitForMessages(long timeoutNs)
     {
-        fixed (uint* doorbell = _doorbell)
+        uint rung = DoorbellValue;
+        if (rung != _seen)
         {
-            uint rung = Volatile.Read(ref *doorbell);
-            if (rung != _seen)
-            {
-                _seen = rung; // woken since the last wait returned: the caller re-checks before sleeping
-                return false;
-            }
-            ISubscription[] members = Volatile.Read(ref _members);
-            int count = 0;
-            bool foreign = false;
-            try
-            {
-                for (int i = 0; i < members.Length; i++)
-                {
-                    if (members[i] is TpIpcSubscription tp)
-                    {
-                        // Entered as a poll enters it: a Dispose meanwhile defers the native close to the exit below.
-                        TpLogSubscription* native = tp.EnterWait();
-                        if (native != null)
-                        {
-                            _entered[count] = tp;
-                            _pointers[count++] = (nint)native;
-                        }
-                    }
-                    else if (!members[i].IsClosed)
-                    {
-                        foreign = true;
-                    }
-                }
-                if (foreign && (timeoutNs < 0 || timeoutNs > ForeignPollNs))
-                {
-                    timeoutNs = ForeignPollNs;
-                }
-                int rc;
-                fixed (nint* pointers = _pointers)
-                {
-                    rc = NativeMethods.tp_log_wait_any((TpLogSubscription**)pointers, count, doorbell, rung, timeoutNs);
-                }
-                return rc == (int)TpLogWaitResult.Ready || (rc < 0 ? throw NativeError.Create(rc, "waiting on a wait set") : false);
-            }
-            finally
-            {
-                for (int i = 0; i < count; i++)
-                {
-                    _entered[i]!.ExitWait();
-                    _entered[i] = null;
-                }
-            }
+            _seen = rung; // woken since the last wait returned: the caller re-checks before sleeping
+            return false;
+        }
+        int count = 0;
+        bool foreign = false;
+        try
+        {
+            count = EnterAll(_pointers, _entered, 0, ref foreign);
+            return Sleep(_pointers, count, _doorbell, rung, foreign, timeoutNs);
+        }
+        finally
+        {
+            ExitAll(_entered, count);
         }
     }
+
+    /// <summary>
+    /// <see cref="WaitForMessages"/> without a thread: the process's async-wait thread sleeps for this set (and every
+    /// other set waited on so) and completes the returned task with true when a subscription is ready, false when the
+    /// set was woken. One wait at a time, from the polling side; allocates nothing unless the token can be cancelled.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The token was cancelled (thrown by the awaited task).</exception>
+    internal ValueTask<bool> WaitForMessagesAsync(CancellationToken cancellationToken)
+    {
+        uint rung = DoorbellValue;
+        if (rung != _seen)
+        {
+            _seen = rung; // woken since the last wait returned: the caller re-checks before waiting
+            return new ValueTask<bool>(false);
+        }
+        AsyncWaiter? waiter = _asyncWaiter;
+        if (waiter is null)
+        {
+            waiter = _asyncWaiter = new AsyncWaiter(this);
+            Link(AsyncWaitPump.Instance.Doorbell); // from now on a Wake of this set reaches the pump
+            if (DoorbellValue != rung)
+            {
+                return new ValueTask<bool>(false); // woken while linking: the pump would not have seen it
+            }
+        }
+        return waiter.WaitAsync(rung, cancellationToken);
+    }
+
+    /// <summary>The doorbell's value now (a Wake changes it).</summary>
+    internal uint DoorbellValue => Volatile.Read(ref _doorbell[0]);
 
     void IWaitSource.Wait(long timeoutNs) => WaitForMessages(timeoutNs);
 }
