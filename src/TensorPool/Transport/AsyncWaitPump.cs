@@ -1,5 +1,6 @@
 using TensorPool.Interop;
-using TensorPool.Native;
+using TensorPool.Interop.Internal;
+using TensorPool.Native.Internal;
 
 namespace TensorPool.Transport;
 
