@@ -36,7 +36,9 @@ public sealed class SoakProcessTests
             Assert.That(r.GetProperty("delivered").GetInt64() + r.GetProperty("dropped").GetInt64(), Is.EqualTo(frames * 2),
                 "every frame is delivered to or dropped by each consumer");
         }
-        Assert.That(soak.StandardError, Does.Contain("tp soak: 0 frames published"), "progress goes to standard error");
+        string[] human = soak.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(human[0], Does.StartWith("tp soak: 0 frames published"), "progress goes to standard error");
+        Assert.That(human[^1], Does.StartWith("tp soak: 100000 frames published, 2 consumers").And.EndWith("passed"), "one summary line at the end");
     }
 
     [TestCase("--frames", "0")]

@@ -13,8 +13,9 @@ internal static class SoakCommand
         Starts a driver (tp driver, a child process), one producer and --consumers consumers. The producer publishes
         --frames frames whose bytes are a pattern of their epoch and seq; at evenly spaced points it is closed and a new
         one attached (--producer-restarts), and the driver is killed with SIGKILL and started again (--driver-restarts).
-        Every consumer copies and checks every frame it is given. Progress goes to standard error; the end is one
-        summary line (or, with --json, one JSON object: frames, delivered, dropped, torn, restarts, seconds).
+        Every consumer copies and checks every frame it is given. Progress and the closing summary line go to standard
+        error; --json prints the result as one JSON object on standard output (frames, delivered, dropped, torn,
+        restarts, epochs, seconds).
         A frame is dropped when a consumer never got it (overwritten first, or published while it remapped): drops are
         the lossy ring doing its job; a torn frame (bytes not its own) is a failure and must be 0.
 
@@ -79,8 +80,12 @@ internal static class SoakCommand
                     Directory.Delete(root, recursive: true);
                 }
             }
-            TextWriter output = parse.InvocationConfiguration.Output;
-            output.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(result, JsonOptions) : result.Summary());
+            // The summary is human output (standard error, as every command's); the JSON is the result (standard output).
+            parse.InvocationConfiguration.Error.WriteLine(result.Summary());
+            if (parse.GetValue(json))
+            {
+                parse.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(result, JsonOptions));
+            }
             return result.Passed && !cancel.IsCancellationRequested ? TpCommand.ExitOk : TpCommand.ExitFailure;
         });
         return command;

@@ -6,7 +6,7 @@ namespace TensorPool.Driver.Tests.MultiProcess;
 
 /// <summary>
 /// A driver, a pattern producer and a checking consumer, each a TestHost process (CrashScenarios), any of which can be
-/// armed with <c>TP_FAULT_AT</c> (D205). Short leases (250 ms × 8) keep the matrix quick; waits stay generous.
+/// armed with <c>TP_FAULT_AT</c> (D205). Short leases (250 ms × 12 = 3 s) keep the matrix quick; waits stay generous.
 /// </summary>
 internal sealed class CrashRig : IDisposable
 {
@@ -31,7 +31,7 @@ internal sealed class CrashRig : IDisposable
             [policies]
             announce_period_ms = 200
             lease_keepalive_interval_ms = 250
-            lease_expiry_grace_intervals = 8
+            lease_expiry_grace_intervals = 12
             [profiles.p]
             header_nslots = 16
             payload_pools = [{ pool_id = 1, stride_bytes = 64 }, { pool_id = 2, stride_bytes = 1024 }]
