@@ -110,8 +110,16 @@ internal sealed class SoakRun
                     }
                     if (published >= nextDriverRestart)
                     {
+                        long losses = producer.DriverLease!.Losses;
                         _driver!.Kill(); // SIGKILL: no shutdown notice, leases and epoch left behind
                         StartDriver();
+                        // Publish on only once the producer knows its lease is gone, so the frames after a restart go
+                        // to the new driver's epoch (a fast run would otherwise end in the old one).
+                        var waited = Stopwatch.StartNew();
+                        while (producer.DriverLease!.Losses == losses && waited.Elapsed < Patience)
+                        {
+                            Thread.Sleep(10);
+                        }
                         driverRestarts++;
                         nextDriverRestart = Point(driverRestarts + 1, _options.DriverRestarts, 1);
                     }
