@@ -58,6 +58,7 @@ internal static class TpCommand
         root.Subcommands.Add(DiscoveryCommand.Build());
         root.Subcommands.Add(SupervisorCommand.Build());
         root.Subcommands.Add(BenchCommand.Build());
+        root.Subcommands.Add(SoakCommand.Build());
         return root;
     }
 

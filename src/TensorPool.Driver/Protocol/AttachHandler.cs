@@ -1,4 +1,5 @@
 using System.Globalization;
+using TensorPool.Diagnostics;
 using TensorPool.Driver.Configuration;
 using TensorPool.Driver.Leases;
 using TensorPool.Driver.Shm;
@@ -247,6 +248,7 @@ internal sealed class AttachHandler
             stream.Consumers++;
         }
         _ctx.StatusDirty = true;
+        FaultPoint.At(FaultStep.Attach);
         _ctx.SendControl(lease.Response);
         _ctx.Counters.AttachOkCount++;
         DriverLog.Attached(_ctx.Log, lease.LeaseId, role.ToString(), clientId, stream.StreamId, epoch.Epoch);

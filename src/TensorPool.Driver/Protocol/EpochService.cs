@@ -1,3 +1,4 @@
+using TensorPool.Diagnostics;
 using TensorPool.Driver.Shm;
 using TensorPool.Interop;
 using TensorPool.Native.Internal;
@@ -45,6 +46,7 @@ internal sealed class EpochService
         }
         Retire(stream);
         stream.Current = created;
+        FaultPoint.At(FaultStep.EpochChange);
         _ctx.Counters.EpochsCreatedCount++;
         _ctx.StatusDirty = true;
         DriverLog.EpochCreated(_ctx.Log, stream.StreamId, created.Epoch, created.Dir);
@@ -78,6 +80,7 @@ internal sealed class EpochService
         long now = _ctx.Now;
         epoch.StoreActivity((ulong)now);
         ReadOnlySpan<byte> announce = _ctx.Messages.Announce(epoch, stream.ProducerId, now);
+        FaultPoint.At(FaultStep.Announce);
         _ctx.SendAnnounce(announce);
         // Discovery §6.4: the embedded provider indexes the driver's own announces.
         _ctx.Discovery?.OnDriverMessage(_ctx.Identity!, announce);

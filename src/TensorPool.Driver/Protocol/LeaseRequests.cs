@@ -1,3 +1,4 @@
+using TensorPool.Diagnostics;
 using TensorPool.Driver.Leases;
 using TensorPool.Sbe.Driver;
 
@@ -34,6 +35,7 @@ internal sealed class LeaseRequests
         {
             if (lease.StreamId == keepalive.StreamId && lease.ClientId == keepalive.ClientId && lease.Role == role)
             {
+                FaultPoint.At(FaultStep.Keepalive);
                 lease.ExpiryNs = _ctx.Now + _ctx.Options.LeaseExpiryNs;
                 _ctx.Counters.KeepaliveCount++;
             }
@@ -78,6 +80,7 @@ internal sealed class LeaseRequests
             Respond(correlationId, ResponseCode.Rejected, "unknown lease");
             return;
         }
+        FaultPoint.At(FaultStep.Detach);
         _ctx.SendControl(_ctx.Messages.DetachResponse(correlationId, ResponseCode.Ok, null));
         _ctx.Counters.DetachCount++;
         _lifecycle.Invalidate(lease, LeaseRevokeReason.Detached, "lease detached");

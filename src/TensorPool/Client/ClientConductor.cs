@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using TensorPool.Agents;
 using TensorPool.Consumers;
 using TensorPool.Control;
+using TensorPool.Diagnostics;
 using TensorPool.Producers;
 using TensorPool.Sbe;
 using TensorPool.Sbe.Wire;
@@ -227,6 +228,7 @@ internal sealed class ClientConductor : IAgent, IProducerOwner, IConsumerOwner
             if (now >= p.NextAnnounceNs)
             {
                 p.NextAnnounceNs = now + _timing.AnnouncePeriodNs;
+                FaultPoint.At(FaultStep.Announce);
                 work += Announce(p, now);
             }
             next = Math.Min(next, p.NextAnnounceNs);

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using TensorPool.Agents;
 using TensorPool.Concurrency;
 using TensorPool.Control;
+using TensorPool.Diagnostics;
 using TensorPool.DriverClient;
 using TensorPool.Frames;
 using TensorPool.Native.Internal;
@@ -329,6 +330,10 @@ public sealed unsafe partial class Consumer : IDisposable
         }
         ConsumerMapping old = _mapping;
         Volatile.Write(ref _mapping, next);
+        if (old.IsMapped)
+        {
+            FaultPoint.At(FaultStep.EpochChange);
+        }
         old.Release();
     }
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using TensorPool.Diagnostics;
 using TensorPool.Sbe.Driver;
 using TensorPool.Transport;
 
@@ -60,7 +61,9 @@ internal sealed class DriverProxy : IDisposable
         d.StreamId = streamId;
         d.ClientId = clientId;
         d.Role = role;
-        return _requests.Offer(_buffer.AsSpan(0, d.EncodedLength)) >= 0;
+        bool sent = _requests.Offer(_buffer.AsSpan(0, d.EncodedLength)) >= 0;
+        FaultPoint.At(FaultStep.Detach);
+        return sent;
     }
 
     public void Dispose() => _requests.Dispose();

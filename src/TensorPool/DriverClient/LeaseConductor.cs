@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using TensorPool.Agents;
+using TensorPool.Diagnostics;
 using TensorPool.Sbe.Driver;
 using ResponseCode = TensorPool.Sbe.Driver.ResponseCode;
 
@@ -352,6 +353,7 @@ internal sealed class LeaseConductor : IAgent, IDriverEventsListener
             return 1;
         }
         Interlocked.Increment(ref _keepalivesSent);
+        FaultPoint.At(FaultStep.Keepalive);
         return 1;
     }
 
@@ -368,6 +370,7 @@ internal sealed class LeaseConductor : IAgent, IDriverEventsListener
 
     private void Grant(DriverLease lease, LeaseGrant grant, long now)
     {
+        FaultPoint.At(FaultStep.Attach);
         lease.SetAttached(grant);
         lease.LastDriverSignNs = now;
         lease.EpochWaitDeadlineNs = long.MaxValue;

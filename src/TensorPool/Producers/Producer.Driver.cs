@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using TensorPool.Diagnostics;
 using TensorPool.DriverClient;
 
 namespace TensorPool.Producers;
@@ -67,5 +68,6 @@ public sealed unsafe partial class Producer
         Volatile.Write(ref _nextSeq, 0); // §15.2: a new epoch starts its sequence again
         _epochSwitches++;
         _driverLink!.ReleaseAllBut(next);
+        FaultPoint.At(FaultStep.EpochChange);
     }
 }

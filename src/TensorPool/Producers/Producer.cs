@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using TensorPool.Control;
+using TensorPool.Diagnostics;
 using TensorPool.Frames;
 using TensorPool.Native.Internal;
 using TensorPool.Sbe.Wire;
@@ -158,6 +159,7 @@ public sealed unsafe partial class Producer : IDisposable, IRegistryOwner
         uint index = (uint)(seq & _mask);
         byte* slot = _headerBase + TpSuperblockConstants.SuperblockSize + ((nuint)index * TpSlotConstants.HeaderSlotBytes);
         NativeMethods.tp_seqlock_write_begin((ulong*)slot, seq); // §15.18 step 3: in progress before any payload byte
+        FaultPoint.At(FaultStep.Claim);
         byte* payload = pool.Base + TpSuperblockConstants.SuperblockSize + ((nuint)index * pool.StrideBytes);
         _claimOpen = true;
         _progressStarted = false;
@@ -208,6 +210,7 @@ public sealed unsafe partial class Producer : IDisposable, IRegistryOwner
         }
         ulong seq = claim.Seq;
         NativeMethods.tp_seqlock_write_commit((ulong*)claim.Slot, seq);
+        FaultPoint.At(FaultStep.Commit);
         ulong publishTime = _publishTimestamp ? (ulong)_clock.NanoTime() : FrameDescriptorEncoder.TimestampNsNullValue;
         ReadOnlySpan<byte> descriptor = _messages.Descriptor(seq, claim.Fields.MetaVersion, publishTime, TraceIdToPublish(claim.TraceId));
         long position = _descriptors.Offer(descriptor);
@@ -252,7 +255,18 @@ public sealed unsafe partial class Producer : IDisposable, IRegistryOwner
         {
             return false;
         }
-        payload.CopyTo(claim.Payload);
+        if (FaultPoint.Armed)
+        {
+            // A crash mid-write leaves half the bytes of this frame over the old ones (D205).
+            int half = payload.Length / 2;
+            payload[..half].CopyTo(claim.Payload);
+            FaultPoint.At(FaultStep.PayloadWrite);
+            payload[half..].CopyTo(claim.Payload[half..]);
+        }
+        else
+        {
+            payload.CopyTo(claim.Payload);
+        }
         Commit(ref claim);
         return true;
     }

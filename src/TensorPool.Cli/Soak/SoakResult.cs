@@ -1,0 +1,26 @@
+namespace TensorPool.Cli.Soak;
+
+/// <summary>The outcome of a soak run (its JSON, camelCase).</summary>
+internal sealed record SoakResult(
+    long Frames,
+    int Consumers,
+    int Bytes,
+    long Delivered,
+    long Dropped,
+    long Torn,
+    long Disordered,
+    long OlderAfterNewer,
+    long CaughtByRecheck,
+    int ProducerRestarts,
+    int DriverRestarts,
+    long Epochs,
+    double Seconds)
+{
+    /// <summary>True when every frame delivered was whole, in order and of the newest epoch.</summary>
+    public bool Passed => Torn == 0 && Disordered == 0 && OlderAfterNewer == 0 && Delivered > 0;
+
+    public string Summary() =>
+        $"tp soak: {Frames} frames published, {Consumers} consumers: {Delivered} delivered, {Dropped} dropped, {Torn} torn, " +
+        $"{Disordered} disordered; {ProducerRestarts} producer and {DriverRestarts} driver restarts, {Epochs} epochs, " +
+        $"{Seconds:F1} s: {(Passed ? "passed" : "FAILED")}";
+}
