@@ -1,6 +1,7 @@
 using TensorPool.Consumers;
 using TensorPool.Diagnostics;
 using TensorPool.Frames;
+using TensorPool.Diagnostics.Internal;
 
 namespace TensorPool.Cli.Soak;
 

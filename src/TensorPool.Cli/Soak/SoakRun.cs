@@ -5,6 +5,7 @@ using TensorPool.Diagnostics;
 using TensorPool.DriverClient;
 using TensorPool.Processes;
 using TensorPool.Producers;
+using TensorPool.Diagnostics.Internal;
 
 namespace TensorPool.Cli.Soak;
 

@@ -6,6 +6,7 @@ using TensorPool.Driver.Shm;
 using TensorPool.Interop;
 using TensorPool.Native.Internal;
 using TensorPool.Sbe.Driver;
+using TensorPool.Diagnostics.Internal;
 
 namespace TensorPool.Driver.Protocol;
 

@@ -2,6 +2,7 @@ using TensorPool.Diagnostics;
 using TensorPool.Driver.Shm;
 using TensorPool.Interop;
 using TensorPool.Native.Internal;
+using TensorPool.Diagnostics.Internal;
 
 namespace TensorPool.Driver.Protocol;
 

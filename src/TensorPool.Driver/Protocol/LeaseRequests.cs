@@ -1,6 +1,7 @@
 using TensorPool.Diagnostics;
 using TensorPool.Driver.Leases;
 using TensorPool.Sbe.Driver;
+using TensorPool.Diagnostics.Internal;
 
 namespace TensorPool.Driver.Protocol;
 

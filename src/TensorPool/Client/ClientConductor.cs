@@ -10,6 +10,7 @@ using TensorPool.Sbe.Wire;
 using TensorPool.TraceLink;
 using TensorPool.Time;
 using TensorPool.Transport;
+using TensorPool.Diagnostics.Internal;
 
 namespace TensorPool.Client;
 

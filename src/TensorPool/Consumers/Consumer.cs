@@ -11,6 +11,7 @@ using TensorPool.Sbe;
 using TensorPool.Sbe.Wire;
 using TensorPool.Time;
 using TensorPool.Transport;
+using TensorPool.Diagnostics.Internal;
 
 namespace TensorPool.Consumers;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using TensorPool.Diagnostics;
 using TensorPool.Sbe.Driver;
 using TensorPool.Transport;
+using TensorPool.Diagnostics.Internal;
 
 namespace TensorPool.DriverClient;
 

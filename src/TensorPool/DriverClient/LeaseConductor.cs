@@ -5,6 +5,7 @@ using TensorPool.Agents;
 using TensorPool.Diagnostics;
 using TensorPool.Sbe.Driver;
 using ResponseCode = TensorPool.Sbe.Driver.ResponseCode;
+using TensorPool.Diagnostics.Internal;
 
 namespace TensorPool.DriverClient;
 

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using TensorPool.Diagnostics;
 using TensorPool.DriverClient;
+using TensorPool.Diagnostics.Internal;
 
 namespace TensorPool.Producers;
 

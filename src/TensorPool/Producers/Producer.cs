@@ -9,6 +9,7 @@ using TensorPool.Sbe.Wire;
 using TensorPool.Time;
 using TensorPool.TraceLink;
 using TensorPool.Transport;
+using TensorPool.Diagnostics.Internal;
 
 namespace TensorPool.Producers;
 

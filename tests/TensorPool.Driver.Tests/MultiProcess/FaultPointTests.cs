@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using TensorPool.Diagnostics;
 using TensorPool.Testing;
+using TensorPool.Diagnostics.Internal;
 
 namespace TensorPool.Driver.Tests.MultiProcess;
 

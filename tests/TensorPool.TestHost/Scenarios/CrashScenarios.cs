@@ -9,6 +9,7 @@ using TensorPool.Driver.Configuration;
 using TensorPool.DriverClient;
 using TensorPool.Frames;
 using TensorPool.Producers;
+using TensorPool.Diagnostics.Internal;
 
 namespace TensorPool.TestHost.Scenarios;
 

@@ -1,12 +1,15 @@
 using System.Buffers.Binary;
+using System.ComponentModel;
 
-namespace TensorPool.Diagnostics;
+namespace TensorPool.Diagnostics.Internal;
 
 /// <summary>
 /// A payload derived from (epoch, seq), so a reader can tell a whole frame from a torn or misplaced one by its bytes
 /// alone: the crash matrix and <c>tp soak</c> check every delivered frame with it (D205, D207).
 /// </summary>
-internal static class FramePattern
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class FramePattern
 {
     private const ulong Golden = 0x9E3779B97F4A7C15UL;
 

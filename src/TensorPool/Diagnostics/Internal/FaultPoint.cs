@@ -1,8 +1,9 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 
-namespace TensorPool.Diagnostics;
+namespace TensorPool.Diagnostics.Internal;
 
 /// <summary>
 /// A process-wide fault point for the crash matrix (docs/DECISIONS.md D205): at the armed protocol step's n-th hit the
@@ -15,7 +16,8 @@ namespace TensorPool.Diagnostics;
 /// runtime configuration switch <see cref="EnabledSwitch"/> (only the test host sets it), and the child process is
 /// armed at start by <c>TP_FAULT_AT=&lt;step&gt;[:&lt;nth&gt;]</c>. Both are read once, at the first use of this type.
 /// </remarks>
-internal static class FaultPoint
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class FaultPoint
 {
     /// <summary>The runtimeconfig switch an application sets to let <c>TP_FAULT_AT</c> arm it.</summary>
     public const string EnabledSwitch = "TensorPool.FaultInjection.Enabled";

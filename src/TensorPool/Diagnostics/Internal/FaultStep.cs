@@ -1,10 +1,14 @@
-namespace TensorPool.Diagnostics;
+using System.ComponentModel;
+
+namespace TensorPool.Diagnostics.Internal;
 
 /// <summary>
 /// The protocol steps a process can be killed at by <see cref="FaultPoint"/> (tests only; docs/DECISIONS.md D205).
 /// Named in <c>TP_FAULT_AT</c> by <see cref="FaultPoint.StepName"/>.
 /// </summary>
-internal enum FaultStep
+/// <remarks>Pubternal: public for the project's own assemblies only, not covered by compatibility (docs/CONTRIBUTING.md, "Pubternal").</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public enum FaultStep
 {
     None,
 
