@@ -165,10 +165,15 @@ public class AsyncWaitTests
         }
         await Round(50); // warm up: JIT, tiering, the async-wait thread, the thread pool
         const int waits = 500;
-        long before = GC.GetTotalAllocatedBytes(precise: true);
-        await Round(waits);
-        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
-        // Process-wide (the wait completes on other threads): any object per wait would be >= 24 bytes each.
+        // Process-wide (the wait completes on other threads): any object per wait would be >= 24 bytes each, in every
+        // window; a window that met a one-off allocation elsewhere in the process is measured again (up to five, D83).
+        long allocated = long.MaxValue;
+        for (int window = 0; window < 5 && allocated >= waits * 8; window++)
+        {
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            await Round(waits);
+            allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        }
         Assert.That(allocated, Is.LessThan(waits * 8), $"{allocated} bytes over {waits} waits");
     }
 
