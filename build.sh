@@ -57,7 +57,7 @@ RESULTS="$ROOT/build/test-results"
 PWSH_VERSION="7.6.9"
 PWSH_DIR="$ROOT/.tools/pwsh"
 AERON_TAG="1.50.0"   # the Aeron release the Aeron bindings are generated from
-AERON_REPO="https://github.com/aeron-io/aeron.git"
+AERON_REPO="${TP_AERON_REPO:-https://github.com/aeron-io/aeron.git}"  # TP_AERON_REPO: a mirror (or a local clone) to take the tag from
 AERON_PREFIX="$ROOT/build/aeron/install"
 TP_DLL="$ROOT/src/TensorPool.Cli/bin/$CONFIGURATION/net10.0/tp.dll"
 # `tp bench` runs the separate tool tp-bench; from a clone, the one this build makes.
