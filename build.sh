@@ -344,7 +344,7 @@ aeron_build() {
         if [[ ! -f "$source/CMakeLists.txt" ]]; then
             require git "git, to clone Aeron $AERON_TAG"
             log "aeron: cloning $AERON_REPO at $AERON_TAG into $source"
-            git clone --quiet --depth 1 --branch "$AERON_TAG" "$AERON_REPO" "$source" ||
+            git -c advice.detachedHead=false clone --quiet --depth 1 --branch "$AERON_TAG" "$AERON_REPO" "$source" ||
                 { echo "build.sh aeron: could not clone Aeron (no network?); pass --source DIR with an Aeron checkout" >&2; exit 1; }
         fi
     fi
