@@ -68,7 +68,7 @@ public unsafe class NativeSmokeTests
     [Test]
     public void Trivial_functions_are_callable_without_a_gc_transition()
     {
-        Assert.That(typeof(NativeMethods).GetMethod(nameof(NativeMethods.tp_header_slot_offset), BindingFlags.NonPublic | BindingFlags.Static)!
+        Assert.That(typeof(NativeMethods).GetMethod(nameof(NativeMethods.tp_header_slot_offset), BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!
             .GetCustomAttribute<SuppressGCTransitionAttribute>(), Is.Not.Null);
         Assert.That(NativeMethods.tp_header_slot_offset(3), Is.EqualTo(64UL + 3 * 256));
         Assert.That(NativeMethods.tp_dtype_element_bytes((int)TpDtype.Float32), Is.EqualTo(4));
