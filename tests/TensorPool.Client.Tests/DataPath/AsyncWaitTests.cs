@@ -176,11 +176,4 @@ public class AsyncWaitTests
         }
         Assert.That(allocated, Is.LessThan(waits * 8), $"{allocated} bytes over {waits} waits");
     }
-
-    private struct CountingHandler : IFrameHandler
-    {
-        public long Frames;
-
-        public void OnFrame(in Frame frame) => Frames++;
-    }
 }

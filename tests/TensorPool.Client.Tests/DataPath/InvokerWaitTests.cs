@@ -241,23 +241,4 @@ public class InvokerWaitTests
         {
         }
     }
-
-    private readonly struct IntCollector(List<int> seen) : IFrameHandler
-    {
-        public void OnFrame(in Frame frame)
-        {
-            int value = BitConverter.ToInt32(frame.Payload);
-            if (frame.IsStillValid())
-            {
-                seen.Add(value);
-            }
-        }
-    }
-
-    private struct CountingHandler : IFrameHandler
-    {
-        public long Frames;
-
-        public void OnFrame(in Frame frame) => Frames++;
-    }
 }

@@ -294,23 +294,4 @@ public class WaitingConsumerTests
         stop.Cancel();
         Assert.That(reader.Join(Bound), Is.True);
     }
-
-    private readonly struct IntCollector(List<int> seen) : IFrameHandler
-    {
-        public void OnFrame(in Frame frame)
-        {
-            int value = BitConverter.ToInt32(frame.Payload);
-            if (frame.IsStillValid())
-            {
-                seen.Add(value);
-            }
-        }
-    }
-
-    private struct CountingHandler : IFrameHandler
-    {
-        public long Frames;
-
-        public void OnFrame(in Frame frame) => Frames++;
-    }
 }
