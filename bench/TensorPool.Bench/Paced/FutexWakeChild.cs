@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using TensorPool.Bench.Matrix;
 using TensorPool.Time;
 
@@ -23,6 +24,7 @@ public static unsafe class FutexWakeChild
         _ => throw new ArgumentException($"futex-wake side '{args[0]}' is not waker or waiter"),
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a long-running loop: no tier-0 code, no on-stack replacement stall mid-run (D242)
     private static int Waker(SharedPage page, double rate, int warmup, int frames)
     {
         StopLine stop = StopLine.Watch();
@@ -62,6 +64,7 @@ public static unsafe class FutexWakeChild
         return 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a long-running loop: no tier-0 code, no on-stack replacement stall mid-run (D242)
     private static int Waiter(SharedPage page, int warmup)
     {
         StopLine stop = StopLine.Watch();

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using TensorPool.Bench.Matrix;
 using TensorPool.Client;
 using TensorPool.Producers;
@@ -17,6 +18,7 @@ public static unsafe class PacedProducerChild
 {
     public const string Measure = "paced-producer";
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a long-running loop: no tier-0 code, no on-stack replacement stall mid-run (D242)
     public static int Run(string directory, SharedPage page, string[] args)
     {
         string nameSpace = args[0];

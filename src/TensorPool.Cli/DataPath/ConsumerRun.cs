@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Diagnostics;
 using System.Text.Json;
+using System.Runtime.CompilerServices;
 using HdrHistogram;
 using TensorPool.Agents;
 using TensorPool.Client;
@@ -41,6 +42,7 @@ internal sealed class ConsumerRun
         _err = error;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a long-running loop: no tier-0 code, no on-stack replacement stall mid-run (D242)
     public int Run()
     {
         using var stop = new StopSignal(_settings.Report);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using TensorPool.Client;
 using TensorPool.Frames.Internal;
 using TensorPool.Frames;
@@ -60,6 +61,7 @@ internal sealed class ProducerRun
         return 1 << BitOperations.Log2((ulong)slots);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a long-running loop: no tier-0 code, no on-stack replacement stall mid-run (D242)
     public int Run()
     {
         using var stop = new StopSignal(_settings.Report);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using TensorPool.Agents;
 using TensorPool.Client;
 using TensorPool.Consumers;
@@ -14,6 +15,7 @@ namespace TensorPool.Cli.DataPath;
 /// </summary>
 internal sealed class RelayRun(RunSettings settings, uint input, uint output, int maxBytes, int slots, TextWriter stdout, TextWriter stderr)
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a long-running loop: no tier-0 code, no on-stack replacement stall mid-run (D242)
     public int Run()
     {
         using var stop = new StopSignal(StopSignal.StandardInputIsPipe());

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Runtime.CompilerServices;
 using HdrHistogram;
 using TensorPool.Agents;
 using TensorPool.Cli.DataPath;
@@ -19,6 +20,7 @@ internal sealed class JoinRun(JoinSettings settings, TextWriter output, TextWrit
 {
     private readonly LongHistogram _latency = new(60_000_000_000L, 3);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a long-running loop: no tier-0 code, no on-stack replacement stall mid-run (D242)
     public int Run()
     {
         using var stop = new StopSignal(StopSignal.StandardInputIsPipe());

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace TensorPool.Agents;
 
 /// <summary>
@@ -43,6 +45,7 @@ public sealed class AgentRunner : IDisposable
         _thread.Start();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a long-running loop: no tier-0 code, no on-stack replacement stall mid-run (D242)
     private void Run()
     {
         try

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using TensorPool.Time;
 
 namespace TensorPool.Agents;
 
@@ -10,12 +10,19 @@ namespace TensorPool.Agents;
 /// cores (docs/DECISIONS.md D181).
 /// </summary>
 /// <remarks>
-/// One thread at a time (the one that polls what the source watches). A cancellation of the token given here wakes a
-/// sleeping <see cref="Idle()"/> at once and later calls no longer sleep. Allocates nothing after construction.
+/// <para>The spin window adapts to the traffic (D241), as a kernel's halt-polling does: an idle stretch that ends
+/// within a few windows (a burst, a fast stream) grows it back towards the configured window; a longer one (a paced
+/// stream between frames, a conductor between timers) closes it, so a loop that would spin in vain for every frame at
+/// a camera rate sleeps at once instead. The first stretch spins the full window.</para>
+/// <para>One thread at a time (the one that polls what the source watches). A cancellation of the token given here
+/// wakes a sleeping <see cref="Idle()"/> at once and later calls no longer sleep. Allocates nothing after construction.</para>
 /// </remarks>
 public sealed class WaitingIdleStrategy : IIdleStrategy, IDisposable
 {
-    /// <summary>Spin this long after the last work before sleeping: catches the next message of a burst without a wake-up.</summary>
+    /// <summary>
+    /// The longest spin after the last work before sleeping: catches the next message of a burst without a wake-up.
+    /// The window in use adapts between zero and this (see the remarks).
+    /// </summary>
     public static readonly TimeSpan DefaultSpinWindow = TimeSpan.FromMicroseconds(10);
 
     /// <summary>
@@ -24,14 +31,25 @@ public sealed class WaitingIdleStrategy : IIdleStrategy, IDisposable
     /// </summary>
     public static readonly TimeSpan DefaultMaxWait = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>An idle stretch up to this many windows long counts as a burst: a sleep's wake-up alone costs about one.</summary>
+    private const int BurstWindows = 4;
+
+    /// <summary>Regrowing from closed starts at this fraction of the window, then doubles.</summary>
+    private const int RegrowFraction = 8;
+
     private readonly IWaitSource _source;
-    private readonly long _spinTicks;
+    private readonly IClock _clock;
+    private readonly long _maxSpinNs;
+    private readonly long _burstNs;
     private readonly long _maxWaitNs;
     private readonly CancellationToken _cancellation;
     private readonly CancellationTokenRegistration _registration;
-    private long _idleSinceTicks;
+    private long _spinNs;
+    private long _idleSinceNs = NotIdle;
 
-    /// <summary>Spin <see cref="DefaultSpinWindow"/>, then sleep on <paramref name="source"/> at most <see cref="DefaultMaxWait"/> at a time.</summary>
+    private const long NotIdle = long.MinValue;
+
+    /// <summary>Spin up to <see cref="DefaultSpinWindow"/>, then sleep on <paramref name="source"/> at most <see cref="DefaultMaxWait"/> at a time.</summary>
     public WaitingIdleStrategy(IWaitSource source)
         : this(source, DefaultSpinWindow, DefaultMaxWait, CancellationToken.None)
     {
@@ -44,19 +62,29 @@ public sealed class WaitingIdleStrategy : IIdleStrategy, IDisposable
     }
 
     /// <param name="source">What to sleep on.</param>
-    /// <param name="spinWindow">How long to spin after the last work before sleeping (zero: sleep at once).</param>
+    /// <param name="spinWindow">The longest spin after the last work before sleeping (zero: always sleep at once).</param>
     /// <param name="maxWait">The longest single sleep (<see cref="Timeout.InfiniteTimeSpan"/>: only a wake-up ends it).</param>
     /// <param name="cancellationToken">Wakes a sleep at once when cancelled.</param>
     public WaitingIdleStrategy(IWaitSource source, TimeSpan spinWindow, TimeSpan maxWait, CancellationToken cancellationToken = default)
+        : this(source, spinWindow, maxWait, MonotonicClock.Instance, cancellationToken)
+    {
+    }
+
+    /// <summary>As the public constructor, on <paramref name="clock"/> (tests drive the adaptation with a manual clock).</summary>
+    internal WaitingIdleStrategy(IWaitSource source, TimeSpan spinWindow, TimeSpan maxWait, IClock clock, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(clock);
         ArgumentOutOfRangeException.ThrowIfLessThan(spinWindow, TimeSpan.Zero);
         if (maxWait < TimeSpan.Zero && maxWait != Timeout.InfiniteTimeSpan)
         {
             throw new ArgumentOutOfRangeException(nameof(maxWait), maxWait, "must be non-negative or Timeout.InfiniteTimeSpan");
         }
         _source = source;
-        _spinTicks = (long)(spinWindow.TotalSeconds * Stopwatch.Frequency);
+        _clock = clock;
+        _maxSpinNs = spinWindow.Ticks * 100;
+        _burstNs = _maxSpinNs * BurstWindows;
+        _spinNs = _maxSpinNs;
         _maxWaitNs = maxWait == Timeout.InfiniteTimeSpan ? -1 : maxWait.Ticks * 100;
         _cancellation = cancellationToken;
         if (cancellationToken.CanBeCanceled)
@@ -66,13 +94,21 @@ public sealed class WaitingIdleStrategy : IIdleStrategy, IDisposable
         }
     }
 
-    public TimeSpan SpinWindow => TimeSpan.FromSeconds((double)_spinTicks / Stopwatch.Frequency);
+    /// <summary>The longest spin window, as configured.</summary>
+    public TimeSpan SpinWindow => TimeSpan.FromTicks(_maxSpinNs / 100);
+
+    /// <summary>The spin window in use now: between zero and <see cref="SpinWindow"/>, as the traffic has shown it pays.</summary>
+    public TimeSpan CurrentSpinWindow => TimeSpan.FromTicks(_spinNs / 100);
 
     public void Idle(int workCount)
     {
         if (workCount > 0)
         {
-            _idleSinceTicks = 0;
+            if (_idleSinceNs != NotIdle)
+            {
+                Adapt(_clock.NanoTime() - _idleSinceNs);
+                _idleSinceNs = NotIdle;
+            }
         }
         else
         {
@@ -86,14 +122,14 @@ public sealed class WaitingIdleStrategy : IIdleStrategy, IDisposable
         {
             return; // the caller's loop is ending: do not sleep any more
         }
-        if (_spinTicks > 0)
+        if (_maxSpinNs > 0)
         {
-            long now = Stopwatch.GetTimestamp();
-            if (_idleSinceTicks == 0)
+            long now = _clock.NanoTime();
+            if (_idleSinceNs == NotIdle)
             {
-                _idleSinceTicks = now;
+                _idleSinceNs = now;
             }
-            if (now - _idleSinceTicks < _spinTicks)
+            if (now - _idleSinceNs < _spinNs)
             {
                 Thread.SpinWait(1);
                 return;
@@ -103,11 +139,26 @@ public sealed class WaitingIdleStrategy : IIdleStrategy, IDisposable
         _source.Wait(_maxWaitNs);
     }
 
-    public void Reset() => _idleSinceTicks = 0;
+    /// <summary>Forget the idle stretch in progress (the window keeps what it learned).</summary>
+    public void Reset() => _idleSinceNs = NotIdle;
 
     /// <summary>End a sleep in progress (or the next one) from any thread: a runner closing, work queued.</summary>
     public void Wake() => _source.Wake();
 
     /// <summary>Drop the cancellation registration.</summary>
     public void Dispose() => _registration.Dispose();
+
+    /// <summary>Work came after an idle stretch of <paramref name="idleNs"/>: widen the window for bursts, close it for gaps.</summary>
+    private void Adapt(long idleNs)
+    {
+        if (idleNs <= _burstNs)
+        {
+            long grown = _spinNs == 0 ? _maxSpinNs / RegrowFraction : _spinNs * 2;
+            _spinNs = Math.Min(_maxSpinNs, Math.Max(1, grown));
+        }
+        else
+        {
+            _spinNs = 0;
+        }
+    }
 }
