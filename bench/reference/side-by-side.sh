@@ -131,6 +131,8 @@ ref_cell() {
         touch "$dir/go"
     else
         echo "side-by-side: reference consumer not ready: $(tail -3 "$clog")" >&2
+        # A consumer that never got ready has no deadline of its own: stop both, or the round waits forever.
+        kill "$cpid" "$ppid" 2>/dev/null || true
     fi
     wait "$ppid" || true
     wait "$cpid" || true
