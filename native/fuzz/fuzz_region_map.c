@@ -37,7 +37,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     tp_superblock_t file_sb;
     tp_superblock_t *expected = NULL;
-    if ((mode & 3) != 0 && tp_superblock_read(&file_sb, data + 1, size - 1) == 0)
+    /* data + 1 is unaligned; the superblock is read from an aligned copy, as it is from a mapping. */
+    uint64_t head[TP_SUPERBLOCK_SIZE / 8] = { 0 };
+    memcpy(head, data + 1, size - 1 < sizeof(head) ? size - 1 : sizeof(head));
+    if ((mode & 3) != 0 && tp_superblock_read(&file_sb, (const uint8_t *)head, size - 1 < sizeof(head) ? size - 1 : sizeof(head)) == 0)
     {
         expected = &file_sb;
         if ((mode & 3) == 2)

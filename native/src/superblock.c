@@ -58,6 +58,12 @@ int tp_superblock_write(uint8_t *region, uint64_t length, const tp_superblock_t 
     {
         return TP_ERR_SET(TP_ERR_INVALID_ARGUMENT, "region and sb must not be NULL");
     }
+    if (((uintptr_t)region & 7u) != 0)
+    {
+        /* magic and activity_timestamp_ns are atomic 8-byte words: unaligned, they fault on arm64 (SIGBUS). */
+        return TP_ERR_SET(TP_ERR_INVALID_ARGUMENT, "region %p must be 8-byte aligned (a mapping's base is)",
+            (const void *)region);
+    }
     if (length < TP_SUPERBLOCK_SIZE)
     {
         return TP_ERR_SET(TP_ERR_SIZE, "region of %" PRIu64 " bytes cannot hold the 64-byte superblock", length);
@@ -89,6 +95,12 @@ int tp_superblock_read(tp_superblock_t *out, const uint8_t *region, uint64_t len
     if (out == NULL || region == NULL)
     {
         return TP_ERR_SET(TP_ERR_INVALID_ARGUMENT, "out and region must not be NULL");
+    }
+    if (((uintptr_t)region & 7u) != 0)
+    {
+        /* magic is read with an acquire load: unaligned, that faults on arm64 (SIGBUS) instead of failing. */
+        return TP_ERR_SET(TP_ERR_INVALID_ARGUMENT, "region %p must be 8-byte aligned (a mapping's base is)",
+            (const void *)region);
     }
     if (length < TP_SUPERBLOCK_SIZE)
     {

@@ -111,6 +111,23 @@ TP_TEST(write_and_read_refuse_short_buffers)
     return 0;
 }
 
+/*
+ * A superblock read from or written to an unaligned buffer is refused: its magic is an atomic 8-byte word, and an
+ * unaligned atomic access faults on arm64 (SIGBUS), where a caller's error must be an error, not a crash.
+ */
+TP_TEST(write_and_read_refuse_unaligned_buffers)
+{
+    uint64_t buf[9] = { 0 };
+    const uint8_t *odd = (const uint8_t *)buf + 1;
+    tp_superblock_t sb = header_ring(8);
+    tp_superblock_t back;
+    TP_CHECK_ERR(TP_ERR_INVALID_ARGUMENT, tp_superblock_write((uint8_t *)buf + 4, 68, &sb));
+    TP_CHECK_ERR(TP_ERR_INVALID_ARGUMENT, tp_superblock_read(&back, odd, 64));
+    TP_CHECK_ERR(TP_ERR_INVALID_ARGUMENT, tp_superblock_read(&back, (const uint8_t *)buf + 4, 64));
+    TP_CHECK(strstr(tp_errmsg(), "aligned") != NULL);
+    return 0;
+}
+
 TP_TEST(check_rejects_wrong_magic)
 {
     tp_superblock_t sb = header_ring(8);

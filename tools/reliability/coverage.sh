@@ -49,6 +49,13 @@ native_half() {
     cat "$OUT/native/gcovr.log"
 }
 
+# Every assembly the project ships (src/ and bindings/): the client library, driver, discovery, supervisor, TraceLink
+# store, Aeron transport, process helpers, the generated P/Invoke layers and tp. Not the build-time SBE generator,
+# the benchmarks or test code.
+PRODUCT_ASSEMBLIES="[TensorPool]*,[TensorPool.Driver]*,[TensorPool.Discovery]*,[TensorPool.Supervisor]*"
+PRODUCT_ASSEMBLIES+=",[TensorPool.TraceLink.Store]*,[TensorPool.Transport.Aeron]*,[TensorPool.Processes]*"
+PRODUCT_ASSEMBLIES+=",[TensorPool.Native]*,[TensorPool.Aeron.Native]*,[tp]*"
+
 dotnet_half() {
     echo "==> coverage: NUnit suites with coverlet" >&2
     local proj name rc=0
@@ -60,13 +67,14 @@ dotnet_half() {
         if [[ -n "${TP_COVERAGE_PROJECTS:-}" && " $TP_COVERAGE_PROJECTS " != *" $name "* ]]; then
             continue
         fi
-        # Child processes (TestHost scenarios, tp) are not instrumented: what they run is counted only where an
-        # in-process test runs it too.
+        # Child processes (tp, TestHost scenarios) load the instrumented assemblies from the test's output folder and
+        # add their hits when they exit normally (coverlet's tracker, shared through a named mutex); a child killed
+        # with SIGKILL adds nothing.
         dotnet test "$proj" -c "$CONFIGURATION" --no-build --collect:"XPlat Code Coverage" \
             --results-directory "$OUT/dotnet/$name" "${filter[@]}" \
             -- NUnit.DefaultTimeout=600000 \
             DataCollectionRunSettings.DataCollectors.DataCollector.Configuration.Format=cobertura \
-            DataCollectionRunSettings.DataCollectors.DataCollector.Configuration.Include="[TensorPool]*,[TensorPool.Driver]*,[TensorPool.Native]*,[tp]*" \
+            DataCollectionRunSettings.DataCollectors.DataCollector.Configuration.Include="$PRODUCT_ASSEMBLIES" \
             DataCollectionRunSettings.DataCollectors.DataCollector.Configuration.ExcludeByAttribute="GeneratedCodeAttribute,CompilerGeneratedAttribute" \
             >"$OUT/dotnet/$name.log" 2>&1 || rc=1
         tail -3 "$OUT/dotnet/$name.log" | grep -E 'Passed!|Failed!' || true

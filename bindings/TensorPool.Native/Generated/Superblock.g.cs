@@ -202,12 +202,16 @@ public static unsafe partial class NativeMethods
     /// Write the 64 bytes at `region` (which holds at least `length` bytes):
     /// every field but magic first, then magic with a release store, so a reader
     /// that sees the magic sees the rest. Writes `sb` as given (no validation).
+    /// TP_ERR_INVALID_ARGUMENT when `region` is not 8-byte aligned.
     /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial int tp_superblock_write(byte* region, ulong length, TpSuperblock* sb);
 
-    /// <summary>Copy the superblock at `region` out (no validation). TP_ERR_SIZE when length &lt; 64.</summary>
+    /// <summary>
+    /// Copy the superblock at `region` out (no validation). TP_ERR_SIZE when length &lt; 64; TP_ERR_INVALID_ARGUMENT when
+    /// `region` is not 8-byte aligned (its magic is read atomically, which faults on arm64 when unaligned).
+    /// </summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial int tp_superblock_read(TpSuperblock* @out, byte* region, ulong length);

@@ -146,10 +146,14 @@ TP_EXPORT int tp_superblock_init_payload_pool(tp_superblock_t *sb, uint32_t stre
  * Write the 64 bytes at `region` (which holds at least `length` bytes):
  * every field but magic first, then magic with a release store, so a reader
  * that sees the magic sees the rest. Writes `sb` as given (no validation).
+ * TP_ERR_INVALID_ARGUMENT when `region` is not 8-byte aligned.
  */
 TP_EXPORT int tp_superblock_write(uint8_t *region, uint64_t length, const tp_superblock_t *sb);
 
-/* Copy the superblock at `region` out (no validation). TP_ERR_SIZE when length < 64. */
+/*
+ * Copy the superblock at `region` out (no validation). TP_ERR_SIZE when length < 64; TP_ERR_INVALID_ARGUMENT when
+ * `region` is not 8-byte aligned (its magic is read atomically, which faults on arm64 when unaligned).
+ */
 TP_EXPORT int tp_superblock_read(tp_superblock_t *out, const uint8_t *region, uint64_t length);
 
 /* The rules that need no announce: magic, layout version, region type, pool_id, nslots, slot_bytes, stride. */
