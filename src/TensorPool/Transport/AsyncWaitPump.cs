@@ -81,6 +81,18 @@ internal sealed unsafe class AsyncWaitPump
                 }
                 _active.Clear();
             }
+            catch (Exception e)
+            {
+                // Anything else is a defect (a transport's subscription that throws, or one here). Escaping, it would
+                // end the process (an unhandled exception on a thread); swallowed, the waiters would hang. The waiters
+                // of this sleep get it as their result, so their owners see it where they await, and the pump goes on
+                // for every other set.
+                foreach (AsyncWaiter w in _active)
+                {
+                    w.TryFail(e);
+                }
+                _active.Clear();
+            }
         }
     }
 

@@ -64,6 +64,17 @@ internal sealed class AsyncWaiter : IValueTaskSource<bool>
         return true;
     }
 
+    /// <summary>End the wait with <paramref name="error"/> (the awaiting caller sees it thrown); false when it had already ended.</summary>
+    public bool TryFail(Exception error)
+    {
+        if (Interlocked.CompareExchange(ref _state, Done, Pending) != Pending)
+        {
+            return false;
+        }
+        _core.SetException(error);
+        return true;
+    }
+
     private void Cancel()
     {
         if (Interlocked.CompareExchange(ref _state, Done, Pending) == Pending)

@@ -138,4 +138,58 @@ public class SubscriptionWaitSetTests
             }
         }
     }
+
+    [Test]
+    public async Task A_subscription_that_throws_fails_its_async_wait_and_other_async_waits_go_on()
+    {
+        // The process's async-wait thread meets a defect of a transport (a subscription that throws). The waiter gets
+        // the exception where it awaits; the thread neither ends the process nor stops serving other sets.
+        var broken = new SubscriptionWaitSet();
+        broken.Add(new ThrowingSubscription());
+        using var cts = new CancellationTokenSource(Bound);
+        InvalidOperationException? error = Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            while (true)
+            {
+                await broken.WaitForMessagesAsync(cts.Token); // the first returns for the Add's ring
+            }
+        });
+        Assert.That(error!.Message, Does.Contain("broken transport"));
+
+        using var dir = new TempDirectory();
+        using var transport = new TpIpcTransport(new TpIpcOptions { BaseDir = dir.Path, LogCapacity = 64 * 1024 });
+        using ISubscription a = transport.AddSubscription(Channel, 1);
+        using TpIpcPublication pa = transport.AddPublication(Channel, 1);
+        var healthy = new SubscriptionWaitSet();
+        healthy.Add(a);
+        Assert.That(pa.Offer(new byte[8]), Is.GreaterThan(0));
+        bool ready = false;
+        while (!ready)
+        {
+            ready = await healthy.WaitForMessagesAsync(cts.Token);
+        }
+        Assert.That(cts.IsCancellationRequested, Is.False);
+    }
+
+    private sealed class ThrowingSubscription : ISubscription
+    {
+        public string Channel => "test:broken";
+
+        public int StreamId => 1;
+
+        public bool IsClosed => throw new InvalidOperationException("broken transport");
+
+        public SubscriptionCounters Counters => default;
+
+        public int Poll<THandler>(ref THandler handler, int messageLimit)
+            where THandler : struct, IMessageHandler => 0;
+
+        public int Poll(MessageHandler handler, int messageLimit) => 0;
+
+        public long SkipBacklog(int keepMessages, int messageLength) => 0;
+
+        public void Dispose()
+        {
+        }
+    }
 }
