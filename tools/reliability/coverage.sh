@@ -16,8 +16,7 @@ OUT="$ROOT/build/coverage"
 COV_BUILD="$ROOT/build/native-cov"
 RG_VERSION="5.6.0"
 RG_DIR="$ROOT/.tools/reportgenerator"
-rm -rf "$OUT"
-mkdir -p "$OUT/native" "$OUT/dotnet"
+mkdir -p "$OUT"
 native_line="n/a" native_branch="n/a" dotnet_line="n/a" dotnet_branch="n/a"
 
 ensure_gcovr() {
@@ -35,6 +34,7 @@ native_half() {
         return
     fi
     echo "==> coverage: native tests built with gcc --coverage" >&2
+    rm -rf "$OUT/native" && mkdir -p "$OUT/native" # each half replaces only its own reports
     rm -rf "$COV_BUILD"
     CC=gcc cmake -S "$ROOT" -B "$COV_BUILD" -DCMAKE_BUILD_TYPE=Debug -DTP_BUILD_EXAMPLES=OFF \
         -DCMAKE_C_FLAGS="--coverage -O0" -DCMAKE_EXE_LINKER_FLAGS="--coverage" -DCMAKE_SHARED_LINKER_FLAGS="--coverage" >/dev/null &&
@@ -58,6 +58,7 @@ PRODUCT_ASSEMBLIES+=",[TensorPool.Native]*,[TensorPool.Aeron.Native]*,[tp]*"
 
 dotnet_half() {
     echo "==> coverage: NUnit suites with coverlet" >&2
+    rm -rf "$OUT/dotnet" && mkdir -p "$OUT/dotnet"
     local proj name rc=0
     local filter=()
     [[ -n "${TP_COVERAGE_FILTER:-}" ]] && filter=(--filter "$TP_COVERAGE_FILTER")
