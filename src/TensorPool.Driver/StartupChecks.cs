@@ -129,17 +129,55 @@ internal static unsafe class StartupChecks
             $"resolves outside shm.allowed_base_dirs ({nsDir} is {canonical})", options.OriginOf("shm.base_dir"));
     }
 
-    /// <summary>The channels start-up opens are ones the transport accepts; returns the control stream's tp:ipc log path (null for another transport).</summary>
+    /// <summary>
+    /// The channels start-up opens are ones the transport accepts: the control channel's scheme chooses the transport
+    /// (tp:ipc built in, aeron: when TensorPool.Transport.Aeron is present), which checks the control, announce and
+    /// discovery metadata channels and its own prerequisites (for Aeron: libaeron loads, the Aeron directory is usable);
+    /// tp:ipc log paths must be usable. Returns the control stream's tp:ipc log path (null for another transport).
+    /// </summary>
     private static string? CheckChannels(DriverOptions options)
     {
         if (options.Transport is not null)
         {
             return (options.Transport as TpIpcTransport)?.GetLogPath(options.ControlChannel, (int)options.ControlStreamId);
         }
-        using var transport = new TpIpcTransport(new TpIpcOptions { BaseDir = options.IpcBaseDir, Namespace = options.Namespace });
-        string control = LogPath(transport, options, "driver.control_channel", options.ControlChannel, options.ControlStreamId);
-        _ = LogPath(transport, options, "driver.announce_channel", options.EffectiveAnnounceChannel, options.EffectiveAnnounceStreamId);
-        return control;
+        var channels = new List<(string Key, string Channel, uint StreamId)>
+        {
+            ("driver.control_channel", options.ControlChannel, options.ControlStreamId),
+            ("driver.announce_channel", options.EffectiveAnnounceChannel, options.EffectiveAnnounceStreamId),
+        };
+        if (options.Discovery.Enabled)
+        {
+            channels.Add(("discovery.metadata_channel", options.Discovery.MetadataChannel ?? options.ControlChannel,
+                options.Discovery.MetadataStreamId));
+        }
+        TransportSettings settings = TensorPoolDriver.TransportSettingsOf(options);
+        TpIpcTransport? ipc = null;
+        string? controlLog = null;
+        try
+        {
+            foreach ((string key, string channel, uint streamId) in channels)
+            {
+                string? why = TransportProviders.Check(channel, settings);
+                if (why is not null)
+                {
+                    throw new DriverConfigurationException(key, channel, why, options.OriginOf(key));
+                }
+                // Every channel has the control channel's scheme (DriverOptions.Validate: one transport).
+                string scheme = ChannelUri.Parse(channel).Scheme;
+                if (scheme == "tp") // the built-in tp:ipc transport: its log paths must be usable
+                {
+                    ipc ??= new TpIpcTransport(new TpIpcOptions { BaseDir = options.IpcBaseDir, Namespace = options.Namespace });
+                    string path = LogPath(ipc, options, key, channel, streamId);
+                    controlLog ??= path;
+                }
+            }
+        }
+        finally
+        {
+            ipc?.Dispose();
+        }
+        return controlLog;
     }
 
     private static string LogPath(TpIpcTransport transport, DriverOptions options, string key, string channel, uint streamId)

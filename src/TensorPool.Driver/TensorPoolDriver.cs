@@ -71,14 +71,7 @@ public sealed unsafe class TensorPoolDriver : IDisposable
             // driver's epochs), then the control endpoint (D170).
             ClaimNamespace(options, shm, opened);
             _ownsTransport = options.Transport is null;
-            _transport = options.Transport ?? TransportProviders.Create(options.ControlChannel, new TransportSettings
-            {
-                BaseDir = options.IpcBaseDir,
-                Namespace = options.Namespace,
-                AeronDir = options.AeronDir,
-                EmbeddedMediaDriver = options.EmbeddedMediaDriver,
-                ErrorHandler = options.ErrorHandler,
-            });
+            _transport = options.Transport ?? TransportProviders.Create(options.ControlChannel, TransportSettingsOf(options));
             if (_ownsTransport)
             {
                 opened.Add(_transport);
@@ -154,6 +147,16 @@ public sealed unsafe class TensorPoolDriver : IDisposable
         DriverLog.Started(_log, options.InstanceId, options.ControlChannel, options.ControlStreamId, options.EffectiveAnnounceChannel,
             options.EffectiveAnnounceStreamId, options.ShmBaseDir, options.Namespace);
     }
+
+    /// <summary>The settings the driver's own transport is created with (no <see cref="DriverOptions.Transport"/> given).</summary>
+    internal static TransportSettings TransportSettingsOf(DriverOptions options) => new()
+    {
+        BaseDir = options.IpcBaseDir,
+        Namespace = options.Namespace,
+        AeronDir = options.AeronDir,
+        EmbeddedMediaDriver = options.EmbeddedMediaDriver,
+        ErrorHandler = options.ErrorHandler,
+    };
 
     /// <summary>Validate <paramref name="options"/> (copied) and start the driver.</summary>
     /// <exception cref="DriverConfigurationException">The configuration breaks a rule (key, value and rule in the message).</exception>

@@ -53,34 +53,10 @@ internal static class DiscoveryCommand
                     $"{options.Drivers.Count} driver(s): {string.Join(", ", options.Drivers.Select(d => d.InstanceId))}");
                 return TpCommand.ExitOk;
             }
-            HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-            builder.Services.AddSystemd();
-            builder.Logging.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss.fff ";
-            });
+            HostApplicationBuilder builder = ServiceHost.CreateBuilder();
             builder.Services.AddTensorPoolDiscoveryRegistry(options);
-            try
-            {
-                using IHost host = builder.Build();
-                host.StartAsync().GetAwaiter().GetResult();
-                output.WriteLine($"tp discovery: ready (config {path}, requests on {options.RequestChannel}:{options.RequestStreamId}, " +
-                    $"{options.Drivers.Count} driver(s), pid {Environment.ProcessId})");
-                output.Flush();
-                host.WaitForShutdownAsync().GetAwaiter().GetResult();
-                output.WriteLine("tp discovery: stopped");
-                return TpCommand.ExitOk;
-            }
-            catch (DiscoveryConfigurationException e)
-            {
-                return CliErrors.BadInput(parse, "discovery", "configuration", e.Message);
-            }
-            catch (TensorPoolException e)
-            {
-                parse.InvocationConfiguration.Error.WriteLine($"tp discovery: cannot start: {e.Message}".ReplaceLineEndings(" "));
-                return TpCommand.ExitFailure;
-            }
+            return ServiceHost.Run(builder, parse, "discovery", () => $"tp discovery: ready (config {path}, requests on {options.RequestChannel}:{options.RequestStreamId}, " +
+                    $"{options.Drivers.Count} driver(s), pid {Environment.ProcessId})", "tp discovery: stopped");
         });
         return command;
     }

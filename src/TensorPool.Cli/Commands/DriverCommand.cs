@@ -81,46 +81,18 @@ internal static class DriverCommand
                     $"control {options.ControlChannel}:{options.ControlStreamId}, shm {options.ShmBaseDir}");
                 return TpCommand.ExitOk;
             }
-            return Run(options, path, output, parse.InvocationConfiguration.Error, parse);
+            return Run(options, path, parse);
         });
         return command;
     }
 
-    private static int Run(DriverOptions options, string path, TextWriter output, TextWriter error, ParseResult parse)
+    private static int Run(DriverOptions options, string path, ParseResult parse)
     {
-        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Services.AddSystemd();
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-        });
+        HostApplicationBuilder builder = ServiceHost.CreateBuilder();
         builder.Services.AddTensorPoolDriver(options);
-        try
-        {
-            using IHost host = builder.Build();
-            host.StartAsync().GetAwaiter().GetResult();
-            output.WriteLine($"tp driver: {options.InstanceId} ready (config {path}, control {options.ControlChannel}:{options.ControlStreamId}, " +
-                $"announces {options.EffectiveAnnounceChannel}:{options.EffectiveAnnounceStreamId}, shm {options.ShmBaseDir}, pid {Environment.ProcessId})");
-            output.Flush();
-            host.WaitForShutdownAsync().GetAwaiter().GetResult();
-            output.WriteLine($"tp driver: {options.InstanceId} stopped");
-            return TpCommand.ExitOk;
-        }
-        catch (DriverConfigurationException e)
-        {
-            return CliErrors.BadInput(parse, "driver", "configuration", e.Message);
-        }
-        catch (TensorPoolException e)
-        {
-            error.WriteLine($"tp driver: cannot start: {e.Message}".ReplaceLineEndings(" "));
-            return TpCommand.ExitFailure;
-        }
-        catch (Exception e) when (e is TensorPool.Transport.Aeron.AeronException or DllNotFoundException)
-        {
-            // aeron: channels: no media driver, a refused Aeron directory, libaeron not found.
-            error.WriteLine($"tp driver: cannot start: {e.Message}".ReplaceLineEndings(" "));
-            return TpCommand.ExitFailure;
-        }
+        return ServiceHost.Run(builder, parse, "driver",
+            () => $"tp driver: {options.InstanceId} ready (config {path}, control {options.ControlChannel}:{options.ControlStreamId}, " +
+                $"announces {options.EffectiveAnnounceChannel}:{options.EffectiveAnnounceStreamId}, shm {options.ShmBaseDir}, pid {Environment.ProcessId})",
+            $"tp driver: {options.InstanceId} stopped");
     }
 }

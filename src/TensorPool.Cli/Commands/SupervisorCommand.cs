@@ -70,33 +70,9 @@ internal static class SupervisorCommand
                     $"announces {options.EffectiveAnnounceChannel}:{options.EffectiveAnnounceStreamId}, {options.Policies.Count} polic(ies)");
                 return TpCommand.ExitOk;
             }
-            HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-            builder.Services.AddSystemd();
-            builder.Logging.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss.fff ";
-            });
+            HostApplicationBuilder builder = ServiceHost.CreateBuilder();
             builder.Services.AddTensorPoolSupervisor(options);
-            try
-            {
-                using IHost host = builder.Build();
-                host.StartAsync().GetAwaiter().GetResult();
-                output.WriteLine($"tp supervisor: ready (config {path}, control {options.ControlChannel}:{options.ControlStreamId}, pid {Environment.ProcessId})");
-                output.Flush();
-                host.WaitForShutdownAsync().GetAwaiter().GetResult();
-                output.WriteLine("tp supervisor: stopped");
-                return TpCommand.ExitOk;
-            }
-            catch (SupervisorConfigurationException e)
-            {
-                return CliErrors.BadInput(parse, "supervisor", "configuration", e.Message);
-            }
-            catch (TensorPoolException e)
-            {
-                parse.InvocationConfiguration.Error.WriteLine($"tp supervisor: cannot start: {e.Message}".ReplaceLineEndings(" "));
-                return TpCommand.ExitFailure;
-            }
+            return ServiceHost.Run(builder, parse, "supervisor", () => $"tp supervisor: ready (config {path}, control {options.ControlChannel}:{options.ControlStreamId}, pid {Environment.ProcessId})", "tp supervisor: stopped");
         });
         return command;
     }

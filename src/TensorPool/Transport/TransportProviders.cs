@@ -47,6 +47,26 @@ public static class TransportProviders
         return Find(uri.Scheme, channel).Create(settings);
     }
 
+    /// <summary>
+    /// Null when <paramref name="channel"/> is well formed, its scheme has a transport in this application and that
+    /// transport's <see cref="ITransportProvider.Check"/> passes with <paramref name="settings"/>; otherwise what is
+    /// wrong. Connects nothing. A <c>tp:</c> channel's name is checked by <see cref="TpIpcTransport"/> when its log path
+    /// is resolved.
+    /// </summary>
+    public static string? Check(string channel, TransportSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (!ChannelUri.TryParse(channel, out ChannelUri? uri, out string? error))
+        {
+            return error;
+        }
+        if (uri.Scheme == TpIpcChannel.Scheme)
+        {
+            return null;
+        }
+        return TryFind(uri.Scheme, out ITransportProvider? provider) ? provider.Check(channel, settings) : Unserved(uri.Scheme, channel);
+    }
+
     /// <summary>Whether a transport for <paramref name="scheme"/> is registered or can be loaded.</summary>
     public static bool IsAvailable(string scheme) => scheme == TpIpcChannel.Scheme || TryFind(scheme, out _);
 
@@ -56,10 +76,15 @@ public static class TransportProviders
         {
             return provider;
         }
+        throw new ArgumentException(Unserved(scheme, channel), nameof(channel));
+    }
+
+    private static string Unserved(string scheme, string channel)
+    {
         string hint = KnownAssemblies.TryGetValue(scheme, out string? assembly)
             ? $"the {scheme}: transport is in the {assembly} package, which this application does not reference"
             : $"no transport serves the scheme '{scheme}' (tp:ipc is built in; aeron: needs TensorPool.Transport.Aeron)";
-        throw new ArgumentException($"channel '{channel}': {hint}", nameof(channel));
+        return $"channel '{channel}': {hint}";
     }
 
     private static bool TryFind(string scheme, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ITransportProvider? provider)

@@ -37,8 +37,8 @@ public sealed class DriverCommandProcessTests
     /// Files `--check` used to pass and start-up then refused (D174): `--check` runs every start-up check and gives the
     /// exit code start-up gives (2, naming the key), creating nothing.
     /// </summary>
-    [TestCase("aeron_control_channel", "driver.control_channel")]
-    [TestCase("aeron_announce_channel", "driver.announce_channel")]
+    [TestCase("aeron_control_channel_unknown_parameter", "driver.control_channel")]
+    [TestCase("aeron_announce_channel_beside_tp_control", "driver.announce_channel")]
     [TestCase("base_dir_is_a_file", "base_dir")]
     [TestCase("base_dir_parent_missing", "base_dir")]
     public void Check_refuses_what_start_up_refuses_with_the_same_exit_code_D174(string name, string key)
@@ -50,8 +50,11 @@ public sealed class DriverCommandProcessTests
         File.WriteAllText(blocker, "");
         toml = name switch
         {
-            "aeron_control_channel" => toml.Replace("[driver]\n", "[driver]\ncontrol_channel = \"aeron:udp?endpoint=localhost:40123\"\n", StringComparison.Ordinal),
-            "aeron_announce_channel" => toml.Replace("[driver]\n", "[driver]\nannounce_channel = \"aeron:ipc\"\n", StringComparison.Ordinal),
+            // Refused by the Aeron transport's channel check whether or not libaeron is present.
+            "aeron_control_channel_unknown_parameter" => toml.Replace("[driver]\n",
+                "[driver]\ncontrol_channel = \"aeron:udp?endpoint=localhost:40123|no-such-parameter=1\"\n", StringComparison.Ordinal),
+            // One transport, chosen by the control channel, opens every stream: tp:ipc cannot open an aeron: announce.
+            "aeron_announce_channel_beside_tp_control" => toml.Replace("[driver]\n", "[driver]\nannounce_channel = \"aeron:ipc\"\n", StringComparison.Ordinal),
             "base_dir_is_a_file" => toml.Replace($"base_dir = \"{driver.ShmDir}\"", $"base_dir = \"{blocker}\"", StringComparison.Ordinal),
             _ => toml.Replace($"base_dir = \"{driver.ShmDir}\"", $"base_dir = \"{dir.Path}/missing/shm\"", StringComparison.Ordinal),
         };
@@ -66,6 +69,31 @@ public sealed class DriverCommandProcessTests
         using ChildProcess start = DriverProcess.StartTp("driver", "--config", driver.ConfigPath);
         Assert.That(start.WaitForExit(Wait.Patience), Is.EqualTo(2), start.StandardOutput + start.StandardError);
         Assert.That(start.StandardError, Does.Contain(key));
+        Assert.That(start.StandardOutput, Does.Not.Contain("Hosting failed").And.Not.Contain(" at "), "a refused start is one line, no stack");
+    }
+
+    /// <summary>
+    /// A driver on aeron: channels (the reference's own files) passes `--check` and start-up's checks with libaeron and
+    /// fails both alike without it: exit 2 naming driver.control_channel and libaeron, one line, no stack (D174, D245).
+    /// </summary>
+    [Test]
+    public void An_aeron_driver_without_libaeron_is_refused_alike_by_check_and_start_up_D245()
+    {
+        using var dir = new TempDirectory();
+        using var driver = new DriverProcess(dir);
+        string toml = File.ReadAllText(driver.ConfigPath).Replace("[driver]\n",
+            "[driver]\ncontrol_channel = \"aeron:ipc\"\nannounce_channel = \"aeron:ipc\"\nqos_channel = \"aeron:ipc\"\n", StringComparison.Ordinal);
+        File.WriteAllText(driver.ConfigPath, toml);
+        var noAeron = new Dictionary<string, string> { ["TP_AERON_LIBRARY"] = Path.Combine(dir.Path, "no-such-libaeron.so") };
+
+        using ChildProcess check = DriverProcess.StartTp(noAeron, "driver", "--config", driver.ConfigPath, "--check");
+        Assert.That(check.WaitForExit(Wait.Patience), Is.EqualTo(2), check.StandardOutput + check.StandardError);
+        Assert.That(check.StandardError, Does.Contain("driver.control_channel").And.Contain("libaeron"));
+
+        using ChildProcess start = DriverProcess.StartTp(noAeron, "driver", "--config", driver.ConfigPath);
+        Assert.That(start.WaitForExit(Wait.Patience), Is.EqualTo(2), start.StandardOutput + start.StandardError);
+        Assert.That(start.StandardError, Does.Contain("driver.control_channel").And.Contain("libaeron"));
+        Assert.That(start.StandardOutput, Does.Not.Contain("Hosting failed").And.Not.Contain(" at "), "a refused start is one line, no stack");
     }
 
     [Test]

@@ -54,9 +54,16 @@ internal sealed class DriverProcess : IDisposable
 
     public static string TpPath => Path.Combine(AppContext.BaseDirectory, "tp.dll");
 
-    public static ChildProcess StartTp(params string[] args)
+    public static ChildProcess StartTp(params string[] args) => StartTp(new Dictionary<string, string>(), args);
+
+    /// <summary><c>dotnet tp.dll args…</c> with <paramref name="environment"/> added to the child's environment.</summary>
+    public static ChildProcess StartTp(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardInput = true };
+        foreach ((string name, string value) in environment)
+        {
+            psi.Environment[name] = value;
+        }
         psi.ArgumentList.Add(TpPath);
         foreach (string a in args)
         {
