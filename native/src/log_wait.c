@@ -20,9 +20,15 @@
 #ifdef TP_TESTING
 int tp_log_wait_test_no_waitv = -1;
 uint64_t tp_log_wait_test_fallback_sleeps = 0;
+#endif
 
+/*
+ * Tests force the path of kernels without futex_waitv (the hook, or TP_TEST_NO_FUTEX_WAITV=1); a release build never
+ * does. One definition for both builds: coverage merges a function by name and line.
+ */
 static int tp_log_wait_forced_fallback(void)
 {
+#ifdef TP_TESTING
     int forced = __atomic_load_n(&tp_log_wait_test_no_waitv, __ATOMIC_RELAXED);
     if (forced < 0)
     {
@@ -31,13 +37,10 @@ static int tp_log_wait_forced_fallback(void)
         __atomic_store_n(&tp_log_wait_test_no_waitv, forced, __ATOMIC_RELAXED);
     }
     return forced;
-}
 #else
-static int tp_log_wait_forced_fallback(void)
-{
     return 0;
-}
 #endif
+}
 
 int tp_log_futex_wake_all(tp_log_t *log)
 {

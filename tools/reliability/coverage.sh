@@ -33,11 +33,13 @@ native_half() {
         echo "coverage: native half skipped: gcovr is not installed (apt-get install gcovr)" >&2
         return
     fi
+    # -fprofile-update=atomic: the concurrent tests (log, seqlock) would otherwise race on the counters and leave
+    # negative counts that gcovr cannot parse.
     echo "==> coverage: native tests built with gcc --coverage" >&2
     rm -rf "$OUT/native" && mkdir -p "$OUT/native" # each half replaces only its own reports
     rm -rf "$COV_BUILD"
     CC=gcc cmake -S "$ROOT" -B "$COV_BUILD" -DCMAKE_BUILD_TYPE=Debug -DTP_BUILD_EXAMPLES=OFF \
-        -DCMAKE_C_FLAGS="--coverage -O0" -DCMAKE_EXE_LINKER_FLAGS="--coverage" -DCMAKE_SHARED_LINKER_FLAGS="--coverage" >/dev/null &&
+        -DCMAKE_C_FLAGS="--coverage -fprofile-update=atomic -O0" -DCMAKE_EXE_LINKER_FLAGS="--coverage" -DCMAKE_SHARED_LINKER_FLAGS="--coverage" >/dev/null &&
         cmake --build "$COV_BUILD" --parallel >/dev/null || { echo "coverage: native build failed" >&2; return; }
     ctest --test-dir "$COV_BUILD" --parallel 2 --output-junit "$OUT/native/ctest.xml" >"$OUT/native/ctest.log" 2>&1 ||
         echo "coverage: some native tests failed (see $OUT/native/ctest.log); coverage is of what ran" >&2
