@@ -77,6 +77,29 @@ public sealed class PacedPlanTests
     }
 
     [Test]
+    public void Pin_places_the_producer_and_the_consumers_on_two_cpus_and_needs_paced()
+    {
+        Assert.That(PacedPlan.TryCreate(new PacedArguments(false, true, Pin: true), out PacedPlan? stray, out string strayError), Is.False);
+        Assert.That(strayError, Does.Contain("--pin needs --paced"));
+        Assert.That(stray, Is.Null);
+
+        Assert.That(PacedPlan.TryCreate(new PacedArguments(true, false), out PacedPlan? unpinned, out _), Is.True);
+        Assert.That(unpinned!.Cpus, Is.Null);
+        Assert.That(unpinned.Placement, Is.EqualTo("nothing pinned"));
+
+        bool created = PacedPlan.TryCreate(new PacedArguments(true, false, Pin: true), out PacedPlan? pinned, out string error);
+        if (Cpu.PickTwo() is not { } two)
+        {
+            Assert.That(created, Is.False);
+            Assert.That(error, Does.Contain("--pin needs two CPUs"));
+            return;
+        }
+        Assert.That(created, Is.True, error);
+        Assert.That(pinned!.Cpus, Is.EqualTo((two.First, two.Second)));
+        Assert.That(pinned.Placement, Is.EqualTo($"pinned: producer and futex waker on CPU {two.First}, consumers and futex waiter on CPU {two.Second}"));
+    }
+
+    [Test]
     public void Rates_take_k_and_Hz_and_come_back_sorted_without_repeats()
     {
         Assert.That(PacedPlan.TryParseRates("10kHz,100,1k,1000, 2.5k", out double[] rates, out string error), Is.True, error);
@@ -126,6 +149,8 @@ public sealed class PacedPlanTests
         string json = BenchJson.Serialize(report);
         Assert.That(json, Does.Contain("\"paced\"").And.Contain("\"futexFloors\"").And.Contain("\"coresOverFutex\": 1.5").And.Contain("\"idle\": \"wait\""));
         Assert.That(BenchJson.Deserialize(json)!.Paced!.Cells.Single().Lost, Is.EqualTo(2));
+        Assert.That(table, Does.Contain("wall time; pinned: producer and futex waker on CPU 0, consumers and futex waiter on CPU 1"));
+        Assert.That(json, Does.Contain("\"placement\": \"pinned: producer and futex waker on CPU 0"));
     }
 
     private static BenchReport Report()
@@ -136,7 +161,7 @@ public sealed class PacedPlanTests
         var machine = new MachineInfo(2, [0, 1], "cpu", ".NET", "1 1 1", "1 1 1", true, 0, [1], "pinned");
         var pingPong = new PingPongBaseline("ping-pong", 10, new Percentiles(60, 0, 90, 0, 0, 10));
         return new BenchReport("tp bench", "1.0", DateTimeOffset.UnixEpoch, 1, false, machine, new Baselines(pingPong, []), [], [],
-            new PacedReport("tp:ipc", 5, "1 1 1", "2 2 2", [floor], [cell]));
+            new PacedReport("tp:ipc", 5, "1 1 1", "2 2 2", [floor], [cell], "pinned: producer and futex waker on CPU 0, consumers and futex waiter on CPU 1"));
     }
 
     private sealed class FakeWaitSource : IWaitSource, IDisposable

@@ -5,19 +5,21 @@ using TensorPool.Processes;
 namespace TensorPool.Bench.Paced;
 
 /// <summary>
-/// Runs one paced measure as separate processes, none pinned (how users run them; the point is how they share the
-/// CPUs): the consumers (or the futex waiter) first, then the producer (or the waker). The CPU window opens when the
+/// Runs one paced measure as separate processes, unpinned unless CPUs are given (how users run them; the point is how
+/// they share the CPUs): the consumers (or the futex waiter) first, then the producer (or the waker). A pinned child
+/// pins its main thread at start, and the threads it starts later (its client's conductor) inherit that CPU. The CPU window opens when the
 /// producer prints <c>steady</c> and closes at its <c>result</c>; the consumers are then given up to a second to take
 /// the last frame before they are stopped and report.
 /// </summary>
 public static unsafe class PacedCell
 {
     /// <summary>One paced cell over tp:ipc (or aeron:ipc with <paramref name="aeronDir"/>).</summary>
-    public static PacedCellResult Run(Session session, PacedCellSpec spec, FutexFloor floor, string? aeronDir, int index)
+    public static PacedCellResult Run(Session session, PacedCellSpec spec, FutexFloor floor, string? aeronDir, int index,
+        int producerCpu = -1, int consumerCpu = -1)
     {
         string aeron = aeronDir ?? PacedClient.NoAeron;
         string nameSpace = string.Create(CultureInfo.InvariantCulture, $"paced-{Environment.ProcessId}-{index}");
-        Outcome o = Measure(session, spec.Consumers,
+        Outcome o = Measure(session, spec.Consumers, producerCpu, consumerCpu,
             i => [PacedConsumerChild.Measure, nameSpace, Text(i), spec.Idle, aeron],
             [PacedProducerChild.Measure, nameSpace, Text(spec.Size), Text(spec.RateHz), Text(spec.WarmupFrames), Text(spec.Frames), Text(spec.Consumers), aeron]);
         return new PacedCellResult(spec.Size, spec.RateHz, spec.Consumers, spec.Idle, aeronDir is null ? "tp:ipc" : "aeron:ipc",
@@ -25,16 +27,16 @@ public static unsafe class PacedCell
     }
 
     /// <summary>The raw futex-wake floor at <paramref name="rateHz"/>.</summary>
-    public static FutexFloor RunFloor(Session session, double rateHz, int warmup, int frames)
+    public static FutexFloor RunFloor(Session session, double rateHz, int warmup, int frames, int wakerCpu = -1, int waiterCpu = -1)
     {
-        Outcome o = Measure(session, 1, _ => [FutexWakeChild.Measure, "waiter", Text(warmup)],
+        Outcome o = Measure(session, 1, wakerCpu, waiterCpu, _ => [FutexWakeChild.Measure, "waiter", Text(warmup)],
             [FutexWakeChild.Measure, "waker", Text(rateHz), Text(warmup), Text(frames)]);
         return new FutexFloor(rateHz, o.Latency, o.Published, o.Lost, o.Cores, o.Seconds);
     }
 
     private readonly record struct Outcome(Percentiles Latency, long Published, long Timed, long Lost, long Drops, long Torn, double Cores, double Seconds);
 
-    private static Outcome Measure(Session session, int consumers, Func<int, string[]> consumerArgs, string[] producerArgs)
+    private static Outcome Measure(Session session, int consumers, int producerCpu, int consumerCpu, Func<int, string[]> consumerArgs, string[] producerArgs)
     {
         (SharedPage page, string path) = session.NewPage();
         var children = new List<ChildProcess>();
@@ -47,10 +49,10 @@ public static unsafe class PacedCell
             for (int i = 0; i < consumers; i++)
             {
                 string[] args = consumerArgs(i);
-                children.Add(session.StartChildOn(-1, args[0], path, args[1..]));
+                children.Add(session.StartChildOn(consumerCpu, args[0], path, args[1..]));
                 children[^1].WaitReady(Session.ChildTimeout);
             }
-            ChildProcess producer = session.StartChildOn(-1, producerArgs[0], path, producerArgs[1..]);
+            ChildProcess producer = session.StartChildOn(producerCpu, producerArgs[0], path, producerArgs[1..]);
             children.Add(producer);
             producer.NextLine("steady", Session.ChildTimeout);
             CpuWindow window = CpuWindow.Start([.. children.Select(c => c.Id)]);

@@ -6,11 +6,18 @@ namespace TensorPool.Bench.Paced;
 /// The paced cells of <c>tp bench --paced</c> (issue 14): payload sizes × rates × consumer counts × idle modes, each
 /// measured for a steady window after a warm-up, and one raw futex-wake floor per rate. <c>--quick</c> alone runs
 /// <see cref="QuickSubset"/> with short windows; <c>--paced</c> the whole plan (narrowed by --sizes, --consumers,
-/// --rates, --idle).
+/// --rates, --idle). <see cref="Cpus"/> null runs every process unpinned (how users run them); <c>--pin</c> puts the
+/// producer (and the floor's waker) on one CPU and the consumers (and the waiter) on another, so no wake-up waits for
+/// the process that sent it to go to sleep (D247).
 /// </summary>
 public sealed record PacedPlan(IReadOnlyList<int> Sizes, IReadOnlyList<double> RatesHz, IReadOnlyList<int> Consumers,
-    IReadOnlyList<string> IdleModes, double WindowSeconds, string? AeronDir = null)
+    IReadOnlyList<string> IdleModes, double WindowSeconds, string? AeronDir = null, (int Producer, int Consumers)? Cpus = null)
 {
+    /// <summary>How the cells' processes are placed, as the report states it.</summary>
+    public string Placement => Cpus is { } c
+        ? string.Create(CultureInfo.InvariantCulture, $"pinned: producer and futex waker on CPU {c.Producer}, consumers and futex waiter on CPU {c.Consumers}")
+        : "nothing pinned";
+
     public static readonly int[] DefaultSizes = [64, 4096];
 
     public static readonly double[] DefaultRates = [100, 1_000, 10_000];
@@ -92,7 +99,8 @@ public sealed record PacedPlan(IReadOnlyList<int> Sizes, IReadOnlyList<double> R
             (a.Paced, a.Quick, a.Sizes, a.Consumers, a.Rates, a.Idle, a.WindowSeconds, a.AeronDir);
         if (!paced)
         {
-            string? stray = rates is not null ? "--rates" : idle is not null ? "--idle" : window is not null ? "--window" : aeronDir is not null ? "--aeron-dir" : null;
+            string? stray = rates is not null ? "--rates" : idle is not null ? "--idle" : window is not null ? "--window" : aeronDir is not null ? "--aeron-dir"
+                : a.Pin ? "--pin" : null;
             return stray is not null ? (null, $"{stray} needs --paced") : (quick ? QuickSubset() : null, "");
         }
         PacedPlan plan = Full(quick ? QuickWindowSeconds : FullWindowSeconds);
@@ -135,6 +143,14 @@ public sealed record PacedPlan(IReadOnlyList<int> Sizes, IReadOnlyList<double> R
                 return (null, $"--aeron-dir '{aeronDir}' is not a directory (start the media driver first)");
             }
             plan = plan with { AeronDir = Path.GetFullPath(aeronDir) };
+        }
+        if (a.Pin)
+        {
+            if (Cpu.PickTwo() is not { } two)
+            {
+                return (null, "--pin needs two CPUs this process may run on");
+            }
+            plan = plan with { Cpus = (two.First, two.Second) };
         }
         return (plan, "");
     }

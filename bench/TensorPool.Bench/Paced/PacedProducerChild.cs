@@ -73,7 +73,11 @@ public static unsafe class PacedProducerChild
         return 0;
     }
 
-    /// <summary>Claim, copy, stamp sequence and phase, commit (the slot's timestamp is the claim's, §8.3); the sequence.</summary>
+    /// <summary>
+    /// Claim, copy, stamp sequence and phase, commit; the sequence. The slot's timestamp is taken as the commit begins:
+    /// a cell's latency runs from the producer's commit to the consumer's accept, as issue 14 defines it and as the
+    /// reference stamps a slot given no timestamp (ref_paced.c), not from the claim (the library's default) (D246).
+    /// </summary>
     private static ulong Publish(Producer producer, byte[] bytes, long phase)
     {
         if (!producer.TryClaim(bytes.Length, out FrameClaim claim))
@@ -84,6 +88,7 @@ public static unsafe class PacedProducerChild
         BinaryPrimitives.WriteInt64LittleEndian(claim.Payload, (long)claim.Seq);
         BinaryPrimitives.WriteInt64LittleEndian(claim.Payload[8..], phase);
         ulong seq = claim.Seq;
+        claim.TimestampNs = (ulong)Clock.NowNs();
         producer.Commit(ref claim);
         return seq;
     }

@@ -7,4 +7,5 @@ public sealed record PacedReport(
     string LoadAverageBefore,
     string LoadAverageAfter,
     IReadOnlyList<FutexFloor> FutexFloors,
-    IReadOnlyList<PacedCellResult> Cells);
+    IReadOnlyList<PacedCellResult> Cells,
+    string Placement = "nothing pinned");

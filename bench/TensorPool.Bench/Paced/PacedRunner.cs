@@ -9,11 +9,12 @@ public static class PacedRunner
     {
         string loadBefore = BenchRunner.LoadAverage();
         string transport = plan.AeronDir is null ? "tp:ipc" : $"aeron:ipc (media driver of {plan.AeronDir})";
-        progress($"paced cells over {transport}: {plan.Cells().Count()} cells, steady windows of {plan.WindowSeconds} s; load average {loadBefore}");
+        progress($"paced cells over {transport}: {plan.Cells().Count()} cells, steady windows of {plan.WindowSeconds} s, {plan.Placement}; load average {loadBefore}");
+        (int producer, int consumers) = plan.Cpus ?? (-1, -1);
         var floors = new Dictionary<double, FutexFloor>();
         foreach (double rate in plan.RatesHz)
         {
-            FutexFloor floor = PacedCell.RunFloor(session, rate, PacedPlan.WarmupFrames(rate), plan.MeasuredFrames(rate));
+            FutexFloor floor = PacedCell.RunFloor(session, rate, PacedPlan.WarmupFrames(rate), plan.MeasuredFrames(rate), producer, consumers);
             floors[rate] = floor;
             progress($"floor: futex wake at {PacedPlan.RateLabel(rate)}: p50 {floor.LatencyNs.P50:F0} ns, p99 {floor.LatencyNs.P99:F0} ns, p99.9 {floor.LatencyNs.P999:F0} ns, {floor.Cores:F3} cores");
         }
@@ -21,10 +22,10 @@ public static class PacedRunner
         int index = 0;
         foreach (PacedCellSpec spec in plan.Cells())
         {
-            PacedCellResult cell = PacedCell.Run(session, spec, floors[spec.RateHz], plan.AeronDir, index++);
+            PacedCellResult cell = PacedCell.Run(session, spec, floors[spec.RateHz], plan.AeronDir, index++, producer, consumers);
             cells.Add(cell);
             progress($"{BenchSettings.SizeLabel(spec.Size)} at {PacedPlan.RateLabel(spec.RateHz)} x {spec.Consumers} {spec.Idle}: p50 {cell.LatencyNs.P50:F0} ns, p99 {cell.LatencyNs.P99:F0} ns, p99.9 {cell.LatencyNs.P999:F0} ns, lost {cell.Lost}, {cell.Cores:F3} cores");
         }
-        return new PacedReport(transport, plan.WindowSeconds, loadBefore, BenchRunner.LoadAverage(), [.. floors.Values], cells);
+        return new PacedReport(transport, plan.WindowSeconds, loadBefore, BenchRunner.LoadAverage(), [.. floors.Values], cells, plan.Placement);
     }
 }

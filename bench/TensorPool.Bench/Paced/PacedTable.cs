@@ -16,7 +16,7 @@ public static class PacedTable
         void Line(FormattableString line) => text.AppendLine(line.ToString(CultureInfo.InvariantCulture));
         Line($"# paced cells over {report.Transport}, steady windows of {report.WindowSeconds} s; load average before {report.LoadAverageBefore}, after {report.LoadAverageAfter}");
         Line($"# latency: producer commit timestamp -> consumer accept, CLOCK_MONOTONIC, all consumers merged; lost: published in the window, not accepted (summed over consumers)");
-        Line($"# cores: utime+stime of every process of the cell (/proc/PID/stat) over the window / wall time; nothing pinned");
+        Line($"# cores: utime+stime of every process of the cell (/proc/PID/stat) over the window / wall time; {report.Placement}");
         Line($"# floor (same run): cache-line ping-pong one-way p50 {pingPongOneWay.P50:F0} ns, p99 {pingPongOneWay.P99:F0} ns");
         foreach (FutexFloor f in report.FutexFloors)
         {
