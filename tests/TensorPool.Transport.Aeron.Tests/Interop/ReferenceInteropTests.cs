@@ -14,6 +14,13 @@ public partial class ReferenceInteropTests
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(120);
 
+    /// <summary>How long a reference client may take to get through its start-up before it is started again (D248).</summary>
+    private static readonly TimeSpan StartUp = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many clients of <paramref name="role"/> our driver has logged as attached to the scenario's stream.</summary>
+    private static int Attached(ChildProcess driver, string role) => driver.StandardOutput.Split('\n')
+        .Count(l => l.Contains($": {role} client ", StringComparison.Ordinal) && l.Contains(" attached to stream 10000", StringComparison.Ordinal));
+
     private static Dictionary<string, string> Fields(string line) => FieldPattern().Matches(line)
         .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value, StringComparer.Ordinal);
 
@@ -33,8 +40,9 @@ public partial class ReferenceInteropTests
         const int count = 20_000;
         using var setup = new ReferenceSetup();
         setup.StartReferenceDriver(announcePeriodMs: 50);
-        using ChildProcess producer = setup.Reference("tp_example_producer_driver",
+        using ChildProcess producer = setup.StartReferenceClient("tp_example_producer_driver",
             ["-a", setup.AeronDir, "-c", ReferenceSetup.Channel, "-s", "10000", "-n", count.ToString(CultureInfo.InvariantCulture)],
+            p => p.StandardError.Contains("Attach info", StringComparison.Ordinal), StartUp,
             new Dictionary<string, string>
             {
                 ["TP_PATTERN"] = "interop",
@@ -77,13 +85,15 @@ public partial class ReferenceInteropTests
     public void Our_driver_serves_the_reference_producer_and_consumer_from_the_reference_file()
     {
         using var setup = new ReferenceSetup();
-        setup.StartOurDriver();
-        using ChildProcess consumer = setup.Reference("tp_example_consumer_driver",
-            ["-a", setup.AeronDir, "-c", ReferenceSetup.Channel, "-s", "10000", "-n", "20"]);
-        Thread.Sleep(2000);
-        using ChildProcess producer = setup.Reference("tp_example_producer_driver",
+        ChildProcess driver = setup.StartOurDriver();
+        int consumersBefore = Attached(driver, "Consumer");
+        using ChildProcess consumer = setup.StartReferenceClient("tp_example_consumer_driver",
+            ["-a", setup.AeronDir, "-c", ReferenceSetup.Channel, "-s", "10000", "-n", "20"],
+            _ => Attached(driver, "Consumer") > consumersBefore, StartUp);
+        using ChildProcess producer = setup.StartReferenceClient("tp_example_producer_driver",
             ["-a", setup.AeronDir, "-c", ReferenceSetup.Channel, "-s", "10000", "-n", "2000"],
-            new Dictionary<string, string> { ["TP_EXAMPLE_WAIT_CONNECTED_MS"] = "20000" });
+            p => p.StandardError.Contains("Attach info", StringComparison.Ordinal), StartUp,
+            new Dictionary<string, string> { ["TP_EXAMPLE_WAIT_CONNECTED_MS"] = "20000", ["TP_EXAMPLE_PRINT_ATTACH"] = "1" });
         Assert.That(producer.WaitForExit(Long), Is.Zero, () => producer.StandardOutput + producer.StandardError);
         Assert.That(producer.StandardOutput, Does.Contain("Published frame"));
         consumer.WaitForExit(Long);
