@@ -7,9 +7,9 @@ namespace TensorPool.Bench.Paced;
 /// <summary>
 /// Runs one paced measure as separate processes, unpinned unless CPUs are given (how users run them; the point is how
 /// they share the CPUs): the consumers (or the futex waiter) first, then the producer (or the waker). A pinned child
-/// pins its main thread at start, and the threads it starts later (its client's conductor) inherit that CPU. The CPU window opens when the
-/// producer prints <c>steady</c> and closes at its <c>result</c>; the consumers are then given up to a second to take
-/// the last frame before they are stopped and report.
+/// pins its main thread at start, and the threads it starts later (its client's conductor) inherit that CPU. The CPU
+/// window opens when the producer prints <c>steady</c> and closes at its <c>result</c>; the consumers are then given up
+/// to a second to take the last frame before they are stopped and report.
 /// </summary>
 public static unsafe class PacedCell
 {

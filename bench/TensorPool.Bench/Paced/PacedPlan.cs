@@ -11,11 +11,11 @@ namespace TensorPool.Bench.Paced;
 /// the process that sent it to go to sleep (D247).
 /// </summary>
 public sealed record PacedPlan(IReadOnlyList<int> Sizes, IReadOnlyList<double> RatesHz, IReadOnlyList<int> Consumers,
-    IReadOnlyList<string> IdleModes, double WindowSeconds, string? AeronDir = null, (int Producer, int Consumers)? Cpus = null)
+    IReadOnlyList<string> IdleModes, double WindowSeconds, string? AeronDir = null, (int Producer, int Consumer)? Cpus = null)
 {
     /// <summary>How the cells' processes are placed, as the report states it.</summary>
     public string Placement => Cpus is { } c
-        ? string.Create(CultureInfo.InvariantCulture, $"pinned: producer and futex waker on CPU {c.Producer}, consumers and futex waiter on CPU {c.Consumers}")
+        ? string.Create(CultureInfo.InvariantCulture, $"pinned: producer and futex waker on CPU {c.Producer}, consumers and futex waiter on CPU {c.Consumer}")
         : "nothing pinned";
 
     public static readonly int[] DefaultSizes = [64, 4096];

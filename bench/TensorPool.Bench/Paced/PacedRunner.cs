@@ -10,11 +10,11 @@ public static class PacedRunner
         string loadBefore = BenchRunner.LoadAverage();
         string transport = plan.AeronDir is null ? "tp:ipc" : $"aeron:ipc (media driver of {plan.AeronDir})";
         progress($"paced cells over {transport}: {plan.Cells().Count()} cells, steady windows of {plan.WindowSeconds} s, {plan.Placement}; load average {loadBefore}");
-        (int producer, int consumers) = plan.Cpus ?? (-1, -1);
+        (int producerCpu, int consumerCpu) = plan.Cpus ?? (-1, -1);
         var floors = new Dictionary<double, FutexFloor>();
         foreach (double rate in plan.RatesHz)
         {
-            FutexFloor floor = PacedCell.RunFloor(session, rate, PacedPlan.WarmupFrames(rate), plan.MeasuredFrames(rate), producer, consumers);
+            FutexFloor floor = PacedCell.RunFloor(session, rate, PacedPlan.WarmupFrames(rate), plan.MeasuredFrames(rate), producerCpu, consumerCpu);
             floors[rate] = floor;
             progress($"floor: futex wake at {PacedPlan.RateLabel(rate)}: p50 {floor.LatencyNs.P50:F0} ns, p99 {floor.LatencyNs.P99:F0} ns, p99.9 {floor.LatencyNs.P999:F0} ns, {floor.Cores:F3} cores");
         }
@@ -22,7 +22,7 @@ public static class PacedRunner
         int index = 0;
         foreach (PacedCellSpec spec in plan.Cells())
         {
-            PacedCellResult cell = PacedCell.Run(session, spec, floors[spec.RateHz], plan.AeronDir, index++, producer, consumers);
+            PacedCellResult cell = PacedCell.Run(session, spec, floors[spec.RateHz], plan.AeronDir, index++, producerCpu, consumerCpu);
             cells.Add(cell);
             progress($"{BenchSettings.SizeLabel(spec.Size)} at {PacedPlan.RateLabel(spec.RateHz)} x {spec.Consumers} {spec.Idle}: p50 {cell.LatencyNs.P50:F0} ns, p99 {cell.LatencyNs.P99:F0} ns, p99.9 {cell.LatencyNs.P999:F0} ns, lost {cell.Lost}, {cell.Cores:F3} cores");
         }
