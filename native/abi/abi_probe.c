@@ -23,6 +23,7 @@
 #include "tensorpool/path.h"
 #include "tensorpool/platform.h"
 #include "tensorpool/region.h"
+#include "tensorpool/sched.h"
 #include "tensorpool/seqlock.h"
 #include "tensorpool/slot.h"
 #include "tensorpool/superblock.h"
@@ -221,6 +222,9 @@ int main(void)
     printf("field tp_region_create_options_t mlock %zu\n", offsetof(tp_region_create_options_t, mlock));
     printf("field tp_region_create_options_t require_hugepages %zu\n", offsetof(tp_region_create_options_t, require_hugepages));
     printf("field tp_region_create_options_t reserved %zu\n", offsetof(tp_region_create_options_t, reserved));
+    /* native/include/tensorpool/sched.h */
+    printf("enum tp_sched_slice_limits_t TP_SCHED_SLICE_MIN_NS %llu\n", (unsigned long long)TP_SCHED_SLICE_MIN_NS);
+    printf("enum tp_sched_slice_limits_t TP_SCHED_SLICE_MAX_NS %llu\n", (unsigned long long)TP_SCHED_SLICE_MAX_NS);
     /* native/include/tensorpool/seqlock.h */
     printf("enum tp_seqlock_result_t TP_SEQLOCK_OK %llu\n", (unsigned long long)TP_SEQLOCK_OK);
     printf("enum tp_seqlock_result_t TP_SEQLOCK_NOT_COMMITTED %llu\n", (unsigned long long)TP_SEQLOCK_NOT_COMMITTED);

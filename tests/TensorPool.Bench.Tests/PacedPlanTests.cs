@@ -118,6 +118,7 @@ public sealed class PacedPlanTests
         Assert.That(IdleMode.Create("yield", source), Is.TypeOf<YieldingIdleStrategy>());
         Assert.That(IdleMode.Create("backoff", source), Is.TypeOf<BackoffIdleStrategy>());
         using var wait = (WaitingIdleStrategy)IdleMode.Create("wait", source);
+        Assert.That(wait.SchedulerSlice, Is.EqualTo(ThreadSlice.Shortest), "as tp consume's waiting consumers (D249)");
         Assert.That(() => IdleMode.Create("sleep", source), Throws.ArgumentException);
         Assert.That(IdleMode.TryParse("wait,spin,wait", out string[] modes, out _), Is.True);
         Assert.That(modes, Is.EqualTo(new[] { "spin", "wait" }));

@@ -5,7 +5,7 @@ namespace TensorPool.Bench.Paced;
 /// <summary>
 /// The idle strategies of a paced consumer, as <c>tp consume --idle</c> names them: spin and yield (a busy core),
 /// backoff (spins, yields, then parks 1 µs to 1 ms), wait (the default: a short spin, then sleep on the streams'
-/// futex words, D181).
+/// futex words, D181, with the shortest scheduler slice, D249).
 /// </summary>
 public static class IdleMode
 {
@@ -23,7 +23,7 @@ public static class IdleMode
         Spin => BusySpinIdleStrategy.Instance,
         Yield => YieldingIdleStrategy.Instance,
         Backoff => new BackoffIdleStrategy(),
-        Wait => new WaitingIdleStrategy(source),
+        Wait => new WaitingIdleStrategy(source) { SchedulerSlice = ThreadSlice.Shortest }, // as tp consume --idle wait (D249)
         _ => throw new ArgumentException($"unknown idle mode '{mode}' (spin, yield, backoff, wait)", nameof(mode)),
     };
 

@@ -7,6 +7,7 @@
 #include "tensorpool/log_error.h"
 #include "tensorpool/version.h"
 #include "tensorpool/clock.h"
+#include "tensorpool/sched.h"
 #include "tensorpool/uri.h"
 #include "tensorpool/path.h"
 #include "tensorpool/superblock.h"

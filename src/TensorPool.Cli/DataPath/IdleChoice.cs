@@ -13,7 +13,8 @@ internal static class IdleChoice
     /// <summary>A factory of the named strategy over the loop's wait source, or null for an unknown name.</summary>
     public static Func<IWaitSource, IIdleStrategy>? Parse(string? name) => name switch
     {
-        "wait" => static source => new WaitingIdleStrategy(source),
+        // A consumer's loop: the shortest slice, so a wake-up preempts the producer it shares a CPU with (D249).
+        "wait" => static source => new WaitingIdleStrategy(source) { SchedulerSlice = ThreadSlice.Shortest },
         "spin" => static _ => BusySpinIdleStrategy.Instance,
         "yield" => static _ => YieldingIdleStrategy.Instance,
         "backoff" => static _ => new BackoffIdleStrategy(),

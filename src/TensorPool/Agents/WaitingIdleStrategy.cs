@@ -44,8 +44,10 @@ public sealed class WaitingIdleStrategy : IIdleStrategy, IDisposable
     private readonly long _maxWaitNs;
     private readonly CancellationToken _cancellation;
     private readonly CancellationTokenRegistration _registration;
+    private readonly TimeSpan? _schedulerSlice;
     private long _spinNs;
     private long _idleSinceNs = NotIdle;
+    private bool _sliceAsked;
 
     private const long NotIdle = long.MinValue;
 
@@ -97,6 +99,33 @@ public sealed class WaitingIdleStrategy : IIdleStrategy, IDisposable
     /// <summary>The longest spin window, as configured.</summary>
     public TimeSpan SpinWindow => TimeSpan.FromTicks(_maxSpinNs / 100);
 
+    /// <summary>
+    /// A scheduler slice to ask for (<see cref="ThreadSlice"/>) for the thread that sleeps here, at its first sleep; null
+    /// (the default) leaves the thread's slice as it is. <see cref="ThreadSlice.Shortest"/> lets a woken consumer run at
+    /// once on a CPU it shares with its producer instead of after the producer's next sleep (D249): <c>tp consume</c>
+    /// and <c>tp demo</c> ask for it. Not for a conductor, which should yield its CPU to the data path.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Outside <see cref="ThreadSlice.Shortest"/>..<see cref="ThreadSlice.Longest"/>.</exception>
+    public TimeSpan? SchedulerSlice
+    {
+        get => _schedulerSlice;
+        init
+        {
+            if (value is { } slice)
+            {
+                ArgumentOutOfRangeException.ThrowIfLessThan(slice, ThreadSlice.Shortest);
+                ArgumentOutOfRangeException.ThrowIfGreaterThan(slice, ThreadSlice.Longest);
+            }
+            _schedulerSlice = value;
+        }
+    }
+
+    /// <summary>
+    /// Whether the kernel gave the sleeping thread <see cref="SchedulerSlice"/> (false before the first sleep, without a
+    /// slice to ask for, and where the kernel has no per-thread slices or refused).
+    /// </summary>
+    public bool SchedulerSliceGranted { get; private set; }
+
     /// <summary>The spin window in use now: between zero and <see cref="SpinWindow"/>, as the traffic has shown it pays.</summary>
     public TimeSpan CurrentSpinWindow => TimeSpan.FromTicks(_spinNs / 100);
 
@@ -135,6 +164,10 @@ public sealed class WaitingIdleStrategy : IIdleStrategy, IDisposable
                 return;
             }
         }
+        if (!_sliceAsked)
+        {
+            AskForSlice();
+        }
         // Stays past the window: an empty cycle after a wake-up (a timer, a message of another stream) sleeps again at once.
         _source.Wait(_maxWaitNs);
     }
@@ -147,6 +180,23 @@ public sealed class WaitingIdleStrategy : IIdleStrategy, IDisposable
 
     /// <summary>Drop the cancellation registration.</summary>
     public void Dispose() => _registration.Dispose();
+
+    /// <summary>Once, on the thread that sleeps: a refusal leaves the thread as it was, the loop runs on regardless.</summary>
+    private void AskForSlice()
+    {
+        _sliceAsked = true;
+        if (_schedulerSlice is { } slice)
+        {
+            try
+            {
+                SchedulerSliceGranted = ThreadSlice.TrySet(slice);
+            }
+            catch (TensorPoolException)
+            {
+                SchedulerSliceGranted = false; // a kernel that refuses (a sandbox's filter): the default slice, as before
+            }
+        }
+    }
 
     /// <summary>Work came after an idle stretch of <paramref name="idleNs"/>: widen the window for bursts, close it for gaps.</summary>
     private void Adapt(long idleNs)
