@@ -100,6 +100,21 @@ public sealed class PacedPlanTests
     }
 
     [Test]
+    public void Floor_slice_gives_the_floor_waiter_the_consumers_slice_and_needs_paced()
+    {
+        Assert.That(PacedPlan.TryCreate(new PacedArguments(false, true, FloorSlice: true), out _, out string strayError), Is.False);
+        Assert.That(strayError, Does.Contain("--floor-slice needs --paced"));
+
+        Assert.That(PacedPlan.TryCreate(new PacedArguments(true, false), out PacedPlan? plain, out _), Is.True);
+        Assert.That(plain!.FloorSlice, Is.False, "the floor of the issue is the plain futex pair");
+        Assert.That(plain.FloorWaiter, Does.Contain("default scheduler slice"));
+
+        Assert.That(PacedPlan.TryCreate(new PacedArguments(true, false, FloorSlice: true), out PacedPlan? sliced, out string error), Is.True, error);
+        Assert.That(sliced!.FloorSlice, Is.True);
+        Assert.That(sliced.FloorWaiter, Does.Contain("shortest scheduler slice"));
+    }
+
+    [Test]
     public void Rates_take_k_and_Hz_and_come_back_sorted_without_repeats()
     {
         Assert.That(PacedPlan.TryParseRates("10kHz,100,1k,1000, 2.5k", out double[] rates, out string error), Is.True, error);

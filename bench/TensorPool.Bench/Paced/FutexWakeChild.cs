@@ -8,7 +8,8 @@ namespace TensorPool.Bench.Paced;
 /// <summary>
 /// The raw futex-wake floor (issue 14): two processes and a shared page, nothing of TensorPool between them. The waker
 /// (<c>waker RATE WARMUP FRAMES</c>) paces as a paced producer does, writes the time into a stamp, bumps a 32-bit
-/// sequence word and FUTEX_WAKEs it every time; the waiter (<c>waiter WARMUP</c>) FUTEX_WAITs on the word and records
+/// sequence word and FUTEX_WAKEs it every time; the waiter (<c>waiter WARMUP SLICE</c>, SLICE <c>short</c> to ask for the
+/// shortest scheduler slice as the wait consumers do, <c>default</c> not to) FUTEX_WAITs on the word and records
 /// now − stamp for each wake it sees. What it measures is the kernel's wake-up path and the scheduler: the least a
 /// sleeping consumer can cost in latency and CPU at that rate.
 /// </summary>
@@ -16,11 +17,15 @@ public static unsafe class FutexWakeChild
 {
     public const string Measure = "futex-wake";
 
+    public const string ShortSlice = "short";
+
+    public const string DefaultSlice = "default";
+
     public static int Run(SharedPage page, string[] args) => args[0] switch
     {
         "waker" => Waker(page, double.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture),
             int.Parse(args[3], CultureInfo.InvariantCulture)),
-        "waiter" => Waiter(page, int.Parse(args[1], CultureInfo.InvariantCulture)),
+        "waiter" => Waiter(page, int.Parse(args[1], CultureInfo.InvariantCulture), args[2] == ShortSlice),
         _ => throw new ArgumentException($"futex-wake side '{args[0]}' is not waker or waiter"),
     };
 
@@ -65,8 +70,12 @@ public static unsafe class FutexWakeChild
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a long-running loop: no tier-0 code, no on-stack replacement stall mid-run (D242)
-    private static int Waiter(SharedPage page, int warmup)
+    private static int Waiter(SharedPage page, int warmup, bool shortSlice)
     {
+        if (shortSlice && !TensorPool.Agents.ThreadSlice.TrySet(TensorPool.Agents.ThreadSlice.Shortest))
+        {
+            Console.Error.WriteLine("futex-wake waiter: this kernel has no per-thread slices; the waiter keeps the default");
+        }
         StopLine stop = StopLine.Watch();
         var latency = new LatencyRecorder();
         int* word = page.FutexWord;

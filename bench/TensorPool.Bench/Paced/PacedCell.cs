@@ -27,9 +27,12 @@ public static unsafe class PacedCell
     }
 
     /// <summary>The raw futex-wake floor at <paramref name="rateHz"/>.</summary>
-    public static FutexFloor RunFloor(Session session, double rateHz, int warmup, int frames, int wakerCpu = -1, int waiterCpu = -1)
+    /// <param name="waiterSlice">The waiter asks for <see cref="TensorPool.Agents.ThreadSlice.Shortest"/>, as the wait consumers do.</param>
+    public static FutexFloor RunFloor(Session session, double rateHz, int warmup, int frames, int wakerCpu = -1, int waiterCpu = -1,
+        bool waiterSlice = false)
     {
-        Outcome o = Measure(session, 1, wakerCpu, waiterCpu, _ => [FutexWakeChild.Measure, "waiter", Text(warmup)],
+        Outcome o = Measure(session, 1, wakerCpu, waiterCpu,
+            _ => [FutexWakeChild.Measure, "waiter", Text(warmup), waiterSlice ? FutexWakeChild.ShortSlice : FutexWakeChild.DefaultSlice],
             [FutexWakeChild.Measure, "waker", Text(rateHz), Text(warmup), Text(frames)]);
         return new FutexFloor(rateHz, o.Latency, o.Published, o.Lost, o.Cores, o.Seconds);
     }

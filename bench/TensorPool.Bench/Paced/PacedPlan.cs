@@ -8,11 +8,18 @@ namespace TensorPool.Bench.Paced;
 /// <see cref="QuickSubset"/> with short windows; <c>--paced</c> the whole plan (narrowed by --sizes, --consumers,
 /// --rates, --idle). <see cref="Cpus"/> null runs every process unpinned (how users run them); <c>--pin</c> puts the
 /// producer (and the floor's waker) on one CPU and the consumers (and the waiter) on another, so no wake-up waits for
-/// the process that sent it to go to sleep (D247).
+/// the process that sent it to go to sleep (D247). <see cref="FloorSlice"/> (<c>--floor-slice</c>) gives the futex
+/// floor's waiter the scheduler slice the wait consumers ask for (D249): the floor of the issue is the plain pair.
 /// </summary>
 public sealed record PacedPlan(IReadOnlyList<int> Sizes, IReadOnlyList<double> RatesHz, IReadOnlyList<int> Consumers,
-    IReadOnlyList<string> IdleModes, double WindowSeconds, string? AeronDir = null, (int Producer, int Consumer)? Cpus = null)
+    IReadOnlyList<string> IdleModes, double WindowSeconds, string? AeronDir = null, (int Producer, int Consumer)? Cpus = null,
+    bool FloorSlice = false)
 {
+    /// <summary>How the floor's waiter is scheduled, as the report states it.</summary>
+    public string FloorWaiter => FloorSlice
+        ? "futex waiter with the shortest scheduler slice, as the wait consumers (--floor-slice)"
+        : "futex waiter with the default scheduler slice (the wait consumers ask for the shortest, D249)";
+
     /// <summary>How the cells' processes are placed, as the report states it.</summary>
     public string Placement => Cpus is { } c
         ? string.Create(CultureInfo.InvariantCulture, $"pinned: producer and futex waker on CPU {c.Producer}, consumers and futex waiter on CPU {c.Consumer}")
@@ -100,7 +107,7 @@ public sealed record PacedPlan(IReadOnlyList<int> Sizes, IReadOnlyList<double> R
         if (!paced)
         {
             string? stray = rates is not null ? "--rates" : idle is not null ? "--idle" : window is not null ? "--window" : aeronDir is not null ? "--aeron-dir"
-                : a.Pin ? "--pin" : null;
+                : a.Pin ? "--pin" : a.FloorSlice ? "--floor-slice" : null;
             return stray is not null ? (null, $"{stray} needs --paced") : (quick ? QuickSubset() : null, "");
         }
         PacedPlan plan = Full(quick ? QuickWindowSeconds : FullWindowSeconds);
@@ -151,6 +158,10 @@ public sealed record PacedPlan(IReadOnlyList<int> Sizes, IReadOnlyList<double> R
                 return (null, "--pin needs two CPUs this process may run on");
             }
             plan = plan with { Cpus = (two.First, two.Second) };
+        }
+        if (a.FloorSlice)
+        {
+            plan = plan with { FloorSlice = true };
         }
         return (plan, "");
     }

@@ -8,4 +8,5 @@ public sealed record PacedReport(
     string LoadAverageAfter,
     IReadOnlyList<FutexFloor> FutexFloors,
     IReadOnlyList<PacedCellResult> Cells,
-    string Placement = "nothing pinned");
+    string Placement = "nothing pinned",
+    string FloorWaiter = "");

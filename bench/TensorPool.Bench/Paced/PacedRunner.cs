@@ -14,7 +14,8 @@ public static class PacedRunner
         var floors = new Dictionary<double, FutexFloor>();
         foreach (double rate in plan.RatesHz)
         {
-            FutexFloor floor = PacedCell.RunFloor(session, rate, PacedPlan.WarmupFrames(rate), plan.MeasuredFrames(rate), producerCpu, consumerCpu);
+            FutexFloor floor = PacedCell.RunFloor(session, rate, PacedPlan.WarmupFrames(rate), plan.MeasuredFrames(rate), producerCpu, consumerCpu,
+                plan.FloorSlice);
             floors[rate] = floor;
             progress($"floor: futex wake at {PacedPlan.RateLabel(rate)}: p50 {floor.LatencyNs.P50:F0} ns, p99 {floor.LatencyNs.P99:F0} ns, p99.9 {floor.LatencyNs.P999:F0} ns, {floor.Cores:F3} cores");
         }
@@ -26,6 +27,6 @@ public static class PacedRunner
             cells.Add(cell);
             progress($"{BenchSettings.SizeLabel(spec.Size)} at {PacedPlan.RateLabel(spec.RateHz)} x {spec.Consumers} {spec.Idle}: p50 {cell.LatencyNs.P50:F0} ns, p99 {cell.LatencyNs.P99:F0} ns, p99.9 {cell.LatencyNs.P999:F0} ns, lost {cell.Lost}, {cell.Cores:F3} cores");
         }
-        return new PacedReport(transport, plan.WindowSeconds, loadBefore, BenchRunner.LoadAverage(), [.. floors.Values], cells, plan.Placement);
+        return new PacedReport(transport, plan.WindowSeconds, loadBefore, BenchRunner.LoadAverage(), [.. floors.Values], cells, plan.Placement, plan.FloorWaiter);
     }
 }

@@ -18,6 +18,10 @@ public static class PacedTable
         Line($"# latency: producer commit timestamp -> consumer accept, CLOCK_MONOTONIC, all consumers merged; lost: published in the window, not accepted (summed over consumers)");
         Line($"# cores: utime+stime of every process of the cell (/proc/PID/stat) over the window / wall time; {report.Placement}");
         Line($"# floor (same run): cache-line ping-pong one-way p50 {pingPongOneWay.P50:F0} ns, p99 {pingPongOneWay.P99:F0} ns");
+        if (report.FloorWaiter.Length > 0)
+        {
+            Line($"# floor: {report.FloorWaiter}");
+        }
         foreach (FutexFloor f in report.FutexFloors)
         {
             Line($"# floor (same run): futex wake between two processes at {PacedPlan.RateLabel(f.RateHz)}: p50 {f.LatencyNs.P50:F0} ns, p99 {f.LatencyNs.P99:F0} ns, p99.9 {f.LatencyNs.P999:F0} ns, missed {f.Missed} of {f.Published}, {f.Cores:F3} cores");
