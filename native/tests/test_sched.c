@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -66,6 +67,53 @@ TP_TEST(the_nice_value_is_kept)
     errno = 0;
     TP_CHECK_EQ_INT(nicer, getpriority(PRIO_PROCESS, (id_t)tid));
     TP_CHECK(tp_sched_thread_slice() == 200000);
+    return 0;
+}
+
+TP_TEST(the_reset_on_fork_flag_is_kept)
+{
+    TP_NEED_SLICES();
+    /* Setting reset-on-fork needs no privilege; the slice request must not clear it. */
+    struct sched_param param = { .sched_priority = 0 };
+    TP_CHECK(sched_setscheduler(0, SCHED_OTHER | SCHED_RESET_ON_FORK, &param) == 0);
+    TP_CHECK_OK(tp_sched_set_thread_slice(200000));
+    int policy = sched_getscheduler(0);
+    TP_CHECK(policy >= 0);
+    TP_CHECK((policy & SCHED_RESET_ON_FORK) != 0);
+    TP_CHECK_EQ_INT(SCHED_OTHER, policy & ~SCHED_RESET_ON_FORK);
+    TP_CHECK(tp_sched_thread_slice() == 200000);
+    return 0;
+}
+
+static void *tp_real_time_request(void *out)
+{
+    int *result = out;
+    struct sched_param param = { .sched_priority = 1 };
+    if (pthread_setschedparam(pthread_self(), SCHED_FIFO, &param) != 0)
+    {
+        result[0] = 1; /* not permitted here */
+        return NULL;
+    }
+    result[1] = tp_sched_set_thread_slice(200000);
+    result[2] = (int)tp_sched_thread_slice();
+    int policy;
+    struct sched_param now;
+    result[3] = pthread_getschedparam(pthread_self(), &policy, &now) == 0 ? policy : -1;
+    return NULL;
+}
+
+TP_TEST(a_real_time_thread_is_unsupported_and_left_as_it_is)
+{
+    /* Its own thread: a real-time policy must not leak into the other cases. */
+    int result[4] = { 0, 0, 0, 0 };
+    pthread_t thread;
+    TP_CHECK(pthread_create(&thread, NULL, tp_real_time_request, result) == 0);
+    TP_CHECK(pthread_join(thread, NULL) == 0);
+    if (result[0] != 0)
+        TP_SKIP("this process may not make a thread SCHED_FIFO (needs CAP_SYS_NICE or an RLIMIT_RTPRIO)");
+    TP_CHECK_EQ_INT(TP_ERR_UNSUPPORTED, result[1]);
+    TP_CHECK_EQ_INT(TP_ERR_UNSUPPORTED, result[2]);
+    TP_CHECK_EQ_INT(SCHED_FIFO, result[3]);
     return 0;
 }
 
