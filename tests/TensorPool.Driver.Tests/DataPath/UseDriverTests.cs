@@ -104,6 +104,8 @@ public sealed class UseDriverTests
         using var s = new Setup();
         Consumer consumer = s.Client.AddConsumer(DriverHarness.Stream);
         Producer producer = s.Client.AddProducer(DriverHarness.Stream);
+        // The driver publishes its status at the end of the duty cycle that answered the attach: the reply can be first.
+        WaitFor(() => s.Status.Streams.Any(x => x.StreamId == DriverHarness.Stream && x.ProducerClientId != 0), "the status shows the attach");
         StreamInfo stream = s.Status.Streams.Single(x => x.StreamId == DriverHarness.Stream);
         using (Assert.EnterMultipleScope())
         {
