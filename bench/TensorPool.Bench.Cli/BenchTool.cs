@@ -6,7 +6,7 @@ using TensorPool.Bench.Paced;
 namespace TensorPool.Bench.Cli;
 
 /// <summary>
-/// <c>tp-bench [--quick] [--paced [--rates …] [--idle …] [--window S] [--aeron-dir DIR] [--pin] [--floor-slice]] [--out DIR] [--sizes …] [--consumers …] [--json]</c>, run by users as <c>tp bench</c>: the benchmark
+/// <c>tp-bench [--quick] [--paced [--rates …] [--idle …] [--window S] [--aeron-dir DIR] [--pin] [--floor-slice] [--alternate N]] [--out DIR] [--sizes …] [--consumers …] [--json]</c>, run by users as <c>tp bench</c>: the benchmark
 /// matrix with its same-run baselines (docs/benchmarks.md). The children it starts are this program again:
 /// <c>tp-bench child …</c> (hidden). Errors follow the <c>tp</c> conventions: one line, exit 2 for bad arguments, 1 for a
 /// failed measure.
@@ -63,6 +63,7 @@ internal static class BenchTool
         var aeronDir = new Option<string>("--aeron-dir") { Description = "With --paced: run the cells over aeron:ipc through the running media driver of this Aeron directory." };
         var pin = new Option<bool>("--pin") { Description = "With --paced: pin the producer and the futex waker to one CPU, the consumers and the waiter to another (default: nothing pinned)." };
         var floorSlice = new Option<bool>("--floor-slice") { Description = "With --paced: the futex floor's waiter asks for the shortest scheduler slice, as the wait consumers do (default: the plain pair issue 14 defines)." };
+        var alternate = new Option<int?>("--alternate") { Description = "With --paced: give each cell its own futex floor, measured in N segments alternating with the cell's (floor, cell, ...; 1 to 20), so both see the same placement (default: one floor per rate, before the cells)." };
         var root = new RootCommand("tp bench: measure tp:ipc frames by payload size and consumer count against same-run baselines (ping-pong floor, memcpy ceiling, Unix sockets).\n" + Help);
         root.Options.Add(Verbose);
         root.Options.Add(quick);
@@ -77,6 +78,7 @@ internal static class BenchTool
         root.Options.Add(aeronDir);
         root.Options.Add(pin);
         root.Options.Add(floorSlice);
+        root.Options.Add(alternate);
         root.SetAction(parse =>
         {
             int[] sizeList = BenchSettings.DefaultSizes;
@@ -103,7 +105,7 @@ internal static class BenchTool
             bool isQuick = parse.GetValue(quick);
             if (!PacedPlan.TryCreate(new PacedArguments(parse.GetValue(paced), isQuick, parse.GetValue(sizes) is null ? null : sizeList,
                 parse.GetValue(consumers) is null ? null : consumerList, parse.GetValue(rates), parse.GetValue(idleModes), parse.GetValue(window),
-                parse.GetValue(aeronDir), parse.GetValue(pin), parse.GetValue(floorSlice)), out PacedPlan? plan, out error))
+                parse.GetValue(aeronDir), parse.GetValue(pin), parse.GetValue(floorSlice), parse.GetValue(alternate)), out PacedPlan? plan, out error))
             {
                 progress.WriteLine($"tp bench: arguments: {error}".ReplaceLineEndings(" "));
                 return ExitBadInput;

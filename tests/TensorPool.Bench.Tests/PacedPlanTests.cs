@@ -115,6 +115,26 @@ public sealed class PacedPlanTests
     }
 
     [Test]
+    public void Alternate_gives_each_cell_its_own_floor_in_bounded_segments_and_needs_paced()
+    {
+        Assert.That(PacedPlan.TryCreate(new PacedArguments(false, true, Alternate: 4), out _, out string strayError), Is.False);
+        Assert.That(strayError, Does.Contain("--alternate needs --paced"));
+
+        Assert.That(PacedPlan.TryCreate(new PacedArguments(true, false), out PacedPlan? plain, out _), Is.True);
+        Assert.That(plain!.Alternate, Is.Zero);
+        Assert.That(plain.FloorTiming, Is.EqualTo("one per rate, before the cells"));
+
+        Assert.That(PacedPlan.TryCreate(new PacedArguments(true, false, Alternate: 4), out PacedPlan? alternating, out string error), Is.True, error);
+        Assert.That(alternating!.Alternate, Is.EqualTo(4));
+        Assert.That(alternating.FloorTiming, Does.Contain("each cell's own, in 4 segment(s)"));
+        foreach (int bad in new[] { 0, -1, PacedPlan.MaxAlternate + 1 })
+        {
+            Assert.That(PacedPlan.TryCreate(new PacedArguments(true, false, Alternate: bad), out _, out error), Is.False, $"{bad}");
+            Assert.That(error, Does.Contain($"--alternate {bad} is not from 1 to {PacedPlan.MaxAlternate}"));
+        }
+    }
+
+    [Test]
     public void Rates_take_k_and_Hz_and_come_back_sorted_without_repeats()
     {
         Assert.That(PacedPlan.TryParseRates("10kHz,100,1k,1000, 2.5k", out double[] rates, out string error), Is.True, error);
@@ -160,7 +180,8 @@ public sealed class PacedPlanTests
 
         Assert.That(table, Does.Contain("futex wake between two processes at 1 kHz: p50 4000 ns, p99 20000 ns"));
         Assert.That(table, Does.Contain("c/futex").And.Contain("p99/futex").And.Contain("p50-futex"));
-        Assert.That(table, Does.Match(@"64 B\s+1 kHz\s+1 wait\s+5500\s+30000\s+40000\s+2\s+5000\s+0\.030\s+1\.5x\s+1\.5x\s+1500"));
+        Assert.That(table, Does.Match(@"64 B\s+1 kHz\s+1 wait\s+5500\s+30000\s+40000\s+2\s+5000\s+0\.030\s+1\.5x\s+1\.5x\s+1500\s+4000\s+20000"),
+            "the floor the ratios are against ends the row");
         Assert.That(table, Does.Not.Contain("p50/floor"), "no size matrix ran: no matrix table");
         string json = BenchJson.Serialize(report);
         Assert.That(json, Does.Contain("\"paced\"").And.Contain("\"futexFloors\"").And.Contain("\"coresOverFutex\": 1.5").And.Contain("\"idle\": \"wait\""));
@@ -173,7 +194,7 @@ public sealed class PacedPlanTests
     {
         var floor = new FutexFloor(1_000, new Percentiles(4_000, 0, 20_000, 100_000, 0, 5_000), 5_000, 0, 0.02, 5);
         var latency = new Percentiles(5_500, 0, 30_000, 40_000, 0, 4_998);
-        var cell = new PacedCellResult(64, 1_000, 1, IdleMode.Wait, "tp:ipc", latency, 5_000, 4_998, 2, 0, 0, 0.03, 5, PacedRatios.Of(latency, 0.03, floor));
+        var cell = new PacedCellResult(64, 1_000, 1, IdleMode.Wait, "tp:ipc", latency, 5_000, 4_998, 2, 0, 0, 0.03, 5, PacedRatios.Of(latency, 0.03, floor), floor);
         var machine = new MachineInfo(2, [0, 1], "cpu", ".NET", "1 1 1", "1 1 1", true, 0, [1], "pinned");
         var pingPong = new PingPongBaseline("ping-pong", 10, new Percentiles(60, 0, 90, 0, 0, 10));
         return new BenchReport("tp bench", "1.0", DateTimeOffset.UnixEpoch, 1, false, machine, new Baselines(pingPong, []), [], [],

@@ -9,7 +9,8 @@ namespace TensorPool.Bench.Paced;
 /// they share the CPUs): the consumers (or the futex waiter) first, then the producer (or the waker). A pinned child
 /// pins its main thread at start, and the threads it starts later (its client's conductor) inherit that CPU. The CPU
 /// window opens when the producer prints <c>steady</c> and closes at its <c>result</c>; the consumers are then given up
-/// to a second to take the last frame before they are stopped and report.
+/// to a second to take the last frame before they are stopped and report. <see cref="RunAlternating"/> splits a cell's
+/// window into segments and measures its own futex floor before each (D252).
 /// </summary>
 public static unsafe class PacedCell
 {
@@ -17,27 +18,77 @@ public static unsafe class PacedCell
     public static PacedCellResult Run(Session session, PacedCellSpec spec, FutexFloor floor, string? aeronDir, int index,
         int producerCpu = -1, int consumerCpu = -1)
     {
-        string aeron = aeronDir ?? PacedClient.NoAeron;
-        string nameSpace = string.Create(CultureInfo.InvariantCulture, $"paced-{Environment.ProcessId}-{index}");
-        Outcome o = Measure(session, spec.Consumers, producerCpu, consumerCpu,
-            i => [PacedConsumerChild.Measure, nameSpace, Text(i), spec.Idle, aeron],
-            [PacedProducerChild.Measure, nameSpace, Text(spec.Size), Text(spec.RateHz), Text(spec.WarmupFrames), Text(spec.Frames), Text(spec.Consumers), aeron]);
-        return new PacedCellResult(spec.Size, spec.RateHz, spec.Consumers, spec.Idle, aeronDir is null ? "tp:ipc" : "aeron:ipc",
-            o.Latency, o.Published, o.Timed, o.Lost, o.Drops, o.Torn, o.Cores, o.Seconds, PacedRatios.Of(o.Latency, o.Cores, floor));
+        Outcome o = MeasureCell(session, spec, aeronDir, $"{index}", producerCpu, consumerCpu);
+        return Result(spec, aeronDir, o, floor);
+    }
+
+    /// <summary>
+    /// One paced cell beside its own futex floor: <paramref name="segments"/> times a floor segment then a cell segment,
+    /// each a share of the cell's frames, so both see the same placement of the VM's vCPUs (D252). Latencies merge as
+    /// histograms, cores as CPU time over wall time of all segments.
+    /// </summary>
+    public static PacedCellResult RunAlternating(Session session, PacedCellSpec spec, int segments, bool floorSlice, string? aeronDir,
+        int index, int producerCpu = -1, int consumerCpu = -1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(segments, 1);
+        PacedCellSpec share = spec with { Frames = Math.Max(20, (spec.Frames + segments - 1) / segments) };
+        Outcome? floor = null, cell = null;
+        for (int s = 0; s < segments; s++)
+        {
+            floor = Outcome.Merge(floor, MeasureFloor(session, spec.RateHz, spec.WarmupFrames, share.Frames, producerCpu, consumerCpu, floorSlice));
+            cell = Outcome.Merge(cell, MeasureCell(session, share, aeronDir, $"{index}-{s}", producerCpu, consumerCpu));
+        }
+        return Result(spec, aeronDir, cell!.Value, Floor(spec.RateHz, floor!.Value));
     }
 
     /// <summary>The raw futex-wake floor at <paramref name="rateHz"/>.</summary>
     /// <param name="waiterSlice">The waiter asks for <see cref="TensorPool.Agents.ThreadSlice.Shortest"/>, as the wait consumers do.</param>
     public static FutexFloor RunFloor(Session session, double rateHz, int warmup, int frames, int wakerCpu = -1, int waiterCpu = -1,
-        bool waiterSlice = false)
+        bool waiterSlice = false) =>
+        Floor(rateHz, MeasureFloor(session, rateHz, warmup, frames, wakerCpu, waiterCpu, waiterSlice));
+
+    private static Outcome MeasureCell(Session session, PacedCellSpec spec, string? aeronDir, string name, int producerCpu, int consumerCpu)
     {
-        Outcome o = Measure(session, 1, wakerCpu, waiterCpu,
-            _ => [FutexWakeChild.Measure, "waiter", Text(warmup), waiterSlice ? FutexWakeChild.ShortSlice : FutexWakeChild.DefaultSlice],
-            [FutexWakeChild.Measure, "waker", Text(rateHz), Text(warmup), Text(frames)]);
-        return new FutexFloor(rateHz, o.Latency, o.Published, o.Lost, o.Cores, o.Seconds);
+        string aeron = aeronDir ?? PacedClient.NoAeron;
+        string nameSpace = string.Create(CultureInfo.InvariantCulture, $"paced-{Environment.ProcessId}-{name}");
+        return Measure(session, spec.Consumers, producerCpu, consumerCpu,
+            i => [PacedConsumerChild.Measure, nameSpace, Text(i), spec.Idle, aeron],
+            [PacedProducerChild.Measure, nameSpace, Text(spec.Size), Text(spec.RateHz), Text(spec.WarmupFrames), Text(spec.Frames), Text(spec.Consumers), aeron]);
     }
 
-    private readonly record struct Outcome(Percentiles Latency, long Published, long Timed, long Lost, long Drops, long Torn, double Cores, double Seconds);
+    private static Outcome MeasureFloor(Session session, double rateHz, int warmup, int frames, int wakerCpu, int waiterCpu, bool waiterSlice) =>
+        Measure(session, 1, wakerCpu, waiterCpu,
+            _ => [FutexWakeChild.Measure, "waiter", Text(warmup), waiterSlice ? FutexWakeChild.ShortSlice : FutexWakeChild.DefaultSlice],
+            [FutexWakeChild.Measure, "waker", Text(rateHz), Text(warmup), Text(frames)]);
+
+    private static FutexFloor Floor(double rateHz, Outcome o) =>
+        new(rateHz, o.Latency.Percentiles(), o.Published, o.Lost, o.Cores, o.Seconds);
+
+    private static PacedCellResult Result(PacedCellSpec spec, string? aeronDir, Outcome o, FutexFloor floor)
+    {
+        Percentiles latency = o.Latency.Percentiles();
+        return new PacedCellResult(spec.Size, spec.RateHz, spec.Consumers, spec.Idle, aeronDir is null ? "tp:ipc" : "aeron:ipc",
+            latency, o.Published, o.Timed, o.Lost, o.Drops, o.Torn, o.Cores, o.Seconds, PacedRatios.Of(latency, o.Cores, floor), floor);
+    }
+
+    private readonly record struct Outcome(LatencyRecorder Latency, long Published, long Timed, long Lost, long Drops, long Torn, double Cores, double Seconds)
+    {
+        /// <summary>Two segments as one window: counts add, histograms merge, cores weigh by each segment's seconds.</summary>
+        public static Outcome Merge(Outcome? sum, Outcome next)
+        {
+            if (sum is not { } a)
+            {
+                return next;
+            }
+            var latency = new LatencyRecorder();
+            latency.Add(a.Latency);
+            latency.Add(next.Latency);
+            double seconds = a.Seconds + next.Seconds;
+            double cores = seconds > 0 ? ((a.Cores * a.Seconds) + (next.Cores * next.Seconds)) / seconds : 0;
+            return new Outcome(latency, a.Published + next.Published, a.Timed + next.Timed, a.Lost + next.Lost, a.Drops + next.Drops,
+                a.Torn + next.Torn, cores, seconds);
+        }
+    }
 
     private static Outcome Measure(Session session, int consumers, int producerCpu, int consumerCpu, Func<int, string[]> consumerArgs, string[] producerArgs)
     {
@@ -91,7 +142,7 @@ public static unsafe class PacedCell
             {
                 throw new InvalidOperationException($"paced producer did not end cleanly.\n{producer.Output()}");
             }
-            return new Outcome(merged.Percentiles(), published, timed, lost, drops, torn, cores, seconds);
+            return new Outcome(merged, published, timed, lost, drops, torn, cores, seconds);
         }
         finally
         {

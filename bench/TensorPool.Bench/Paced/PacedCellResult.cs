@@ -4,6 +4,8 @@ namespace TensorPool.Bench.Paced;
 /// One paced cell: latency from the producer's commit timestamp to each consumer's accept (all consumers merged),
 /// what was published in the window and not timed by a consumer (lost, summed over consumers), the consumers' drop
 /// counters, and the cores all the cell's processes used over the window (/proc utime + stime ÷ wall time).
+/// <see cref="Floor"/> is the futex floor its <see cref="Ratios"/> are against: the rate's, or the cell's own when the
+/// run alternates (D252).
 /// </summary>
 public sealed record PacedCellResult(
     int Size,
@@ -19,4 +21,5 @@ public sealed record PacedCellResult(
     long Torn,
     double Cores,
     double WindowSeconds,
-    PacedRatios Ratios);
+    PacedRatios Ratios,
+    FutexFloor? Floor = null);

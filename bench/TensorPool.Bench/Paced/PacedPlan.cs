@@ -10,11 +10,21 @@ namespace TensorPool.Bench.Paced;
 /// producer (and the floor's waker) on one CPU and the consumers (and the waiter) on another, so no wake-up waits for
 /// the process that sent it to go to sleep (D247). <see cref="FloorSlice"/> (<c>--floor-slice</c>) gives the futex
 /// floor's waiter the scheduler slice the wait consumers ask for (D249): the floor of the issue is the plain pair.
+/// <see cref="Alternate"/> (<c>--alternate N</c>) gives each cell its own floor, measured in N segments alternating with
+/// the cell's (D252); 0 measures one floor per rate before the cells.
 /// </summary>
 public sealed record PacedPlan(IReadOnlyList<int> Sizes, IReadOnlyList<double> RatesHz, IReadOnlyList<int> Consumers,
     IReadOnlyList<string> IdleModes, double WindowSeconds, string? AeronDir = null, (int Producer, int Consumer)? Cpus = null,
-    bool FloorSlice = false)
+    bool FloorSlice = false, int Alternate = 0)
 {
+    /// <summary>The most segments <c>--alternate</c> takes: each costs two process starts and a warm-up.</summary>
+    public const int MaxAlternate = 20;
+
+    /// <summary>Where the floors are measured, as the report states it.</summary>
+    public string FloorTiming => Alternate > 0
+        ? string.Create(CultureInfo.InvariantCulture, $"each cell's own, in {Alternate} segment(s) alternating with the cell's (floor, cell, ...)")
+        : "one per rate, before the cells";
+
     /// <summary>How the floor's waiter is scheduled, as the report states it.</summary>
     public string FloorWaiter => FloorSlice
         ? "futex waiter with the shortest scheduler slice, as the wait consumers (--floor-slice)"
@@ -107,7 +117,7 @@ public sealed record PacedPlan(IReadOnlyList<int> Sizes, IReadOnlyList<double> R
         if (!paced)
         {
             string? stray = rates is not null ? "--rates" : idle is not null ? "--idle" : window is not null ? "--window" : aeronDir is not null ? "--aeron-dir"
-                : a.Pin ? "--pin" : a.FloorSlice ? "--floor-slice" : null;
+                : a.Pin ? "--pin" : a.FloorSlice ? "--floor-slice" : a.Alternate is not null ? "--alternate" : null;
             return stray is not null ? (null, $"{stray} needs --paced") : (quick ? QuickSubset() : null, "");
         }
         PacedPlan plan = Full(quick ? QuickWindowSeconds : FullWindowSeconds);
@@ -159,9 +169,14 @@ public sealed record PacedPlan(IReadOnlyList<int> Sizes, IReadOnlyList<double> R
             }
             plan = plan with { Cpus = (two.First, two.Second) };
         }
-        if (a.FloorSlice)
+        plan = plan with { FloorSlice = a.FloorSlice };
+        if (a.Alternate is { } segments)
         {
-            plan = plan with { FloorSlice = true };
+            if (segments < 1 || segments > MaxAlternate)
+            {
+                return (null, $"--alternate {segments} is not from 1 to {MaxAlternate} segments");
+            }
+            plan = plan with { Alternate = segments };
         }
         return (plan, "");
     }

@@ -9,4 +9,5 @@ public sealed record PacedReport(
     IReadOnlyList<FutexFloor> FutexFloors,
     IReadOnlyList<PacedCellResult> Cells,
     string Placement = "nothing pinned",
-    string FloorWaiter = "");
+    string FloorWaiter = "",
+    int Alternate = 0);
