@@ -32,6 +32,8 @@ public sealed class SoakProcessTests
             Assert.That(r.GetProperty("producerRestarts").GetInt32(), Is.EqualTo(1));
             Assert.That(r.GetProperty("driverRestarts").GetInt32(), Is.EqualTo(1));
             Assert.That(r.GetProperty("epochs").GetInt64(), Is.GreaterThanOrEqualTo(3), "first, after the producer restart, after the driver restart");
+            Assert.That(r.GetProperty("failure").ValueKind, Is.EqualTo(JsonValueKind.Null),
+                "D251: the producer got a new lease after the driver restart and every consumer accepted frames of the last epoch");
             Assert.That(r.GetProperty("delivered").GetInt64(), Is.GreaterThan(0));
             Assert.That(r.GetProperty("delivered").GetInt64() + r.GetProperty("dropped").GetInt64(), Is.EqualTo(frames * 2),
                 "every frame is delivered to or dropped by each consumer");

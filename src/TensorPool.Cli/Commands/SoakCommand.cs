@@ -13,17 +13,21 @@ internal static class SoakCommand
         Starts a driver (tp driver, a child process), one producer and --consumers consumers. The producer publishes
         --frames frames whose bytes are a pattern of their epoch and seq; at evenly spaced points it is closed and a new
         one attached (--producer-restarts), and the driver is killed with SIGKILL and started again (--driver-restarts).
-        Every consumer copies and checks every frame it is given. Progress and the closing summary line go to standard
-        error; --json prints the result as one JSON object on standard output (frames, delivered, dropped, torn,
-        restarts, epochs, seconds).
+        Every consumer copies and checks every frame it is given. After a driver restart the producer publishes on once
+        the new driver has granted it a new epoch; the last frame waits until every consumer has mapped the last epoch.
+        Progress and the closing summary line go to standard error; --json prints the result as one JSON object on
+        standard output (frames, delivered, dropped, torn, restarts, epochs, seconds, failure).
         A frame is dropped when a consumer never got it (overwritten first, or published while it remapped): drops are
-        the lossy ring doing its job; a torn frame (bytes not its own) is a failure and must be 0.
+        the lossy ring doing its job; a torn frame (bytes not its own) is a failure and must be 0. The run also fails
+        when the producer gets no new lease within 2 minutes of a driver restart or a consumer does not follow the last
+        epoch within 30 s (the reason is in the summary line and in "failure").
 
         Examples:
           tp soak --frames 100000 --producer-restarts 1 --driver-restarts 1
           tp soak --json            # 10^8 frames, 10 restarts of each
 
-        Exit codes: 0 passed (no torn, disordered or stale frame, frames delivered); 1 failed; 2 bad arguments.
+        Exit codes: 0 passed (no torn, disordered or stale frame, frames delivered, every consumer accepted frames of
+        the last epoch); 1 failed; 2 bad arguments.
         """;
 
     public static Command Build()

@@ -14,10 +14,15 @@ namespace TensorPool.Cli.Soak;
 /// producer publishes <see cref="SoakOptions.Frames"/> pattern frames as fast as it can; at evenly spaced points it is
 /// closed and a new one attached (a new epoch), and the driver is killed with SIGKILL and a new one started (the clients
 /// lose their leases, attach again and remap). Every consumer checks every frame it is given (<see cref="SoakChecker"/>).
+/// The run fails when it does not recover: no new producer lease after a driver restart, or a consumer that accepts no
+/// frame of the last epoch (D251).
 /// </summary>
 internal sealed class SoakRun
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long consumers get to map the last epoch (a remap takes well under a second).</summary>
+    private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(30);
     private readonly SoakOptions _options;
     private readonly TextWriter _progress;
     private readonly string _shmDir;
@@ -97,6 +102,8 @@ internal sealed class SoakRun
             long nextProducerRestart = Point(1, _options.ProducerRestarts, 0);
             long nextDriverRestart = Point(1, _options.DriverRestarts, 1);
             long nextProgress = 0;
+            bool lastEpochFollowed = false;
+            string? failure = null;
             try
             {
                 while (published < _options.Frames && !cancellationToken.IsCancellationRequested)
@@ -111,18 +118,28 @@ internal sealed class SoakRun
                     }
                     if (published >= nextDriverRestart)
                     {
-                        long losses = producer.DriverLease!.Losses;
+                        DriverLease lease = producer.DriverLease!;
+                        long attaches = lease.Attaches;
                         _driver!.Kill(); // SIGKILL: no shutdown notice, leases and epoch left behind
                         StartDriver();
-                        // Publish on only once the producer knows its lease is gone, so the frames after a restart go
-                        // to the new driver's epoch (a fast run would otherwise end in the old one).
-                        var waited = Stopwatch.StartNew();
-                        while (producer.DriverLease!.Losses == losses && waited.Elapsed < Patience)
+                        // Publish on only once the new driver has granted the producer a new epoch. Not at the loss:
+                        // the lease counts it before its listener stops the producer's use of the old regions (the
+                        // first loss JIT-compiles that listener in between), and a fast producer could publish all
+                        // the remaining frames there: the run ended in the old epoch (SoakProcessTests saw 2 epochs).
+                        if (!Until(() => lease.Attaches != attaches, Patience, cancellationToken))
                         {
-                            Thread.Sleep(10);
+                            failure = $"the producer got no new lease within {Patience.TotalSeconds:F0} s of driver restart {driverRestarts + 1}";
+                            break;
                         }
                         driverRestarts++;
                         nextDriverRestart = Point(driverRestarts + 1, _options.DriverRestarts, 1);
+                    }
+                    if (published == _options.Frames - 1 && !lastEpochFollowed)
+                    {
+                        // The last frame waits for every consumer to map the last epoch, so each can accept a frame of
+                        // it however late it remapped; the frames before it are published flat out, remaps or not.
+                        lastEpochFollowed = true;
+                        failure = Follow(consumers, producer, cancellationToken);
                     }
                     if (published >= nextProgress)
                     {
@@ -144,6 +161,10 @@ internal sealed class SoakRun
                     epochs += producer.EpochSwitches - switches;
                 }
                 Drain(checkers, producer);
+                if (!cancellationToken.IsCancellationRequested)
+                {
+                    failure ??= Behind(checkers, producer.Epoch);
+                }
             }
             finally
             {
@@ -158,7 +179,7 @@ internal sealed class SoakRun
             return new SoakResult(
                 published, _options.Consumers, _options.Bytes, delivered, (published * _options.Consumers) - delivered,
                 checkers.Sum(c => c.Torn), checkers.Sum(c => c.Disordered), checkers.Sum(c => c.OlderAfterNewer),
-                checkers.Sum(c => c.CaughtByRecheck), producerRestarts, driverRestarts, epochs, clock.Elapsed.TotalSeconds);
+                checkers.Sum(c => c.CaughtByRecheck), producerRestarts, driverRestarts, epochs, clock.Elapsed.TotalSeconds, failure);
         }
         finally
         {
@@ -227,6 +248,40 @@ internal sealed class SoakRun
             }
             Thread.Sleep(10);
         }
+    }
+
+    /// <summary>Wait until every consumer has mapped the producer's current epoch (its grant's, before its first claim in it).</summary>
+    private static string? Follow(Consumer?[] consumers, Producer producer, CancellationToken cancellationToken)
+    {
+        ulong Target() => producer.DriverLease?.Grant?.Epoch ?? producer.Epoch;
+        if (Until(() => consumers.All(c => c!.Epoch == Target()), Recovery, cancellationToken))
+        {
+            return null;
+        }
+        int i = Array.FindIndex(consumers, c => c!.Epoch != Target());
+        return $"consumer {i} did not map epoch {Target()} within {Recovery.TotalSeconds:F0} s (it has {consumers[i]!.Epoch?.ToString() ?? "none"})";
+    }
+
+    /// <summary>A consumer whose last accepted frame is not of the last epoch never recovered from the last restart.</summary>
+    private static string? Behind(SoakChecker[] checkers, ulong epoch)
+    {
+        int i = Array.FindIndex(checkers, c => c.Last.Epoch != epoch || Volatile.Read(ref c.Delivered) == 0);
+        return i < 0 ? null : $"consumer {i} accepted no frame of the last epoch {epoch}";
+    }
+
+    /// <summary>True once <paramref name="condition"/> holds or the run is cancelled (it stops anyway); false at the timeout.</summary>
+    private static bool Until(Func<bool> condition, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!condition() && !cancellationToken.IsCancellationRequested)
+        {
+            if (waited.Elapsed >= timeout)
+            {
+                return false;
+            }
+            Thread.Sleep(10);
+        }
+        return true;
     }
 
     private void StartDriver()
