@@ -3,12 +3,13 @@ using System.IO.MemoryMappedFiles;
 namespace TensorPool.Bench;
 
 /// <summary>
-/// A 4 KiB file in /dev/shm mapped by a harness and its children: the raw ping-pong words (the latency floor) and a
-/// few control words (start signal, progress of each subscriber or consumer), each on its own 128-byte line pair.
+/// A file in /dev/shm mapped by a harness and its children: a 4 KiB page of words, the raw ping-pong words (the latency
+/// floor) and a few control words (start signal, progress of each subscriber or consumer), each on its own 128-byte
+/// line pair; then the futex-wake floor's send times.
 /// </summary>
 public sealed unsafe class SharedPage : IDisposable
 {
-    public const int Size = 4096;
+    public const int Size = FutexStamps + (FutexStampCount * sizeof(long));
 
     /// <summary>How many per-consumer progress words the page holds (<see cref="ConsumerWord"/>).</summary>
     public const int MaxConsumers = 24;
@@ -20,10 +21,13 @@ public sealed unsafe class SharedPage : IDisposable
     private const int Progress = 512;
     private const int Consumers = 640;
     private const int FutexSeq = 3712; // after the consumer words (640 + 24 × 128)
-    private const int FutexStamps = 3840;
+    private const int FutexStamps = 4096;
 
-    /// <summary>How many timestamps the futex-wake floor keeps in turn (<see cref="FutexStamp"/>).</summary>
-    public const int FutexStampCount = 16;
+    /// <summary>
+    /// How many send times the futex-wake floor keeps in turn (<see cref="FutexStamp"/>): 0.4 s at 10 kHz, so a waiter
+    /// held off the CPU still finds the time of every wake it slept through (a power of two).
+    /// </summary>
+    public const int FutexStampCount = 4096;
 
     private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _view;

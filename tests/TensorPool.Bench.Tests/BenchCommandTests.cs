@@ -73,6 +73,7 @@ public sealed class BenchCommandTests
         Paced.FutexFloor floor = report.Paced.FutexFloors.Single();
         Assert.That((floor.RateHz, floor.Published), Is.EqualTo((1_000.0, 1_000L)));
         Assert.That(floor.LatencyNs.Count + floor.Missed, Is.EqualTo(floor.Published), "every wake is timed or missed");
+        Assert.That(floor.WakeLatencyNs.Count + floor.Together, Is.EqualTo(floor.Published), "every wake came alone or with a later one (D253)");
         Assert.That(_stdout, Does.Contain("\"futexFloors\"").And.Contain("\"coresOverFutex\""));
     }
 

@@ -11,6 +11,11 @@ public sealed class StopLine
 
     public bool IsSet => Volatile.Read(ref _stopped) != 0;
 
+    /// <summary>A line nothing watches: <see cref="Set"/> stops it (a child's loop run inside another process).</summary>
+    public static StopLine Manual() => new();
+
+    public void Set() => Volatile.Write(ref _stopped, 1);
+
     public static StopLine Watch()
     {
         var stop = new StopLine();

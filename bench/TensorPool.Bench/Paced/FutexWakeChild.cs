@@ -10,8 +10,10 @@ namespace TensorPool.Bench.Paced;
 /// (<c>waker RATE WARMUP FRAMES</c>) paces as a paced producer does, writes the time into a stamp, bumps a 32-bit
 /// sequence word and FUTEX_WAKEs it every time; the waiter (<c>waiter WARMUP SLICE</c>, SLICE <c>short</c> to ask for the
 /// shortest scheduler slice as the wait consumers do, <c>default</c> not to) FUTEX_WAITs on the word and records
-/// now − stamp for each wake it sees. What it measures is the kernel's wake-up path and the scheduler: the least a
-/// sleeping consumer can cost in latency and CPU at that rate.
+/// now − stamp for every wake the word has counted since it last looked, as a consumer times every frame it accepts
+/// (<c>hist</c>); the latest wake alone of each return is kept apart (<c>wakehist</c>, what this floor recorded before
+/// D253), and how many came together with another. What it measures is the kernel's wake-up path and the scheduler:
+/// the least a sleeping consumer can cost in latency and CPU at that rate.
 /// </summary>
 public static unsafe class FutexWakeChild
 {
@@ -25,7 +27,7 @@ public static unsafe class FutexWakeChild
     {
         "waker" => Waker(page, double.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture),
             int.Parse(args[3], CultureInfo.InvariantCulture)),
-        "waiter" => Waiter(page, int.Parse(args[1], CultureInfo.InvariantCulture), args[2] == ShortSlice),
+        "waiter" => Waiter(page, int.Parse(args[1], CultureInfo.InvariantCulture), args[2] == ShortSlice, StopLine.Watch(), Console.Out),
         _ => throw new ArgumentException($"futex-wake side '{args[0]}' is not waker or waiter"),
     };
 
@@ -70,18 +72,21 @@ public static unsafe class FutexWakeChild
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a long-running loop: no tier-0 code, no on-stack replacement stall mid-run (D242)
-    private static int Waiter(SharedPage page, int warmup, bool shortSlice)
+    public static int Waiter(SharedPage page, int warmup, bool shortSlice, StopLine stop, TextWriter output)
     {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(stop);
+        ArgumentNullException.ThrowIfNull(output);
         if (shortSlice && !TensorPool.Agents.ThreadSlice.TrySet(TensorPool.Agents.ThreadSlice.Shortest))
         {
             Console.Error.WriteLine("futex-wake waiter: this kernel has no per-thread slices; the waiter keeps the default");
         }
-        StopLine stop = StopLine.Watch();
         var latency = new LatencyRecorder();
+        var wakes = new LatencyRecorder();
         int* word = page.FutexWord;
-        long missed = 0;
+        long overwritten = 0, together = 0;
         int seen = Volatile.Read(ref *word);
-        Console.WriteLine("ready");
+        output.WriteLine("ready");
         Volatile.Write(ref *page.ConsumerWord(0), FrameConsumerChild.Mapped);
         Volatile.Write(ref *page.ReadyWord, 1);
         while (!stop.IsSet)
@@ -93,17 +98,30 @@ public static unsafe class FutexWakeChild
                 continue;
             }
             long now = Clock.NowNs();
-            long stamp = Volatile.Read(ref *page.FutexStamp(seq));
             if (seq > warmup)
             {
-                latency.Record(now - stamp);
-                missed += seq - Math.Max(seen, warmup) - 1; // wakes that came together: the earlier ones not seen alone
+                // Every wake since the last look is a frame a consumer would time: the earlier ones waited longest (D253).
+                int first = Math.Max(seen, warmup) + 1;
+                for (int k = first; k <= seq; k++)
+                {
+                    long stamp = Volatile.Read(ref *page.FutexStamp(k));
+                    if (Volatile.Read(ref *word) - k < SharedPage.FutexStampCount)
+                    {
+                        latency.Record(now - stamp);
+                    }
+                    else
+                    {
+                        overwritten++; // the waker has reused its slot: the time is gone
+                    }
+                }
+                wakes.Record(now - Volatile.Read(ref *page.FutexStamp(seq)));
+                together += seq - first;
             }
             seen = seq;
             Volatile.Write(ref *page.ConsumerWord(0), seq);
         }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"result timed={latency.Count} drops={missed} torn=0 hist={latency.Encode()}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"result timed={latency.Count} drops={overwritten} torn=0 together={together} hist={latency.Encode()} wakehist={wakes.Encode()}"));
         return 0;
     }
 }

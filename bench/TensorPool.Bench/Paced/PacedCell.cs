@@ -62,7 +62,7 @@ public static unsafe class PacedCell
             [FutexWakeChild.Measure, "waker", Text(rateHz), Text(warmup), Text(frames)]);
 
     private static FutexFloor Floor(double rateHz, Outcome o) =>
-        new(rateHz, o.Latency.Percentiles(), o.Published, o.Lost, o.Cores, o.Seconds);
+        new(rateHz, o.Latency.Percentiles(), o.Published, o.Lost, o.Cores, o.Seconds, o.Wakes.Percentiles(), o.Together);
 
     private static PacedCellResult Result(PacedCellSpec spec, string? aeronDir, Outcome o, FutexFloor floor)
     {
@@ -71,7 +71,9 @@ public static unsafe class PacedCell
             latency, o.Published, o.Timed, o.Lost, o.Drops, o.Torn, o.Cores, o.Seconds, PacedRatios.Of(latency, o.Cores, floor), floor);
     }
 
-    private readonly record struct Outcome(LatencyRecorder Latency, long Published, long Timed, long Lost, long Drops, long Torn, double Cores, double Seconds)
+    /// <summary>What a measure saw; <see cref="Wakes"/> and <see cref="Together"/> only the futex floor's waiter reports.</summary>
+    private readonly record struct Outcome(LatencyRecorder Latency, long Published, long Timed, long Lost, long Drops, long Torn, double Cores, double Seconds,
+        LatencyRecorder Wakes, long Together)
     {
         /// <summary>Two segments as one window: counts add, histograms merge, cores weigh by each segment's seconds.</summary>
         public static Outcome Merge(Outcome? sum, Outcome next)
@@ -83,10 +85,13 @@ public static unsafe class PacedCell
             var latency = new LatencyRecorder();
             latency.Add(a.Latency);
             latency.Add(next.Latency);
+            var wakes = new LatencyRecorder();
+            wakes.Add(a.Wakes);
+            wakes.Add(next.Wakes);
             double seconds = a.Seconds + next.Seconds;
             double cores = seconds > 0 ? ((a.Cores * a.Seconds) + (next.Cores * next.Seconds)) / seconds : 0;
             return new Outcome(latency, a.Published + next.Published, a.Timed + next.Timed, a.Lost + next.Lost, a.Drops + next.Drops,
-                a.Torn + next.Torn, cores, seconds);
+                a.Torn + next.Torn, cores, seconds, wakes, a.Together + next.Together);
         }
     }
 
@@ -127,7 +132,8 @@ public static unsafe class PacedCell
                 child.Stop();
             }
             var merged = new LatencyRecorder();
-            long timed = 0, lost = 0, drops = 0, torn = 0;
+            var wakes = new LatencyRecorder();
+            long timed = 0, lost = 0, drops = 0, torn = 0, together = 0;
             foreach (ChildProcess child in children.Take(consumers))
             {
                 string result = child.Result(Session.ChildTimeout);
@@ -137,12 +143,17 @@ public static unsafe class PacedCell
                 drops += ResultLine.Field(result, "drops");
                 torn += ResultLine.Field(result, "torn");
                 merged.Add(LatencyRecorder.Decode(ResultLine.Text(result, "hist")));
+                if (result.Contains(" wakehist=", StringComparison.Ordinal))
+                {
+                    wakes.Add(LatencyRecorder.Decode(ResultLine.Text(result, "wakehist")));
+                    together += ResultLine.Field(result, "together");
+                }
             }
             if (!producer.TryWaitForExit(Session.ChildTimeout) || producer.ExitCode != 0)
             {
                 throw new InvalidOperationException($"paced producer did not end cleanly.\n{producer.Output()}");
             }
-            return new Outcome(merged, published, timed, lost, drops, torn, cores, seconds);
+            return new Outcome(merged, published, timed, lost, drops, torn, cores, seconds, wakes, together);
         }
         finally
         {

@@ -41,5 +41,5 @@ public static class PacedRunner
     }
 
     private static string Describe(FutexFloor f) =>
-        $"futex wake at {PacedPlan.RateLabel(f.RateHz)}: p50 {f.LatencyNs.P50:F0} ns, p99 {f.LatencyNs.P99:F0} ns, p99.9 {f.LatencyNs.P999:F0} ns, {f.Cores:F3} cores";
+        $"futex wake at {PacedPlan.RateLabel(f.RateHz)}: p50 {f.LatencyNs.P50:F0} ns, p99 {f.LatencyNs.P99:F0} ns, p99.9 {f.LatencyNs.P999:F0} ns, {f.Cores:F3} cores (latest wake of each return alone: p99 {f.WakeLatencyNs.P99:F0} ns, {f.Together} came with a later one)";
 }

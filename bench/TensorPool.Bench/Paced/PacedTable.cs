@@ -17,6 +17,7 @@ public static class PacedTable
         void Line(FormattableString line) => text.AppendLine(line.ToString(CultureInfo.InvariantCulture));
         Line($"# paced cells over {report.Transport}, steady windows of {report.WindowSeconds} s; load average before {report.LoadAverageBefore}, after {report.LoadAverageAfter}");
         Line($"# latency: producer commit timestamp -> consumer accept, CLOCK_MONOTONIC, all consumers merged; lost: published in the window, not accepted (summed over consumers)");
+        Line($"# futex floor: every wake timed, as a consumer times every frame (D253)");
         Line($"# cores: utime+stime of every process of the cell (/proc/PID/stat) over the window / wall time; {report.Placement}");
         Line($"# floor (same run): cache-line ping-pong one-way p50 {pingPongOneWay.P50:F0} ns, p99 {pingPongOneWay.P99:F0} ns");
         if (report.FloorWaiter.Length > 0)
@@ -29,7 +30,7 @@ public static class PacedTable
         }
         foreach (FutexFloor f in report.FutexFloors)
         {
-            Line($"# floor (same run): futex wake between two processes at {PacedPlan.RateLabel(f.RateHz)}: p50 {f.LatencyNs.P50:F0} ns, p99 {f.LatencyNs.P99:F0} ns, p99.9 {f.LatencyNs.P999:F0} ns, missed {f.Missed} of {f.Published}, {f.Cores:F3} cores");
+            Line($"# floor (same run): futex wake between two processes at {PacedPlan.RateLabel(f.RateHz)}: p50 {f.LatencyNs.P50:F0} ns, p99 {f.LatencyNs.P99:F0} ns, p99.9 {f.LatencyNs.P999:F0} ns, missed {f.Missed} of {f.Published}, {f.Cores:F3} cores; latest wake of each return alone p99 {f.WakeLatencyNs.P99:F0} ns, {f.Together} came with a later one");
         }
         Line($"");
         Line($"{"size",-6} {"rate",7} {"cons",4} {"idle",-7} {"p50 ns",9} {"p99 ns",9} {"p99.9 ns",9} {"lost",6} {"of",7} {"cores",6} {"c/futex",8} {"p99/futex",9} {"p50-futex",10} {"futex p50",9} {"futex p99",9}");
