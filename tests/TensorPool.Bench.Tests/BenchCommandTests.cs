@@ -11,32 +11,17 @@ namespace TensorPool.Bench.Tests;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class BenchCommandTests
+public sealed class BenchCommandTests : BenchRunFixture
 {
-    private static readonly TimeSpan Generous = TimeSpan.FromMinutes(8);
+    protected override string[] Arguments(string outDir) =>
+        ["bench", "--quick", "--sizes", "64,4KiB", "--consumers", "1,2", "--out", outDir, "--json"];
 
-    private TempDirectory _dir = null!;
-    private int _exit;
-    private string _stdout = "";
-    private string _stderr = "";
-
-    [OneTimeSetUp]
-    public void RunQuickMatrix()
-    {
-        _dir = new TempDirectory();
-        (_exit, _stdout, _stderr) = TpProcess.Run(Generous, "bench", "--quick", "--sizes", "64,4KiB", "--consumers", "1,2",
-            "--out", Path.Combine(_dir.Path, "out"), "--json");
-    }
-
-    [OneTimeTearDown]
-    public void Cleanup() => _dir.Dispose();
-
-    private string Out(string file) => Path.Combine(_dir.Path, "out", file);
+    private string Out(string file) => Path.Combine(OutDir, file);
 
     [Test]
     public void Exits_0_and_writes_bench_json_with_every_cell()
     {
-        Assert.That(_exit, Is.Zero, _stderr + _stdout);
+        Assert.That(Exit, Is.Zero, Stderr + Stdout);
         BenchReport report = BenchJson.Deserialize(File.ReadAllText(Out(BenchRunner.JsonFile)))!;
 
         Assert.That(report.Quick, Is.True);
@@ -59,7 +44,7 @@ public sealed class BenchCommandTests
     [Test]
     public void Quick_adds_one_paced_cell_in_the_default_wait_mode_beside_its_futex_floor()
     {
-        Assert.That(_exit, Is.Zero, _stderr + _stdout);
+        Assert.That(Exit, Is.Zero, Stderr + Stdout);
         BenchReport report = BenchJson.Deserialize(File.ReadAllText(Out(BenchRunner.JsonFile)))!;
 
         Assert.That(report.Paced, Is.Not.Null);
@@ -74,13 +59,13 @@ public sealed class BenchCommandTests
         Assert.That((floor.RateHz, floor.Published), Is.EqualTo((1_000.0, 1_000L)));
         Assert.That(floor.LatencyNs.Count + floor.Missed, Is.EqualTo(floor.Published), "every wake is timed or missed");
         Assert.That(floor.WakeLatencyNs.Count + floor.Together, Is.EqualTo(floor.Published), "every wake came alone or with a later one (D253)");
-        Assert.That(_stdout, Does.Contain("\"futexFloors\"").And.Contain("\"coresOverFutex\""));
+        Assert.That(Stdout, Does.Contain("\"futexFloors\"").And.Contain("\"coresOverFutex\""));
     }
 
     [Test]
     public void Baselines_are_measured_in_the_same_run()
     {
-        Assert.That(_exit, Is.Zero, _stderr + _stdout);
+        Assert.That(Exit, Is.Zero, Stderr + Stdout);
         BenchReport report = BenchJson.Deserialize(File.ReadAllText(Out(BenchRunner.JsonFile)))!;
 
         Assert.That(report.Baselines.PingPong.OneWayNs.P50, Is.GreaterThan(0));
@@ -94,20 +79,20 @@ public sealed class BenchCommandTests
     [Test]
     public void Json_option_prints_the_report_that_was_written()
     {
-        Assert.That(_exit, Is.Zero, _stderr + _stdout);
-        using JsonDocument printed = JsonDocument.Parse(_stdout);
+        Assert.That(Exit, Is.Zero, Stderr + Stdout);
+        using JsonDocument printed = JsonDocument.Parse(Stdout);
         using JsonDocument written = JsonDocument.Parse(File.ReadAllText(Out(BenchRunner.JsonFile)));
 
         Assert.That(printed.RootElement.GetProperty("cells").GetArrayLength(), Is.EqualTo(4));
         Assert.That(printed.RootElement.GetProperty("started").GetString(), Is.EqualTo(written.RootElement.GetProperty("started").GetString()));
-        Assert.That(_stderr, Does.Contain("pinned").Or.Contain("not pinned"), "the placement is reported");
+        Assert.That(Stderr, Does.Contain("pinned").Or.Contain("not pinned"), "the placement is reported");
     }
 
     [TestCase(BenchRunner.LatencyPng)]
     [TestCase(BenchRunner.ThroughputPng)]
     public void Plots_are_valid_png_files(string file)
     {
-        Assert.That(_exit, Is.Zero, _stderr + _stdout);
+        Assert.That(Exit, Is.Zero, Stderr + Stdout);
         byte[] png = File.ReadAllBytes(Out(file));
 
         Assert.That(png.AsSpan(0, 8).ToArray(), Is.EqualTo(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }));
@@ -120,7 +105,7 @@ public sealed class BenchCommandTests
     [Test]
     public void The_table_shows_every_cell_and_the_baselines()
     {
-        Assert.That(_exit, Is.Zero, _stderr + _stdout);
+        Assert.That(Exit, Is.Zero, Stderr + Stdout);
         BenchReport report = BenchJson.Deserialize(File.ReadAllText(Out(BenchRunner.JsonFile)))!;
 
         string table = RatioTable.Format(report);

@@ -10,29 +10,16 @@ namespace TensorPool.Bench.Tests;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class PacedAlternateCommandTests
+public sealed class PacedAlternateCommandTests : BenchRunFixture
 {
-    private TempDirectory _dir = null!;
-    private int _exit;
-    private string _stdout = "";
-    private string _stderr = "";
-
-    [OneTimeSetUp]
-    public void RunOneAlternatingCell()
-    {
-        _dir = new TempDirectory();
-        (_exit, _stdout, _stderr) = TpProcess.Run(TimeSpan.FromMinutes(8), "bench", "--paced", "--sizes", "64", "--rates", "1k",
-            "--consumers", "1", "--idle", "wait", "--window", "0.5", "--alternate", "2", "--out", Path.Combine(_dir.Path, "out"));
-    }
-
-    [OneTimeTearDown]
-    public void Cleanup() => _dir.Dispose();
+    protected override string[] Arguments(string outDir) =>
+        ["bench", "--paced", "--sizes", "64", "--rates", "1k", "--consumers", "1", "--idle", "wait", "--window", "0.5", "--alternate", "2", "--out", outDir];
 
     [Test]
     public void Each_cell_carries_its_own_floor_of_both_segments_and_its_ratios_are_against_it()
     {
-        Assert.That(_exit, Is.Zero, _stderr + _stdout);
-        PacedReport paced = BenchJson.Deserialize(File.ReadAllText(Path.Combine(_dir.Path, "out", BenchRunner.JsonFile)))!.Paced!;
+        Assert.That(Exit, Is.Zero, Stderr + Stdout);
+        PacedReport paced = BenchJson.Deserialize(File.ReadAllText(Path.Combine(OutDir, BenchRunner.JsonFile)))!.Paced!;
 
         Assert.That(paced.Alternate, Is.EqualTo(2));
         Assert.That(paced.FutexFloors, Is.Empty, "no floor per rate: each cell has its own");
@@ -44,7 +31,7 @@ public sealed class PacedAlternateCommandTests
         Assert.That(floor.Published, Is.EqualTo(500), "the floor ran beside both segments");
         Assert.That(floor.LatencyNs.Count + floor.Missed, Is.EqualTo(floor.Published));
         Assert.That(cell.Ratios, Is.EqualTo(PacedRatios.Of(cell.LatencyNs, cell.Cores, floor)));
-        Assert.That(_stdout, Does.Contain("each cell's own futex-wake pair at its rate, measured in 2 segment(s)"));
-        Assert.That(_stderr, Does.Contain("its floor: futex wake at 1 kHz"));
+        Assert.That(Stdout, Does.Contain("each cell's own futex-wake pair at its rate, measured in 2 segment(s)"));
+        Assert.That(Stderr, Does.Contain("its floor: futex wake at 1 kHz"));
     }
 }

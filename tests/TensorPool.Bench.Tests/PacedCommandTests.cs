@@ -10,33 +10,20 @@ namespace TensorPool.Bench.Tests;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class PacedCommandTests
+public sealed class PacedCommandTests : BenchRunFixture
 {
-    private TempDirectory _dir = null!;
-    private int _exit;
-    private string _stdout = "";
-    private string _stderr = "";
-
-    [OneTimeSetUp]
-    public void RunTwoPacedCells()
-    {
-        _dir = new TempDirectory();
-        (_exit, _stdout, _stderr) = TpProcess.Run(TimeSpan.FromMinutes(8), "bench", "--paced", "--sizes", "64", "--rates", "1k",
-            "--consumers", "1", "--idle", "spin,wait", "--window", "0.5", "--out", Path.Combine(_dir.Path, "out"));
-    }
-
-    [OneTimeTearDown]
-    public void Cleanup() => _dir.Dispose();
+    protected override string[] Arguments(string outDir) =>
+        ["bench", "--paced", "--sizes", "64", "--rates", "1k", "--consumers", "1", "--idle", "spin,wait", "--window", "0.5", "--out", outDir];
 
     [Test]
     public void Paced_runs_the_paced_cells_alone_with_both_floors()
     {
-        Assert.That(_exit, Is.Zero, _stderr + _stdout);
-        BenchReport report = BenchJson.Deserialize(File.ReadAllText(Path.Combine(_dir.Path, "out", BenchRunner.JsonFile)))!;
+        Assert.That(Exit, Is.Zero, Stderr + Stdout);
+        BenchReport report = BenchJson.Deserialize(File.ReadAllText(Path.Combine(OutDir, BenchRunner.JsonFile)))!;
 
         Assert.That(report.Cells, Is.Empty, "no size matrix");
         Assert.That(report.Baselines.PingPong.OneWayNs.Count, Is.GreaterThan(0), "the ping-pong floor is still measured");
-        Assert.That(File.Exists(Path.Combine(_dir.Path, "out", BenchRunner.LatencyPng)), Is.False, "no matrix, no plots");
+        Assert.That(File.Exists(Path.Combine(OutDir, BenchRunner.LatencyPng)), Is.False, "no matrix, no plots");
         PacedReport paced = report.Paced!;
         Assert.That(paced.FutexFloors.Select(f => f.RateHz), Is.EqualTo(new[] { 1_000.0 }));
         Assert.That(paced.Cells.Select(c => c.Idle), Is.EqualTo(new[] { "spin", "wait" }));
@@ -53,10 +40,10 @@ public sealed class PacedCommandTests
     [Test]
     public void The_table_prints_the_futex_floor_and_the_ratio_columns()
     {
-        Assert.That(_exit, Is.Zero, _stderr + _stdout);
-        Assert.That(_stdout, Does.Contain("futex wake between two processes at 1 kHz"));
-        Assert.That(_stdout, Does.Contain("c/futex").And.Contain("p99/futex").And.Contain("p50-futex"));
-        Assert.That(_stdout, Does.Contain("--paced: the paced cells alone"));
-        Assert.That(_stderr, Does.Contain("# wrote").And.Not.Contain("latency.png"));
+        Assert.That(Exit, Is.Zero, Stderr + Stdout);
+        Assert.That(Stdout, Does.Contain("futex wake between two processes at 1 kHz"));
+        Assert.That(Stdout, Does.Contain("c/futex").And.Contain("p99/futex").And.Contain("p50-futex"));
+        Assert.That(Stdout, Does.Contain("--paced: the paced cells alone"));
+        Assert.That(Stderr, Does.Contain("# wrote").And.Not.Contain("latency.png"));
     }
 }
