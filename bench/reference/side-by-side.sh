@@ -6,13 +6,15 @@
 #     against the reference's public headers and libraries);
 #   - ours over tp:ipc (tp bench --paced), per idle mode (spin, yield, backoff, wait);
 #   - ours over aeron:ipc through the SAME Aeron media driver as the reference (tp bench --paced --aeron-dir).
-# Prints one table per round (docs/benchmarks.md, issues 14 and 15).
+# Prints one table per round (docs/benchmarks.md, issues 14 and 15). With --interleave, each reference cell is
+# followed at once by ours over tp:ipc in the same size, rate and idle mode (and the wait mode after each size and rate),
+# so the two see the same placement of a VM's vCPUs; the aeron:ipc column is then left out.
 #
 # Needs TP_REFERENCE_DIR: a work folder of ../shared/reference/BUILDING.md (tensor_pool_c/, build/tp/, build/aeron/,
 # aeron/); without it the script says why and exits 0. Needs a Release build of this repository (./build.sh build).
 #
 # Usage: bench/reference/side-by-side.sh [--sizes 64,4096] [--rates 1000,10000] [--idle spin,yield,backoff]
-#                                        [--seconds 5] [--rounds 2] [--out DIR]
+#                                        [--seconds 5] [--rounds 2] [--out DIR] [--interleave]
 set -euo pipefail
 
 sizes=64,4096
@@ -21,6 +23,7 @@ idle=spin,yield,backoff
 seconds=5
 rounds=2
 out=""
+interleave=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --sizes) sizes=$2; shift 2 ;;
@@ -29,7 +32,8 @@ while [ $# -gt 0 ]; do
         --seconds) seconds=$2; shift 2 ;;
         --rounds) rounds=$2; shift 2 ;;
         --out) out=$2; shift 2 ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        --interleave) interleave=1; shift ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
         *) echo "side-by-side: unknown argument '$1' (--help)" >&2; exit 2 ;;
     esac
 done
@@ -147,12 +151,15 @@ ref_cell() {
     rm -rf "$base"
 }
 
+# ours ROUND TRANSPORT [SIZES RATES IDLE]: our cells (all of the round's by default) in one tp bench run.
 ours() {
-    local round=$1 transport=$2
-    local args=(--paced --sizes "$sizes" --rates "$rates" --consumers 1 --idle "$idle,wait" --window "$seconds" --json --out "$work/ours-$transport-$round")
+    local round=$1 transport=$2 cell_sizes=${3:-$sizes} cell_rates=${4:-$rates} cell_idle=${5:-$idle,wait}
+    local name=ours-$transport-$round
+    [ $# -gt 2 ] && name=$name-$cell_sizes-$cell_rates-$cell_idle
+    local args=(--paced --sizes "$cell_sizes" --rates "$cell_rates" --consumers 1 --idle "$cell_idle" --window "$seconds" --json --out "$work/$name")
     [ "$transport" = aeron ] && args+=(--aeron-dir "$aeron_dir")
-    dotnet "$bench_dll" "${args[@]}" >"$out/ours-$transport-$round.json" 2>"$work/ours-$transport-$round.log" \
-        || echo "side-by-side: tp bench ($transport) failed: $(tail -3 "$work/ours-$transport-$round.log")" >&2
+    dotnet "$bench_dll" "${args[@]}" >"$out/$name.json" 2>"$work/$name.log" \
+        || echo "side-by-side: tp bench ($transport) failed: $(tail -3 "$work/$name.log")" >&2
 }
 
 for round in $(seq 1 "$rounds"); do
@@ -162,11 +169,15 @@ for round in $(seq 1 "$rounds"); do
         for rate in ${rates//,/ }; do
             for mode in ${idle//,/ }; do
                 ref_cell "$size" "$rate" "$mode" "$round"
+                [ "$interleave" = 1 ] && ours "$round" ipc "$size" "$rate" "$mode"
             done
+            [ "$interleave" = 1 ] && ours "$round" ipc "$size" "$rate" wait
         done
     done
-    ours "$round" ipc
-    ours "$round" aeron
+    if [ "$interleave" = 0 ]; then
+        ours "$round" ipc
+        ours "$round" aeron
+    fi
     echo "round=$round load_before=$load_before load_after=$(cut -d' ' -f1-3 --output-delimiter=/ /proc/loadavg)" >>"$out/loads.txt"
 done
 

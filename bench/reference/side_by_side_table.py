@@ -37,7 +37,8 @@ def main(directory):
     for name in sorted(os.listdir(directory)):
         if not (name.startswith("ours-") and name.endswith(".json")):
             continue
-        transport, round_ = name[len("ours-"):-len(".json")].split("-")
+        # ours-TRANSPORT-ROUND.json, or ours-TRANSPORT-ROUND-SIZE-RATE-IDLE.json for one cell (--interleave)
+        transport, round_ = name[len("ours-"):-len(".json")].split("-")[:2]
         try:
             with open(os.path.join(directory, name)) as f:
                 report = json.load(f)
@@ -45,7 +46,7 @@ def main(directory):
             continue
         paced = report.get("paced") or {}
         for floor in paced.get("futexFloors", []):
-            floors[(round_, floor["rateHz"])] = floor
+            floors.setdefault((round_, floor["rateHz"]), []).append(floor)
         for c in paced.get("cells", []):
             l = c["latencyNs"]
             ours[(transport, round_, c["size"], c["rateHz"], c["idle"])] = cell(l["p50"], l["p99"], l["p999"], c["lost"], c["cores"])
@@ -68,10 +69,11 @@ def main(directory):
         print(f"| {round_} | {size} B | {rate:g} Hz | {idle} | {reference.get((round_, size, rate, idle), empty)} | "
               f"{ours.get(('ipc', round_, size, rate, idle), empty)} | {ours.get(('aeron', round_, size, rate, idle), empty)} |")
     print()
-    for (round_, rate), f in sorted(floors.items()):
-        l = f["latencyNs"]
-        print(f"round {round_}: futex-wake floor at {rate:g} Hz: p50 {us(l['p50'])} µs, p99 {us(l['p99'])} µs, "
-              f"p99.9 {us(l['p999'])} µs, {f['cores']:.3f} cores")
+    for (round_, rate), measured in sorted(floors.items()):
+        for f in measured:
+            l = f["latencyNs"]
+            print(f"round {round_}: futex-wake floor at {rate:g} Hz: p50 {us(l['p50'])} µs, p99 {us(l['p99'])} µs, "
+                  f"p99.9 {us(l['p999'])} µs, {f['cores']:.3f} cores")
     for line in loads.values():
         print(line)
 
