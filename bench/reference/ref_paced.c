@@ -13,8 +13,8 @@
  * timestamp so the reference stamps the slot at commit, starts when SHM_DIR/go exists (the consumer is polling), and prints "steady" after the warm-up and
  * "result published=N cpu_ns=C wall_ns=W" after the timed frames (CPU of the whole process over that window).
  * The consumer times each timed frame from the slot's timestamp to the moment tp_consumer_read_frame accepted it,
- * and prints "result timed=T gap=G late=L p50=.. p99=.. p999=.. max=.. cpu_ns=C wall_ns=W" (its CPU from its first
- * timed frame to the end frame).
+ * and prints "result timed=T gap=G late=L p50=.. p99=.. p999=.. max=.. cpu_ns=C wall_ns=W hist=h_.." (its CPU from its
+ * first timed frame to the end frame; hist the latencies as our bench's children encode them, for pooling segments).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -354,6 +354,48 @@ static int64_t percentile(const int64_t *sorted, long count, double p)
     return sorted[index >= count ? count - 1 : index];
 }
 
+/*
+ * The highest value of v's bucket in an HdrHistogram of 3 significant digits (2,048 sub-buckets, unit 1 ns): exact
+ * below 2,048, then 1,024 buckets per power of two. Our bench's histograms record the same values, so the two merge
+ * and pool alike (bench/reference/side_by_side_table.py).
+ */
+static int64_t bucket_top(int64_t v)
+{
+    if (v < 1)
+    {
+        v = 1;
+    }
+    if (v > 10000000000LL)
+    {
+        v = 10000000000LL;
+    }
+    if (v < 2048)
+    {
+        return v;
+    }
+    int top_bit = 63 - __builtin_clzll((unsigned long long)v);
+    int shift = top_bit - 10;
+    return ((v >> shift) << shift) + ((INT64_C(1) << shift) - 1);
+}
+
+/* " hist=h_VALUE:COUNT_..." of the sorted samples, in our bench's encoding (LatencyRecorder.Encode). */
+static void print_histogram(const int64_t *sorted, long count)
+{
+    printf(" hist=h");
+    long i = 0;
+    while (i < count)
+    {
+        int64_t top = bucket_top(sorted[i]);
+        long n = 0;
+        while (i < count && bucket_top(sorted[i]) == top)
+        {
+            n++;
+            i++;
+        }
+        printf("_%" PRId64 ":%ld", top, n);
+    }
+}
+
 static int run_consumer(int argc, char **argv)
 {
     if (argc != 8)
@@ -472,11 +514,13 @@ static int run_consumer(int argc, char **argv)
     long count = state.timed < MAX_SAMPLES ? state.timed : MAX_SAMPLES;
     qsort(state.samples, (size_t)count, sizeof(int64_t), compare_i64);
     printf("result timed=%ld gap=%" PRIu64 " late=%" PRIu64 " torn=%ld ended=%d p50=%" PRId64 " p99=%" PRId64
-        " p999=%" PRId64 " max=%" PRId64 " cpu_ns=%" PRId64 " wall_ns=%" PRId64 "\n",
+        " p999=%" PRId64 " max=%" PRId64 " cpu_ns=%" PRId64 " wall_ns=%" PRId64,
         state.timed, gap, late, state.torn, state.ended ? 1 : 0,
         percentile(state.samples, count, 50), percentile(state.samples, count, 99),
         percentile(state.samples, count, 99.9), count > 0 ? state.samples[count - 1] : 0,
         state.cpu_end - state.cpu_start, state.wall_end - state.wall_start);
+    print_histogram(state.samples, count);
+    printf("\n");
     fflush(stdout);
     tp_consumer_close(consumer);
     tp_client_close(client);

@@ -8,13 +8,16 @@
 #   - ours over aeron:ipc through the SAME Aeron media driver as the reference (tp bench --paced --aeron-dir).
 # Prints one table per round (docs/benchmarks.md, issues 14 and 15). With --interleave, each reference cell is
 # followed at once by ours over tp:ipc in the same size, rate and idle mode (and the wait mode after each size and rate),
-# so the two see the same placement of a VM's vCPUs; the aeron:ipc column is then left out.
+# so the two see the same placement of a VM's vCPUs; the aeron:ipc column is then left out. With --alternate N, each
+# size, rate and idle mode runs N segment pairs in a row, the reference first in odd segments and ours first in even
+# ones (no wait cells), and the table adds each cell pooled over all its segments and rounds: latency histograms
+# merged, the pairs in which ours was at or below the reference (D254).
 #
 # Needs TP_REFERENCE_DIR: a work folder of ../shared/reference/BUILDING.md (tensor_pool_c/, build/tp/, build/aeron/,
 # aeron/); without it the script says why and exits 0. Needs a Release build of this repository (./build.sh build).
 #
 # Usage: bench/reference/side-by-side.sh [--sizes 64,4096] [--rates 1000,10000] [--idle spin,yield,backoff]
-#                                        [--seconds 5] [--rounds 2] [--out DIR] [--interleave]
+#                                        [--seconds 5] [--rounds 2] [--out DIR] [--interleave] [--alternate N]
 set -euo pipefail
 
 sizes=64,4096
@@ -24,6 +27,7 @@ seconds=5
 rounds=2
 out=""
 interleave=0
+alternate=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --sizes) sizes=$2; shift 2 ;;
@@ -33,7 +37,8 @@ while [ $# -gt 0 ]; do
         --rounds) rounds=$2; shift 2 ;;
         --out) out=$2; shift 2 ;;
         --interleave) interleave=1; shift ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        --alternate) alternate=$2; shift 2 ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
         *) echo "side-by-side: unknown argument '$1' (--help)" >&2; exit 2 ;;
     esac
 done
@@ -43,6 +48,7 @@ done
 [[ "$idle" =~ ^(spin|yield|backoff)(,(spin|yield|backoff))*$ ]] || { echo "side-by-side: --idle takes spin,yield,backoff" >&2; exit 2; }
 [[ "$seconds" =~ ^[0-9]+$ && "$seconds" -ge 1 ]] || { echo "side-by-side: --seconds takes a whole number >= 1" >&2; exit 2; }
 [[ "$rounds" =~ ^[0-9]+$ && "$rounds" -ge 1 ]] || { echo "side-by-side: --rounds takes a whole number >= 1" >&2; exit 2; }
+[[ "$alternate" =~ ^[0-9]+$ && "$alternate" -le 20 ]] || { echo "side-by-side: --alternate takes a whole number 1-20" >&2; exit 2; }
 
 ref=${TP_REFERENCE_DIR:-}
 if [ -z "$ref" ] || [ ! -d "$ref" ]; then
@@ -168,13 +174,26 @@ for round in $(seq 1 "$rounds"); do
     for size in ${sizes//,/ }; do
         for rate in ${rates//,/ }; do
             for mode in ${idle//,/ }; do
+                if [ "$alternate" -gt 0 ]; then
+                    for segment in $(seq 1 "$alternate"); do
+                        # Who goes first swaps each segment, so neither side always follows the other.
+                        if [ $((segment % 2)) = 1 ]; then
+                            ref_cell "$size" "$rate" "$mode" "$round.$segment"
+                            ours "$round.$segment" ipc "$size" "$rate" "$mode"
+                        else
+                            ours "$round.$segment" ipc "$size" "$rate" "$mode"
+                            ref_cell "$size" "$rate" "$mode" "$round.$segment"
+                        fi
+                    done
+                    continue
+                fi
                 ref_cell "$size" "$rate" "$mode" "$round"
                 [ "$interleave" = 1 ] && ours "$round" ipc "$size" "$rate" "$mode"
             done
-            [ "$interleave" = 1 ] && ours "$round" ipc "$size" "$rate" wait
+            [ "$interleave" = 1 ] && [ "$alternate" = 0 ] && ours "$round" ipc "$size" "$rate" wait
         done
     done
-    if [ "$interleave" = 0 ]; then
+    if [ "$interleave" = 0 ] && [ "$alternate" = 0 ]; then
         ours "$round" ipc
         ours "$round" aeron
     fi

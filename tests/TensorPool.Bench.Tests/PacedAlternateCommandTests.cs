@@ -27,6 +27,7 @@ public sealed class PacedAlternateCommandTests : BenchRunFixture
         FutexFloor floor = cell.Floor!;
         Assert.That(cell.Published, Is.EqualTo(500), "two segments of 250 frames");
         Assert.That(cell.Timed + cell.Lost, Is.EqualTo(cell.Published));
+        Assert.That(LatencyRecorder.Decode(cell.LatencyHistogram!).Count, Is.EqualTo(cell.Timed), "both segments' histograms merged");
         Assert.That(floor.RateHz, Is.EqualTo(1_000));
         Assert.That(floor.Published, Is.EqualTo(500), "the floor ran beside both segments");
         Assert.That(floor.LatencyNs.Count + floor.Missed, Is.EqualTo(floor.Published));

@@ -32,6 +32,8 @@ public sealed class PacedCommandTests : BenchRunFixture
             Assert.That(cell.Published, Is.EqualTo(500), $"{cell}");
             Assert.That(cell.Timed + cell.Lost, Is.EqualTo(cell.Published), $"{cell}");
             Assert.That(cell.Torn, Is.Zero, $"{cell}");
+            Assert.That(LatencyRecorder.Decode(cell.LatencyHistogram!).Count, Is.EqualTo(cell.Timed),
+                "the histogram in bench.json holds every timed frame, so runs can be pooled");
         }
         PacedCellResult spin = paced.Cells.Single(c => c.Idle == "spin");
         Assert.That(spin.Cores, Is.GreaterThan(0.05), "a spinning consumer's CPU is seen in /proc");

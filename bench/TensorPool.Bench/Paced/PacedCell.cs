@@ -68,7 +68,8 @@ public static unsafe class PacedCell
     {
         Percentiles latency = o.Latency.Percentiles();
         return new PacedCellResult(spec.Size, spec.RateHz, spec.Consumers, spec.Idle, aeronDir is null ? "tp:ipc" : "aeron:ipc",
-            latency, o.Published, o.Timed, o.Lost, o.Drops, o.Torn, o.Cores, o.Seconds, PacedRatios.Of(latency, o.Cores, floor), floor);
+            latency, o.Published, o.Timed, o.Lost, o.Drops, o.Torn, o.Cores, o.Seconds, PacedRatios.Of(latency, o.Cores, floor), floor,
+            o.Latency.Encode());
     }
 
     /// <summary>What a measure saw; <see cref="Wakes"/> and <see cref="Together"/> only the futex floor's waiter reports.</summary>
