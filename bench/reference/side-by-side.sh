@@ -105,6 +105,10 @@ for _ in $(seq 1 200); do [ -f "$aeron_dir/cnc.dat" ] && break; sleep 0.1; done
 [ -f "$aeron_dir/cnc.dat" ] || { echo "side-by-side: aeronmd did not start (see $work/aeronmd.log)" >&2; exit 1; }
 
 channel='aeron:ipc?term-length=16m' # the channel of our aeron:ipc cells (AeronColumn.Channel)
+# The reference's cells run on Aeron's default IPC term (64 MiB). Every reference client subscribes to the descriptor
+# stream and never polls that subscription, so a descriptor publication stalls once half a term of descriptors is
+# out: on a 16 MiB term that is 87,000 frames (8.7 s at 10 kHz), on 64 MiB 350,000 (D254).
+ref_channel='aeron:ipc?term-length=64m'
 export TP_AERON_LIBRARY=$ref/build/aeron/lib/libaeron.so
 
 # wait_line FILE TEXT SECONDS: until FILE has a line starting with TEXT.
@@ -114,6 +118,40 @@ wait_line() {
         [ $SECONDS -lt $deadline ] || return 1
         sleep 0.05
     done
+}
+
+# steal_ticks: the time the host took from this VM's vCPUs (all of them, in clock ticks; /proc/stat "cpu" field 8).
+steal_ticks() { awk '$1 == "cpu" { print $9 }' /proc/stat; }
+
+# stolen SIDE ROUND SIZE RATE IDLE COMMAND...: runs COMMAND and appends the host's steal over it to steal.txt, as a
+# share of all vCPUs' time, so the table can tell a segment the host interrupted (D254).
+stolen() {
+    local side=$1 round=$2 size=$3 rate=$4 mode=$5
+    shift 5
+    local before start
+    before=$(steal_ticks)
+    start=$(date +%s%N)
+    "$@"
+    local ticks=$(( $(steal_ticks) - before )) nanos=$(( $(date +%s%N) - start ))
+    echo "side=$side round=$round size=$size rate=$rate idle=$mode steal=$(awk -v t="$ticks" -v n="$nanos" -v c="$(nproc)" -v hz="$(getconf CLK_TCK)" \
+        'BEGIN { printf "%.4f", n > 0 ? t / hz / (n / 1e9 * c) : 0 }')" >>"$out/steal.txt"
+}
+
+# start_side LOG LINE producer|consumer ARGS...: the harness, logging to LOG, until LOG has LINE; sets started_pid. Three
+# tries of 20 s each: the reference's client start at times never completes adding a subscription (it polls the add
+# forever), and a fresh process then starts normally.
+start_side() {
+    local log=$1 line=$2
+    shift 2
+    for attempt in 1 2 3; do
+        "$harness" "$@" >"$log" 2>&1 &
+        started_pid=$!
+        wait_line "$log" "$line" 20 && return 0
+        kill "$started_pid" 2>/dev/null || true
+        wait "$started_pid" 2>/dev/null || true
+        echo "side-by-side: reference $1 not $line within 20 s (try $attempt of 3): $(tail -n 3 "$log")" >&2
+    done
+    return 1
 }
 
 # ref_cell SIZE RATE IDLE ROUND: one reference producer and consumer; appends a line to $out/reference.txt.
@@ -128,22 +166,17 @@ ref_cell() {
     local dir
     dir=$(dirname "$(find "$base" -name header.ring | head -1)")
     local plog=$work/ref-producer-$size-$rate-$mode-$round.log clog=$work/ref-consumer-$size-$rate-$mode-$round.log
-    "$harness" producer "$aeron_dir" "$channel" "$dir" "$size" "$rate" "$warmup" "$frames" >"$plog" 2>&1 &
-    local ppid=$!
-    if ! wait_line "$plog" attached 60; then
-        echo "side-by-side: reference producer did not attach: $(tail -3 "$plog")" >&2
-        kill "$ppid" 2>/dev/null || true
+    if ! start_side "$plog" attached producer "$aeron_dir" "$ref_channel" "$dir" "$size" "$rate" "$warmup" "$frames"; then
         return 0
     fi
-    "$harness" consumer "$aeron_dir" "$channel" "$dir" "$size" "$mode" $(( seconds + 5 )) >"$clog" 2>&1 &
-    local cpid=$!
-    if wait_line "$clog" ready 60; then
+    local ppid=$started_pid
+    if start_side "$clog" ready consumer "$aeron_dir" "$ref_channel" "$dir" "$size" "$mode" $(( seconds + 5 )); then
         touch "$dir/go"
     else
-        echo "side-by-side: reference consumer not ready: $(tail -3 "$clog")" >&2
-        # A consumer that never got ready has no deadline of its own: stop both, or the round waits forever.
-        kill "$cpid" "$ppid" 2>/dev/null || true
+        # The producer waits for go: stop it, or the round waits for its own deadline.
+        kill "$ppid" 2>/dev/null || true
     fi
+    local cpid=$started_pid
     wait "$ppid" || true
     wait "$cpid" || true
     local p c
@@ -177,12 +210,13 @@ for round in $(seq 1 "$rounds"); do
                 if [ "$alternate" -gt 0 ]; then
                     for segment in $(seq 1 "$alternate"); do
                         # Who goes first swaps each segment, so neither side always follows the other.
+                        local_round=$round.$segment
                         if [ $((segment % 2)) = 1 ]; then
-                            ref_cell "$size" "$rate" "$mode" "$round.$segment"
-                            ours "$round.$segment" ipc "$size" "$rate" "$mode"
+                            stolen ref "$local_round" "$size" "$rate" "$mode" ref_cell "$size" "$rate" "$mode" "$local_round"
+                            stolen ours "$local_round" "$size" "$rate" "$mode" ours "$local_round" ipc "$size" "$rate" "$mode"
                         else
-                            ours "$round.$segment" ipc "$size" "$rate" "$mode"
-                            ref_cell "$size" "$rate" "$mode" "$round.$segment"
+                            stolen ours "$local_round" "$size" "$rate" "$mode" ours "$local_round" ipc "$size" "$rate" "$mode"
+                            stolen ref "$local_round" "$size" "$rate" "$mode" ref_cell "$size" "$rate" "$mode" "$local_round"
                         fi
                     done
                     continue

@@ -4,7 +4,7 @@ the results directory and prints, per round, size, rate and idle mode, the refer
 frames lost and cores (Markdown, as docs/benchmarks.md records it). When a cell ran in more than one round or segment
 and both sides carry histograms, a second table pools each cell over them (D254): histograms merged, frames lost
 summed, cores weighed by seconds, and the pairs (same round and segment) in which our p99 was at or below the
-reference's."""
+reference's; with steal.txt, a third table pools only the segment pairs the host did not interrupt."""
 import json
 import os
 import sys
@@ -44,59 +44,97 @@ def percentile(counts, p):
     return max(counts)
 
 
+STEAL_LIMIT = 0.01  # a segment pair in which the host took 1 % or more of the vCPUs' time on either side is "stolen"
+
+
 class Pool:
-    """One side of one cell over all its segments."""
+    """One side of one cell: its segments, each a histogram, frames lost, cores, seconds and the host's steal."""
 
     def __init__(self):
-        self.counts = {}
-        self.lost = 0
-        self.cpu_seconds = 0.0
-        self.seconds = 0.0
-        self.segments = 0
-        self.p99 = {}
+        self.segments = {}
 
     def add(self, segment, counts, lost, cores, seconds):
-        for value, count in counts.items():
-            self.counts[value] = self.counts.get(value, 0) + count
-        self.lost += lost
-        self.cpu_seconds += cores * seconds
-        self.seconds += seconds
-        self.segments += 1
-        self.p99[segment] = percentile(counts, 99)
+        self.segments[segment] = (counts, lost, cores, seconds)
 
-    def text(self):
-        cores = self.cpu_seconds / self.seconds if self.seconds > 0 else 0.0
-        return cell(percentile(self.counts, 50), percentile(self.counts, 99), percentile(self.counts, 99.9), self.lost, cores)
+    def p99(self, segment):
+        return percentile(self.segments[segment][0], 99)
+
+    def text(self, segments):
+        merged, lost, cpu_seconds, seconds = {}, 0, 0.0, 0.0
+        for segment in segments:
+            counts, segment_lost, cores, segment_seconds = self.segments[segment]
+            for value, count in counts.items():
+                merged[value] = merged.get(value, 0) + count
+            lost += segment_lost
+            cpu_seconds += cores * segment_seconds
+            seconds += segment_seconds
+        cores = cpu_seconds / seconds if seconds > 0 else 0.0
+        return merged, cell(percentile(merged, 50), percentile(merged, 99), percentile(merged, 99.9), lost, cores)
 
 
-def pooled_table(pools):
+def pooled_rows(pools, steal, clean_only):
     cells = sorted({k[1:] for k in pools}, key=lambda k: (k[0], k[1], ["spin", "yield", "backoff", "wait"].index(k[2])))
     rows = []
     for size, rate, idle in cells:
         ref, ours = pools.get(("ref", size, rate, idle)), pools.get(("ours", size, rate, idle))
-        if ref is None or ours is None or ref.segments < 2:
+        if ref is None or ours is None or len(ref.segments) < 2:
             continue
-        paired = sorted(set(ref.p99) & set(ours.p99))
-        wins = sum(1 for s in paired if ours.p99[s] <= ref.p99[s])
-        ratio = percentile(ours.counts, 99) / max(1, percentile(ref.counts, 99))
-        rows.append(f"| {size} B | {rate:g} Hz | {idle} | {ref.segments} | {ref.text()} | {ours.segments} | {ours.text()} | "
+        # Only segments both sides ran: an unpaired one saw a placement the other side did not.
+        paired = sorted(set(ref.segments) & set(ours.segments))
+        if clean_only:
+            paired = [s for s in paired
+                      if all(steal.get((side, s, size, rate, idle), 1.0) < STEAL_LIMIT for side in ("ref", "ours"))]
+        if not paired:
+            rows.append(f"| {size} B | {rate:g} Hz | {idle} | 0 | - | - | - | - | - | - | - | - |")
+            continue
+        wins = sum(1 for s in paired if ours.p99(s) <= ref.p99(s))
+        ref_counts, ref_text = ref.text(paired)
+        our_counts, our_text = ours.text(paired)
+        ratio = percentile(our_counts, 99) / max(1, percentile(ref_counts, 99))
+        rows.append(f"| {size} B | {rate:g} Hz | {idle} | {len(paired)} | {ref_text} | {our_text} | "
                     f"{ratio:.2f} | {wins} of {len(paired)} |")
+    return rows
+
+
+def pooled_table(pools, steal):
+    header = ("| size | rate | idle | pairs | reference C, aeron:ipc | lost | cores | ours, tp:ipc | lost | cores | "
+              "p99 ours/ref | pairs ours ≤ ref |\n"
+              "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    rows = pooled_rows(pools, steal, clean_only=False)
     if not rows:
         return
     print()
-    print("pooled over every round and segment of a cell: latency p50 / p99 / p99.9 in µs of the merged histograms; lost "
+    print("pooled over every segment pair of a cell (both sides ran): latency p50 / p99 / p99.9 in µs of the merged histograms; lost "
           "summed; cores weighed by seconds; p99 ours/ref of the pooled histograms; pairs: segments in which our p99 was at "
           "or below the reference's")
     print()
-    print("| size | rate | idle | segments | reference C, aeron:ipc | lost | cores | segments | ours, tp:ipc | lost | cores | "
-          "p99 ours/ref | pairs ours ≤ ref |")
-    print("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(header)
     for row in rows:
         print(row)
+    if not steal:
+        return
+    print()
+    print(f"the same, over the segment pairs in which the host took under {STEAL_LIMIT:.0%} of the vCPUs' time on both "
+          "sides (steal.txt)")
+    print()
+    print(header)
+    for row in pooled_rows(pools, steal, clean_only=True):
+        print(row)
+    stolen = sorted((v, k) for k, v in steal.items() if v >= STEAL_LIMIT)
+    if stolen:
+        print()
+        print("stolen segments: " + ", ".join(f"{k[0]} {k[1]} {k[2]} B {k[3]:g} Hz {k[4]} {v:.1%}" for v, k in reversed(stolen)))
 
 
 def main(directory):
     pools = {}
+    steal = {}
+    path = os.path.join(directory, "steal.txt")
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                fields = dict(part.split("=", 1) for part in line.split() if "=" in part)
+                steal[(fields["side"], fields["round"], int(fields["size"]), float(fields["rate"]), fields["idle"])] = float(fields["steal"])
     reference = {}
     path = os.path.join(directory, "reference.txt")
     if os.path.exists(path):
@@ -165,7 +203,7 @@ def main(directory):
                   f"p99.9 {us(l['p999'])} µs, {f['cores']:.3f} cores")
     for line in loads.values():
         print(line)
-    pooled_table(pools)
+    pooled_table(pools, steal)
 
 
 if __name__ == "__main__":
