@@ -134,7 +134,7 @@ stolen() {
     "$@"
     local ticks=$(( $(steal_ticks) - before )) nanos=$(( $(date +%s%N) - start ))
     echo "side=$side round=$round size=$size rate=$rate idle=$mode steal=$(awk -v t="$ticks" -v n="$nanos" -v c="$(nproc)" -v hz="$(getconf CLK_TCK)" \
-        'BEGIN { printf "%.4f", n > 0 ? t / hz / (n / 1e9 * c) : 0 }')" >>"$out/steal.txt"
+        'BEGIN { printf "%.4f", (n > 0 ? t / hz / (n / 1e9 * c) : 0) }')" >>"$out/steal.txt"
 }
 
 # start_side LOG LINE producer|consumer ARGS...: the harness, logging to LOG, until LOG has LINE; sets started_pid. Three
