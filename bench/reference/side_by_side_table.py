@@ -126,35 +126,36 @@ def pooled_table(pools, steal):
         print("stolen segments: " + ", ".join(f"{k[0]} {k[1]} {k[2]} B {k[3]:g} Hz {k[4]} {v:.1%}" for v, k in reversed(stolen)))
 
 
+def key_value_lines(directory, name):
+    """(line, {key: value}) for each line of NAME in the results directory, if it exists."""
+    path = os.path.join(directory, name)
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                yield line, dict(part.split("=", 1) for part in line.split() if "=" in part)
+
+
 def main(directory):
     pools = {}
     steal = {}
-    path = os.path.join(directory, "steal.txt")
-    if os.path.exists(path):
-        with open(path) as f:
-            for line in f:
-                fields = dict(part.split("=", 1) for part in line.split() if "=" in part)
-                steal[(fields["side"], fields["round"], int(fields["size"]), float(fields["rate"]), fields["idle"])] = float(fields["steal"])
+    for _, fields in key_value_lines(directory, "steal.txt"):
+        steal[(fields["side"], fields["round"], int(fields["size"]), float(fields["rate"]), fields["idle"])] = float(fields["steal"])
     reference = {}
-    path = os.path.join(directory, "reference.txt")
-    if os.path.exists(path):
-        with open(path) as f:
-            for line in f:
-                fields = dict(part.split("=", 1) for part in line.split() if "=" in part)
-                key = (fields["round"], int(fields["size"]), float(fields["rate"]), fields["idle"])
-                published = int(fields["published"])
-                cores = 0.0
-                # producer's and consumer's CPU over their windows, each divided by its own wall time
-                cpu = [int(v) for k, v in (p.split("=", 1) for p in line.split() if p.startswith("cpu_ns="))]
-                wall = [int(v) for k, v in (p.split("=", 1) for p in line.split() if p.startswith("wall_ns="))]
-                for c, w in zip(cpu, wall):
-                    cores += c / w if w > 0 else 0
-                lost = published - int(fields["timed"])
-                reference[key] = cell(int(fields["p50"]), int(fields["p99"]), int(fields["p999"]), lost, cores)
-                counts = histogram(fields.get("hist"))
-                if counts is not None:
-                    seconds = max(wall) / 1e9 if wall else 0.0
-                    pools.setdefault(("ref",) + key[1:], Pool()).add(key[0], counts, lost, cores, seconds)
+    for line, fields in key_value_lines(directory, "reference.txt"):
+        key = (fields["round"], int(fields["size"]), float(fields["rate"]), fields["idle"])
+        published = int(fields["published"])
+        cores = 0.0
+        # producer's and consumer's CPU over their windows, each divided by its own wall time
+        cpu = [int(v) for k, v in (p.split("=", 1) for p in line.split() if p.startswith("cpu_ns="))]
+        wall = [int(v) for k, v in (p.split("=", 1) for p in line.split() if p.startswith("wall_ns="))]
+        for c, w in zip(cpu, wall):
+            cores += c / w if w > 0 else 0
+        lost = published - int(fields["timed"])
+        reference[key] = cell(int(fields["p50"]), int(fields["p99"]), int(fields["p999"]), lost, cores)
+        counts = histogram(fields.get("hist"))
+        if counts is not None:
+            seconds = max(wall) / 1e9 if wall else 0.0
+            pools.setdefault(("ref",) + key[1:], Pool()).add(key[0], counts, lost, cores, seconds)
     ours = {}
     floors = {}
     for name in sorted(os.listdir(directory)):
@@ -178,12 +179,8 @@ def main(directory):
                 pools.setdefault(("ours", c["size"], float(c["rateHz"]), c["idle"]), Pool()).add(
                     round_, counts, c["lost"], c["cores"], c["windowSeconds"])
     loads = {}
-    path = os.path.join(directory, "loads.txt")
-    if os.path.exists(path):
-        with open(path) as f:
-            for line in f:
-                fields = dict(part.split("=", 1) for part in line.split())
-                loads[fields["round"]] = line.strip()
+    for line, fields in key_value_lines(directory, "loads.txt"):
+        loads[fields["round"]] = line.strip()
     keys = sorted({(k[1], k[2], k[3], k[4]) for k in ours} | {(k[0], k[1], k[2], k[3]) for k in reference},
                   key=lambda k: (k[0], k[1], k[2], ["spin", "yield", "backoff", "wait"].index(k[3])))
     print("latency p50 / p99 / p99.9 in µs (producer commit timestamp -> consumer accept); lost of the window's frames; "
