@@ -37,7 +37,7 @@ while [ $# -gt 0 ]; do
         --rounds) rounds=$2; shift 2 ;;
         --out) out=$2; shift 2 ;;
         --interleave) interleave=1; shift ;;
-        --alternate) alternate=$2; shift 2 ;;
+        --alternate) alternate=${2:-}; shift $(( $# > 1 ? 2 : 1 )) ;;
         -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
         *) echo "side-by-side: unknown argument '$1' (--help)" >&2; exit 2 ;;
     esac
@@ -48,7 +48,9 @@ done
 [[ "$idle" =~ ^(spin|yield|backoff)(,(spin|yield|backoff))*$ ]] || { echo "side-by-side: --idle takes spin,yield,backoff" >&2; exit 2; }
 [[ "$seconds" =~ ^[0-9]+$ && "$seconds" -ge 1 ]] || { echo "side-by-side: --seconds takes a whole number >= 1" >&2; exit 2; }
 [[ "$rounds" =~ ^[0-9]+$ && "$rounds" -ge 1 ]] || { echo "side-by-side: --rounds takes a whole number >= 1" >&2; exit 2; }
-[[ "$alternate" =~ ^[0-9]+$ && "$alternate" -le 20 ]] || { echo "side-by-side: --alternate takes a whole number 1-20" >&2; exit 2; }
+# 0 (the default) is no alternation; given, the option takes 1-20 segment pairs.
+[[ "$alternate" = 0 || ( "$alternate" =~ ^[1-9][0-9]?$ && "$alternate" -le 20 ) ]] \
+    || { echo "side-by-side: --alternate takes a whole number 1-20, not '$alternate'" >&2; exit 2; }
 
 ref=${TP_REFERENCE_DIR:-}
 if [ -z "$ref" ] || [ ! -d "$ref" ]; then

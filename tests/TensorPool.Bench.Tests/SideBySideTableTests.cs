@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using TensorPool.Bench.Paced;
 using TensorPool.Testing;
@@ -104,27 +103,9 @@ public sealed class SideBySideTableTests
 
     private string RunTable()
     {
-        string script = Path.Combine(RepoPaths.Root, "bench", "reference", "side_by_side_table.py");
-        var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(_dir);
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            Assert.Ignore("python3 is not installed: the side-by-side table script cannot run here");
-            throw;
-        }
-        using (process)
-        {
-            Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-            Task<string> stderr = process.StandardError.ReadToEndAsync();
-            Assert.That(process.WaitForExit(60_000), Is.True, "the table script did not finish within 60 s");
-            Assert.That(process.ExitCode, Is.Zero, stderr.Result);
-            return stdout.Result;
-        }
+        (int exit, string stdout, string stderr) = ScriptProcess.Run("python3",
+            [Path.Combine(RepoPaths.Root, "bench", "reference", "side_by_side_table.py"), _dir]);
+        Assert.That(exit, Is.Zero, stderr);
+        return stdout;
     }
 }
